@@ -1,0 +1,30 @@
+namespace ClipLit.Inference.Runtime;
+
+/// <summary>How the enhancer runs the network.</summary>
+/// <param name="Device">Execution provider choice. Default <see cref="ExecutionDevice.Auto"/>.</param>
+/// <param name="MemoryBudgetBytes">
+/// Largest activation memory one network run may use. Images whose estimated activations exceed it
+/// are processed in tiles (exactly, in two passes), trading some recomputation at tile halos for
+/// bounded memory. Default 4 GiB.
+/// </param>
+/// <param name="Threads">ONNX Runtime intra-op threads. Default: one per logical core.</param>
+/// <param name="Strategy">Execution plan override, for tests and benchmarks. Default <see cref="PlanStrategy.Auto"/>.</param>
+/// <param name="KeepMemoryBetweenImages">
+/// Keep ONNX Runtime's memory arena at its peak after each image instead of returning it to the
+/// system. Saves page faults when every image has the same size (video frames); costs holding the
+/// largest image's activations for the whole batch. Default false.
+/// </param>
+public sealed record EnhancerOptions(
+    ExecutionDevice Device,
+    long MemoryBudgetBytes,
+    int Threads,
+    PlanStrategy Strategy,
+    bool KeepMemoryBetweenImages)
+{
+    public static EnhancerOptions Default { get; } = new(
+        ExecutionDevice.Auto,
+        4L << 30,
+        Environment.ProcessorCount,
+        PlanStrategy.Auto,
+        false);
+}

@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+
+namespace ClipLit.Inference.Runtime;
+
+/// <summary>
+/// Resolves <see cref="ExecutionDevice"/> to an ONNX Runtime execution provider once, then creates
+/// sessions for it. Auto tries CUDA (NVIDIA driver present, then a probe session on the CUDA
+/// provider) and falls back to the CPU with the reason in <see cref="FallbackReason"/>; an explicit
+/// CUDA request that cannot be met throws instead.
+/// Thread-safety: <see cref="CreateSession"/> may be called from any thread.
+/// Ownership: sessions it creates belong to the caller.
+/// </summary>
+public sealed class OrtSessionFactory
+{
+    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason)
+    {
+        Device = device;
+        Threads = threads;
+        FallbackReason = fallbackReason;
+    }
+
+    /// <summary><see cref="ExecutionDevice.Cpu"/> or <see cref="ExecutionDevice.Cuda"/>.</summary>
+    public ExecutionDevice Device { get; }
+
+    public int Threads { get; }
+
+    /// <summary>Why Auto did not get CUDA (null when it did, or when the CPU was asked for).</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>One line saying where the network runs, for logs and the HUD.</summary>
+    public string Description =>
+        Device == ExecutionDevice.Cuda
+            ? $"CUDA (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device 0)"
+            : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} threads)";
+
+    /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used; the message says why.</exception>
+    public static OrtSessionFactory Create(ExecutionDevice requested, int threads)
+    {
+        threads = Math.Max(1, threads);
+        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null);
+
+        string? problem = ProbeCuda();
+        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null);
+        if (requested == ExecutionDevice.Cuda) throw new InvalidOperationException($"CUDA is not usable: {problem}");
+        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem);
+    }
+
+    /// <summary>Creates a session for an in-memory ONNX model on the resolved device.</summary>
+    public InferenceSession CreateSession(byte[] model)
+    {
+        using var options = CreateOptions(Device, Threads);
+        return new InferenceSession(model, options);
+    }
+
+    private static SessionOptions CreateOptions(ExecutionDevice device, int threads)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+            // The arena matters: without it every operator's output is a fresh mmap and page
+            // faults cost more than some convolutions. LightMapEstimator shrinks it after each
+            // image so a batch of mixed sizes does not keep the largest image's memory.
+            EnableCpuMemArena = true,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        try
+        {
+            if (device == ExecutionDevice.Cuda) options.AppendExecutionProvider_CUDA(0);
+            return options;
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Returns null when a CUDA session can be created, else the reason it cannot.</summary>
+    private static string? ProbeCuda()
+    {
+        if (!NativeLibrary.TryLoad("libcuda.so.1", out var driver) && !NativeLibrary.TryLoad("nvcuda.dll", out driver))
+            return "no NVIDIA driver (libcuda.so.1 not found)";
+        NativeLibrary.Free(driver);
+        try
+        {
+            using var options = CreateOptions(ExecutionDevice.Cuda, 1);
+            using var session = new InferenceSession(ProbeModel(), options);
+            return null;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            return $"the CUDA execution provider failed to start: {FirstLine(e.Message)}";
+        }
+    }
+
+    /// <summary>A one-node graph (Relu on a float vector) to prove a provider starts.</summary>
+    private static byte[] ProbeModel()
+    {
+        var graph = new Graph.OnnxGraphWriter("probe");
+        string x = graph.Input("x", TensorProto.Types.DataType.Float, 4);
+        string y = graph.Rename(graph.Op("Relu", x), "y");
+        graph.Output(y, TensorProto.Types.DataType.Float, 4);
+        return Google.Protobuf.MessageExtensions.ToByteArray(graph.ToModel("probe", "CUDA probe"));
+    }
+
+    private static string FirstLine(string text)
+    {
+        int newline = text.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? text : text[..newline];
+    }
+}

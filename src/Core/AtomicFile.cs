@@ -1,4 +1,4 @@
-namespace ClipLit.VideoIO;
+namespace ClipLit.Core;
 
 /// <summary>
 /// Writes files so that a reader never sees a partial result under the final name: the content

@@ -1,0 +1,112 @@
+using ClipLit.Inference.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using Arch = ClipLit.Inference.Model.EnhancementArchitecture;
+
+namespace ClipLit.Trainer.Model;
+
+/// <summary>
+/// The paper's enhancement network, <c>UNet_emb_oneBranch_symmetry(3, 1)</c>, in TorchSharp: the
+/// model the trainer optimizes. Layers come from <see cref="EnhancementArchitecture"/> and are
+/// registered under the paper's names, so its state dict has exactly the checkpoint's keys (without
+/// DataParallel's <c>module.</c>). forward(x) takes N x 3 x H x W in [0, 1] and returns the light map
+/// N x 1 x H x W; the enhanced image is clamp(x / L, 0, 1).
+/// Thread-safety: not thread-safe. Ownership: owns its parameters; Dispose releases them.
+/// </summary>
+public sealed class EnhancementNetwork : Module<Tensor, Tensor>
+{
+    // Registered by RegisterComponents under the paper's names (ComponentName); a test checks
+    // they equal EnhancementArchitecture.ParameterShapes.
+    [ComponentName(Name = "cond1")] private readonly Conv2d _cond1 = Layers.Conv(Arch.Cond1);
+    [ComponentName(Name = "ResidualBlock1")] private readonly ResidualBlock _residualBlock1 = new(Arch.HeadBlocks[0], Arch.FeatureChannels);
+    [ComponentName(Name = "ResidualBlock2")] private readonly ResidualBlock _residualBlock2 = new(Arch.HeadBlocks[1], Arch.FeatureChannels);
+    [ComponentName(Name = "PPM1")] private readonly PyramidPooling _pyramid = new();
+    [ComponentName(Name = "condx")] private readonly Conv2d _condX = Layers.Conv(Arch.CondX);
+    [ComponentName(Name = "ResidualBlock3")] private readonly ResidualBlock _residualBlock3 = new(Arch.WideBlocks[0], Arch.WideChannels);
+    [ComponentName(Name = "ResidualBlock4")] private readonly ResidualBlock _residualBlock4 = new(Arch.WideBlocks[1], Arch.WideChannels);
+    [ComponentName(Name = "condy")] private readonly Conv2d _condY = Layers.Conv(Arch.CondY);
+    [ComponentName(Name = "ResidualBlock5")] private readonly ResidualBlock _residualBlock5 = new(Arch.TailBlocks[0], Arch.FeatureChannels);
+    [ComponentName(Name = "ResidualBlock6")] private readonly ResidualBlock _residualBlock6 = new(Arch.TailBlocks[1], Arch.FeatureChannels);
+    [ComponentName(Name = "cond_add1")] private readonly Conv2d _condAdd1 = Layers.Conv(Arch.CondAdd1);
+
+    public EnhancementNetwork() : base("UNet_emb_oneBranch_symmetry") => RegisterComponents();
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var light_conv1 = functional.leaky_relu(_cond1.forward(x), Arch.LeakySlope);
+        var res1 = _residualBlock1.forward(light_conv1);
+        var res2 = _residualBlock2.forward(res1);
+        res2 = _pyramid.forward(res2);
+        res2 = _condX.forward(res2);
+        var res3 = _residualBlock3.forward(res2);
+        var res4 = _residualBlock4.forward(res3);
+        res4 = _condY.forward(res4);
+        var res5 = _residualBlock5.forward(res4);
+        var res6 = _residualBlock6.forward(res5);
+        var light_map = functional.relu(_condAdd1.forward(res6));
+        return light_map.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>conv3x3 → LeakyReLU(0.2) → conv3x3 → + input → LeakyReLU(0.2), both convolutions without bias.</summary>
+    private sealed class ResidualBlock : Module<Tensor, Tensor>
+    {
+        [ComponentName(Name = "conv1")] private readonly Conv2d _conv1;
+        [ComponentName(Name = "conv2")] private readonly Conv2d _conv2;
+
+        public ResidualBlock(string name, int channels) : base(name)
+        {
+            var (first, second) = Arch.ResidualConvs(name, channels);
+            _conv1 = Layers.Conv(first);
+            _conv2 = Layers.Conv(second);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var @out = functional.leaky_relu(_conv1.forward(x), Arch.LeakySlope);
+            @out = _conv2.forward(@out) + x;
+            return functional.leaky_relu(@out, Arch.LeakySlope);
+        }
+    }
+
+    /// <summary>
+    /// PPM1: per bin, AdaptiveAvgPool → 1x1 conv 32→8 (no bias) → PReLU, upsampled bilinearly with
+    /// align_corners to the input size; concatenated after the input; 3x3 conv (zero padding) → PReLU.
+    /// </summary>
+    private sealed class PyramidPooling : Module<Tensor, Tensor>
+    {
+        [ComponentName(Name = "features")] private readonly ModuleList<Sequential> _features = new();
+        [ComponentName(Name = "fuse")] private readonly Sequential _fuse;
+
+        public PyramidPooling() : base("PPM1")
+        {
+            foreach (int bin in Arch.PyramidBins)
+                _features.Add(Sequential(
+                    AdaptiveAvgPool2d(bin),
+                    Conv2d(Arch.FeatureChannels, Arch.PyramidChannels, kernel_size: 1, bias: false),
+                    PReLU(num_parameters: 1)));
+            _fuse = Sequential(Layers.Conv(Arch.PyramidFuse), PReLU(num_parameters: 1));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var size = new[] { x.shape[2], x.shape[3] };
+            var @out = new List<Tensor> { x };
+            foreach (var f in _features)
+                @out.Add(functional.interpolate(f.forward(x), size, mode: InterpolationMode.Bilinear, align_corners: true));
+            return _fuse.forward(cat(@out, 1));
+        }
+    }
+
+    private static class Layers
+    {
+        public static Conv2d Conv(Arch.Conv3x3 spec) => Conv2d(
+            spec.InChannels, spec.OutChannels, kernel_size: 3, stride: 1, padding: 1, bias: spec.HasBias,
+            padding_mode: spec.Padding == Arch.Padding.Reflect ? PaddingModes.Reflect : PaddingModes.Zeros);
+    }
+}

@@ -63,9 +63,17 @@ public sealed class EnhancementGraphSessions : IDisposable
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var model = EnhancementGraphBuilder.Build(_weights, kind, border).ToByteArray();
-        var session = _factory.CreateSession(model);
+        var session = _factory.CreateSession(model, $"{kind}-{border}");
         lock (_sessions) LoadTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
         return session;
+    }
+
+    /// <summary>Ends profiling of every loaded session; returns the profile files written.</summary>
+    public IReadOnlyList<string> EndProfiling()
+    {
+        if (_factory.ProfilePrefix is null) return [];
+        lock (_sessions)
+            return _sessions.Values.Where(l => l.IsValueCreated).Select(l => l.Value.EndProfiling()).ToList();
     }
 
     public void Dispose()

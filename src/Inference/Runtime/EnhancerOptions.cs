@@ -14,12 +14,18 @@ namespace ClipLit.Inference.Runtime;
 /// system. Saves page faults when every image has the same size (video frames); costs holding the
 /// largest image's activations for the whole batch. Default false.
 /// </param>
+/// <param name="ProfilePrefix">
+/// When set, ONNX Runtime writes a per-operator profile (JSON) for each graph, named with this
+/// path prefix; <see cref="LightMapEstimator.EndProfiling"/> returns the files. For benchmarks:
+/// profiling adds overhead. Default null.
+/// </param>
 public sealed record EnhancerOptions(
     ExecutionDevice Device,
     long MemoryBudgetBytes,
     int Threads,
     PlanStrategy Strategy,
-    bool KeepMemoryBetweenImages)
+    bool KeepMemoryBetweenImages,
+    string? ProfilePrefix = null)
 {
     public static EnhancerOptions Default { get; } = new(
         ExecutionDevice.Auto,

@@ -22,7 +22,7 @@ public sealed class LightMapEstimator : IDisposable
     public LightMapEstimator(EnhancementWeights weights, EnhancerOptions options)
     {
         _options = options;
-        Device = OrtSessionFactory.Create(options.Device, options.Threads);
+        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix);
         _sessions = new EnhancementGraphSessions(weights, Device);
         Source = weights.Source;
     }
@@ -79,6 +79,9 @@ public sealed class LightMapEstimator : IDisposable
             throw new OperationCanceledException(cancellation);
         }
     }
+
+    /// <summary>Ends ONNX Runtime profiling (see <see cref="EnhancerOptions.ProfilePrefix"/>); returns the profile files.</summary>
+    public IReadOnlyList<string> EndProfiling() => _sessions.EndProfiling();
 
     public void Dispose()
     {

@@ -14,17 +14,21 @@ namespace ClipLit.Inference.Runtime;
 /// </summary>
 public sealed class OrtSessionFactory
 {
-    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason)
+    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason, string? profilePrefix)
     {
         Device = device;
         Threads = threads;
         FallbackReason = fallbackReason;
+        ProfilePrefix = profilePrefix;
     }
 
     /// <summary><see cref="ExecutionDevice.Cpu"/> or <see cref="ExecutionDevice.Cuda"/>.</summary>
     public ExecutionDevice Device { get; }
 
     public int Threads { get; }
+
+    /// <summary>Path prefix of ONNX Runtime profiles, or null when sessions are not profiled.</summary>
+    public string? ProfilePrefix { get; }
 
     /// <summary>Why Auto did not get CUDA (null when it did, or when the CPU was asked for).</summary>
     public string? FallbackReason { get; }
@@ -36,21 +40,28 @@ public sealed class OrtSessionFactory
             : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} threads)";
 
     /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used; the message says why.</exception>
-    public static OrtSessionFactory Create(ExecutionDevice requested, int threads)
+    public static OrtSessionFactory Create(ExecutionDevice requested, int threads, string? profilePrefix = null)
     {
         threads = Math.Max(1, threads);
-        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null);
+        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null, profilePrefix);
 
         string? problem = ProbeCuda();
-        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null);
+        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null, profilePrefix);
         if (requested == ExecutionDevice.Cuda) throw new InvalidOperationException($"CUDA is not usable: {problem}");
-        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem);
+        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem, profilePrefix);
     }
 
     /// <summary>Creates a session for an in-memory ONNX model on the resolved device.</summary>
-    public InferenceSession CreateSession(byte[] model)
+    /// <param name="model">The serialized ONNX model.</param>
+    /// <param name="name">Names the session's profile file when profiling.</param>
+    public InferenceSession CreateSession(byte[] model, string name = "session")
     {
         using var options = CreateOptions(Device, Threads);
+        if (ProfilePrefix is not null)
+        {
+            options.EnableProfiling = true;
+            options.ProfileOutputPathPrefix = $"{ProfilePrefix}{name}";
+        }
         return new InferenceSession(model, options);
     }
 

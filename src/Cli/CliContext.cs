@@ -1,0 +1,17 @@
+namespace ClipLit.Cli;
+
+/// <summary>What a command writes to and how it is interrupted; tests substitute their own writers.</summary>
+/// <param name="Out">Standard output: help text and machine-readable results only.</param>
+/// <param name="Error">Standard error: progress, notes and error lines.</param>
+/// <param name="ErrorIsTerminal">Error is an interactive terminal (progress bars redraw in place).</param>
+/// <param name="Cancellation">Fires on Ctrl+C.</param>
+public sealed record CliContext(TextWriter Out, TextWriter Error, bool ErrorIsTerminal, CancellationToken Cancellation);
+
+/// <summary>Process exit codes.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int SomeFailed = 1;
+    public const int Usage = 2;
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,70 @@
+using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Commands;
+
+namespace ClipLit.Cli;
+
+/// <summary>The <c>cliplit</c> command: dispatches to a command and maps failures to exit codes.</summary>
+public static class Program
+{
+    public const string Help = """
+        ClipLit: backlit photo and video enhancement (CLIP-LIT, ICCV 2023).
+
+        Usage: cliplit <command> [options]
+
+        Commands:
+          enhance   enhance photos: cliplit enhance <file|folder|pattern>... -o <file|folder>
+          export    write the network as an ONNX model: cliplit export --checkpoint X.pth -o X.onnx
+          models    show or install the default model
+          bench     measure speed and memory against PyTorch, update docs/benchmarks.md
+
+        'cliplit <command> --help' describes a command.
+        """;
+
+    public static int Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C: stop cleanly (no partial outputs). A second one kills the process.
+            if (cancellation.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        var context = new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, cancellation.Token);
+        return Run(args, context);
+    }
+
+    /// <summary>Runs one command line; never throws for expected failures.</summary>
+    public static int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        try
+        {
+            if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                context.Out.WriteLine(Help);
+                return args.Count == 0 ? ExitCodes.Usage : ExitCodes.Success;
+            }
+            var rest = args.Skip(1).ToList();
+            return args[0] switch
+            {
+                "enhance" => EnhanceCommand.Run(rest, context),
+                "export" => ExportCommand.Run(rest, context),
+                "models" => ModelsCommand.Run(rest, context),
+                "bench" => BenchCommand.Run(rest, context),
+                "--version" => Version(context),
+                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, export, models, bench)"),
+            };
+        }
+        catch (UsageException e)
+        {
+            context.Error.WriteLine($"usage error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+    }
+
+    private static int Version(CliContext context)
+    {
+        context.Out.WriteLine($"cliplit {typeof(Program).Assembly.GetName().Version}");
+        return ExitCodes.Success;
+    }
+}

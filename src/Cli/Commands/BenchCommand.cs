@@ -60,7 +60,7 @@ public static class BenchCommand
         int repeat = args.Int("repeat", quick ? 1 : 3, 1, 100);
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         string root = ModelStore.RepositoryRoot() ?? throw new UsageException("bench: run it from a ClipLit checkout (the repository's ./cliplit)");
-        string shared = Environment.GetEnvironmentVariable("CLIPLIT_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(root, "..", "shared"));
+        string shared = ModelStore.SharedFolder() ?? Path.GetFullPath(Path.Combine(root, "..", "shared"));
         string checkpoint = args.Value("model") ?? Path.Combine(shared, "models", "clip-lit", ModelStore.DefaultModelFileName);
         string output = args.Value("output") ?? Path.Combine(root, "docs", "benchmarks.md");
         string launcher = Path.Combine(root, "cliplit");

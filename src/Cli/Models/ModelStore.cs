@@ -9,7 +9,8 @@ namespace ClipLit.Cli.Models;
 /// Lookup: <c>$CLIPLIT_MODEL</c> (a model file), else the per-user model folder
 /// (<c>$XDG_DATA_HOME/cliplit/models</c>, default <c>~/.local/share/cliplit/models</c>).
 /// Provisioning fills that folder from, in order: an explicit source folder,
-/// <c>$CLIPLIT_MODEL_SOURCE</c>, the <c>shared/models/clip-lit</c> folder beside the repository, or a
+/// <c>$CLIPLIT_MODEL_SOURCE</c>, <c>models/clip-lit</c> in the shared data folder (<c>$CLIPLIT_SHARED</c>,
+/// else <c>shared</c> beside the repository), or a
 /// download of the paper's released checkpoint (checked against its SHA-256).
 /// Thread-safety: stateless apart from the file system.
 /// </summary>
@@ -111,9 +112,18 @@ public static class ModelStore
         if (!string.IsNullOrEmpty(explicitSource)) yield return (explicitSource, "--source");
         string? variable = Environment.GetEnvironmentVariable(SourceVariable);
         if (!string.IsNullOrEmpty(variable)) yield return (variable, $"${SourceVariable}");
+        string? shared = SharedFolder();
+        if (shared is not null)
+            yield return (Path.Combine(shared, "models", "clip-lit"), "the shared data folder");
+    }
+
+    /// <summary>The shared data folder: <c>$CLIPLIT_SHARED</c>, else <c>shared</c> beside the repository.</summary>
+    public static string? SharedFolder()
+    {
+        string? configured = Environment.GetEnvironmentVariable("CLIPLIT_SHARED");
+        if (!string.IsNullOrEmpty(configured)) return Path.GetFullPath(configured);
         string? root = RepositoryRoot();
-        if (root is not null)
-            yield return (Path.GetFullPath(Path.Combine(root, "..", "shared", "models", "clip-lit")), "the shared folder beside the repository");
+        return root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared"));
     }
 
     private static async Task DownloadAsync(Uri url, string target, CancellationToken cancellation)

@@ -117,8 +117,26 @@ public static class PyTorchCheckpointReader
                 CheckLength(storage, bytes, 2);
                 return MemoryMarshal.Cast<byte, ushort>(bytes).ToArray()
                     .Select(b => BitConverter.Int32BitsToSingle(b << 16)).ToArray();
+            // Integer tensors (e.g. BatchNorm's num_batches_tracked) are read as floats: the enhancement
+            // network has none, but reading them lets validation name them instead of failing here.
+            case "LongStorage":
+                CheckLength(storage, bytes, 8);
+                return MemoryMarshal.Cast<byte, long>(bytes).ToArray().Select(v => (float)v).ToArray();
+            case "IntStorage":
+                CheckLength(storage, bytes, 4);
+                return MemoryMarshal.Cast<byte, int>(bytes).ToArray().Select(v => (float)v).ToArray();
+            case "ShortStorage":
+                CheckLength(storage, bytes, 2);
+                return MemoryMarshal.Cast<byte, short>(bytes).ToArray().Select(v => (float)v).ToArray();
+            case "CharStorage":
+                CheckLength(storage, bytes, 1);
+                return bytes.Select(v => (float)(sbyte)v).ToArray();
+            case "ByteStorage":
+            case "BoolStorage":
+                CheckLength(storage, bytes, 1);
+                return bytes.Select(v => (float)v).ToArray();
             default:
-                throw new InvalidDataException($"tensors of storage type {storage.DType} are not supported (floating point only)");
+                throw new InvalidDataException($"tensors of storage type {storage.DType} are not supported");
         }
     }
 

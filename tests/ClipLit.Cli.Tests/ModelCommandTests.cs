@@ -1,0 +1,105 @@
+using ClipLit.Cli.Models;
+using ClipLit.Inference.Graph;
+using ClipLit.Inference.Model;
+using ClipLit.TestSupport;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ClipLit.Cli.Tests;
+
+/// <summary>Where models come from: export, the default model lookup, and provisioning.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ModelCommandTests
+{
+    private Workspace _workspace = null!;
+    private readonly Dictionary<string, string?> _savedEnvironment = new();
+
+    [SetUp]
+    public void CreateWorkspace()
+    {
+        _workspace = new Workspace();
+        foreach (var name in new[] { ModelStore.ModelVariable, ModelStore.SourceVariable, "XDG_DATA_HOME", "CLIPLIT_SHARED" })
+            _savedEnvironment[name] = Environment.GetEnvironmentVariable(name);
+        Environment.SetEnvironmentVariable("XDG_DATA_HOME", _workspace.PathOf("data"));
+        Environment.SetEnvironmentVariable(ModelStore.ModelVariable, null);
+        Environment.SetEnvironmentVariable(ModelStore.SourceVariable, null);
+    }
+
+    [TearDown]
+    public void Restore()
+    {
+        foreach (var (name, value) in _savedEnvironment) Environment.SetEnvironmentVariable(name, value);
+        _workspace.Dispose();
+    }
+
+    [Test]
+    public void ExportWritesAGraphThatRunsAloneInOnnxRuntime()
+    {
+        string model = _workspace.PathOf("fixed.onnx");
+        Assert.That(Cli.Run("export", "--checkpoint", SharedData.EnhancementCheckpoint, "-o", model, "--size", "40x30").ExitCode, Is.EqualTo(0));
+
+        using var session = new InferenceSession(model);
+        Assert.That(session.InputMetadata.Keys, Is.EquivalentTo(new[] { EnhancementGraphBuilder.ImageInput }));
+        Assert.That(session.InputMetadata[EnhancementGraphBuilder.ImageInput].Dimensions, Is.EqualTo(new[] { 1, 3, 30, 40 }));
+        Assert.That(session.OutputMetadata.Keys, Is.EquivalentTo(new[] { EnhancementGraphBuilder.LightMapOutput }));
+        var weights = ModelLoader.Load(model);
+        var original = ModelLoader.Load(SharedData.EnhancementCheckpoint);
+        foreach (var (name, tensor) in original.All) Assert.That(weights[name].Values, Is.EqualTo(tensor.Values), name);
+    }
+
+    [Test]
+    public void DynamicExportHasSymbolicSize()
+    {
+        string model = _workspace.PathOf("any.onnx");
+        Assert.That(Cli.Run("export", "--checkpoint", SharedData.EnhancementCheckpoint, "-o", model).ExitCode, Is.EqualTo(0));
+        using var session = new InferenceSession(model);
+        Assert.That(session.InputMetadata[EnhancementGraphBuilder.ImageInput].Dimensions, Is.EqualTo(new[] { 1, 3, -1, -1 }));
+    }
+
+    [Test]
+    public void WithoutAModelTheErrorSaysHowToGetOne()
+    {
+        var result = Cli.Run("enhance", _workspace.Photo("p.png"), "-o", _workspace.PathOf("out.png"));
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("no default model").And.Contain("./setup"));
+    }
+
+    [Test]
+    public void ModelVariableNamesTheDefaultModel()
+    {
+        Environment.SetEnvironmentVariable(ModelStore.ModelVariable, SharedData.EnhancementCheckpoint);
+        var result = Cli.Run("enhance", _workspace.Photo("p.png"), "-o", _workspace.PathOf("out.png"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain($"model {SharedData.EnhancementCheckpoint}"));
+    }
+
+    [Test]
+    public void InstallProvisionsFromTheSourceVariableThenUsesIt()
+    {
+        Environment.SetEnvironmentVariable(ModelStore.SourceVariable, Path.GetDirectoryName(SharedData.EnhancementCheckpoint));
+        var install = Cli.Run("models", "install");
+        Assert.That(install.ExitCode, Is.EqualTo(0), install.ToString());
+        Assert.That(install.Error, Does.Contain("$CLIPLIT_MODEL_SOURCE"));
+        string installed = Path.Combine(_workspace.PathOf("data"), "cliplit", "models", ModelStore.DefaultModelFileName);
+        Assert.That(File.ReadAllBytes(installed), Is.EqualTo(File.ReadAllBytes(SharedData.EnhancementCheckpoint)));
+
+        var again = Cli.Run("models", "install");
+        Assert.That(again.Error, Does.Contain("already installed"));
+
+        var result = Cli.Run("enhance", _workspace.Photo("p.png"), "-o", _workspace.PathOf("out.png"));
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Error, Does.Contain($"model {installed}"));
+    }
+
+    [Test]
+    public void InstallFailsClearlyWhenNoSourceHasTheModelAndTheDownloadFails()
+    {
+        string empty = Directory.CreateDirectory(_workspace.PathOf("empty")).FullName;
+        Environment.SetEnvironmentVariable("CLIPLIT_SHARED", empty);
+        // A local URL that refuses connections stands in for the unreachable internet.
+        var result = Cli.Run("models", "install", "--source", empty, "--url", "http://127.0.0.1:9/enhancement_model.pth");
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("cannot provision the default model").And.Contain(empty).And.Contain("download from http://127.0.0.1:9"));
+        Assert.That(Directory.GetFiles(Path.Combine(_workspace.PathOf("data"), "cliplit", "models")), Is.Empty, "no partial download is left");
+    }
+}

@@ -33,28 +33,28 @@ public static class ModelsCommand
         switch (args.Positionals)
         {
             case []:
-            {
-                string? model = ModelStore.ResolveDefault(out string reason);
-                context.Out.WriteLine(model is null ? reason : $"default model: {model} (from {reason})");
-                context.Out.WriteLine($"per-user model folder: {ModelStore.UserModelFolder}");
-                return model is null ? ExitCodes.SomeFailed : ExitCodes.Success;
-            }
+                {
+                    string? model = ModelStore.ResolveDefault(out string reason);
+                    context.Out.WriteLine(model is null ? reason : $"default model: {model} (from {reason})");
+                    context.Out.WriteLine($"per-user model folder: {ModelStore.UserModelFolder}");
+                    return model is null ? ExitCodes.SomeFailed : ExitCodes.Success;
+                }
             case ["install"]:
-            {
-                Uri? url = args.Value("url") is { } u
-                    ? Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : throw new UsageException($"models: --url is not an absolute URL: {u}")
-                    : null;
-                try
                 {
-                    context.Error.WriteLine(ModelStore.ProvisionAsync(args.Value("source"), url, context.Cancellation).GetAwaiter().GetResult());
-                    return ExitCodes.Success;
+                    Uri? url = args.Value("url") is { } u
+                        ? Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : throw new UsageException($"models: --url is not an absolute URL: {u}")
+                        : null;
+                    try
+                    {
+                        context.Error.WriteLine(ModelStore.ProvisionAsync(args.Value("source"), url, context.Cancellation).GetAwaiter().GetResult());
+                        return ExitCodes.Success;
+                    }
+                    catch (ModelLoadException e)
+                    {
+                        context.Error.WriteLine($"error: {e.Message}");
+                        return ExitCodes.SomeFailed;
+                    }
                 }
-                catch (ModelLoadException e)
-                {
-                    context.Error.WriteLine($"error: {e.Message}");
-                    return ExitCodes.SomeFailed;
-                }
-            }
             default:
                 throw new UsageException($"models: unknown subcommand '{string.Join(' ', args.Positionals)}' (try 'cliplit models --help')");
         }

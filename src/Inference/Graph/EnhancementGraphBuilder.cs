@@ -107,36 +107,36 @@ public static class EnhancementGraphBuilder
             switch (kind)
             {
                 case EnhancementGraphKind.Full:
-                {
-                    var (rows, cols) = WholeImageAxes(features);
-                    var means = PyramidBins.Select(b => PoolMeans(PoolSums(features, rows, cols, b), rows, cols, b)).ToArray();
-                    OutputLightMap(Tail(features, means, rows, cols), height, width);
-                    break;
-                }
+                    {
+                        var (rows, cols) = WholeImageAxes(features);
+                        var means = PyramidBins.Select(b => PoolMeans(PoolSums(features, rows, cols, b), rows, cols, b)).ToArray();
+                        OutputLightMap(Tail(features, means, rows, cols), height, width);
+                        break;
+                    }
                 case EnhancementGraphKind.PoolSums:
-                {
-                    var (rows, cols) = TileAxes(features, withCore: true);
-                    foreach (int bin in PyramidBins)
                     {
-                        string sums = Writer.Rename(PoolSums(features, rows, cols, bin), PoolSumsName(bin));
-                        Writer.Output(sums, TensorProto.Types.DataType.Float, 1, FeatureChannels, bin, bin);
+                        var (rows, cols) = TileAxes(features, withCore: true);
+                        foreach (int bin in PyramidBins)
+                        {
+                            string sums = Writer.Rename(PoolSums(features, rows, cols, bin), PoolSumsName(bin));
+                            Writer.Output(sums, TensorProto.Types.DataType.Float, 1, FeatureChannels, bin, bin);
+                        }
+                        break;
                     }
-                    break;
-                }
                 case EnhancementGraphKind.LightMap:
-                {
-                    var (rows, cols) = TileAxes(features, withCore: true);
-                    var means = new List<string>();
-                    foreach (int bin in PyramidBins)
                     {
-                        string given = Writer.Input(PoolSumsName(bin), TensorProto.Types.DataType.Float, 1, FeatureChannels, bin, bin);
-                        string total = Writer.Rename(Writer.Op("Add", given, PoolSums(features, rows, cols, bin)), TotalPoolSumsName(bin));
-                        Writer.Output(total, TensorProto.Types.DataType.Float, 1, FeatureChannels, bin, bin);
-                        means.Add(PoolMeans(total, rows, cols, bin));
+                        var (rows, cols) = TileAxes(features, withCore: true);
+                        var means = new List<string>();
+                        foreach (int bin in PyramidBins)
+                        {
+                            string given = Writer.Input(PoolSumsName(bin), TensorProto.Types.DataType.Float, 1, FeatureChannels, bin, bin);
+                            string total = Writer.Rename(Writer.Op("Add", given, PoolSums(features, rows, cols, bin)), TotalPoolSumsName(bin));
+                            Writer.Output(total, TensorProto.Types.DataType.Float, 1, FeatureChannels, bin, bin);
+                            means.Add(PoolMeans(total, rows, cols, bin));
+                        }
+                        OutputLightMap(Tail(features, means.ToArray(), rows, cols), height, width);
+                        break;
                     }
-                    OutputLightMap(Tail(features, means.ToArray(), rows, cols), height, width);
-                    break;
-                }
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
             }

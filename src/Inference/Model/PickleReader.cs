@@ -83,22 +83,22 @@ public sealed class PickleReader
                 case 0x93: { var name = (string)Pop()!; var module = (string)Pop()!; _stack.Add(new PickleGlobal(module, name)); break; } // STACK_GLOBAL
                 case (byte)'R': // REDUCE
                 case 0x81: // NEWOBJ
-                {
-                    var args = Pop() as object?[] ?? throw new InvalidDataException("call arguments are not a tuple");
-                    var callable = Pop() as PickleGlobal ?? throw new InvalidDataException("call target is not a global");
-                    _stack.Add(_resolveCall(callable, args));
-                    break;
-                }
+                    {
+                        var args = Pop() as object?[] ?? throw new InvalidDataException("call arguments are not a tuple");
+                        var callable = Pop() as PickleGlobal ?? throw new InvalidDataException("call target is not a global");
+                        _stack.Add(_resolveCall(callable, args));
+                        break;
+                    }
                 case (byte)'b': Pop(); break; // BUILD: object state (e.g. a state dict's _metadata) is not needed
                 case (byte)'Q': _stack.Add(_resolvePersistentId(Pop())); break; // BINPERSID
                 case (byte)'s': { var v = Pop(); var k = Pop(); SetItem(Peek(), k, v); break; } // SETITEM
                 case (byte)'u': // SETITEMS
-                {
-                    var items = PopToMark();
-                    var target = Peek();
-                    for (int i = 0; i + 1 < items.Count; i += 2) SetItem(target, items[i], items[i + 1]);
-                    break;
-                }
+                    {
+                        var items = PopToMark();
+                        var target = Peek();
+                        for (int i = 0; i + 1 < items.Count; i += 2) SetItem(target, items[i], items[i + 1]);
+                        break;
+                    }
                 case (byte)'a': { var v = Pop(); AsList(Peek()).Add(v); break; } // APPEND
                 case (byte)'e': { var items = PopToMark(); AsList(Peek()).AddRange(items); break; } // APPENDS
                 case (byte)'0': Pop(); break; // POP

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ClipLit needs, and nothing when they are all present (idempotent).
+#   build:   gcc, libc6-dev, binutils, patchelf  (TorchSharp's libstdc++ patch, see build/torchsharp-glibcxx)
+#   video:   ffmpeg
+#   GPU:     libvulkan1, mesa-vulkan-drivers (lavapipe: a real Vulkan device on CPU-only machines),
+#            vulkan-validationlayers, vulkan-tools, glslc (shaders to SPIR-V)
+#   window:  libglfw3, xvfb, xauth (windows under a virtual X server in tests)
+#   bench:   python3-torch (PyTorch 1.13, the paper's version and the speed reference), python3-pil, python3-numpy
+set -euo pipefail
+
+packages=(
+  ca-certificates curl gcc libc6-dev binutils patchelf
+  ffmpeg
+  libvulkan1 mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
+  libglfw3 xvfb xauth
+  python3 python3-torch python3-pil python3-numpy
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$package")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "system packages: all ${#packages[@]} present"
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: done"

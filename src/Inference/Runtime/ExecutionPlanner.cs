@@ -27,9 +27,10 @@ public static class ExecutionPlanner
     public const int LightMapRadius = EnhancementArchitecture.HeadRadius + EnhancementArchitecture.TailRadius;
 
     /// <summary>
-    /// Peak activation memory per pixel of one run, measured with ONNX Runtime's CPU provider
-    /// (docs/benchmarks.md): the reflection-padded graph keeps padded copies alive, the zero-padded
-    /// graph does not. Used to keep each run under the memory budget.
+    /// Peak memory per pixel of one run with ONNX Runtime's CPU provider, rounded up from
+    /// measurements at 2048x1536 (docs/benchmarks.md: 4.3 GiB for the reflection-padded Whole plan,
+    /// 3.6 GiB for a whole `cliplit enhance` process on the banded plan). The reflection-padded
+    /// graph keeps padded copies alive; the zero-padded one does not. Keeps runs under the budget.
     /// </summary>
     public static long ActivationBytesPerPixel(BorderMode border) => border == BorderMode.Reflect ? 1400 : 1100;
 

@@ -8,6 +8,9 @@ public sealed class OptionSpec
 {
     private readonly Dictionary<string, (string Name, bool TakesValue)> _spellings = new(StringComparer.Ordinal);
 
+    /// <summary>Every command accepts -h/--help.</summary>
+    public OptionSpec() => Flag("help", "-h", "--help");
+
     /// <summary>Declares an option taking a value, e.g. <c>Value("output", "-o", "--output")</c>.</summary>
     public OptionSpec Value(string name, params string[] spellings) => Add(name, true, spellings);
 
@@ -85,6 +88,18 @@ public sealed class ParsedArguments
                 throw new UsageException($"{command}: option '{spelling}' is given twice");
         }
         return parsed;
+    }
+
+    /// <summary>
+    /// Parses like <see cref="Parse"/>; when -h/--help is given, prints <paramref name="help"/> and
+    /// returns null (the command then exits successfully).
+    /// </summary>
+    public static ParsedArguments? ParseOrShowHelp(string command, IEnumerable<string> arguments, OptionSpec spec, string help, TextWriter output)
+    {
+        var parsed = Parse(command, arguments, spec);
+        if (!parsed.Has("help")) return parsed;
+        output.WriteLine(help);
+        return null;
     }
 
     public bool Has(string flag) => _flags.Contains(flag);

@@ -45,17 +45,12 @@ public static class BenchCommand
         .Value("python", "--python")
         .Value("output", "--output")
         .Value("model", "--model")
-        .Flag("quick", "--quick")
-        .Flag("help", "-h", "--help");
+        .Flag("quick", "--quick");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
-        var args = ParsedArguments.Parse("bench", arguments, Options);
-        if (args.Has("help"))
-        {
-            context.Out.WriteLine(Help);
-            return ExitCodes.Success;
-        }
+        var args = ParsedArguments.ParseOrShowHelp("bench", arguments, Options, Help, context.Out);
+        if (args is null) return ExitCodes.Success;
         bool quick = args.Has("quick");
         int repeat = args.Int("repeat", quick ? 1 : 3, 1, 100);
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);

@@ -43,17 +43,12 @@ public static class EnhanceCommand
         .Value("jpeg-quality", "--jpeg-quality")
         .Flag("skip-existing", "--skip-existing")
         .Flag("quiet", "-q", "--quiet")
-        .Flag("verbose", "-v", "--verbose")
-        .Flag("help", "-h", "--help");
+        .Flag("verbose", "-v", "--verbose");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
-        var args = ParsedArguments.Parse("enhance", arguments, Options);
-        if (args.Has("help"))
-        {
-            context.Out.WriteLine(Help);
-            return ExitCodes.Success;
-        }
+        var args = ParsedArguments.ParseOrShowHelp("enhance", arguments, Options, Help, context.Out);
+        if (args is null) return ExitCodes.Success;
         string output = args.Value("output") ?? throw new UsageException("enhance: -o/--output is required (a file, or a folder for several photos)");
         if (args.Positionals.Count == 0) throw new UsageException("enhance: name at least one photo, folder or pattern to enhance");
         var device = ValueParsers.Device("enhance", args.Value("device"));

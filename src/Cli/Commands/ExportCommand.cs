@@ -31,17 +31,12 @@ public static class ExportCommand
     private static readonly OptionSpec Options = new OptionSpec()
         .Value("checkpoint", "-c", "--checkpoint")
         .Value("output", "-o", "--output")
-        .Value("size", "-s", "--size")
-        .Flag("help", "-h", "--help");
+        .Value("size", "-s", "--size");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
-        var args = ParsedArguments.Parse("export", arguments, Options);
-        if (args.Has("help"))
-        {
-            context.Out.WriteLine(Help);
-            return ExitCodes.Success;
-        }
+        var args = ParsedArguments.ParseOrShowHelp("export", arguments, Options, Help, context.Out);
+        if (args is null) return ExitCodes.Success;
         if (args.Positionals.Count > 0) throw new UsageException($"export: unexpected argument '{args.Positionals[0]}'");
         string checkpoint = args.Value("checkpoint") ?? throw new UsageException("export: --checkpoint is required");
         string output = args.Value("output") ?? throw new UsageException("export: -o/--output is required");

@@ -19,17 +19,12 @@ public static class ModelsCommand
 
     private static readonly OptionSpec Options = new OptionSpec()
         .Value("source", "--source")
-        .Value("url", "--url")
-        .Flag("help", "-h", "--help");
+        .Value("url", "--url");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
-        var args = ParsedArguments.Parse("models", arguments, Options);
-        if (args.Has("help"))
-        {
-            context.Out.WriteLine(Help);
-            return ExitCodes.Success;
-        }
+        var args = ParsedArguments.ParseOrShowHelp("models", arguments, Options, Help, context.Out);
+        if (args is null) return ExitCodes.Success;
         switch (args.Positionals)
         {
             case []:

@@ -28,44 +28,57 @@ public sealed class PhotoEnhancer(LightMapEstimator estimator, StillImageWriteOp
             throw new ImageFileException(input, $"too small ({image.Width}x{image.Height}): the network needs at least {EnhancementArchitecture.MinimumSide}x{EnhancementArchitecture.MinimumSide} pixels");
 
         int pixels = image.Width * image.Height;
-        var planar = new float[3 * (long)pixels];
+        var (planar, pixelBuffer) = ReadPlanar(image);
         var lightMap = new float[pixels];
+        var loadBefore = estimator.LoadTime;
+        var network = System.Diagnostics.Stopwatch.StartNew();
+        estimator.Estimate(planar, image.Height, image.Width, lightMap, cancellation: cancellation);
+        var networkTime = network.Elapsed;
+        var loadTime = estimator.LoadTime - loadBefore;
+        PlanarConversion.Compose(planar, lightMap, pixels);
+        WritePlanar(image, planar, pixelBuffer);
+        cancellation.ThrowIfCancellationRequested();
+        var processed = watch.Elapsed;
+        string? note = StillImageWriter.Write(image, output, writeOptions);
+        LastTimings = $"decode {decoded.TotalSeconds:F2} s, network {networkTime.TotalSeconds:F2} s (graph loading {loadTime.TotalSeconds:F2} s), " +
+                      $"other processing {(processed - decoded - networkTime).TotalSeconds:F2} s, encode {(watch.Elapsed - processed).TotalSeconds:F2} s";
+        return note;
+    }
+
+    /// <summary>The photo's RGB as planar floats in [0, 1], and its 8- or 16-bit RGBA pixels (kept for alpha).</summary>
+    private static (float[] Planar, Array Pixels) ReadPlanar(StillImage image)
+    {
+        int pixels = image.Width * image.Height;
+        var planar = new float[3 * (long)pixels];
         if (image.BitsPerChannel == 16)
         {
             var rgba = new ushort[4 * (long)pixels];
             image.CopyPixelsTo(rgba);
             PlanarConversion.ToPlanar(rgba, planar, pixels);
-            Run(planar, lightMap, image, cancellation);
-            PlanarConversion.ToRgba(planar, rgba, pixels);
-            image.SetPixels(rgba);
+            return (planar, rgba);
         }
-        else
-        {
-            var rgba = new byte[4 * (long)pixels];
-            image.CopyPixelsTo(rgba);
-            PlanarConversion.ToPlanar(rgba, planar, pixels);
-            Run(planar, lightMap, image, cancellation);
-            PlanarConversion.ToRgba(planar, rgba, pixels);
-            image.SetPixels(rgba);
-        }
-        cancellation.ThrowIfCancellationRequested();
-        var processed = watch.Elapsed;
-        string? note = StillImageWriter.Write(image, output, writeOptions);
-        LastTimings = $"decode {decoded.TotalSeconds:F2} s, network {_network.TotalSeconds:F2} s (graph loading {_loading.TotalSeconds:F2} s), " +
-                      $"other processing {(processed - decoded - _network).TotalSeconds:F2} s, encode {(watch.Elapsed - processed).TotalSeconds:F2} s";
-        return note;
+        var rgba8 = new byte[4 * (long)pixels];
+        image.CopyPixelsTo(rgba8);
+        PlanarConversion.ToPlanar(rgba8, planar, pixels);
+        return (planar, rgba8);
     }
 
-    private TimeSpan _network;
-    private TimeSpan _loading;
-
-    private void Run(float[] planar, float[] lightMap, StillImage image, CancellationToken cancellation)
+    /// <summary>Replaces the photo's RGB with planar floats in [0, 1]; alpha stays as read into <paramref name="pixels"/>.</summary>
+    private static void WritePlanar(StillImage image, float[] planar, Array pixels)
     {
-        var loadBefore = estimator.LoadTime;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        estimator.Estimate(planar, image.Height, image.Width, lightMap, cancellation: cancellation);
-        _network = watch.Elapsed;
-        _loading = estimator.LoadTime - loadBefore;
-        PlanarConversion.Compose(planar, lightMap, image.Width * image.Height);
+        int count = image.Width * image.Height;
+        switch (pixels)
+        {
+            case ushort[] rgba:
+                PlanarConversion.ToRgba(planar, rgba, count);
+                image.SetPixels(rgba);
+                break;
+            case byte[] rgba:
+                PlanarConversion.ToRgba(planar, rgba, count);
+                image.SetPixels(rgba);
+                break;
+            default:
+                throw new ArgumentException($"unexpected pixel buffer {pixels.GetType()}", nameof(pixels));
+        }
     }
 }

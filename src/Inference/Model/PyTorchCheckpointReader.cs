@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ClipLit.Inference.Model;
@@ -100,50 +101,31 @@ public static class PyTorchCheckpointReader
         return new TensorData(shape, values);
     }
 
-    private static float[] DecodeStorage(StorageRef storage, byte[] bytes)
+    private static float[] DecodeStorage(StorageRef storage, byte[] bytes) => storage.DType switch
     {
-        switch (storage.DType)
-        {
-            case "FloatStorage":
-                CheckLength(storage, bytes, 4);
-                return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
-            case "DoubleStorage":
-                CheckLength(storage, bytes, 8);
-                return MemoryMarshal.Cast<byte, double>(bytes).ToArray().Select(d => (float)d).ToArray();
-            case "HalfStorage":
-                CheckLength(storage, bytes, 2);
-                return MemoryMarshal.Cast<byte, Half>(bytes).ToArray().Select(h => (float)h).ToArray();
-            case "BFloat16Storage":
-                CheckLength(storage, bytes, 2);
-                return MemoryMarshal.Cast<byte, ushort>(bytes).ToArray()
-                    .Select(b => BitConverter.Int32BitsToSingle(b << 16)).ToArray();
-            // Integer tensors (e.g. BatchNorm's num_batches_tracked) are read as floats: the enhancement
-            // network has none, but reading them lets validation name them instead of failing here.
-            case "LongStorage":
-                CheckLength(storage, bytes, 8);
-                return MemoryMarshal.Cast<byte, long>(bytes).ToArray().Select(v => (float)v).ToArray();
-            case "IntStorage":
-                CheckLength(storage, bytes, 4);
-                return MemoryMarshal.Cast<byte, int>(bytes).ToArray().Select(v => (float)v).ToArray();
-            case "ShortStorage":
-                CheckLength(storage, bytes, 2);
-                return MemoryMarshal.Cast<byte, short>(bytes).ToArray().Select(v => (float)v).ToArray();
-            case "CharStorage":
-                CheckLength(storage, bytes, 1);
-                return bytes.Select(v => (float)(sbyte)v).ToArray();
-            case "ByteStorage":
-            case "BoolStorage":
-                CheckLength(storage, bytes, 1);
-                return bytes.Select(v => (float)v).ToArray();
-            default:
-                throw new InvalidDataException($"tensors of storage type {storage.DType} are not supported");
-        }
-    }
+        "FloatStorage" => Widen<float>(storage, bytes, v => v),
+        "DoubleStorage" => Widen<double>(storage, bytes, v => (float)v),
+        "HalfStorage" => Widen<Half>(storage, bytes, v => (float)v),
+        "BFloat16Storage" => Widen<ushort>(storage, bytes, v => BitConverter.Int32BitsToSingle(v << 16)),
+        // Integer tensors (e.g. BatchNorm's num_batches_tracked) are read as floats: the enhancement
+        // network has none, but reading them lets validation name them instead of failing here.
+        "LongStorage" => Widen<long>(storage, bytes, v => v),
+        "IntStorage" => Widen<int>(storage, bytes, v => v),
+        "ShortStorage" => Widen<short>(storage, bytes, v => v),
+        "CharStorage" => Widen<sbyte>(storage, bytes, v => v),
+        "ByteStorage" or "BoolStorage" => Widen<byte>(storage, bytes, v => v),
+        _ => throw new InvalidDataException($"tensors of storage type {storage.DType} are not supported"),
+    };
 
-    private static void CheckLength(StorageRef storage, byte[] bytes, int elementSize)
+    /// <summary>Reinterprets a storage's little-endian bytes as <typeparamref name="T"/> values and converts them to float.</summary>
+    private static float[] Widen<T>(StorageRef storage, byte[] bytes, Func<T, float> toFloat) where T : unmanaged
     {
-        if (bytes.LongLength < storage.ElementCount * elementSize)
+        if (bytes.LongLength < storage.ElementCount * Unsafe.SizeOf<T>())
             throw new InvalidDataException($"storage data/{storage.Key} is truncated");
+        var values = MemoryMarshal.Cast<byte, T>(bytes);
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = toFloat(values[i]);
+        return result;
     }
 
     private static void CopyStrided(float[] source, long offset, long[] shape, long[] stride, float[] destination)

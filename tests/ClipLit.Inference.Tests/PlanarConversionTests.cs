@@ -61,6 +61,31 @@ public sealed class PlanarConversionTests
     }
 
     [Test]
+    public void VectorAndScalarPathsAgreeOnRandomPixelsAndOddCounts()
+    {
+        const int n = 1003;
+        var random = new Random(7);
+        var rgba = new byte[4 * n];
+        random.NextBytes(rgba);
+        var planar = new float[3 * n];
+        PlanarConversion.ToPlanar(rgba, planar, n);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 3; c++)
+                Assert.That(planar[c * n + i], Is.EqualTo((float)(rgba[4 * i + c] / 255.0)), $"pixel {i} channel {c}");
+
+        var values = new float[3 * n];
+        for (int k = 0; k < values.Length; k++) values[k] = (float)(random.NextDouble() * 1.2 - 0.1);
+        var output = (byte[])rgba.Clone();
+        PlanarConversion.ToRgba(values, output, n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < 3; c++)
+                Assert.That(output[4 * i + c], Is.EqualTo(PlanarConversion.Quantize(values[c * n + i], 255f)), $"pixel {i} channel {c}");
+            Assert.That(output[4 * i + 3], Is.EqualTo(rgba[4 * i + 3]), $"alpha of pixel {i}");
+        }
+    }
+
+    [Test]
     public void SixteenBitRoundTripIsLossless()
     {
         var rgba = new ushort[4 * 1000];

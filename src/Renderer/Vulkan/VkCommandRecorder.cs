@@ -1,0 +1,95 @@
+using Silk.NET.Vulkan;
+
+namespace ClipLit.Renderer.Vulkan;
+
+/// <summary>
+/// A reusable command buffer with the fence that tells when its last submission finished:
+/// Begin, record passes (with <see cref="Barrier"/> between dependent ones), Submit, Wait.
+/// Thread-safety: one thread at a time. Ownership: owns the command buffer and fence; Dispose
+/// waits for the last submission, then frees them (safe twice).
+/// </summary>
+public sealed unsafe class VkCommandRecorder : IDisposable
+{
+    private readonly VkComputeDevice _device;
+    private readonly CommandBuffer _commandBuffer;
+    private readonly Fence _fence;
+    private bool _submitted;
+    private bool _disposed;
+
+    public VkCommandRecorder(VkComputeDevice device, string name)
+    {
+        _device = device;
+        var vk = device.Vk;
+        var allocate = new CommandBufferAllocateInfo
+        {
+            SType = StructureType.CommandBufferAllocateInfo,
+            CommandPool = device.CommandPool,
+            Level = CommandBufferLevel.Primary,
+            CommandBufferCount = 1,
+        };
+        vk.AllocateCommandBuffers(device.Device, &allocate, out _commandBuffer).Check();
+        var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
+        vk.CreateFence(device.Device, &fenceInfo, null, out _fence).Check();
+        device.SetName(ObjectType.CommandBuffer, (ulong)_commandBuffer.Handle, name);
+    }
+
+    public CommandBuffer CommandBuffer => _commandBuffer;
+
+    /// <summary>Starts recording; waits for the previous submission first.</summary>
+    public void Begin()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Wait();
+        var vk = _device.Vk;
+        vk.ResetCommandBuffer(_commandBuffer, 0).Check();
+        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
+        vk.BeginCommandBuffer(_commandBuffer, &begin).Check();
+    }
+
+    /// <summary>Makes earlier shader writes visible to later shader reads and to the host.</summary>
+    public void Barrier()
+    {
+        var barrier = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier,
+            SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.HostWriteBit,
+            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.HostReadBit,
+        };
+        _device.Vk.CmdPipelineBarrier(_commandBuffer,
+            PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit,
+            PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit,
+            0, 1, &barrier, 0, null, 0, null);
+    }
+
+    /// <summary>Ends recording (with a final barrier to the host) and submits.</summary>
+    public void Submit()
+    {
+        Barrier();
+        var vk = _device.Vk;
+        vk.EndCommandBuffer(_commandBuffer).Check();
+        var fence = _fence;
+        vk.ResetFences(_device.Device, 1, &fence).Check();
+        _device.Submit(_commandBuffer, _fence);
+        _submitted = true;
+    }
+
+    /// <summary>Blocks until the last submission has finished (returns at once when none is pending).</summary>
+    public void Wait()
+    {
+        if (!_submitted) return;
+        var fence = _fence;
+        _device.Vk.WaitForFences(_device.Device, 1, &fence, true, ulong.MaxValue).Check();
+        _submitted = false;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Wait();
+        var vk = _device.Vk;
+        var commandBuffer = _commandBuffer;
+        vk.FreeCommandBuffers(_device.Device, _device.CommandPool, 1, &commandBuffer);
+        vk.DestroyFence(_device.Device, _fence, null);
+    }
+}

@@ -1,0 +1,323 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Silk.NET.Core;
+using Silk.NET.Core.Native;
+using Silk.NET.Vulkan;
+
+namespace ClipLit.Renderer.Vulkan;
+
+/// <summary>
+/// A headless Vulkan device for compute: instance (with validation when asked), the chosen
+/// physical device (a GPU, or Mesa's lavapipe on machines without one), a logical device with one
+/// compute queue, and a command pool. Validation messages are collected; errors are counted.
+/// Thread-safety: object creation is thread-safe; queue submission goes through
+/// <see cref="Submit"/>, which serializes access to the queue.
+/// Ownership: owns every handle it creates; Dispose waits for the queue and destroys them (safe twice).
+/// </summary>
+public sealed unsafe class VkComputeDevice : IDisposable
+{
+    private const string ValidationLayer = "VK_LAYER_KHRONOS_validation";
+    private static readonly ConcurrentDictionary<nint, VkComputeDevice> MessengerOwners = new();
+
+    private readonly object _queueLock = new();
+    private readonly List<string> _validationMessages = [];
+    private readonly delegate* unmanaged[Cdecl]<Device, DebugUtilsObjectNameInfoEXT*, Result> _setObjectName;
+    private readonly nint _messengerId;
+    private readonly DebugUtilsMessengerEXT _messenger;
+    private readonly Instance _instance;
+    private readonly Device _device;
+    private readonly CommandPool _commandPool;
+    private bool _disposed;
+
+    public VkComputeDevice(VkDeviceOptions options)
+    {
+        Vk = Vk.GetApi();
+        ValidationEnabled = options.Validation && LayerAvailable(ValidationLayer);
+        if (options.Validation && !ValidationEnabled)
+            throw new VulkanException($"{ValidationLayer} is not installed (Debian: vulkan-validationlayers)");
+        try
+        {
+            _instance = CreateInstance(ValidationEnabled);
+            if (ValidationEnabled)
+            {
+                _messengerId = (nint)Interlocked.Increment(ref _nextMessengerId);
+                MessengerOwners[_messengerId] = this;
+                _messenger = CreateMessenger(_messengerId);
+            }
+            PhysicalDevice = ChoosePhysicalDevice(options.PreferredDevice, out var properties, out uint queueFamily);
+            Properties = properties;
+            QueueFamily = queueFamily;
+            Name = SilkMarshal.PtrToString((nint)properties.DeviceName) ?? "unknown";
+            IsCpu = properties.DeviceType == PhysicalDeviceType.Cpu;
+            _device = CreateDevice(PhysicalDevice, queueFamily);
+            Vk.GetDeviceQueue(_device, queueFamily, 0, out var queue);
+            Queue = queue;
+            var poolInfo = new CommandPoolCreateInfo
+            {
+                SType = StructureType.CommandPoolCreateInfo,
+                QueueFamilyIndex = queueFamily,
+                Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
+            };
+            Vk.CreateCommandPool(_device, &poolInfo, null, out _commandPool).Check();
+            _setObjectName = ValidationEnabled
+                ? (delegate* unmanaged[Cdecl]<Device, DebugUtilsObjectNameInfoEXT*, Result>)InstanceProcedure("vkSetDebugUtilsObjectNameEXT")
+                : null;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private static long _nextMessengerId;
+
+    public Vk Vk { get; }
+
+    public PhysicalDevice PhysicalDevice { get; }
+
+    public PhysicalDeviceProperties Properties { get; }
+
+    public uint QueueFamily { get; }
+
+    public Queue Queue { get; }
+
+    /// <summary>The device's name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".</summary>
+    public string Name { get; }
+
+    /// <summary>The device is a CPU implementation (lavapipe): its memory is host memory.</summary>
+    public bool IsCpu { get; }
+
+    public bool ValidationEnabled { get; }
+
+    public Device Device => _disposed ? throw new ObjectDisposedException(nameof(VkComputeDevice)) : _device;
+
+    public CommandPool CommandPool => _commandPool;
+
+    /// <summary>Validation errors reported so far (warnings are kept in <see cref="ValidationMessages"/> only).</summary>
+    public int ValidationErrorCount { get; private set; }
+
+    public IReadOnlyList<string> ValidationMessages
+    {
+        get
+        {
+            lock (_validationMessages) return _validationMessages.ToArray();
+        }
+    }
+
+    /// <summary>Gives a Vulkan object a name that validation messages and debuggers show.</summary>
+    public void SetName(ObjectType type, ulong handle, string name)
+    {
+        if (_setObjectName == null) return;
+        nint text = SilkMarshal.StringToPtr(name);
+        try
+        {
+            var info = new DebugUtilsObjectNameInfoEXT
+            {
+                SType = StructureType.DebugUtilsObjectNameInfoExt,
+                ObjectType = type,
+                ObjectHandle = handle,
+                PObjectName = (byte*)text,
+            };
+            _setObjectName(_device, &info).Check();
+        }
+        finally
+        {
+            SilkMarshal.Free(text);
+        }
+    }
+
+    /// <summary>Index of a memory type allowed by <paramref name="typeBits"/> with all of <paramref name="required"/>.</summary>
+    public uint FindMemoryType(uint typeBits, MemoryPropertyFlags required)
+    {
+        Vk.GetPhysicalDeviceMemoryProperties(PhysicalDevice, out var memory);
+        for (uint i = 0; i < memory.MemoryTypeCount; i++)
+            if ((typeBits & (1u << (int)i)) != 0 && (memory.MemoryTypes[(int)i].PropertyFlags & required) == required)
+                return i;
+        throw new VulkanException($"{Name} has no memory type with {required}");
+    }
+
+    /// <summary>Submits a recorded command buffer; <paramref name="fence"/> signals when it completes.</summary>
+    public void Submit(CommandBuffer commandBuffer, Fence fence)
+    {
+        var submit = new SubmitInfo
+        {
+            SType = StructureType.SubmitInfo,
+            CommandBufferCount = 1,
+            PCommandBuffers = &commandBuffer,
+        };
+        lock (_queueLock) Vk.QueueSubmit(Queue, 1, &submit, fence).Check();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_device.Handle != 0)
+        {
+            lock (_queueLock) Vk.DeviceWaitIdle(_device);
+            if (_commandPool.Handle != 0) Vk.DestroyCommandPool(_device, _commandPool, null);
+            Vk.DestroyDevice(_device, null);
+        }
+        if (_messenger.Handle != 0)
+        {
+            var destroy = (delegate* unmanaged[Cdecl]<Instance, DebugUtilsMessengerEXT, AllocationCallbacks*, void>)
+                InstanceProcedure("vkDestroyDebugUtilsMessengerEXT");
+            destroy(_instance, _messenger, null);
+        }
+        MessengerOwners.TryRemove(_messengerId, out _);
+        if (_instance.Handle != 0) Vk.DestroyInstance(_instance, null);
+        Vk.Dispose();
+    }
+
+    /// <summary>An instance-level entry point by name (extensions Silk.NET does not bind here); null if absent.</summary>
+    public void* InstanceProcedure(string name) => (void*)Vk.GetInstanceProcAddr(_instance, name).Handle;
+
+    /// <summary>A device-level entry point by name; null if absent.</summary>
+    public void* DeviceProcedure(string name) => (void*)Vk.GetDeviceProcAddr(_device, name).Handle;
+
+    private bool LayerAvailable(string name)
+    {
+        uint count = 0;
+        Vk.EnumerateInstanceLayerProperties(ref count, null).Check();
+        var layers = new LayerProperties[count];
+        fixed (LayerProperties* p = layers) Vk.EnumerateInstanceLayerProperties(ref count, p).Check();
+        foreach (var layer in layers)
+            if (SilkMarshal.PtrToString((nint)layer.LayerName) == name) return true;
+        return false;
+    }
+
+    private Instance CreateInstance(bool validation)
+    {
+        nint appName = SilkMarshal.StringToPtr("ClipLit");
+        var layers = validation ? new[] { ValidationLayer } : [];
+        var extensions = validation ? new[] { "VK_EXT_debug_utils" } : [];
+        nint layerNames = SilkMarshal.StringArrayToPtr(layers);
+        nint extensionNames = SilkMarshal.StringArrayToPtr(extensions);
+        try
+        {
+            var app = new ApplicationInfo
+            {
+                SType = StructureType.ApplicationInfo,
+                PApplicationName = (byte*)appName,
+                PEngineName = (byte*)appName,
+                ApiVersion = Vk.Version12,
+            };
+            var info = new InstanceCreateInfo
+            {
+                SType = StructureType.InstanceCreateInfo,
+                PApplicationInfo = &app,
+                EnabledLayerCount = (uint)layers.Length,
+                PpEnabledLayerNames = (byte**)layerNames,
+                EnabledExtensionCount = (uint)extensions.Length,
+                PpEnabledExtensionNames = (byte**)extensionNames,
+            };
+            Vk.CreateInstance(&info, null, out var instance).Check();
+            return instance;
+        }
+        finally
+        {
+            SilkMarshal.Free(appName);
+            SilkMarshal.Free(layerNames);
+            SilkMarshal.Free(extensionNames);
+        }
+    }
+
+    private DebugUtilsMessengerEXT CreateMessenger(nint id)
+    {
+        var create = (delegate* unmanaged[Cdecl]<Instance, DebugUtilsMessengerCreateInfoEXT*, AllocationCallbacks*, DebugUtilsMessengerEXT*, Result>)
+            InstanceProcedure("vkCreateDebugUtilsMessengerEXT");
+        if (create == null) throw new VulkanException("vkCreateDebugUtilsMessengerEXT is not available");
+        var info = new DebugUtilsMessengerCreateInfoEXT
+        {
+            SType = StructureType.DebugUtilsMessengerCreateInfoExt,
+            MessageSeverity = DebugUtilsMessageSeverityFlagsEXT.WarningBitExt | DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt,
+            MessageType = DebugUtilsMessageTypeFlagsEXT.GeneralBitExt | DebugUtilsMessageTypeFlagsEXT.ValidationBitExt | DebugUtilsMessageTypeFlagsEXT.PerformanceBitExt,
+            PfnUserCallback = (delegate* unmanaged[Cdecl]<DebugUtilsMessageSeverityFlagsEXT, DebugUtilsMessageTypeFlagsEXT, DebugUtilsMessengerCallbackDataEXT*, void*, Bool32>)&OnValidationMessage,
+            PUserData = (void*)id,
+        };
+        DebugUtilsMessengerEXT messenger;
+        create(_instance, &info, null, &messenger).Check();
+        return messenger;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static Bool32 OnValidationMessage(DebugUtilsMessageSeverityFlagsEXT severity, DebugUtilsMessageTypeFlagsEXT type,
+        DebugUtilsMessengerCallbackDataEXT* data, void* userData)
+    {
+        if (MessengerOwners.TryGetValue((nint)userData, out var owner))
+        {
+            string text = $"{severity}: {SilkMarshal.PtrToString((nint)data->PMessage)}";
+            lock (owner._validationMessages)
+            {
+                owner._validationMessages.Add(text);
+                if (severity.HasFlag(DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt)) owner.ValidationErrorCount++;
+            }
+        }
+        return Vk.False;
+    }
+
+    private PhysicalDevice ChoosePhysicalDevice(string? preferred, out PhysicalDeviceProperties chosenProperties, out uint chosenFamily)
+    {
+        uint count = 0;
+        Vk.EnumeratePhysicalDevices(_instance, ref count, null).Check();
+        if (count == 0) throw new VulkanException("no Vulkan device (install mesa-vulkan-drivers for the CPU device, lavapipe)");
+        var devices = new PhysicalDevice[count];
+        fixed (PhysicalDevice* p = devices) Vk.EnumeratePhysicalDevices(_instance, ref count, p).Check();
+
+        var candidates = new List<(PhysicalDevice Device, PhysicalDeviceProperties Properties, uint Family, int Score)>();
+        foreach (var device in devices)
+        {
+            Vk.GetPhysicalDeviceProperties(device, out var properties);
+            uint? family = ComputeFamily(device);
+            if (family is null) continue;
+            string name = SilkMarshal.PtrToString((nint)properties.DeviceName) ?? "";
+            int score = properties.DeviceType switch
+            {
+                PhysicalDeviceType.DiscreteGpu => 3,
+                PhysicalDeviceType.IntegratedGpu => 2,
+                PhysicalDeviceType.Cpu => 1,
+                _ => 0,
+            };
+            if (preferred is not null && name.Contains(preferred, StringComparison.OrdinalIgnoreCase)) score += 10;
+            candidates.Add((device, properties, family.Value, score));
+        }
+        if (candidates.Count == 0) throw new VulkanException("no Vulkan device with a compute queue");
+        var best = candidates.MaxBy(c => c.Score);
+        chosenProperties = best.Properties;
+        chosenFamily = best.Family;
+        return best.Device;
+    }
+
+    private uint? ComputeFamily(PhysicalDevice device)
+    {
+        uint count = 0;
+        Vk.GetPhysicalDeviceQueueFamilyProperties(device, ref count, null);
+        var families = new QueueFamilyProperties[count];
+        fixed (QueueFamilyProperties* p = families) Vk.GetPhysicalDeviceQueueFamilyProperties(device, ref count, p);
+        for (uint i = 0; i < count; i++)
+            if (families[i].QueueFlags.HasFlag(QueueFlags.ComputeBit)) return i;
+        return null;
+    }
+
+    private Device CreateDevice(PhysicalDevice physicalDevice, uint family)
+    {
+        float priority = 1f;
+        var queueInfo = new DeviceQueueCreateInfo
+        {
+            SType = StructureType.DeviceQueueCreateInfo,
+            QueueFamilyIndex = family,
+            QueueCount = 1,
+            PQueuePriorities = &priority,
+        };
+        var info = new DeviceCreateInfo
+        {
+            SType = StructureType.DeviceCreateInfo,
+            QueueCreateInfoCount = 1,
+            PQueueCreateInfos = &queueInfo,
+        };
+        Vk.CreateDevice(physicalDevice, &info, null, out var device).Check();
+        return device;
+    }
+}

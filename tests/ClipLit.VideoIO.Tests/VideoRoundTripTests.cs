@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using ClipLit.TestSupport;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.VideoIO.Tests;
+
+/// <summary>FFmpeg in and out: every frame, its timestamp, the audio and the container survive a round trip.</summary>
+[TestFixture]
+public sealed class VideoRoundTripTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("cliplit-video-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    public static string SharedClip => SharedData.Path("data", "video", "backlit_720p30.mp4");
+
+    [Test]
+    public void ProbeDescribesTheSharedClip()
+    {
+        var info = VideoProbe.Probe(SharedClip);
+        Assert.Multiple(() =>
+        {
+            Assert.That((info.Width, info.Height), Is.EqualTo((1280, 720)));
+            Assert.That(info.FrameCount, Is.EqualTo(240));
+            Assert.That(info.NominalFrameRate, Is.EqualTo(30).Within(1e-9));
+            Assert.That(info.IsVariableFrameRate, Is.False);
+            Assert.That(info.TimeBaseDenominator, Is.EqualTo(15360));
+            Assert.That(info.AudioStreams, Is.EqualTo(1));
+            Assert.That(info.FrameTimestamps[1] - info.FrameTimestamps[0], Is.EqualTo(33333).Within(1));
+        });
+    }
+
+    [Test]
+    public async Task UnchangedFramesRoundTripWithTimestampsAndAudio()
+    {
+        var info = VideoProbe.Probe(SharedClip);
+        string output = Path.Combine(_folder, "copy.mp4");
+        var buffer = new byte[info.FrameBytes];
+        await using (var reader = new VideoFrameReader(info))
+        await using (var writer = new VideoFrameWriter(info, output, output, VideoEncodeOptions.Default with { Preset = "ultrafast" }))
+        {
+            int index = 0;
+            while (await reader.ReadAsync(buffer, CancellationToken.None))
+                await writer.WriteAsync(buffer, info.FrameTimestamps[index++], CancellationToken.None);
+            Assert.That(await reader.FinishAsync(), Is.Null);
+            await writer.CompleteAsync();
+        }
+
+        var copy = VideoProbe.Probe(output);
+        Assert.That(copy.FrameCount, Is.EqualTo(info.FrameCount));
+        Assert.That(copy.FrameTimestamps, Is.EqualTo(info.FrameTimestamps));
+        Assert.That(copy.AudioStreams, Is.EqualTo(1));
+        Assert.That(copy.TimeBaseDenominator, Is.EqualTo(info.TimeBaseDenominator));
+        Assert.That(Ffprobe(output, "-select_streams a:0 -show_entries stream=codec_name,duration"), Does.Contain("codec_name=aac"));
+    }
+
+    internal static string Ffprobe(string path, string arguments)
+    {
+        var start = new ProcessStartInfo("ffprobe", $"-v error {arguments} -of default=noprint_wrappers=1 \"{path}\"") { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+}

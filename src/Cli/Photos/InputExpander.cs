@@ -1,11 +1,12 @@
 using System.IO.Enumeration;
 using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Cli.Photos;
 
 /// <summary>What the input arguments of <c>cliplit enhance</c> name.</summary>
 /// <param name="Files">Photos to process, in argument order (folder contents and glob matches sorted by name).</param>
-/// <param name="Skipped">Files inside input folders that are not photos by extension.</param>
+/// <param name="Skipped">Files inside input folders that are neither photos nor videos by extension.</param>
 /// <param name="Problems">Arguments naming nothing usable (missing file, empty glob), with the reason.</param>
 /// <param name="NamedFolderOrPattern">Some argument was a folder or a pattern, so the output must be a folder.</param>
 public sealed record ExpandedInputs(
@@ -16,7 +17,7 @@ public sealed record ExpandedInputs(
 
 /// <summary>
 /// Turns input arguments (files, folders, and glob patterns with <c>*</c>, <c>?</c> and <c>**</c>,
-/// for shells that do not expand them) into photo paths. Folders are not searched recursively.
+/// for shells that do not expand them) into photo and video paths. Folders are not searched recursively.
 /// Thread-safety: stateless.
 /// </summary>
 public static class InputExpander
@@ -36,7 +37,7 @@ public static class InputExpander
                 foreach (string file in Directory.EnumerateFiles(argument).Order(StringComparer.Ordinal))
                 {
                     if (Path.GetFileName(file).StartsWith('.')) continue; // hidden files, our own .partial files
-                    (ImageFileFormats.FromExtension(file) is null ? skipped : files).Add(file);
+                    (IsMedia(file) ? files : skipped).Add(file);
                 }
             }
             else if (IsPattern(argument))
@@ -71,8 +72,11 @@ public static class InputExpander
         if (start.Length == 0) start = ".";
         var results = new List<string>();
         Match(start, segments[firstWild..], results, prefix: firstWild == 0 && !rooted ? "" : start + "/");
-        return results.Where(f => ImageFileFormats.FromExtension(f) is not null || !IsPattern(Path.GetFileName(pattern)));
+        return results.Where(f => IsMedia(f) || !IsPattern(Path.GetFileName(pattern)));
     }
+
+    /// <summary>A photo or video by its extension.</summary>
+    public static bool IsMedia(string path) => ImageFileFormats.FromExtension(path) is not null || VideoProbe.HasVideoExtension(path);
 
     private static void Match(string folder, string[] segments, List<string> results, string prefix)
     {

@@ -38,6 +38,17 @@ public sealed class BatchProgress(TextWriter output, bool interactive, int total
         Draw();
     }
 
+    /// <summary>Frame progress inside the current file (videos): shown in the bar, with the file's own ETA.</summary>
+    public void Frames(int done, int total, double framesPerSecond)
+    {
+        _frameStatus = total > 0
+            ? $"frame {done}/{total} {framesPerSecond:F1} fps ETA {FormatSeconds(framesPerSecond > 0 ? (total - done) / framesPerSecond : 0)}"
+            : "";
+        Draw();
+    }
+
+    private string _frameStatus = "";
+
     public void Succeeded(string file, string output, string? note)
     {
         Processed++;
@@ -67,6 +78,7 @@ public sealed class BatchProgress(TextWriter output, bool interactive, int total
 
     private void Finish()
     {
+        _frameStatus = "";
         _file.Stop();
         _lastSeconds = _file.Elapsed.TotalSeconds;
         _finished++;
@@ -87,7 +99,9 @@ public sealed class BatchProgress(TextWriter output, bool interactive, int total
         string eta = _finished > 0 ? $"ETA {FormatSeconds(perFile * (total - _finished))}" : "ETA --";
         string last = _finished > 0 ? $"{_lastSeconds:F1} s/file" : "";
         string name = _finished < total ? Path.GetFileName(_current) : "";
-        string line = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {_finished}/{total} {last} {eta} {name}";
+        string line = _frameStatus.Length > 0
+            ? $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {_finished}/{total} {name} {_frameStatus}"
+            : $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {_finished}/{total} {last} {eta} {name}";
         int width = ConsoleWidth();
         if (line.Length > width - 1) line = line[..(width - 1)];
         output.Write("\r" + line.PadRight(width - 1));

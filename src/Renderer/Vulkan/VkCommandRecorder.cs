@@ -4,13 +4,15 @@ namespace ClipLit.Renderer.Vulkan;
 
 /// <summary>
 /// A reusable command buffer with the fence that tells when its last submission finished:
-/// Begin, record passes (with <see cref="Barrier"/> between dependent ones), Submit, Wait.
-/// Thread-safety: one thread at a time. Ownership: owns the command buffer and fence; Dispose
-/// waits for the last submission, then frees them (safe twice).
+/// Begin, record passes (with <see cref="Barrier"/> between dependent ones), Submit, Wait. Each
+/// recorder has its own command pool, so recorders on different threads need no locking.
+/// Thread-safety: one thread at a time. Ownership: owns its pool, command buffer and fence;
+/// Dispose waits for the last submission, then frees them (safe twice).
 /// </summary>
 public sealed unsafe class VkCommandRecorder : IDisposable
 {
     private readonly VkComputeDevice _device;
+    private readonly CommandPool _pool;
     private readonly CommandBuffer _commandBuffer;
     private readonly Fence _fence;
     private bool _submitted;
@@ -20,10 +22,17 @@ public sealed unsafe class VkCommandRecorder : IDisposable
     {
         _device = device;
         var vk = device.Vk;
+        var poolInfo = new CommandPoolCreateInfo
+        {
+            SType = StructureType.CommandPoolCreateInfo,
+            QueueFamilyIndex = device.QueueFamily,
+            Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
+        };
+        vk.CreateCommandPool(device.Device, &poolInfo, null, out _pool).Check();
         var allocate = new CommandBufferAllocateInfo
         {
             SType = StructureType.CommandBufferAllocateInfo,
-            CommandPool = device.CommandPool,
+            CommandPool = _pool,
             Level = CommandBufferLevel.Primary,
             CommandBufferCount = 1,
         };
@@ -89,7 +98,8 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         Wait();
         var vk = _device.Vk;
         var commandBuffer = _commandBuffer;
-        vk.FreeCommandBuffers(_device.Device, _device.CommandPool, 1, &commandBuffer);
+        vk.FreeCommandBuffers(_device.Device, _pool, 1, &commandBuffer);
         vk.DestroyFence(_device.Device, _fence, null);
+        vk.DestroyCommandPool(_device.Device, _pool, null);
     }
 }

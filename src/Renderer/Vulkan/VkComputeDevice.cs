@@ -9,8 +9,8 @@ namespace ClipLit.Renderer.Vulkan;
 
 /// <summary>
 /// A headless Vulkan device for compute: instance (with validation when asked), the chosen
-/// physical device (a GPU, or Mesa's lavapipe on machines without one), a logical device with one
-/// compute queue, and a command pool. Validation messages are collected; errors are counted.
+/// physical device (a GPU, or Mesa's lavapipe on machines without one) and a logical device with
+/// one compute queue. Validation messages are collected; errors are counted.
 /// Thread-safety: object creation is thread-safe; queue submission goes through
 /// <see cref="Submit"/>, which serializes access to the queue.
 /// Ownership: owns every handle it creates; Dispose waits for the queue and destroys them (safe twice).
@@ -27,7 +27,6 @@ public sealed unsafe class VkComputeDevice : IDisposable
     private readonly DebugUtilsMessengerEXT _messenger;
     private readonly Instance _instance;
     private readonly Device _device;
-    private readonly CommandPool _commandPool;
     private bool _disposed;
 
     public VkComputeDevice(VkDeviceOptions options)
@@ -53,13 +52,6 @@ public sealed unsafe class VkComputeDevice : IDisposable
             _device = CreateDevice(PhysicalDevice, queueFamily);
             Vk.GetDeviceQueue(_device, queueFamily, 0, out var queue);
             Queue = queue;
-            var poolInfo = new CommandPoolCreateInfo
-            {
-                SType = StructureType.CommandPoolCreateInfo,
-                QueueFamilyIndex = queueFamily,
-                Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
-            };
-            Vk.CreateCommandPool(_device, &poolInfo, null, out _commandPool).Check();
             _setObjectName = ValidationEnabled
                 ? (delegate* unmanaged[Cdecl]<Device, DebugUtilsObjectNameInfoEXT*, Result>)InstanceProcedure("vkSetDebugUtilsObjectNameEXT")
                 : null;
@@ -92,8 +84,6 @@ public sealed unsafe class VkComputeDevice : IDisposable
     public bool ValidationEnabled { get; }
 
     public Device Device => _disposed ? throw new ObjectDisposedException(nameof(VkComputeDevice)) : _device;
-
-    public CommandPool CommandPool => _commandPool;
 
     /// <summary>Validation errors reported so far (warnings are kept in <see cref="ValidationMessages"/> only).</summary>
     public int ValidationErrorCount { get; private set; }
@@ -157,7 +147,6 @@ public sealed unsafe class VkComputeDevice : IDisposable
         if (_device.Handle != 0)
         {
             lock (_queueLock) Vk.DeviceWaitIdle(_device);
-            if (_commandPool.Handle != 0) Vk.DestroyCommandPool(_device, _commandPool, null);
             Vk.DestroyDevice(_device, null);
         }
         if (_messenger.Handle != 0)

@@ -1,0 +1,65 @@
+#version 450
+// Light map at the network's size -> full frame size. Mode 0, bilinear: the light map itself,
+// interpolated (half-pixel centres, edges clamped). Mode 1, edge-aware (fast guided filter, step 2):
+// the window means of the guided filter's a and b, interpolated the same way, applied to the
+// full-resolution guidance max(R, G, B): L = a*g + b, so light-map edges follow the frame's edges.
+// The result is kept within [lo, hi] of the small light map. Pass: UpsamplePass.
+layout(local_size_x = 16, local_size_y = 16) in;
+
+layout(std430, binding = 0) readonly buffer Frame { uint rgba[]; };
+layout(std430, binding = 1) readonly buffer Unit8 { float unit8[256]; };
+layout(std430, binding = 2) readonly buffer Small { float small[]; };     // mode 0: light map; mode 1: a, b planes
+layout(std430, binding = 3) writeonly buffer Full { float full[]; };
+
+layout(push_constant) uniform Push {
+    uint width;
+    uint height;
+    uint smallWidth;
+    uint smallHeight;
+    uint mode;
+    int radius;     // window of the coefficient means (mode 1)
+    float lo;
+    float hi;
+} pc;
+
+float smallAt(uint plane, ivec2 q) {
+    q = clamp(q, ivec2(0), ivec2(int(pc.smallWidth) - 1, int(pc.smallHeight) - 1));
+    uint n = pc.smallWidth * pc.smallHeight;
+    if (pc.mode == 0u) return small[uint(q.y) * pc.smallWidth + uint(q.x)];
+    // Mode 1: mean of a (plane 0) or b (plane 1) over the window, as the guided filter averages them.
+    float s = 0.0, count = 0.0;
+    for (int dy = -pc.radius; dy <= pc.radius; dy++) {
+        for (int dx = -pc.radius; dx <= pc.radius; dx++) {
+            ivec2 r = q + ivec2(dx, dy);
+            if (r.x < 0 || r.y < 0 || r.x >= int(pc.smallWidth) || r.y >= int(pc.smallHeight)) continue;
+            s += small[plane * n + uint(r.y) * pc.smallWidth + uint(r.x)];
+            count += 1.0;
+        }
+    }
+    return s / count;
+}
+
+float bilinear(uint plane, uvec2 p) {
+    vec2 src = (vec2(p) + 0.5) * vec2(float(pc.smallWidth) / float(pc.width), float(pc.smallHeight) / float(pc.height)) - 0.5;
+    src = max(src, vec2(0.0));
+    ivec2 i0 = ivec2(floor(src));
+    vec2 f = src - vec2(i0);
+    float v00 = smallAt(plane, i0), v10 = smallAt(plane, i0 + ivec2(1, 0));
+    float v01 = smallAt(plane, i0 + ivec2(0, 1)), v11 = smallAt(plane, i0 + ivec2(1, 1));
+    return mix(mix(v00, v10, f.x), mix(v01, v11, f.x), f.y);
+}
+
+void main() {
+    uvec2 p = gl_GlobalInvocationID.xy;
+    if (p.x >= pc.width || p.y >= pc.height) return;
+    uint i = p.y * pc.width + p.x;
+    float l;
+    if (pc.mode == 0u) {
+        l = bilinear(0u, p);
+    } else {
+        uint v = rgba[i];
+        float g = max(unit8[v & 255u], max(unit8[(v >> 8) & 255u], unit8[(v >> 16) & 255u]));
+        l = bilinear(0u, p) * g + bilinear(1u, p);
+    }
+    full[i] = clamp(l, pc.lo, pc.hi);
+}

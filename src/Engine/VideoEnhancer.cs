@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Engine;
+
+/// <summary>How videos are enhanced.</summary>
+/// <param name="Quality">Full (the paper's network at full size) or fast (downscaled network, upsampled light map).</param>
+/// <param name="FastLongSide">Long side of the network's input in fast quality. Default 256.</param>
+/// <param name="Upsample">Upsampler in fast quality. Default edge-aware.</param>
+/// <param name="Temporal">Light-map smoothing over time and scene-cut detection.</param>
+/// <param name="FramesInFlight">Frames the pipeline holds at once (memory is this many frames' buffers). Default 3.</param>
+/// <param name="Encode">Codec choices.</param>
+public sealed record VideoEnhanceOptions(
+    EnhanceQuality Quality,
+    int FastLongSide,
+    Renderer.Passes.UpsampleMode Upsample,
+    TemporalOptions Temporal,
+    int FramesInFlight,
+    VideoEncodeOptions Encode)
+{
+    public static VideoEnhanceOptions Default { get; } = new(
+        EnhanceQuality.Fast, FrameLayout.DefaultFastLongSide, Renderer.Passes.UpsampleMode.EdgeAware,
+        TemporalOptions.Default, 3, VideoEncodeOptions.Default);
+}
+
+/// <summary>Progress of one video: frames done of total, frames per second so far.</summary>
+public readonly record struct VideoProgress(int FramesDone, int FrameCount, double FramesPerSecond);
+
+/// <summary>What happened to one video.</summary>
+/// <param name="FramesWritten">Frames encoded.</param>
+/// <param name="DecodeProblem">Null when every frame decoded; else why some did not (the output then holds only the decodable part).</param>
+/// <param name="Cuts">Frames where a scene cut restarted the temporal average.</param>
+/// <param name="StageSeconds">Busy time per stage (decode, pre-process, network, compose, encode).</param>
+/// <param name="Elapsed">Wall time of the whole video.</param>
+public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IReadOnlyList<int> Cuts, IReadOnlyDictionary<string, double> StageSeconds, TimeSpan Elapsed);
+
+/// <summary>
+/// Enhances a video file: decode (ffmpeg) → pre-process (Vulkan) → network (ONNX Runtime, in place
+/// on the mapped buffers) → compose (Vulkan: temporal average, upsampling, division) → encode
+/// (ffmpeg). The stages run concurrently, linked by bounded queues; a fixed set of frame slots
+/// circulates, so memory does not grow with the video's length.
+/// Thread-safety: one video at a time. Ownership: does not own the device or the estimator.
+/// </summary>
+public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator estimator, VideoEnhanceOptions options)
+{
+    /// <summary>Enhances <paramref name="source"/> into <paramref name="outputPath"/> (a temporary name; the caller renames it).</summary>
+    /// <exception cref="VideoFileException">Encoding failed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the output is incomplete.</exception>
+    public async Task<VideoResult> EnhanceAsync(VideoInfo source, string outputPath, string finalPath,
+        IProgress<VideoProgress>? progress, CancellationToken cancellation)
+    {
+        var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
+        using var renderer = new FrameRenderer(device, layout, Math.Max(2, options.FramesInFlight));
+        var smoother = new TemporalSmoother(options.Temporal);
+        var networkPlan = estimator.Plan(layout.NetworkHeight, layout.NetworkWidth);
+        estimator.Preload(networkPlan);
+
+        var free = Channel.CreateUnbounded<FrameSlot>();
+        foreach (var slot in renderer.Slots) free.Writer.TryWrite(slot);
+        var decoded = Channel.CreateBounded<FrameSlot>(renderer.Slots.Count);
+        var inferred = Channel.CreateBounded<FrameSlot>(renderer.Slots.Count);
+        var stages = new StageClock();
+        using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var token = failure.Token;
+        var watch = Stopwatch.StartNew();
+        int written = 0;
+        string? decodeProblem = null;
+
+        await using var reader = new VideoFrameReader(source);
+        await using var writer = new VideoFrameWriter(source, outputPath, finalPath, options.Encode);
+
+        async Task Decode()
+        {
+            for (int index = 0; index < source.FrameCount; index++)
+            {
+                var slot = await free.Reader.ReadAsync(token);
+                bool got;
+                using (stages.Measure("decode"))
+                    got = await reader.ReadAsync(slot.InputBytes, token);
+                if (!got) break;
+                slot.FrameIndex = index;
+                slot.Timestamp = source.FrameTimestamps[index];
+                await decoded.Writer.WriteAsync(slot, token);
+            }
+            decodeProblem = await reader.FinishAsync();
+            decoded.Writer.TryComplete();
+        }
+
+        async Task Infer()
+        {
+            await foreach (var slot in decoded.Reader.ReadAllAsync(token))
+            {
+                using (stages.Measure("pre-process")) renderer.PreProcess(slot);
+                slot.TemporalWeight = smoother.Observe(slot.FrameIndex, slot.NetworkInput.Span, layout.NetworkWidth, layout.NetworkHeight);
+                using (stages.Measure("network"))
+                    estimator.Estimate(slot.NetworkInput, layout.NetworkHeight, layout.NetworkWidth, slot.NetworkLightMap, networkPlan, token);
+                await inferred.Writer.WriteAsync(slot, token);
+            }
+            inferred.Writer.TryComplete();
+        }
+
+        async Task ComposeAndEncode()
+        {
+            await foreach (var slot in inferred.Reader.ReadAllAsync(token))
+            {
+                using (stages.Measure("compose")) renderer.Compose(slot);
+                using (stages.Measure("encode")) await writer.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
+                written++;
+                progress?.Report(new VideoProgress(written, source.FrameCount, written / watch.Elapsed.TotalSeconds));
+                free.Writer.TryWrite(slot);
+            }
+        }
+
+        // Each stage on its own thread; the first failure stops the others.
+        var tasks = new[] { Run(Decode), Run(Infer), Run(ComposeAndEncode) };
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch when (!cancellation.IsCancellationRequested)
+        {
+            await failure.CancelAsync();
+            // Report the root cause rather than the cancellations it caused.
+            var root = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            if (root is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(root).Throw();
+            throw;
+        }
+        await writer.CompleteAsync();
+        return new VideoResult(written, decodeProblem, smoother.Cuts, stages.Totals(), watch.Elapsed);
+
+        Task Run(Func<Task> stage) => Task.Run(async () =>
+        {
+            try
+            {
+                await stage();
+            }
+            catch
+            {
+                await failure.CancelAsync();
+                throw;
+            }
+        });
+    }
+
+    /// <summary>Accumulated busy time per stage.</summary>
+    private sealed class StageClock
+    {
+        private readonly Dictionary<string, double> _seconds = new();
+
+        public IDisposable Measure(string stage) => new Span(this, stage, Stopwatch.GetTimestamp());
+
+        public IReadOnlyDictionary<string, double> Totals()
+        {
+            lock (_seconds) return new Dictionary<string, double>(_seconds);
+        }
+
+        private void Add(string stage, double seconds)
+        {
+            lock (_seconds) _seconds[stage] = _seconds.GetValueOrDefault(stage) + seconds;
+        }
+
+        private sealed class Span(StageClock clock, string stage, long started) : IDisposable
+        {
+            public void Dispose() => clock.Add(stage, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using ClipLit.Renderer.Passes;
+
+namespace ClipLit.Renderer;
+
+/// <summary>Which light map the frames get.</summary>
+public enum EnhanceQuality
+{
+    /// <summary>The paper's network at full resolution: faithful, slow on CPUs.</summary>
+    Full,
+
+    /// <summary>
+    /// The network on a downscaled frame (long side <see cref="FrameLayout.DefaultFastLongSide"/>),
+    /// its light map brought back to full size by an upsampler before the division.
+    /// </summary>
+    Fast,
+}
+
+/// <summary>
+/// The sizes of one stream of frames: the frame itself, and what the network sees (the same size
+/// in full quality; a downscaled copy in fast quality).
+/// </summary>
+public sealed record FrameLayout(int Width, int Height, EnhanceQuality Quality, int NetworkWidth, int NetworkHeight, UpsampleMode Upsample)
+{
+    /// <summary>
+    /// Long side of the network's input in fast quality. At 555 kFLOP per pixel, 256x144 costs about
+    /// 20 GFLOP, which a 2-core CPU runs at over 10 Hz; docs/benchmarks.md measures the quality.
+    /// </summary>
+    public const int DefaultFastLongSide = 256;
+
+    public int Pixels => Width * Height;
+
+    public int NetworkPixels => NetworkWidth * NetworkHeight;
+
+    /// <summary>The layout for a frame size: in fast quality the network's input keeps the aspect ratio with the given long side (never upscaled).</summary>
+    public static FrameLayout For(int width, int height, EnhanceQuality quality, int fastLongSide = DefaultFastLongSide, UpsampleMode upsample = UpsampleMode.EdgeAware)
+    {
+        if (width < 2 || height < 2) throw new ArgumentException($"{width}x{height} is smaller than the network's minimum of 2x2 pixels");
+        if (quality == EnhanceQuality.Full || Math.Max(width, height) <= fastLongSide)
+            return new FrameLayout(width, height, quality, width, height, upsample);
+        double scale = (double)fastLongSide / Math.Max(width, height);
+        int networkWidth = Math.Max(2, (int)Math.Round(width * scale));
+        int networkHeight = Math.Max(2, (int)Math.Round(height * scale));
+        return new FrameLayout(width, height, quality, networkWidth, networkHeight, upsample);
+    }
+
+    /// <summary>The network runs on a smaller copy of the frame.</summary>
+    public bool IsDownscaled => NetworkWidth != Width || NetworkHeight != Height;
+}

@@ -1,0 +1,191 @@
+using ClipLit.Renderer.Passes;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Renderer;
+
+/// <summary>
+/// The frame engine's Vulkan side for one stream of same-size frames: the per-pixel stages as
+/// compute passes over a fixed set of <see cref="FrameSlot"/>s.
+/// <see cref="PreProcess"/>: the frame to the network's input (full size: unpack; fast: downscale).
+/// <see cref="Compose"/>: the network's light map into the temporal average, up to full size
+/// (fast), and the division into the enhanced frame.
+/// Thread-safety: PreProcess may run on one thread while Compose runs on another (different slots);
+/// Compose must be called in frame order, from one thread (it owns the temporal history).
+/// Ownership: owns the passes, the slots and the shared buffers; Dispose waits for and frees them.
+/// </summary>
+public sealed class FrameRenderer : IDisposable
+{
+    /// <summary>Guided filter window radius at the network's size (pixels).</summary>
+    public const int GuidedRadius = 1;
+
+    /// <summary>Guided filter regularization: larger values smooth more, smaller follow edges more.</summary>
+    public const float GuidedEpsilon = 1e-4f;
+
+    private readonly VkComputeDevice _device;
+    private readonly Unit8Table _table;
+    private readonly UnpackPass? _unpack;
+    private readonly DownscalePass? _downscale;
+    private readonly TemporalPass _temporal;
+    private readonly GuidedCoefficientsPass? _guided;
+    private readonly UpsamplePass? _upsample;
+    private readonly ComposePass _compose;
+    private readonly VkHostBuffer _history;
+    private readonly VkHostBuffer? _coefficients;
+    private readonly VkHostBuffer? _fullLightMap;
+    private readonly Dictionary<FrameSlot, SlotBindings> _bindings = new();
+    private readonly List<FrameSlot> _slots = [];
+    private bool _disposed;
+
+    public FrameRenderer(VkComputeDevice device, FrameLayout layout, int slotCount)
+    {
+        _device = device;
+        Layout = layout;
+        try
+        {
+            _table = new Unit8Table(device);
+            _temporal = new TemporalPass(device);
+            _compose = new ComposePass(device);
+            _history = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), "temporal light map");
+            if (layout.IsDownscaled)
+            {
+                _downscale = new DownscalePass(device);
+                _upsample = new UpsamplePass(device);
+                _fullLightMap = new VkHostBuffer(device, (ulong)layout.Pixels * sizeof(float), "full-size light map");
+                if (layout.Upsample == UpsampleMode.EdgeAware)
+                {
+                    _guided = new GuidedCoefficientsPass(device);
+                    _coefficients = new VkHostBuffer(device, (ulong)(2 * layout.NetworkPixels) * sizeof(float), "guided coefficients");
+                }
+            }
+            else
+            {
+                _unpack = new UnpackPass(device);
+            }
+            for (int i = 0; i < slotCount; i++)
+            {
+                var slot = new FrameSlot(device, layout, i);
+                _slots.Add(slot);
+                _bindings[slot] = Bind(slot);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public FrameLayout Layout { get; }
+
+    public IReadOnlyList<FrameSlot> Slots => _slots;
+
+    /// <summary>Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.NetworkInput"/> holds the network's input.</summary>
+    public void PreProcess(FrameSlot slot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bindings = _bindings[slot];
+        var recorder = slot.PreRecorder;
+        recorder.Begin();
+        if (_unpack is not null) _unpack.Record(recorder.CommandBuffer, bindings.Unpack!, new FrameSize((uint)Layout.Width, (uint)Layout.Height));
+        else _downscale!.Record(recorder.CommandBuffer, bindings.Downscale!,
+            new DownscalePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight));
+        recorder.Submit();
+        recorder.Wait();
+    }
+
+    /// <summary>
+    /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>),
+    /// brings it to full size and divides: afterwards <see cref="FrameSlot.OutputBytes"/> holds the enhanced frame.
+    /// </summary>
+    public void Compose(FrameSlot slot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bindings = _bindings[slot];
+        var recorder = slot.PostRecorder;
+        var commands = recorder.CommandBuffer;
+        recorder.Begin();
+        _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)Layout.NetworkPixels, slot.TemporalWeight));
+        recorder.Barrier();
+        if (Layout.IsDownscaled)
+        {
+            var (lo, hi) = LightMapRange(slot);
+            var push = new UpsamplePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
+                (uint)Layout.Upsample, GuidedRadius, lo, hi);
+            if (_guided is not null)
+            {
+                _guided.Record(commands, bindings.Guided!, new GuidedCoefficientsPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, GuidedRadius, GuidedEpsilon));
+                recorder.Barrier();
+            }
+            _upsample!.Record(commands, bindings.Upsample!, push);
+            recorder.Barrier();
+        }
+        _compose.Record(commands, bindings.Compose, new FrameSize((uint)Layout.Width, (uint)Layout.Height));
+        recorder.Submit();
+        recorder.Wait();
+    }
+
+    /// <summary>
+    /// Bounds for the upsampled light map, from the network's output: the guided filter's linear
+    /// model can overshoot at strong edges, and a light map near zero would blow up the division.
+    /// </summary>
+    private static (float Lo, float Hi) LightMapRange(FrameSlot slot)
+    {
+        var values = slot.NetworkLightMap.Span;
+        float min = float.MaxValue, max = 0f;
+        foreach (float v in values)
+        {
+            if (v < min) min = v;
+            if (v > max) max = v;
+        }
+        return (Math.Max(min * 0.5f, 1e-3f), Math.Max(max * 1.5f, 1e-3f));
+    }
+
+    private SlotBindings Bind(FrameSlot slot)
+    {
+        var lightForCompose = _fullLightMap ?? _history;
+        return new SlotBindings(
+            _unpack?.Bind(slot.Input, _table, slot.Network),
+            _downscale?.Bind(slot.Input, _table, slot.Network),
+            _temporal.Bind(slot.LightMap, _history),
+            _guided?.Bind(slot.Network, _history, _coefficients!),
+            _upsample?.Bind(slot.Input, _table, _coefficients ?? _history, _fullLightMap!),
+            _compose.Bind(slot.Input, _table, lightForCompose, slot.Output));
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var slot in _slots) slot.Dispose();
+        foreach (var bindings in _bindings.Values) bindings.Dispose();
+        _unpack?.Dispose();
+        _downscale?.Dispose();
+        _temporal?.Dispose();
+        _guided?.Dispose();
+        _upsample?.Dispose();
+        _compose?.Dispose();
+        _history?.Dispose();
+        _coefficients?.Dispose();
+        _fullLightMap?.Dispose();
+        _table?.Dispose();
+    }
+
+    private sealed record SlotBindings(
+        VkComputePass<FrameSize>.VkBindingSet? Unpack,
+        VkComputePass<DownscalePush>.VkBindingSet? Downscale,
+        VkComputePass<TemporalPush>.VkBindingSet Temporal,
+        VkComputePass<GuidedCoefficientsPush>.VkBindingSet? Guided,
+        VkComputePass<UpsamplePush>.VkBindingSet? Upsample,
+        VkComputePass<FrameSize>.VkBindingSet Compose) : IDisposable
+    {
+        public void Dispose()
+        {
+            Unpack?.Dispose();
+            Downscale?.Dispose();
+            Temporal.Dispose();
+            Guided?.Dispose();
+            Upsample?.Dispose();
+            Compose.Dispose();
+        }
+    }
+}

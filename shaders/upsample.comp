@@ -1,14 +1,14 @@
 #version 450
 // Light map at the network's size -> full frame size. Mode 0, bilinear: the light map itself,
-// interpolated (half-pixel centres, edges clamped). Mode 1, edge-aware (fast guided filter, step 2):
-// the window means of the guided filter's a and b, interpolated the same way, applied to the
-// full-resolution guidance max(R, G, B): L = a*g + b, so light-map edges follow the frame's edges.
+// interpolated (half-pixel centres, edges clamped). Mode 1, edge-aware (fast guided filter, step 3):
+// the guided filter's window-averaged a and b (box_mean.comp), interpolated the same way, applied
+// to the full-resolution guidance max(R, G, B): L = a*g + b, so light-map edges follow the frame's.
 // The result is kept within [lo, hi] of the small light map. Pass: UpsamplePass.
 layout(local_size_x = 16, local_size_y = 16) in;
 
 layout(std430, binding = 0) readonly buffer Frame { uint rgba[]; };
 layout(std430, binding = 1) readonly buffer Unit8 { float unit8[256]; };
-layout(std430, binding = 2) readonly buffer Small { float small[]; };     // mode 0: light map; mode 1: a, b planes
+layout(std430, binding = 2) readonly buffer Small { float small[]; };     // mode 0: light map; mode 1: mean a, mean b planes
 layout(std430, binding = 3) writeonly buffer Full { float full[]; };
 
 layout(push_constant) uniform Push {
@@ -17,26 +17,13 @@ layout(push_constant) uniform Push {
     uint smallWidth;
     uint smallHeight;
     uint mode;
-    int radius;     // window of the coefficient means (mode 1)
     float lo;
     float hi;
 } pc;
 
 float smallAt(uint plane, ivec2 q) {
     q = clamp(q, ivec2(0), ivec2(int(pc.smallWidth) - 1, int(pc.smallHeight) - 1));
-    uint n = pc.smallWidth * pc.smallHeight;
-    if (pc.mode == 0u) return small[uint(q.y) * pc.smallWidth + uint(q.x)];
-    // Mode 1: mean of a (plane 0) or b (plane 1) over the window, as the guided filter averages them.
-    float s = 0.0, count = 0.0;
-    for (int dy = -pc.radius; dy <= pc.radius; dy++) {
-        for (int dx = -pc.radius; dx <= pc.radius; dx++) {
-            ivec2 r = q + ivec2(dx, dy);
-            if (r.x < 0 || r.y < 0 || r.x >= int(pc.smallWidth) || r.y >= int(pc.smallHeight)) continue;
-            s += small[plane * n + uint(r.y) * pc.smallWidth + uint(r.x)];
-            count += 1.0;
-        }
-    }
-    return s / count;
+    return small[plane * pc.smallWidth * pc.smallHeight + uint(q.y) * pc.smallWidth + uint(q.x)];
 }
 
 float bilinear(uint plane, uvec2 p) {

@@ -27,13 +27,16 @@ public sealed class FrameRenderer : IDisposable
     private readonly DownscalePass? _downscale;
     private readonly TemporalPass _temporal;
     private readonly GuidedCoefficientsPass? _guided;
+    private readonly BoxMeanPass? _boxMean;
     private readonly UpsamplePass? _upsample;
     private readonly ComposePass _compose;
     private readonly VkHostBuffer _history;
     private readonly VkHostBuffer? _coefficients;
+    private readonly VkHostBuffer? _meanCoefficients;
     private readonly VkHostBuffer? _fullLightMap;
     private readonly Dictionary<FrameSlot, SlotBindings> _bindings = new();
     private readonly List<FrameSlot> _slots = [];
+    private readonly VkComputePass<BoxMeanPush>.VkBindingSet? _meanBindings;
     private bool _disposed;
 
     public FrameRenderer(VkComputeDevice device, FrameLayout layout, int slotCount)
@@ -54,13 +57,16 @@ public sealed class FrameRenderer : IDisposable
                 if (layout.Upsample == UpsampleMode.EdgeAware)
                 {
                     _guided = new GuidedCoefficientsPass(device);
+                    _boxMean = new BoxMeanPass(device);
                     _coefficients = new VkHostBuffer(device, (ulong)(2 * layout.NetworkPixels) * sizeof(float), "guided coefficients");
+                    _meanCoefficients = new VkHostBuffer(device, (ulong)(2 * layout.NetworkPixels) * sizeof(float), "guided coefficient means");
                 }
             }
             else
             {
                 _unpack = new UnpackPass(device);
             }
+            _meanBindings = _boxMean?.Bind(_coefficients!, _meanCoefficients!);
             for (int i = 0; i < slotCount; i++)
             {
                 var slot = new FrameSlot(device, layout, i);
@@ -110,10 +116,12 @@ public sealed class FrameRenderer : IDisposable
         {
             var (lo, hi) = LightMapRange(slot);
             var push = new UpsamplePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
-                (uint)Layout.Upsample, GuidedRadius, lo, hi);
+                (uint)Layout.Upsample, lo, hi);
             if (_guided is not null)
             {
                 _guided.Record(commands, bindings.Guided!, new GuidedCoefficientsPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, GuidedRadius, GuidedEpsilon));
+                recorder.Barrier();
+                _boxMean!.Record(commands, _meanBindings!, new BoxMeanPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, 2, GuidedRadius));
                 recorder.Barrier();
             }
             _upsample!.Record(commands, bindings.Upsample!, push);
@@ -148,7 +156,7 @@ public sealed class FrameRenderer : IDisposable
             _downscale?.Bind(slot.Input, _table, slot.Network),
             _temporal.Bind(slot.LightMap, _history),
             _guided?.Bind(slot.Network, _history, _coefficients!),
-            _upsample?.Bind(slot.Input, _table, _coefficients ?? _history, _fullLightMap!),
+            _upsample?.Bind(slot.Input, _table, _meanCoefficients ?? _history, _fullLightMap!),
             _compose.Bind(slot.Input, _table, lightForCompose, slot.Output));
     }
 
@@ -158,6 +166,9 @@ public sealed class FrameRenderer : IDisposable
         _disposed = true;
         foreach (var slot in _slots) slot.Dispose();
         foreach (var bindings in _bindings.Values) bindings.Dispose();
+        _meanBindings?.Dispose();
+        _boxMean?.Dispose();
+        _meanCoefficients?.Dispose();
         _unpack?.Dispose();
         _downscale?.Dispose();
         _temporal?.Dispose();

@@ -58,7 +58,7 @@ public sealed class PixelPassTests : DeviceFixture
     }
 
     /// <summary>RGBA bytes of a real photo, tiled to the size, with varied alpha.</summary>
-    private static byte[] RealPixels(int width, int height)
+    internal static byte[] RealPixels(int width, int height)
     {
         using var photo = StillImageReader.Read(Path.Combine(SharedData.Path("golden", "enhance-512"), "110_51093502029_o.input.png"));
         var source = new byte[4 * photo.Width * photo.Height];

@@ -19,4 +19,8 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 
 /// <summary>shaders/upsample.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct UpsamplePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint Mode, int Radius, float Lo, float Hi);
+public readonly record struct UpsamplePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint Mode, float Lo, float Hi);
+
+/// <summary>shaders/box_mean.comp push constants.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct BoxMeanPush(uint Width, uint Height, uint Planes, int Radius);

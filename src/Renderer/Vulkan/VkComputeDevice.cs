@@ -96,6 +96,16 @@ public sealed unsafe class VkComputeDevice : IDisposable
         }
     }
 
+    /// <summary>Clears the collected validation messages and the error count (tests that provoke errors on purpose).</summary>
+    public void ForgetValidationMessages()
+    {
+        lock (_validationMessages)
+        {
+            _validationMessages.Clear();
+            ValidationErrorCount = 0;
+        }
+    }
+
     /// <summary>Gives a Vulkan object a name that validation messages and debuggers show.</summary>
     public void SetName(ObjectType type, ulong handle, string name)
     {

@@ -1,0 +1,120 @@
+namespace ClipLit.Renderer.Tests;
+
+/// <summary>Plain C# versions of the shaders, written from their descriptions, to hold the GPU passes to.</summary>
+public static class CpuReference
+{
+    public static float Unit8(uint channel) => (float)(channel / 255.0);
+
+    /// <summary>downscale.comp: cell means of R, G, B and max(R, G, B).</summary>
+    public static float[] Downscale(uint[] rgba, int width, int height, int smallWidth, int smallHeight)
+    {
+        int n = smallWidth * smallHeight;
+        var planes = new float[4 * n];
+        for (int sy = 0; sy < smallHeight; sy++)
+            for (int sx = 0; sx < smallWidth; sx++)
+            {
+                int x0 = sx * width / smallWidth, x1 = ((sx + 1) * width + smallWidth - 1) / smallWidth;
+                int y0 = sy * height / smallHeight, y1 = ((sy + 1) * height + smallHeight - 1) / smallHeight;
+                float r = 0, g = 0, b = 0, m = 0;
+                for (int y = y0; y < y1; y++)
+                    for (int x = x0; x < x1; x++)
+                    {
+                        uint v = rgba[y * width + x];
+                        float cr = Unit8(v & 255), cg = Unit8((v >> 8) & 255), cb = Unit8((v >> 16) & 255);
+                        r += cr; g += cg; b += cb; m += Math.Max(cr, Math.Max(cg, cb));
+                    }
+                float count = (x1 - x0) * (y1 - y0);
+                int i = sy * smallWidth + sx;
+                planes[i] = r / count;
+                planes[n + i] = g / count;
+                planes[2 * n + i] = b / count;
+                planes[3 * n + i] = m / count;
+            }
+        return planes;
+    }
+
+    /// <summary>guided_coefficients.comp: a and b of the local linear model light ≈ a·guidance + b.</summary>
+    public static float[] GuidedCoefficients(float[] planes, float[] light, int width, int height, int radius, float epsilon)
+    {
+        int n = width * height;
+        var ab = new float[2 * n];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                double sg = 0, sp = 0, sgg = 0, sgp = 0, count = 0;
+                foreach (int j in Window(x, y, width, height, radius))
+                {
+                    double g = planes[3 * n + j], l = light[j];
+                    sg += g; sp += l; sgg += g * g; sgp += g * l; count++;
+                }
+                double mg = sg / count, mp = sp / count;
+                double a = (sgp / count - mg * mp) / (sgg / count - mg * mg + epsilon);
+                ab[y * width + x] = (float)a;
+                ab[n + y * width + x] = (float)(mp - a * mg);
+            }
+        return ab;
+    }
+
+    /// <summary>box_mean.comp.</summary>
+    public static float[] BoxMean(float[] source, int width, int height, int planes, int radius)
+    {
+        int n = width * height;
+        var target = new float[planes * n];
+        for (int p = 0; p < planes; p++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    double sum = 0, count = 0;
+                    foreach (int j in Window(x, y, width, height, radius))
+                    {
+                        sum += source[p * n + j];
+                        count++;
+                    }
+                    target[p * n + y * width + x] = (float)(sum / count);
+                }
+        return target;
+    }
+
+    /// <summary>upsample.comp: bilinear (half-pixel centres, clamped edges), or a·g + b with bilinear a and b.</summary>
+    public static float[] Upsample(uint[] rgba, int width, int height, float[] small, int smallWidth, int smallHeight, bool edgeAware, float lo, float hi)
+    {
+        int n = smallWidth * smallHeight;
+        var full = new float[width * height];
+        float At(int plane, int x, int y) =>
+            small[plane * n + Math.Clamp(y, 0, smallHeight - 1) * smallWidth + Math.Clamp(x, 0, smallWidth - 1)];
+        float Bilinear(int plane, int x, int y)
+        {
+            float sx = Math.Max((x + 0.5f) * smallWidth / width - 0.5f, 0f);
+            float sy = Math.Max((y + 0.5f) * smallHeight / height - 0.5f, 0f);
+            int x0 = (int)MathF.Floor(sx), y0 = (int)MathF.Floor(sy);
+            float fx = sx - x0, fy = sy - y0;
+            float top = At(plane, x0, y0) * (1 - fx) + At(plane, x0 + 1, y0) * fx;
+            float bottom = At(plane, x0, y0 + 1) * (1 - fx) + At(plane, x0 + 1, y0 + 1) * fx;
+            return top * (1 - fy) + bottom * fy;
+        }
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                float l;
+                if (!edgeAware) l = Bilinear(0, x, y);
+                else
+                {
+                    uint v = rgba[y * width + x];
+                    float g = Math.Max(Unit8(v & 255), Math.Max(Unit8((v >> 8) & 255), Unit8((v >> 16) & 255)));
+                    l = Bilinear(0, x, y) * g + Bilinear(1, x, y);
+                }
+                full[y * width + x] = Math.Clamp(l, lo, hi);
+            }
+        return full;
+    }
+
+    private static IEnumerable<int> Window(int x, int y, int width, int height, int radius)
+    {
+        for (int dy = -radius; dy <= radius; dy++)
+            for (int dx = -radius; dx <= radius; dx++)
+            {
+                int qx = x + dx, qy = y + dy;
+                if (qx >= 0 && qy >= 0 && qx < width && qy < height) yield return qy * width + qx;
+            }
+    }
+}

@@ -1,0 +1,132 @@
+using ClipLit.Renderer.Passes;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Renderer.Tests;
+
+/// <summary>The fast-quality passes (downscale, guided filter, upsampling, temporal average) against their CPU references.</summary>
+[TestFixture]
+public sealed class FastPassTests : DeviceFixture
+{
+    private static IEnumerable<TestCaseData> Sizes() =>
+        new[] { (317, 181, 96, 55), (64, 48, 64, 48), (1280, 720, 256, 144), (7, 5, 3, 2) }
+            .Select(s => new TestCaseData(s.Item1, s.Item2, s.Item3, s.Item4).SetArgDisplayNames($"{s.Item1}x{s.Item2} to {s.Item3}x{s.Item4}"));
+
+    [TestCaseSource(nameof(Sizes))]
+    public void FastPassesEqualTheirCpuReferences(int width, int height, int smallWidth, int smallHeight)
+    {
+        var rgba = RealFrame(width, height);
+        int n = smallWidth * smallHeight;
+        using var table = new Unit8Table(Device);
+        using var frame = Buffer(rgba.Length * 4, "frame");
+        rgba.CopyTo(frame.AsSpan<uint>());
+        using var small = Buffer(4 * n * 4, "small");
+        using var light = Buffer(n * 4, "light");
+        using var coefficients = Buffer(2 * n * 4, "coefficients");
+        using var means = Buffer(2 * n * 4, "means");
+        using var full = Buffer(width * height * 4, "full");
+        using var history = Buffer(n * 4, "history");
+        using var downscale = new DownscalePass(Device);
+        using var guided = new GuidedCoefficientsPass(Device);
+        using var box = new BoxMeanPass(Device);
+        using var upsample = new UpsamplePass(Device);
+        using var temporal = new TemporalPass(Device);
+        using var recorder = new VkCommandRecorder(Device, "fast passes");
+
+        // Downscale.
+        using (var bindings = downscale.Bind(frame, table, small))
+            Run(recorder, c => downscale.Record(c, bindings, new DownscalePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight)));
+        var planes = small.AsSpan<float>()[..(4 * n)].ToArray();
+        AssertClose(planes, CpuReference.Downscale(rgba, width, height, smallWidth, smallHeight), 1e-6, "downscale");
+
+        // A light map with structure: darker where the guidance is dark, as the network's is.
+        var lightMap = new float[n];
+        for (int i = 0; i < n; i++) lightMap[i] = 0.15f + 0.8f * planes[3 * n + i] * (i % 7 == 0 ? 0.9f : 1f);
+        lightMap.CopyTo(light.AsSpan<float>());
+
+        const int radius = 1;
+        const float epsilon = 1e-4f;
+        using (var bindings = guided.Bind(small, light, coefficients))
+            Run(recorder, c => guided.Record(c, bindings, new GuidedCoefficientsPush((uint)smallWidth, (uint)smallHeight, radius, epsilon)));
+        var ab = coefficients.AsSpan<float>()[..(2 * n)].ToArray();
+        AssertClose(ab, CpuReference.GuidedCoefficients(planes, lightMap, smallWidth, smallHeight, radius, epsilon), 2e-3, "guided coefficients");
+
+        using (var bindings = box.Bind(coefficients, means))
+            Run(recorder, c => box.Record(c, bindings, new BoxMeanPush((uint)smallWidth, (uint)smallHeight, 2, radius)));
+        var meanAb = means.AsSpan<float>()[..(2 * n)].ToArray();
+        AssertClose(meanAb, CpuReference.BoxMean(ab, smallWidth, smallHeight, 2, radius), 1e-5, "box mean");
+
+        foreach (var (mode, source, values) in new[] { (UpsampleMode.Bilinear, light, lightMap), (UpsampleMode.EdgeAware, means, meanAb) })
+        {
+            using var bindings = upsample.Bind(frame, table, source, full);
+            Run(recorder, c => upsample.Record(c, bindings, new UpsamplePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight, (uint)mode, 0.05f, 2f)));
+            var expected = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == UpsampleMode.EdgeAware, 0.05f, 2f);
+            AssertClose(full.AsSpan<float>()[..(width * height)].ToArray(), expected, 1e-4, $"upsample {mode}");
+        }
+
+        // Temporal: restart with weight 1, then blend.
+        using (var bindings = temporal.Bind(light, history))
+        {
+            Run(recorder, c => temporal.Record(c, bindings, new TemporalPush((uint)n, 1f)));
+            Assert.That(history.AsSpan<float>()[..n].ToArray(), Is.EqualTo(lightMap), "weight 1 restarts the average");
+            var next = lightMap.Select(v => v * 0.5f).ToArray();
+            next.CopyTo(light.AsSpan<float>());
+            Run(recorder, c => temporal.Record(c, bindings, new TemporalPush((uint)n, 0.25f)));
+            AssertClose(history.AsSpan<float>()[..n].ToArray(), lightMap.Select((v, i) => v + (next[i] - v) * 0.25f).ToArray(), 1e-6, "temporal blend");
+        }
+    }
+
+    [Test]
+    public void ValidationReportsMisuse()
+    {
+        // A zero-sized buffer breaks a valid-usage rule: the layer must say so, which proves it is listening.
+        int before = Device.ValidationErrorCount;
+        unsafe
+        {
+            var info = new Silk.NET.Vulkan.BufferCreateInfo
+            {
+                SType = Silk.NET.Vulkan.StructureType.BufferCreateInfo,
+                Size = 0,
+                Usage = Silk.NET.Vulkan.BufferUsageFlags.StorageBufferBit,
+            };
+            Device.Vk.CreateBuffer(Device.Device, &info, null, out var buffer);
+            if (buffer.Handle != 0) Device.Vk.DestroyBuffer(Device.Device, buffer, null);
+        }
+        Assert.That(Device.ValidationErrorCount, Is.GreaterThan(before));
+        Device.ForgetValidationMessages();
+    }
+
+    private VkHostBuffer Buffer(int bytes, string name) => new(Device, (ulong)bytes, name);
+
+    private static void Run(VkCommandRecorder recorder, Action<Silk.NET.Vulkan.CommandBuffer> record)
+    {
+        recorder.Begin();
+        record(recorder.CommandBuffer);
+        recorder.Submit();
+        recorder.Wait();
+    }
+
+    private static void AssertClose(float[] actual, float[] expected, double tolerance, string what)
+    {
+        Assert.That(actual, Has.Length.EqualTo(expected.Length), what);
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double difference = Math.Abs(actual[i] - expected[i]) / Math.Max(1.0, Math.Abs(expected[i]));
+            if (difference > worst)
+            {
+                worst = difference;
+                at = i;
+            }
+        }
+        Assert.That(worst, Is.LessThanOrEqualTo(tolerance), $"{what}: worst difference {worst:E2} at {at} ({(at >= 0 ? actual[at] : 0)} vs {(at >= 0 ? expected[at] : 0)})");
+    }
+
+    private static uint[] RealFrame(int width, int height)
+    {
+        var bytes = PixelPassTests.RealPixels(width, height);
+        var pixels = new uint[width * height];
+        System.Buffer.BlockCopy(bytes, 0, pixels, 0, bytes.Length);
+        return pixels;
+    }
+}

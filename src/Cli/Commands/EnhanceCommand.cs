@@ -115,10 +115,10 @@ public static class EnhanceCommand
         if (weights is null) return ExitCodes.SomeFailed;
         using var session = OpenSession(weights, device, budget, context, quiet);
         if (session is null) return ExitCodes.SomeFailed;
-        var photos = new PhotoEnhancer(session.Photos, new StillImageWriteOptions(jpegQuality));
+        var photos = new PhotoEnhancer(session.Photos, session.Vulkan, new StillImageWriteOptions(jpegQuality));
         if (videoOptions.Quality is null)
             videoOptions = videoOptions with { Quality = session.Photos.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast };
-        using var videos = new VideoFileEnhancer(session.Videos, videoOptions.Resolve());
+        var videos = new VideoFileEnhancer(session.Videos, session.Vulkan, videoOptions.Resolve());
 
         foreach (var job in jobs)
         {
@@ -238,19 +238,25 @@ public static class EnhanceCommand
     }
 
     /// <summary>
-    /// The ONNX Runtime estimators of a run: photos return memory after each image (sizes vary),
-    /// videos keep it (every frame has the same size). Both load their graphs on first use.
+    /// What a run shares across its files: the ONNX Runtime estimators (photos return memory after
+    /// each image, since sizes vary; videos keep it, since every frame has the same size), both
+    /// loading their graphs on first use, and the Vulkan device, created on first use.
     /// </summary>
     internal sealed class EnhanceSession(LightMapEstimator photos, LightMapEstimator videos) : IDisposable
     {
+        private VkComputeDevice? _vulkan;
+
         public LightMapEstimator Photos { get; } = photos;
 
         public LightMapEstimator Videos { get; } = videos;
+
+        public VkComputeDevice Vulkan() => _vulkan ??= new VkComputeDevice(VkDeviceOptions.Default);
 
         public void Dispose()
         {
             Photos.Dispose();
             Videos.Dispose();
+            _vulkan?.Dispose();
         }
     }
 

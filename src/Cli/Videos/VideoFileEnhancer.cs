@@ -11,13 +11,10 @@ namespace ClipLit.Cli.Videos;
 /// hidden temporary file, rename it when complete. A cancelled or failed run leaves nothing under
 /// the output's name; a source that is cut short yields its decodable part under an explicit
 /// <c>.partial</c> name, with an error.
-/// Thread-safety: one video at a time. Ownership: owns the Vulkan device it creates on first use;
-/// does not own the estimator.
+/// Thread-safety: one video at a time. Ownership: owns neither the device nor the estimator.
 /// </summary>
-public sealed class VideoFileEnhancer(LightMapEstimator estimator, VideoEnhanceOptions options) : IDisposable
+public sealed class VideoFileEnhancer(LightMapEstimator estimator, Func<VkComputeDevice> device, VideoEnhanceOptions options)
 {
-    private VkComputeDevice? _device;
-
     /// <summary>Where the last video's time went, per stage.</summary>
     public string LastTimings { get; private set; } = "";
 
@@ -26,11 +23,10 @@ public sealed class VideoFileEnhancer(LightMapEstimator estimator, VideoEnhanceO
     public async Task EnhanceAsync(string input, string output, IProgress<VideoProgress> progress, CancellationToken cancellation)
     {
         var info = VideoProbe.Probe(input, cancellation);
-        _device ??= new VkComputeDevice(VkDeviceOptions.Default);
         string temporary = AtomicFile.TemporaryPathFor(output);
         try
         {
-            var result = await new VideoEnhancer(_device, estimator, options).EnhanceAsync(info, temporary, output, progress, cancellation);
+            var result = await new VideoEnhancer(device(), estimator, options).EnhanceAsync(info, temporary, output, progress, cancellation);
             LastTimings = $"{result.FramesWritten} frames in {result.Elapsed.TotalSeconds:F1} s ({result.FramesWritten / result.Elapsed.TotalSeconds:F1} fps); busy: "
                           + string.Join(", ", result.StageSeconds.Select(kv => $"{kv.Key} {kv.Value:F1} s"))
                           + (result.Cuts.Count > 0 ? $"; scene cuts at frames {string.Join(", ", result.Cuts)}" : "");
@@ -51,6 +47,4 @@ public sealed class VideoFileEnhancer(LightMapEstimator estimator, VideoEnhanceO
     /// <summary>out.mp4 -> out.partial.mp4: the container stays recognizable, the name says it is incomplete.</summary>
     public static string PartialName(string output) =>
         Path.Combine(Path.GetDirectoryName(output) ?? "", $"{Path.GetFileNameWithoutExtension(output)}.partial{Path.GetExtension(output)}");
-
-    public void Dispose() => _device?.Dispose();
 }

@@ -57,11 +57,18 @@ public sealed class VideoFrameReader : IAsyncDisposable
         }
         var frame = destination[..Info.FrameBytes];
         int filled = 0;
-        while (filled < frame.Length)
+        try
         {
-            int read = await stream.ReadAsync(frame[filled..], cancellation);
-            if (read == 0) break;
-            filled += read;
+            while (filled < frame.Length)
+            {
+                int read = await stream.ReadAsync(frame[filled..], cancellation);
+                if (read == 0) break;
+                filled += read;
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or IOException && !cancellation.IsCancellationRequested)
+        {
+            // ffmpeg stopped (a cut-short or corrupt source) and the pipe closed under us: the end.
         }
         if (filled < frame.Length)
         {

@@ -35,7 +35,7 @@ public static class VideoProbe
         }
         catch (Exception e) when (e is FFProbeException or FFMpegException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            throw new VideoFileException(path, $"not a video file ffprobe can read ({FirstLine(e)})", e);
+            throw new VideoFileException(path, $"not a video file ffprobe can read ({FirstLine(e).Replace(path + ": ", "")})", e);
         }
 
         var video = analysis.VideoStreams.FirstOrDefault(s => s.Disposition?.GetValueOrDefault("attached_pic") != true);

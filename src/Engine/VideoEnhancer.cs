@@ -27,6 +27,9 @@ public sealed record VideoEnhanceOptions(
         TemporalOptions.Default, 3, VideoEncodeOptions.Default);
 }
 
+/// <summary>Receives frame <paramref name="index"/>'s input and enhanced output, both RGBA8.</summary>
+public delegate void FrameTap(int index, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output);
+
 /// <summary>Progress of one video: frames done of total, frames per second so far.</summary>
 public readonly record struct VideoProgress(int FramesDone, int FrameCount, double FramesPerSecond);
 
@@ -50,8 +53,14 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
     /// <summary>Enhances <paramref name="source"/> into <paramref name="outputPath"/> (a temporary name; the caller renames it).</summary>
     /// <exception cref="VideoFileException">Encoding failed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the output is incomplete.</exception>
+    /// <param name="source">The probed input.</param>
+    /// <param name="outputPath">Where ffmpeg writes (a temporary name).</param>
+    /// <param name="finalPath">The name the output will get (its extension picks the container and codec).</param>
+    /// <param name="progress">Frames done, reported from the compose stage.</param>
+    /// <param name="cancellation">Stops the run; the output is then incomplete.</param>
+    /// <param name="frameTap">Called in the compose stage, in order, with each frame's index, input and output (RGBA8); for measurements.</param>
     public async Task<VideoResult> EnhanceAsync(VideoInfo source, string outputPath, string finalPath,
-        IProgress<VideoProgress>? progress, CancellationToken cancellation)
+        IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
     {
         var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
         using var renderer = new FrameRenderer(device, layout, Math.Max(2, options.FramesInFlight));
@@ -108,6 +117,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
             await foreach (var slot in inferred.Reader.ReadAllAsync(token))
             {
                 using (stages.Measure("compose")) renderer.Compose(slot);
+                frameTap?.Invoke(slot.FrameIndex, slot.InputBytes.Span, slot.OutputBytes.Span);
                 using (stages.Measure("encode")) await writer.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
                 written++;
                 progress?.Report(new VideoProgress(written, source.FrameCount, written / watch.Elapsed.TotalSeconds));

@@ -43,6 +43,43 @@ public sealed class VideoEnhancerTests
         Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", device.ValidationMessages));
     }
 
+    [Test]
+    public async Task MemoryDoesNotGrowWithVideoLength()
+    {
+        // Small frames keep the 60 s run short; what matters is that nothing accumulates per frame.
+        string Looped(string name, int seconds)
+        {
+            string path = Path.Combine(_folder, name);
+            Run("ffmpeg", $"-v error -stream_loop 8 -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t {seconds} -vf scale=128:72 -c:v libx264 -preset ultrafast -c:a copy \"{path}\"");
+            return path;
+        }
+        string warmUp = Looped("warm.mp4", 1), tenSeconds = Looped("ten.mp4", 10), sixtySeconds = Looped("sixty.mp4", 60);
+        using var device = new VkComputeDevice(VkDeviceOptions.Default);
+        using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
+            EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
+        var enhancer = new VideoEnhancer(device, estimator, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast });
+
+        async Task<(double PeakMiB, int Frames)> Measure(string clip)
+        {
+            var info = VideoProbe.Probe(clip);
+            string output = Path.Combine(_folder, "out-" + Path.GetFileName(clip));
+            GC.Collect();
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            var result = await enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None);
+            foreach (string line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return (double.Parse(line[6..].Trim().Split(' ')[0]) / 1024, result.FramesWritten);
+            throw new InvalidOperationException("no VmHWM");
+        }
+
+        await Measure(warmUp);
+        var ten = await Measure(tenSeconds);
+        var sixty = await Measure(sixtySeconds);
+        TestContext.Out.WriteLine($"peak resident memory: {ten.PeakMiB:F0} MiB for {ten.Frames} frames, {sixty.PeakMiB:F0} MiB for {sixty.Frames} frames");
+        Assert.That(sixty.Frames, Is.EqualTo(6 * ten.Frames));
+        Assert.That(sixty.PeakMiB, Is.LessThan(ten.PeakMiB * 1.10), "peak memory of a 60 s clip within 10% of a 10 s clip");
+    }
+
     private static void Run(string program, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;

@@ -9,7 +9,12 @@ namespace ClipLit.Engine;
 /// input does not explain.
 /// </param>
 /// <param name="StaticPairs">Frame pairs counted as static.</param>
-public sealed record FlickerFigures(double InputChange, double OutputChange, double StaticWarpError, int StaticPairs)
+/// <param name="GainJitter">
+/// How much the enhancement's local gain (output over input luma, in a 16x9 grid of blocks) departs
+/// from the mean of its neighbours in time: |g(t) - (g(t-1) + g(t+1)) / 2|, averaged. Smooth changes
+/// (pans, fades) cost nothing; frame-to-frame flicker of the light map does.
+/// </param>
+public sealed record FlickerFigures(double InputChange, double OutputChange, double StaticWarpError, int StaticPairs, double GainJitter)
 {
     /// <summary>Output change relative to input change (1: the enhancement adds no flicker).</summary>
     public double ChangeRatio => InputChange > 0 ? OutputChange / InputChange : double.NaN;
@@ -55,7 +60,41 @@ public sealed class FlickerMeter(int width, int height)
             pairs > 0 ? inputSum / pairs : 0,
             pairs > 0 ? outputSum / pairs : 0,
             staticPairs > 0 ? staticSum / staticPairs : double.NaN,
-            staticPairs);
+            staticPairs,
+            GainJitter(cuts));
+    }
+
+    private double GainJitter(IReadOnlyCollection<int> cuts)
+    {
+        var gains = _frames.Select(f => BlockGains(f.Input, f.Output)).ToList();
+        double sum = 0;
+        int count = 0;
+        for (int k = 1; k + 1 < _frames.Count; k++)
+        {
+            if (cuts.Contains(_frames[k].Index) || cuts.Contains(_frames[k + 1].Index)) continue;
+            for (int b = 0; b < gains[k].Length; b++)
+            {
+                sum += Math.Abs(gains[k][b] - (gains[k - 1][b] + gains[k + 1][b]) / 2);
+                count++;
+            }
+        }
+        return count > 0 ? sum / count : double.NaN;
+    }
+
+    /// <summary>Output over input luma per block of a 16x9 grid.</summary>
+    private double[] BlockGains(float[] input, float[] output)
+    {
+        int w = width / 4, h = height / 4;
+        var sumIn = new double[16 * 9];
+        var sumOut = new double[16 * 9];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                int b = (y * 9 / h) * 16 + x * 16 / w;
+                sumIn[b] += input[y * w + x];
+                sumOut[b] += output[y * w + x];
+            }
+        return sumIn.Select((v, b) => v > 1e-6 ? sumOut[b] / v : 1.0).ToArray();
     }
 
     private float[] Subsampled(ReadOnlySpan<byte> rgba)

@@ -28,7 +28,7 @@ public sealed class VideoEnhancerTests
         string frames = quality == EnhanceQuality.Full ? "-frames:v 6" : "-t 1";
         Run("ffmpeg", $"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" {frames} -c:v libx264 -preset ultrafast -c:a copy \"{clip}\"");
         var info = VideoProbe.Probe(clip);
-        using var device = new VkComputeDevice(new VkDeviceOptions(Validation: true, null));
+        using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, null));
         using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
         var enhancer = new VideoEnhancer(device, estimator, VideoEnhanceOptions.Default with { Quality = quality });

@@ -15,7 +15,7 @@ public abstract class DeviceFixture
     {
         try
         {
-            Device = new VkComputeDevice(new VkDeviceOptions(Validation: true, PreferredDevice: null));
+            Device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, PreferredDevice: null));
         }
         catch (VulkanException e)
         {

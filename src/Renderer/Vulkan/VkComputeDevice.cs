@@ -32,8 +32,8 @@ public sealed unsafe class VkComputeDevice : IDisposable
     public VkComputeDevice(VkDeviceOptions options)
     {
         Vk = Vk.GetApi();
-        ValidationEnabled = options.Validation && LayerAvailable(ValidationLayer);
-        if (options.Validation && !ValidationEnabled)
+        ValidationEnabled = options.Validation != VkValidation.Off && LayerAvailable(ValidationLayer);
+        if (options.Validation == VkValidation.Required && !ValidationEnabled)
             throw new VulkanException($"{ValidationLayer} is not installed (Debian: vulkan-validationlayers)");
         try
         {

@@ -1,12 +1,36 @@
 namespace ClipLit.Renderer.Vulkan;
 
+/// <summary>Whether the Khronos validation layer checks the device's use.</summary>
+public enum VkValidation
+{
+    Off,
+
+    /// <summary>On when the layer is installed (Debian: vulkan-validationlayers), else off.</summary>
+    IfAvailable,
+
+    /// <summary>On; creating the device fails when the layer is missing (tests).</summary>
+    Required,
+}
+
 /// <summary>How the Vulkan device is created.</summary>
 /// <param name="Validation">
-/// Enable VK_LAYER_KHRONOS_validation and count its errors (tests assert none). Costs speed.
-/// Default: on when <c>CLIPLIT_VULKAN_VALIDATION=1</c>, else off.
+/// VK_LAYER_KHRONOS_validation, whose errors the device counts (tests assert none). Costs speed.
+/// Default: <c>CLIPLIT_VULKAN_VALIDATION=1</c> requires it and <c>0</c> turns it off; otherwise it is
+/// on in Debug builds when installed and off in Release builds.
 /// </param>
 /// <param name="PreferredDevice">Substring of the device name to prefer (e.g. "llvmpipe"); null picks a discrete GPU, then any.</param>
-public sealed record VkDeviceOptions(bool Validation, string? PreferredDevice)
+public sealed record VkDeviceOptions(VkValidation Validation, string? PreferredDevice)
 {
-    public static VkDeviceOptions Default { get; } = new(Environment.GetEnvironmentVariable("CLIPLIT_VULKAN_VALIDATION") == "1", null);
+    public static VkDeviceOptions Default { get; } = new(ValidationByDefault(), null);
+
+    private static VkValidation ValidationByDefault() => Environment.GetEnvironmentVariable("CLIPLIT_VULKAN_VALIDATION") switch
+    {
+        "1" => VkValidation.Required,
+        "0" => VkValidation.Off,
+#if DEBUG
+        _ => VkValidation.IfAvailable,
+#else
+        _ => VkValidation.Off,
+#endif
+    };
 }

@@ -112,7 +112,7 @@ public static class BenchCommand
         {
             log.WriteLine("bench: whole process...");
             var whole = ProcessBenchmark.Measure(launcher,
-                ["enhance", large, "-o", Path.Combine(scratch, "out.jpg"), "--device", "cpu", "--model", checkpoint, "-q"], repeat);
+                ["enhance", large, "-o", Path.Combine(scratch, "out.jpg"), "--overwrite", "--device", "cpu", "--model", checkpoint, "-q"], repeat);
             report.SetWholeProcess(whole);
             log.WriteLine($"bench: whole process {whole.Wall.Median:F2} s");
 

@@ -42,9 +42,9 @@ public readonly record struct VideoProgress(int FramesDone, int FrameCount, doub
 public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IReadOnlyList<int> Cuts, IReadOnlyDictionary<string, double> StageSeconds, TimeSpan Elapsed);
 
 /// <summary>
-/// Enhances a video file: decode (ffmpeg) → pre-process (Vulkan) → network (ONNX Runtime, in place
-/// on the mapped buffers) → compose (Vulkan: temporal average, upsampling, division) → encode
-/// (ffmpeg). The stages run concurrently, linked by bounded queues; a fixed set of frame slots
+/// Enhances a stream of frames: decode (an <see cref="IFrameSource"/>: ffmpeg for files) →
+/// pre-process (Vulkan) → network (ONNX Runtime, in place on the mapped buffers) → compose (Vulkan:
+/// temporal average, upsampling, division) → encode (an <see cref="IFrameSink"/>: ffmpeg for files). The stages run concurrently, linked by bounded queues; a fixed set of frame slots
 /// circulates, so memory does not grow with the video's length.
 /// Thread-safety: one video at a time. Ownership: does not own the device or the estimator.
 /// </summary>
@@ -60,6 +60,20 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
     /// <param name="cancellation">Stops the run; the output is then incomplete.</param>
     /// <param name="frameTap">Called in the compose stage, in order, with each frame's index, input and output (RGBA8); for measurements.</param>
     public async Task<VideoResult> EnhanceAsync(VideoInfo source, string outputPath, string finalPath,
+        IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
+    {
+        await using var reader = new VideoFrameReader(source);
+        await using var writer = new VideoFrameWriter(source, outputPath, finalPath, options.Encode);
+        return await EnhanceAsync(reader, writer, progress, cancellation, frameTap);
+    }
+
+    /// <summary>Enhances every frame of <paramref name="source"/> into <paramref name="sink"/>, completing the sink.</summary>
+    /// <param name="source">The frames, in order (a file, later a camera or stream).</param>
+    /// <param name="sink">Where enhanced frames go, in order.</param>
+    /// <param name="progress">Frames done, reported from the compose stage.</param>
+    /// <param name="cancellation">Stops the run; the sink's output is then incomplete.</param>
+    /// <param name="frameTap">Called in the compose stage, in order, with each frame's index, input and output; for measurements.</param>
+    public async Task<VideoResult> EnhanceAsync(IFrameSource source, IFrameSink sink,
         IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
     {
         var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
@@ -79,23 +93,20 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
         int written = 0;
         string? decodeProblem = null;
 
-        await using var reader = new VideoFrameReader(source);
-        await using var writer = new VideoFrameWriter(source, outputPath, finalPath, options.Encode);
-
         async Task Decode()
         {
-            for (int index = 0; index < source.FrameCount; index++)
+            for (int index = 0; ; index++)
             {
                 var slot = await free.Reader.ReadAsync(token);
-                bool got;
+                SourceFrame frame;
                 using (stages.Measure("decode"))
-                    got = await reader.ReadAsync(slot.InputBytes, token);
-                if (!got) break;
+                    frame = await source.ReadAsync(slot.InputBytes, token);
+                if (!frame.HasFrame) break;
                 slot.FrameIndex = index;
-                slot.Timestamp = source.FrameTimestamps[index];
+                slot.Timestamp = frame.Timestamp;
                 await decoded.Writer.WriteAsync(slot, token);
             }
-            decodeProblem = await reader.FinishAsync();
+            decodeProblem = await source.FinishAsync();
             decoded.Writer.TryComplete();
         }
 
@@ -118,9 +129,9 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
             {
                 using (stages.Measure("compose")) renderer.Compose(slot);
                 frameTap?.Invoke(slot.FrameIndex, slot.InputBytes.Span, slot.OutputBytes.Span);
-                using (stages.Measure("encode")) await writer.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
+                using (stages.Measure("encode")) await sink.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
                 written++;
-                progress?.Report(new VideoProgress(written, source.FrameCount, written / watch.Elapsed.TotalSeconds));
+                progress?.Report(new VideoProgress(written, source.FrameCount ?? 0, written / watch.Elapsed.TotalSeconds));
                 free.Writer.TryWrite(slot);
             }
         }
@@ -139,7 +150,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
             if (root is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(root).Throw();
             throw;
         }
-        await writer.CompleteAsync();
+        await sink.CompleteAsync();
         return new VideoResult(written, decodeProblem, smoother.Cuts, stages.Totals(), watch.Elapsed);
 
         Task Run(Func<Task> stage) => Task.Run(async () =>

@@ -43,9 +43,9 @@ public sealed class VideoRoundTripTests
         await using (var reader = new VideoFrameReader(info))
         await using (var writer = new VideoFrameWriter(info, output, output, VideoEncodeOptions.Default with { Preset = "ultrafast" }))
         {
-            int index = 0;
-            while (await reader.ReadAsync(buffer, CancellationToken.None))
-                await writer.WriteAsync(buffer, info.FrameTimestamps[index++], CancellationToken.None);
+            SourceFrame frame;
+            while ((frame = await reader.ReadAsync(buffer, CancellationToken.None)).HasFrame)
+                await writer.WriteAsync(buffer, frame.Timestamp, CancellationToken.None);
             Assert.That(await reader.FinishAsync(), Is.Null);
             await writer.CompleteAsync();
         }

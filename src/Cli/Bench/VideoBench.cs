@@ -388,7 +388,7 @@ public static class VideoBench
             var buffer = new byte[info.FrameBytes];
             for (int index = 0; index <= ClipSampleFrames.Max(); index++)
             {
-                if (!reader.ReadAsync(buffer, CancellationToken.None).AsTask().GetAwaiter().GetResult()) break;
+                if (!reader.ReadAsync(buffer, CancellationToken.None).AsTask().GetAwaiter().GetResult().HasFrame) break;
                 if (ClipSampleFrames.Contains(index)) frames.Add(new Still((byte[])buffer.Clone(), info.Width, info.Height));
             }
         }

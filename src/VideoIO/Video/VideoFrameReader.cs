@@ -9,7 +9,7 @@ namespace ClipLit.VideoIO.Video;
 /// is applied by ffmpeg, so frames are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>.
 /// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it.
 /// </summary>
-public sealed class VideoFrameReader : IAsyncDisposable
+public sealed class VideoFrameReader : IFrameSource
 {
     private readonly TaskCompletionSource<Stream> _stream = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,13 +38,19 @@ public sealed class VideoFrameReader : IAsyncDisposable
 
     public VideoInfo Info { get; }
 
+    public int Width => Info.Width;
+
+    public int Height => Info.Height;
+
+    public int? FrameCount => Info.FrameCount;
+
     /// <summary>Frames delivered so far.</summary>
     public int FramesRead { get; private set; }
 
-    /// <summary>Reads the next frame (Info.FrameBytes bytes) into <paramref name="destination"/>; false at the end of the stream.</summary>
-    public async ValueTask<bool> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
+    /// <summary>Reads the next frame (Info.FrameBytes bytes) into <paramref name="destination"/>, with its timestamp from the probe.</summary>
+    public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
     {
-        if (_ended || FramesRead >= Info.FrameCount) return false;
+        if (_ended || FramesRead >= Info.FrameCount) return SourceFrame.End;
         Stream stream;
         try
         {
@@ -53,7 +59,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
         catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
         {
             _ended = true;
-            return false; // ffmpeg ended without producing output; Finish reports why
+            return SourceFrame.End; // ffmpeg ended without producing output; Finish reports why
         }
         var frame = destination[..Info.FrameBytes];
         int filled = 0;
@@ -73,10 +79,9 @@ public sealed class VideoFrameReader : IAsyncDisposable
         if (filled < frame.Length)
         {
             _ended = true;
-            return false;
+            return SourceFrame.End;
         }
-        FramesRead++;
-        return true;
+        return new SourceFrame(true, Info.FrameTimestamps[FramesRead++]);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed record VideoEncodeOptions(string? Codec, int? Crf, string? Bitrate
 /// Thread-safety: one writer thread. Ownership: owns the ffmpeg process; the output file belongs
 /// to the caller (write to a temporary name and rename when <see cref="CompleteAsync"/> succeeds).
 /// </summary>
-public sealed class VideoFrameWriter : IAsyncDisposable
+public sealed class VideoFrameWriter : IFrameSink
 {
     private readonly Channel<(ReadOnlyMemory<byte> Frame, long Timestamp, TaskCompletionSource Written)> _frames =
         Channel.CreateBounded<(ReadOnlyMemory<byte>, long, TaskCompletionSource)>(1);

@@ -75,6 +75,15 @@ class EnhancementNetwork(nn.Module):
         return F.relu(self.cond_add1(x))
 
 
+def load_network(checkpoint, threads):
+    """The paper's network with a checkpoint's weights (DataParallel's module. prefix stripped), in eval mode."""
+    torch.set_num_threads(threads)
+    network = EnhancementNetwork()
+    state = torch.load(checkpoint, map_location="cpu")
+    network.load_state_dict({k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()})
+    return network.eval()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--checkpoint", required=True)
@@ -82,12 +91,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("images", nargs="+")
     args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    network = EnhancementNetwork()
-    state = torch.load(args.checkpoint, map_location="cpu")
-    network.load_state_dict({k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()})
-    network.eval()
+    network = load_network(args.checkpoint, args.threads)
 
     for path in args.images:
         pixels = np.asarray(Image.open(path).convert("RGB")) / 255.0

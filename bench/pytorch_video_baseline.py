@@ -15,7 +15,7 @@ import time
 import numpy as np
 import torch
 
-from pytorch_reference import EnhancementNetwork
+from pytorch_reference import load_network
 
 
 def main():
@@ -27,11 +27,7 @@ def main():
     parser.add_argument("output")
     args = parser.parse_args()
 
-    torch.set_num_threads(args.threads)
-    network = EnhancementNetwork()
-    state = torch.load(args.checkpoint, map_location="cpu")
-    network.load_state_dict({k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()})
-    network.eval()
+    network = load_network(args.checkpoint, args.threads)
 
     probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,r_frame_rate",
                             "-of", "csv=p=0", args.input], capture_output=True, text=True, check=True).stdout.strip().split(",")

@@ -9,21 +9,13 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Engine.Tests;
 
 [TestFixture]
-public sealed class VideoEnhancerTests
+public sealed class VideoEnhancerTests : TemporaryFolderFixture
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("cliplit-engine-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     [TestCase(EnhanceQuality.Fast)]
     [TestCase(EnhanceQuality.Full)]
     public async Task EnhancesAClipKeepingFramesTimestampsAndAudio(EnhanceQuality quality)
     {
-        string clip = Path.Combine(_folder, "clip.mp4");
+        string clip = Path.Combine(Folder, "clip.mp4");
         // Full quality costs about 2 s a frame on a 2-core CPU: a handful of frames proves the path.
         string frames = quality == EnhanceQuality.Full ? "-frames:v 6" : "-t 1";
         Run("ffmpeg", $"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" {frames} -c:v libx264 -preset ultrafast -c:a copy \"{clip}\"");
@@ -32,7 +24,7 @@ public sealed class VideoEnhancerTests
         using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
         var enhancer = new VideoEnhancer(device, estimator, VideoEnhanceOptions.Default with { Quality = quality });
-        string output = Path.Combine(_folder, "out.mp4");
+        string output = Path.Combine(Folder, "out.mp4");
         var result = await enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None);
         TestContext.Out.WriteLine($"{quality}: {result.FramesWritten} frames in {result.Elapsed.TotalSeconds:F1} s; stages: {string.Join(", ", result.StageSeconds.Select(kv => $"{kv.Key} {kv.Value:F1} s"))}");
 
@@ -49,7 +41,7 @@ public sealed class VideoEnhancerTests
         // Small frames keep the 60 s run short; what matters is that nothing accumulates per frame.
         string Looped(string name, int seconds)
         {
-            string path = Path.Combine(_folder, name);
+            string path = Path.Combine(Folder, name);
             Run("ffmpeg", $"-v error -stream_loop 8 -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t {seconds} -vf scale=128:72 -c:v libx264 -preset ultrafast -c:a copy \"{path}\"");
             return path;
         }
@@ -62,7 +54,7 @@ public sealed class VideoEnhancerTests
         async Task<(double PeakMiB, int Frames)> Measure(string clip)
         {
             var info = VideoProbe.Probe(clip);
-            string output = Path.Combine(_folder, "out-" + Path.GetFileName(clip));
+            string output = Path.Combine(Folder, "out-" + Path.GetFileName(clip));
             GC.Collect();
             File.WriteAllText("/proc/self/clear_refs", "5");
             var result = await enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None);

@@ -7,22 +7,14 @@ namespace ClipLit.Trainer.Tests;
 
 /// <summary>.pth files the trainer writes: readable by our torch-free reader, by TorchSharp, and by PyTorch 1.13.</summary>
 [TestFixture]
-public sealed class CheckpointFileTests
+public sealed class CheckpointFileTests : TemporaryFolderFixture
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("cliplit-ckpt-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     [Test]
     public void SavedCheckpointRoundTripsWithThePapersKeys()
     {
         using var network = new EnhancementNetwork();
         EnhancementCheckpointFile.Load(network, SharedData.EnhancementCheckpoint);
-        string saved = Path.Combine(_folder, "saved.pth");
+        string saved = Path.Combine(Folder, "saved.pth");
         EnhancementCheckpointFile.Save(network, saved);
 
         var original = PyTorchCheckpointReader.Read(SharedData.EnhancementCheckpoint);
@@ -33,7 +25,7 @@ public sealed class CheckpointFileTests
             Assert.That(written[key].Shape, Is.EqualTo(tensor.Shape), key);
             Assert.That(written[key].Values, Is.EqualTo(tensor.Values), key);
         }
-        Assert.That(Directory.GetFiles(_folder), Has.Length.EqualTo(1), "no temporary file is left behind");
+        Assert.That(Directory.GetFiles(Folder), Has.Length.EqualTo(1), "no temporary file is left behind");
 
         using var reloaded = new EnhancementNetwork();
         EnhancementCheckpointFile.Load(reloaded, saved);
@@ -51,7 +43,7 @@ public sealed class CheckpointFileTests
 
         using var network = new EnhancementNetwork();
         EnhancementCheckpointFile.Load(network, SharedData.EnhancementCheckpoint);
-        string saved = Path.Combine(_folder, "for_pytorch.pth");
+        string saved = Path.Combine(Folder, "for_pytorch.pth");
         EnhancementCheckpointFile.Save(network, saved);
 
         // What the paper's test.py does: torch.load, strip k[7:], compare against the original file.

@@ -14,16 +14,8 @@ namespace ClipLit.VideoIO.Tests;
 
 /// <summary>Reading and writing photos: every format, cut files refused, metadata and formats kept.</summary>
 [TestFixture]
-public sealed class StillImageTests
+public sealed class StillImageTests : TemporaryFolderFixture
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("cliplit-still-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     private static readonly (string Extension, IImageEncoder Encoder)[] Encodings =
     [
         (".png", new PngEncoder()),
@@ -53,7 +45,7 @@ public sealed class StillImageTests
         byte[] bytes = File.ReadAllBytes(path);
         foreach (double fraction in new[] { 0.5, 0.9, 0.99 })
         {
-            string cut = Path.Combine(_folder, $"cut{fraction}{Encodings[encoding].Extension}");
+            string cut = Path.Combine(Folder, $"cut{fraction}{Encodings[encoding].Extension}");
             File.WriteAllBytes(cut, bytes[..(int)(bytes.Length * fraction)]);
             var error = Assert.Throws<ImageFileException>(() => StillImageReader.Read(cut).Dispose())!;
             Assert.That(error.Message, Does.StartWith(cut + ": ").And.Contain("truncated"), $"cut at {fraction:P0}");
@@ -82,7 +74,7 @@ public sealed class StillImageTests
     [Test]
     public void WritingInTheSameFormatKeepsExifAndColourType()
     {
-        string source = Path.Combine(_folder, "tagged.jpg");
+        string source = Path.Combine(Folder, "tagged.jpg");
         using (var original = Image.Load<Rgb24>(GoldenInput))
         {
             original.Metadata.ExifProfile = new ExifProfile();
@@ -92,9 +84,9 @@ public sealed class StillImageTests
         }
 
         using (var image = StillImageReader.Read(source))
-            StillImageWriter.Write(image, Path.Combine(_folder, "out.jpg"), StillImageWriteOptions.Default);
+            StillImageWriter.Write(image, Path.Combine(Folder, "out.jpg"), StillImageWriteOptions.Default);
 
-        var info = Image.Identify(Path.Combine(_folder, "out.jpg"));
+        var info = Image.Identify(Path.Combine(Folder, "out.jpg"));
         Assert.That(info.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value, Is.EqualTo((ushort)6));
         Assert.That(info.Metadata.ExifProfile?.GetValue(ExifTag.Make)?.Value, Is.EqualTo("ClipLitTestCamera"));
         Assert.That(info.Metadata.GetJpegMetadata().Quality, Is.InRange(80, 90), "the source's quality is kept");
@@ -104,23 +96,23 @@ public sealed class StillImageTests
     public void WritesAtomicallyAndNeverLeavesTemporaryFiles()
     {
         string source = WriteRealPhoto(0, "atomic");
-        string target = Path.Combine(_folder, "target.png");
+        string target = Path.Combine(Folder, "target.png");
         File.WriteAllText(target, "old");
         using (var image = StillImageReader.Read(source))
         {
             StillImageWriter.Write(image, target, StillImageWriteOptions.Default);
-            Assert.Throws<ImageFileException>(() => StillImageWriter.Write(image, Path.Combine(_folder, "missing", "x.png"), StillImageWriteOptions.Default));
-            Assert.Throws<ImageFileException>(() => StillImageWriter.Write(image, Path.Combine(_folder, "x.gif"), StillImageWriteOptions.Default));
+            Assert.Throws<ImageFileException>(() => StillImageWriter.Write(image, Path.Combine(Folder, "missing", "x.png"), StillImageWriteOptions.Default));
+            Assert.Throws<ImageFileException>(() => StillImageWriter.Write(image, Path.Combine(Folder, "x.gif"), StillImageWriteOptions.Default));
         }
         Assert.That(Image.DetectFormat(target).Name, Is.EqualTo("PNG"));
-        Assert.That(Directory.GetFiles(_folder).Where(f => f.EndsWith(".partial", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(Directory.GetFiles(Folder).Where(f => f.EndsWith(".partial", StringComparison.Ordinal)), Is.Empty);
     }
 
     [Test]
     public void SignatureDecidesTheFormatNotTheExtension()
     {
         string png = WriteRealPhoto(0, "really_png");
-        string misnamed = Path.Combine(_folder, "misnamed.jpg");
+        string misnamed = Path.Combine(Folder, "misnamed.jpg");
         File.Move(png, misnamed);
         using var image = StillImageReader.Read(misnamed);
         Assert.That(image.Format, Is.EqualTo(ImageFileFormat.Png));
@@ -129,7 +121,7 @@ public sealed class StillImageTests
     private string WriteRealPhoto(int encoding, string stem)
     {
         var (extension, encoder) = Encodings[encoding];
-        string path = Path.Combine(_folder, stem + extension);
+        string path = Path.Combine(Folder, stem + extension);
         using var image = Image.Load<Rgb24>(GoldenInput);
         image.Save(path, encoder);
         return path;

@@ -6,16 +6,8 @@ namespace ClipLit.VideoIO.Tests;
 
 /// <summary>FFmpeg in and out: every frame, its timestamp, the audio and the container survive a round trip.</summary>
 [TestFixture]
-public sealed class VideoRoundTripTests
+public sealed class VideoRoundTripTests : TemporaryFolderFixture
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("cliplit-video-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     public static string SharedClip => SharedData.Path("data", "video", "backlit_720p30.mp4");
 
     [Test]
@@ -38,7 +30,7 @@ public sealed class VideoRoundTripTests
     public async Task UnchangedFramesRoundTripWithTimestampsAndAudio()
     {
         var info = VideoProbe.Probe(SharedClip);
-        string output = Path.Combine(_folder, "copy.mp4");
+        string output = Path.Combine(Folder, "copy.mp4");
         var buffer = new byte[info.FrameBytes];
         await using (var reader = new VideoFrameReader(info))
         await using (var writer = new VideoFrameWriter(info, output, output, VideoEncodeOptions.Default with { Preset = "ultrafast" }))

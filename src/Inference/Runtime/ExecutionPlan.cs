@@ -48,12 +48,4 @@ public sealed record ExecutionPlan(
     int Width,
     IReadOnlyList<TileSpec> PoolTiles,
     InteriorRun? Interior,
-    IReadOnlyList<TileSpec> LightMapTiles)
-{
-    /// <summary>The largest region any run of this plan processes, in pixels.</summary>
-    public long LargestRegionPixels =>
-        Strategy == PlanStrategy.Whole
-            ? (long)Height * Width
-            : PoolTiles.Concat(LightMapTiles).Select(t => t.Region.Area)
-                .Append(Interior?.Region.Area ?? 0).Max();
-}
+    IReadOnlyList<TileSpec> LightMapTiles);

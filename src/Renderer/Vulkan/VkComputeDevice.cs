@@ -171,10 +171,7 @@ public sealed unsafe class VkComputeDevice : IDisposable
     }
 
     /// <summary>An instance-level entry point by name (extensions Silk.NET does not bind here); null if absent.</summary>
-    public void* InstanceProcedure(string name) => (void*)Vk.GetInstanceProcAddr(_instance, name).Handle;
-
-    /// <summary>A device-level entry point by name; null if absent.</summary>
-    public void* DeviceProcedure(string name) => (void*)Vk.GetDeviceProcAddr(_device, name).Handle;
+    private void* InstanceProcedure(string name) => (void*)Vk.GetInstanceProcAddr(_instance, name).Handle;
 
     private bool LayerAvailable(string name)
     {

@@ -38,7 +38,4 @@ public sealed record VideoInfo(
 
     /// <summary>Bytes of one decoded RGBA8 frame.</summary>
     public int FrameBytes => checked(Width * Height * 4);
-
-    public TimeSpan Duration => FrameTimestamps.Count == 0 ? TimeSpan.Zero
-        : TimeSpan.FromMicroseconds(FrameTimestamps[^1] + (NominalFrameRate > 0 ? 1e6 / NominalFrameRate : 0));
 }

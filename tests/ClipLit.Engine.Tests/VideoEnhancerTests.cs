@@ -58,6 +58,9 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
             GC.Collect();
             File.WriteAllText("/proc/self/clear_refs", "5");
             var result = await enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None);
+            // ffmpeg's -t on a looped input may cut one frame more or less; every frame the clip holds must come out.
+            Assert.That(result.DecodeProblem, Is.Null, clip);
+            Assert.That(result.FramesWritten, Is.EqualTo(info.FrameCount), clip);
             foreach (string line in File.ReadLines("/proc/self/status"))
                 if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                     return (double.Parse(line[6..].Trim().Split(' ')[0]) / 1024, result.FramesWritten);
@@ -68,7 +71,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         var ten = await Measure(tenSeconds);
         var sixty = await Measure(sixtySeconds);
         TestContext.Out.WriteLine($"peak resident memory: {ten.PeakMiB:F0} MiB for {ten.Frames} frames, {sixty.PeakMiB:F0} MiB for {sixty.Frames} frames");
-        Assert.That(sixty.Frames, Is.EqualTo(6 * ten.Frames));
+        Assert.That(sixty.Frames, Is.GreaterThan(5 * ten.Frames), "the long clip is about six times the short one");
         Assert.That(sixty.PeakMiB, Is.LessThan(ten.PeakMiB * 1.10), "peak memory of a 60 s clip within 10% of a 10 s clip");
     }
 

@@ -50,6 +50,33 @@ public sealed class VideoRoundTripTests : TemporaryFolderFixture
         Assert.That(Ffprobe(output, "-select_streams a:0 -show_entries stream=codec_name,duration"), Does.Contain("codec_name=aac"));
     }
 
+    [Test]
+    public async Task DecodesTheLastFramesOfSmallClipsEveryTime()
+    {
+        // Frames this small sit whole in the pipe's buffer when ffmpeg exits; a reader that loses
+        // its pipe at that moment drops them (FFMpegCore's output pipe did, now and then).
+        string clip = Path.Combine(Folder, "small.mp4");
+        var make = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -i \"{SharedClip}\" -frames:v 30 -vf scale=64:36 -c:v libx264 -preset ultrafast -an \"{clip}\"") { RedirectStandardError = true })!;
+        string error = await make.StandardError.ReadToEndAsync();
+        await make.WaitForExitAsync();
+        Assert.That(make.ExitCode, Is.Zero, error);
+        var info = VideoProbe.Probe(clip);
+        var buffer = new byte[info.FrameBytes];
+        for (int run = 0; run < 3; run++)
+        {
+            await using var reader = new VideoFrameReader(info);
+            int frames = 0;
+            // A consumer slower than the decoder, like the enhancer: ffmpeg is done long before the reader.
+            while ((await reader.ReadAsync(buffer, CancellationToken.None)).HasFrame)
+            {
+                frames++;
+                await Task.Delay(10);
+            }
+            Assert.That(await reader.FinishAsync(), Is.Null, $"run {run}");
+            Assert.That(frames, Is.EqualTo(30), $"run {run}");
+        }
+    }
+
     internal static string Ffprobe(string path, string arguments)
     {
         var start = new ProcessStartInfo("ffprobe", $"-v error {arguments} -of default=noprint_wrappers=1 \"{path}\"") { RedirectStandardOutput = true };

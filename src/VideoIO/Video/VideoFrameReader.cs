@@ -1,39 +1,53 @@
+using System.Diagnostics;
 using FFMpegCore;
-using FFMpegCore.Pipes;
 
 namespace ClipLit.VideoIO.Video;
 
 /// <summary>
-/// Decodes a video file's frames in display order as RGBA8 with ffmpeg (through FFMpegCore's pipe
-/// sink), straight into buffers the caller provides (e.g. mapped device memory). Rotation metadata
-/// is applied by ffmpeg, so frames are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>.
+/// Decodes a video file's frames in display order as RGBA8 with ffmpeg, straight into buffers the
+/// caller provides (e.g. mapped device memory). Rotation metadata is applied by ffmpeg, so frames
+/// are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>.
+/// FFMpegCore builds the command line and finds the binary, but the frames are read from ffmpeg's
+/// standard output rather than FFMpegCore's output pipe: FFMpegCore disposes that pipe as soon as
+/// ffmpeg exits, which drops whatever frames were still buffered in it (the last frames of a clip).
 /// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it.
 /// </summary>
 public sealed class VideoFrameReader : IFrameSource
 {
-    private readonly TaskCompletionSource<Stream> _stream = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task<FFMpegResult> _process;
+    private const int StandardErrorLinesKept = 32;
+
+    private readonly Process _process;
+    private readonly Stream _frames;
+    private readonly Queue<string> _lastErrorLines = new();
     private bool _ended;
 
+    /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
     public VideoFrameReader(VideoInfo info)
     {
         Info = info;
-        var sink = new StreamPipeSink(async (stream, cancellation) =>
-        {
-            _stream.TrySetResult(stream);
-            await _finished.Task.WaitAsync(cancellation);
-        });
-        _process = FFMpegArguments
+        string arguments = FFMpegArguments
             .FromFileInput(info.Path)
-            .OutputToPipe(sink, options => options
+            .OutputToFile("pipe:1", overwrite: false, options => options
                 .ForceFormat("rawvideo")
                 .WithCustomArgument("-map 0:v:0 -pix_fmt rgba -fps_mode passthrough -an -sn -dn"))
-            .CancellableThrough(_stop.Token)
-            .ProcessAsynchronously(throwOnError: false);
-        // If ffmpeg fails before opening the pipe, nobody would complete the stream.
-        _process.ContinueWith(_ => _stream.TrySetCanceled(), TaskScheduler.Default);
+            .Arguments;
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(), "-nostdin -hide_banner " + arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(start) ?? throw new VideoFileException(info.Path, "ffmpeg could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new VideoFileException(info.Path, $"ffmpeg could not be started ({e.Message})");
+        }
+        _process.ErrorDataReceived += (_, line) => KeepErrorLine(line.Data);
+        _process.BeginErrorReadLine();
+        _frames = _process.StandardOutput.BaseStream;
     }
 
     public VideoInfo Info { get; }
@@ -51,30 +65,20 @@ public sealed class VideoFrameReader : IFrameSource
     public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
     {
         if (_ended || FramesRead >= Info.FrameCount) return SourceFrame.End;
-        Stream stream;
-        try
-        {
-            stream = await _stream.Task.WaitAsync(cancellation);
-        }
-        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            _ended = true;
-            return SourceFrame.End; // ffmpeg ended without producing output; Finish reports why
-        }
         var frame = destination[..Info.FrameBytes];
         int filled = 0;
         try
         {
             while (filled < frame.Length)
             {
-                int read = await stream.ReadAsync(frame[filled..], cancellation);
-                if (read == 0) break;
+                int read = await _frames.ReadAsync(frame[filled..], cancellation);
+                if (read == 0) break; // ffmpeg closed its output: it has ended
                 filled += read;
             }
         }
-        catch (Exception e) when (e is ObjectDisposedException or IOException && !cancellation.IsCancellationRequested)
+        catch (IOException) when (!cancellation.IsCancellationRequested)
         {
-            // ffmpeg stopped (a cut-short or corrupt source) and the pipe closed under us: the end.
+            // The pipe broke (ffmpeg was stopped): the end; FinishAsync reports why.
         }
         if (filled < frame.Length)
         {
@@ -90,31 +94,47 @@ public sealed class VideoFrameReader : IFrameSource
     /// </summary>
     public async Task<string?> FinishAsync()
     {
-        _finished.TrySetResult();
-        var result = await _process;
-        if (FramesRead < Info.FrameCount)
-        {
-            string detail = LastError(result);
-            return $"only {FramesRead} of {Info.FrameCount} frames could be decoded" + (detail.Length > 0 ? $" ({detail})" : "");
-        }
-        return null;
+        bool complete = FramesRead >= Info.FrameCount;
+        // Every frame was read: whatever ffmpeg still writes is not wanted (closing may end it with a broken pipe).
+        if (complete) _frames.Dispose();
+        await _process.WaitForExitAsync();
+        if (complete) return null;
+        string detail = LastError();
+        if (_process.ExitCode != 0 && detail.Length == 0) detail = $"ffmpeg exited with code {_process.ExitCode}";
+        return $"only {FramesRead} of {Info.FrameCount} frames could be decoded" + (detail.Length > 0 ? $" ({detail})" : "");
     }
 
-    private static string LastError(FFMpegResult result) =>
-        result.StandardError.LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal) || l.Contains("nvalid", StringComparison.Ordinal))?.Trim() ?? "";
+    private void KeepErrorLine(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        lock (_lastErrorLines)
+        {
+            _lastErrorLines.Enqueue(line.Trim());
+            if (_lastErrorLines.Count > StandardErrorLinesKept) _lastErrorLines.Dequeue();
+        }
+    }
+
+    private string LastError()
+    {
+        lock (_lastErrorLines)
+            return _lastErrorLines.LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal) || l.Contains("nvalid", StringComparison.Ordinal)) ?? "";
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _finished.TrySetResult();
-        if (!_process.IsCompleted) await _stop.CancelAsync();
-        try
+        if (!_process.HasExited)
         {
-            await _process;
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the check and the kill.
+            }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // Stopping early is how a cancelled or failed run ends.
-        }
-        _stop.Dispose();
+        await _process.WaitForExitAsync();
+        _frames.Dispose();
+        _process.Dispose();
     }
 }

@@ -1,6 +1,8 @@
 #version 450
-// Compose: out = floor(clamp(I / L, 0, 1) * 255 + 0.5) per RGB channel, alpha copied; I from the
-// input frame (exact table), L the light map. 0/0 gives 0 (PyTorch's NaN becomes 0 in uint8).
+#extension GL_GOOGLE_include_directive : require
+// Compose: out = floor(clamp(I / L, 0, 1) * M + 0.5) per RGB channel, alpha copied; I from the
+// input frame (frame_pixels.glsl), L the light map, M = 255 or 65535 for 8 or 16 bits per channel
+// (written in the input's layout). 0/0 gives 0 (PyTorch's NaN becomes 0 in uint8).
 // Pass: src/Renderer/Passes/ComposePass.cs.
 layout(local_size_x = 16, local_size_y = 16) in;
 
@@ -12,26 +14,33 @@ layout(std430, binding = 3) writeonly buffer Output { uint outRgba[]; };
 layout(push_constant) uniform Push {
     uint width;
     uint height;
+    uint bitsPerChannel;
 } pc;
 
-uint quantize(float i, float l) {
+#include "frame_pixels.glsl"
+
+uint quantize(float i, float l, float levels) {
     precise float v = i / l;
     if (isnan(v)) return 0u;
     v = clamp(v, 0.0, 1.0);
     // Two roundings (multiply, then add), as torchvision's mul(255).add_(0.5) does.
-    precise float scaled = v * 255.0;
+    precise float scaled = v * levels;
     precise float rounded = scaled + 0.5;
-    return min(uint(rounded), 255u);
+    return min(uint(rounded), uint(levels));
 }
 
 void main() {
     uvec2 p = gl_GlobalInvocationID.xy;
     if (p.x >= pc.width || p.y >= pc.height) return;
     uint i = p.y * pc.width + p.x;
-    uint v = rgba[i];
+    vec3 c = frameRgb(i, pc.bitsPerChannel);
     float l = light[i];
-    uint r = quantize(unit8[v & 255u], l);
-    uint g = quantize(unit8[(v >> 8) & 255u], l);
-    uint b = quantize(unit8[(v >> 16) & 255u], l);
-    outRgba[i] = r | (g << 8) | (b << 16) | (v & 0xFF000000u);
+    if (pc.bitsPerChannel == 16u) {
+        uint r = quantize(c.r, l, 65535.0), g = quantize(c.g, l, 65535.0), b = quantize(c.b, l, 65535.0);
+        outRgba[2u * i] = r | (g << 16);
+        outRgba[2u * i + 1u] = b | (rgba[2u * i + 1u] & 0xFFFF0000u);
+    } else {
+        uint r = quantize(c.r, l, 255.0), g = quantize(c.g, l, 255.0), b = quantize(c.b, l, 255.0);
+        outRgba[i] = r | (g << 8) | (b << 16) | (rgba[i] & 0xFF000000u);
+    }
 }

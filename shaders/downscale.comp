@@ -1,5 +1,6 @@
 #version 450
-// Fast-mode pre-process: RGBA8 frame -> planar float RGB at the network's size, each output pixel
+#extension GL_GOOGLE_include_directive : require
+// Fast-mode pre-process: RGBA frame (8 or 16 bits per channel, frame_pixels.glsl) -> planar float RGB at the network's size, each output pixel
 // the mean of its source cell (cells as PyTorch's adaptive average pooling: floor(i*W/w) to
 // ceil((i+1)*W/w)), plus a fourth plane with the cell's mean guidance value max(R, G, B) for the
 // edge-aware upsampler. Pass: src/Renderer/Passes/DownscalePass.cs.
@@ -14,7 +15,10 @@ layout(push_constant) uniform Push {
     uint height;
     uint smallWidth;  // destination
     uint smallHeight;
+    uint bitsPerChannel;
 } pc;
+
+#include "frame_pixels.glsl"
 
 void main() {
     uvec2 p = gl_GlobalInvocationID.xy;
@@ -26,8 +30,7 @@ void main() {
     vec4 sum = vec4(0.0);
     for (uint y = y0; y < y1; y++) {
         for (uint x = x0; x < x1; x++) {
-            uint v = rgba[y * pc.width + x];
-            vec3 c = vec3(unit8[v & 255u], unit8[(v >> 8) & 255u], unit8[(v >> 16) & 255u]);
+            vec3 c = frameRgb(y * pc.width + x, pc.bitsPerChannel);
             sum += vec4(c, max(c.r, max(c.g, c.b)));
         }
     }

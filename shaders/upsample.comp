@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // Light map at the network's size -> full frame size. Mode 0, bilinear: the light map itself,
 // interpolated (half-pixel centres, edges clamped). Mode 1, edge-aware (fast guided filter, step 3):
 // the guided filter's window-averaged a and b (box_mean.comp), interpolated the same way, applied
@@ -19,7 +20,10 @@ layout(push_constant) uniform Push {
     uint mode;
     float lo;
     float hi;
+    uint bitsPerChannel;
 } pc;
+
+#include "frame_pixels.glsl"
 
 float smallAt(uint plane, ivec2 q) {
     q = clamp(q, ivec2(0), ivec2(int(pc.smallWidth) - 1, int(pc.smallHeight) - 1));
@@ -44,8 +48,8 @@ void main() {
     if (pc.mode == 0u) {
         l = bilinear(0u, p);
     } else {
-        uint v = rgba[i];
-        float g = max(unit8[v & 255u], max(unit8[(v >> 8) & 255u], unit8[(v >> 16) & 255u]));
+        vec3 c = frameRgb(i, pc.bitsPerChannel);
+        float g = max(c.r, max(c.g, c.b));
         l = bilinear(0u, p) * g + bilinear(1u, p);
     }
     full[i] = clamp(l, pc.lo, pc.hi);

@@ -29,6 +29,19 @@ public sealed record FrameLayout(int Width, int Height, EnhanceQuality Quality, 
 
     public int Pixels => Width * Height;
 
+    /// <summary>8 (video, most photos) or 16 (16-bit PNG and TIFF photos); frames are RGBA at this depth.</summary>
+    public int BitsPerChannel
+    {
+        get;
+        init => field = value is 8 or 16 ? value : throw new ArgumentOutOfRangeException(nameof(BitsPerChannel), value, "8 or 16 bits per channel");
+    } = 8;
+
+    /// <summary>Bytes of one RGBA pixel of the frame: 4 or 8.</summary>
+    public int BytesPerPixel => BitsPerChannel / 2;
+
+    /// <summary>Bytes of one whole frame.</summary>
+    public int FrameBytes => checked(Pixels * BytesPerPixel);
+
     public int NetworkPixels => NetworkWidth * NetworkHeight;
 
     /// <summary>The layout for a frame size: in fast quality the network's input keeps the aspect ratio with the given long side (never upscaled).</summary>

@@ -85,6 +85,8 @@ public sealed class FrameRenderer : IDisposable
 
     public IReadOnlyList<FrameSlot> Slots => _slots;
 
+    private FrameFormat Format => new((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel);
+
     /// <summary>Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.NetworkInput"/> holds the network's input.</summary>
     public void PreProcess(FrameSlot slot)
     {
@@ -92,9 +94,9 @@ public sealed class FrameRenderer : IDisposable
         var bindings = _bindings[slot];
         var recorder = slot.PreRecorder;
         recorder.Begin();
-        if (_unpack is not null) _unpack.Record(recorder.CommandBuffer, bindings.Unpack!, new FrameSize((uint)Layout.Width, (uint)Layout.Height));
+        if (_unpack is not null) _unpack.Record(recorder.CommandBuffer, bindings.Unpack!, Format);
         else _downscale!.Record(recorder.CommandBuffer, bindings.Downscale!,
-            new DownscalePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight));
+            new DownscalePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, (uint)Layout.BitsPerChannel));
         recorder.Submit();
         recorder.Wait();
     }
@@ -116,7 +118,7 @@ public sealed class FrameRenderer : IDisposable
         {
             var (lo, hi) = LightMapRange(slot);
             var push = new UpsamplePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
-                (uint)Layout.Upsample, lo, hi);
+                (uint)Layout.Upsample, lo, hi, (uint)Layout.BitsPerChannel);
             if (_guided is not null)
             {
                 _guided.Record(commands, bindings.Guided!, new GuidedCoefficientsPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, GuidedRadius, GuidedEpsilon));
@@ -127,7 +129,7 @@ public sealed class FrameRenderer : IDisposable
             _upsample!.Record(commands, bindings.Upsample!, push);
             recorder.Barrier();
         }
-        _compose.Record(commands, bindings.Compose, new FrameSize((uint)Layout.Width, (uint)Layout.Height));
+        _compose.Record(commands, bindings.Compose, Format);
         recorder.Submit();
         recorder.Wait();
     }
@@ -182,12 +184,12 @@ public sealed class FrameRenderer : IDisposable
     }
 
     private sealed record SlotBindings(
-        VkComputePass<FrameSize>.VkBindingSet? Unpack,
+        VkComputePass<FrameFormat>.VkBindingSet? Unpack,
         VkComputePass<DownscalePush>.VkBindingSet? Downscale,
         VkComputePass<TemporalPush>.VkBindingSet Temporal,
         VkComputePass<GuidedCoefficientsPush>.VkBindingSet? Guided,
         VkComputePass<UpsamplePush>.VkBindingSet? Upsample,
-        VkComputePass<FrameSize>.VkBindingSet Compose) : IDisposable
+        VkComputePass<FrameFormat>.VkBindingSet Compose) : IDisposable
     {
         public void Dispose()
         {

@@ -17,12 +17,12 @@ public sealed class FrameSlot : IDisposable
     {
         Layout = layout;
         SlotIndex = index;
-        Input = new VkHostBuffer(device, (ulong)layout.Pixels * 4, $"slot {index} input");
+        Input = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} input");
         // Full quality: R, G, B planes. Fast: R, G, B and the guidance plane of the small frame.
         int planes = layout.IsDownscaled ? 4 : 3;
         Network = new VkHostBuffer(device, (ulong)(planes * layout.NetworkPixels) * sizeof(float), $"slot {index} network input");
         LightMap = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), $"slot {index} light map");
-        Output = new VkHostBuffer(device, (ulong)layout.Pixels * 4, $"slot {index} output");
+        Output = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} output");
         PreRecorder = new VkCommandRecorder(device, $"slot {index} pre-process");
         PostRecorder = new VkCommandRecorder(device, $"slot {index} compose");
     }
@@ -40,8 +40,8 @@ public sealed class FrameSlot : IDisposable
     /// <summary>Weight of this frame's light map in the temporal average (1 restarts it: first frame or scene cut).</summary>
     public float TemporalWeight { get; set; } = 1f;
 
-    /// <summary>The decoded frame, RGBA8.</summary>
-    public Memory<byte> InputBytes => Input.AsMemory<byte>(Layout.Pixels * 4);
+    /// <summary>The decoded frame, RGBA at the layout's bits per channel.</summary>
+    public Memory<byte> InputBytes => Input.AsMemory<byte>(Layout.FrameBytes);
 
     /// <summary>The network's input: planar RGB at the network's size.</summary>
     public Memory<float> NetworkInput => Network.AsMemory<float>(3 * Layout.NetworkPixels);
@@ -49,8 +49,8 @@ public sealed class FrameSlot : IDisposable
     /// <summary>The network's output: the light map at the network's size.</summary>
     public Memory<float> NetworkLightMap => LightMap.AsMemory<float>(Layout.NetworkPixels);
 
-    /// <summary>The enhanced frame, RGBA8.</summary>
-    public ReadOnlyMemory<byte> OutputBytes => Output.AsMemory<byte>(Layout.Pixels * 4);
+    /// <summary>The enhanced frame, RGBA at the layout's bits per channel.</summary>
+    public ReadOnlyMemory<byte> OutputBytes => Output.AsMemory<byte>(Layout.FrameBytes);
 
     internal VkHostBuffer Input { get; }
 

@@ -34,7 +34,7 @@ public sealed class FastPassTests : DeviceFixture
 
         // Downscale.
         using (var bindings = downscale.Bind(frame, table, small))
-            Run(recorder, c => downscale.Record(c, bindings, new DownscalePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight)));
+            Run(recorder, c => downscale.Record(c, bindings, new DownscalePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight, 8)));
         var planes = small.AsSpan<float>()[..(4 * n)].ToArray();
         AssertClose(planes, CpuReference.Downscale(rgba, width, height, smallWidth, smallHeight), 1e-6, "downscale");
 
@@ -58,7 +58,7 @@ public sealed class FastPassTests : DeviceFixture
         foreach (var (mode, source, values) in new[] { (UpsampleMode.Bilinear, light, lightMap), (UpsampleMode.EdgeAware, means, meanAb) })
         {
             using var bindings = upsample.Bind(frame, table, source, full);
-            Run(recorder, c => upsample.Record(c, bindings, new UpsamplePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight, (uint)mode, 0.05f, 2f)));
+            Run(recorder, c => upsample.Record(c, bindings, new UpsamplePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight, (uint)mode, 0.05f, 2f, 8)));
             var expected = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == UpsampleMode.EdgeAware, 0.05f, 2f);
             AssertClose(full.AsSpan<float>()[..(width * height)].ToArray(), expected, 1e-4, $"upsample {mode}");
         }

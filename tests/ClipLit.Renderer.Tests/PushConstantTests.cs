@@ -12,8 +12,8 @@ public sealed partial class PushConstantTests
 {
     private static readonly Dictionary<string, Type> Mirrors = new()
     {
-        ["unpack"] = typeof(FrameSize),
-        ["compose"] = typeof(FrameSize),
+        ["unpack"] = typeof(FrameFormat),
+        ["compose"] = typeof(FrameFormat),
         ["downscale"] = typeof(DownscalePush),
         ["temporal"] = typeof(TemporalPush),
         ["guided_coefficients"] = typeof(GuidedCoefficientsPush),

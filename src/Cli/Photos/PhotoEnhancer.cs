@@ -1,5 +1,4 @@
 using ClipLit.Engine;
-using ClipLit.Inference.Imaging;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer.Vulkan;
@@ -10,8 +9,8 @@ namespace ClipLit.Cli.Photos;
 /// <summary>
 /// Enhances one photo file into another: decode, pre-process, light map (ONNX Runtime), compose
 /// clamp(I / L, 0, 1), write atomically in the output's format. 8-bit photos go through the frame
-/// engine's Vulkan stages (the same shaders as video); 16-bit photos keep 16-bit precision through
-/// the CPU conversions (the shaders are 8-bit). Alpha passes through, grey stays grey.
+/// engine's Vulkan stages (the same shaders as video); 16-bit photos take the same stages at 16-bit
+/// precision. Alpha passes through, grey stays grey.
 /// Thread-safety: not thread-safe (one estimator). Ownership: does not own the estimator or the device.
 /// </summary>
 public sealed class PhotoEnhancer(LightMapEstimator estimator, Func<VkComputeDevice> device, StillImageWriteOptions writeOptions)
@@ -41,7 +40,10 @@ public sealed class PhotoEnhancer(LightMapEstimator estimator, Func<VkComputeDev
         }
         else
         {
-            EnhanceSixteenBit(image, cancellation);
+            var rgba = new ushort[4 * (long)image.Width * image.Height];
+            image.CopyPixelsTo(rgba);
+            new PhotoRenderer(device(), estimator).Enhance(rgba, image.Width, image.Height, cancellation);
+            image.SetPixels(rgba);
         }
         var networkTime = network.Elapsed;
         var loadTime = estimator.LoadTime - loadBefore;
@@ -51,20 +53,5 @@ public sealed class PhotoEnhancer(LightMapEstimator estimator, Func<VkComputeDev
         LastTimings = $"decode {decoded.TotalSeconds:F2} s, enhance {networkTime.TotalSeconds:F2} s (graph loading {loadTime.TotalSeconds:F2} s), " +
                       $"encode {(watch.Elapsed - processed).TotalSeconds:F2} s";
         return note;
-    }
-
-    /// <summary>16-bit photos: the CPU conversions at 16-bit precision around the same network.</summary>
-    private void EnhanceSixteenBit(StillImage image, CancellationToken cancellation)
-    {
-        int pixels = image.Width * image.Height;
-        var rgba = new ushort[4 * (long)pixels];
-        image.CopyPixelsTo(rgba);
-        var planar = new float[3 * (long)pixels];
-        PlanarConversion.ToPlanar(rgba, planar, pixels);
-        var lightMap = new float[pixels];
-        estimator.Estimate(planar, image.Height, image.Width, lightMap, cancellation: cancellation);
-        PlanarConversion.Compose(planar, lightMap, pixels);
-        PlanarConversion.ToRgba(planar, rgba, pixels);
-        image.SetPixels(rgba);
     }
 }

@@ -5,7 +5,7 @@ using Silk.NET.Vulkan;
 namespace ClipLit.Renderer.Passes;
 
 /// <summary>
-/// Fast-mode pre-process (shaders/downscale.comp): an RGBA8 frame to four planar float planes at
+/// Fast-mode pre-process (shaders/downscale.comp): an RGBA frame (8 or 16 bits per channel) to four planar float planes at
 /// the network's size, cell means (PyTorch's adaptive-pooling cells) of R, G, B and of the guidance
 /// max(R, G, B). Ownership: owns its pipeline.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class DownscalePass(VkComputeDevice device) : IDisposable
 {
     private readonly VkComputePass<DownscalePush> _pass = new(device, ShaderBinaries.Downscale, 3, (16, 16), "downscale");
 
-    /// <param name="frame">W·H uints (RGBA8).</param>
+    /// <param name="frame">W·H uints (RGBA8) or 2·W·H (16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
     /// <param name="small">4·w·h floats: R, G, B, guidance planes.</param>
     public VkComputePass<DownscalePush>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer small) =>

@@ -7,7 +7,7 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>shaders/downscale.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct DownscalePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight);
+public readonly record struct DownscalePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint BitsPerChannel);
 
 /// <summary>shaders/temporal.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -19,7 +19,7 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 
 /// <summary>shaders/upsample.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct UpsamplePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint Mode, float Lo, float Hi);
+public readonly record struct UpsamplePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint Mode, float Lo, float Hi, uint BitsPerChannel);
 
 /// <summary>shaders/box_mean.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -5,22 +5,22 @@ using Silk.NET.Vulkan;
 namespace ClipLit.Renderer.Passes;
 
 /// <summary>
-/// Pre-process (shaders/unpack.comp): an RGBA8 frame (one uint per pixel) to planar float RGB in
-/// [0, 1], the network's NCHW input, through the exact 8-bit table. CPU reference:
-/// <c>PlanarConversion.ToPlanar</c> (the tests hold the two equal).
+/// Pre-process (shaders/unpack.comp): an RGBA frame (8 or 16 bits per channel, read as
+/// shaders/frame_pixels.glsl says) to planar float RGB in [0, 1], the network's NCHW input.
+/// CPU reference: <c>PlanarConversion.ToPlanar</c> (the tests hold the two equal).
 /// Ownership: owns its pipeline.
 /// </summary>
 public sealed class UnpackPass(VkComputeDevice device) : IDisposable
 {
-    private readonly VkComputePass<FrameSize> _pass = new(device, ShaderBinaries.Unpack, 3, (16, 16), "unpack");
+    private readonly VkComputePass<FrameFormat> _pass = new(device, ShaderBinaries.Unpack, 3, (16, 16), "unpack");
 
-    /// <param name="frame">W·H uints (RGBA8).</param>
+    /// <param name="frame">W·H uints (RGBA8) or 2·W·H (16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
     /// <param name="planar">3·W·H floats.</param>
-    public VkComputePass<FrameSize>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer planar) =>
+    public VkComputePass<FrameFormat>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer planar) =>
         _pass.Bind(frame, table.Buffer, planar);
 
-    public void Record(CommandBuffer commandBuffer, VkComputePass<FrameSize>.VkBindingSet bindings, FrameSize size) =>
+    public void Record(CommandBuffer commandBuffer, VkComputePass<FrameFormat>.VkBindingSet bindings, FrameFormat size) =>
         _pass.Record(commandBuffer, bindings, size, size.Width, size.Height);
 
     public void Dispose() => _pass.Dispose();

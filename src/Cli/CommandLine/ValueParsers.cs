@@ -38,4 +38,20 @@ public static class ValueParsers
             return (long)(value * multiplier);
         throw new UsageException($"{command}: {option} must be a size such as 512M or 4G, got '{text}'");
     }
+
+    /// <summary>Frames per second: a positive number (e.g. 30, 29.97) or a ratio (30000/1001).</summary>
+    public static double FrameRate(string command, string text)
+    {
+        static double Number(string part) =>
+            double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : double.NaN;
+        var parts = text.Split('/');
+        double rate = parts.Length switch
+        {
+            1 => Number(parts[0]),
+            2 => Number(parts[0]) / Number(parts[1]),
+            _ => double.NaN,
+        };
+        if (rate is > 0 and <= 1000) return rate;
+        throw new UsageException($"{command}: --fps must be a frame rate such as 30, 29.97 or 30000/1001, got '{text}'");
+    }
 }

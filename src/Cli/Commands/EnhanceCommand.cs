@@ -26,6 +26,10 @@ public static class EnhanceCommand
         are never overwritten, existing outputs only with --overwrite, and outputs appear only
         when complete.
 
+        Image sequences are videos too: name one FFmpeg's way, e.g. 'frames/%05d.png' (frames
+        00001.png, 00002.png, ... in number order), as an input (read at --fps) or as the
+        output of a video or sequence (frames numbered from 1).
+
         Options:
           -o, --output PATH        output file, or folder (created if missing)
           -m, --model PATH         .pth checkpoint or .onnx model (default: $CLIPLIT_MODEL,
@@ -50,6 +54,7 @@ public static class EnhanceCommand
               --crf N              quality, lower is better (default 18 for H.264, 31 for VP9)
               --bitrate RATE       target bitrate such as 8M instead of --crf
               --preset NAME        encoder preset such as fast or slow (default medium)
+              --fps N              frame rate of image-sequence inputs (default 30)
           -h, --help               show this help
 
         Exit status: 0 all inputs enhanced, 1 some failed (the rest were processed),
@@ -69,6 +74,7 @@ public static class EnhanceCommand
         .Value("crf", "--crf")
         .Value("bitrate", "--bitrate")
         .Value("preset", "--preset")
+        .Value("fps", "--fps")
         .Flag("no-smoothing", "--no-smoothing")
         .Flag("overwrite", "--overwrite")
         .Flag("skip-existing", "--skip-existing")
@@ -86,6 +92,7 @@ public static class EnhanceCommand
         long budget = args.Value("memory-budget") is { } b ? ValueParsers.ByteSize("enhance", "--memory-budget", b) : EnhancerOptions.Default.MemoryBudgetBytes;
         int? jpegQuality = args.Value("jpeg-quality") is null ? null : args.Int("jpeg-quality", 95, 1, 100);
         var videoOptions = VideoOptions(args);
+        double sequenceFps = args.Value("fps") is { } fps ? ValueParsers.FrameRate("enhance", fps) : 30;
         bool quiet = args.Has("quiet");
 
         var inputs = InputExpander.Expand(args.Positionals);
@@ -118,7 +125,7 @@ public static class EnhanceCommand
         var photos = new PhotoEnhancer(session.Photos, session.Vulkan, new StillImageWriteOptions(jpegQuality));
         if (videoOptions.Quality is null)
             videoOptions = videoOptions with { Quality = session.Photos.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast };
-        var videos = new VideoFileEnhancer(session.Videos, session.Vulkan, videoOptions.Resolve());
+        var videos = new VideoFileEnhancer(session.Videos, session.Vulkan, videoOptions.Resolve(), sequenceFps, new StillImageWriteOptions(jpegQuality));
 
         foreach (var job in jobs)
         {
@@ -128,16 +135,18 @@ public static class EnhanceCommand
                 progress.Fail($"{job.Input}: {job.Refusal}");
                 continue;
             }
-            if (File.Exists(job.Output) && !args.Has("overwrite"))
+            bool isVideo = VideoFileEnhancer.IsMovingPicture(job.Input);
+            if ((isVideo ? VideoFileEnhancer.OutputExists(job.Output) : File.Exists(job.Output)) && !args.Has("overwrite"))
             {
                 if (args.Has("skip-existing")) progress.Skip(job.Input, $"{job.Output} exists (--skip-existing)");
                 else progress.Fail($"{job.Input}: output {job.Output} already exists (use --overwrite to replace it, or --skip-existing)");
                 continue;
             }
-            bool isVideo = VideoProbe.HasVideoExtension(job.Input);
-            if (isVideo != VideoProbe.HasVideoExtension(job.Output))
+            if (isVideo != VideoFileEnhancer.IsMovingPicture(job.Output))
             {
-                progress.Fail($"{job.Input}: cannot write a {(isVideo ? "video" : "photo")} as {Path.GetExtension(job.Output)} (keep the kind of file)");
+                progress.Fail(isVideo
+                    ? $"{job.Input}: cannot write a video as the single photo {job.Output} (name a video, or an image sequence such as frames/%05d.png)"
+                    : $"{job.Input}: cannot write a photo as {job.Output} (a video or image sequence); keep the kind of file");
                 continue;
             }
             progress.Start(job.Input);

@@ -1,5 +1,6 @@
 using System.IO.Enumeration;
 using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Sequences;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Cli.Photos;
@@ -46,6 +47,11 @@ public static class InputExpander
                 var matches = Glob(argument).Order(StringComparer.Ordinal).ToList();
                 if (matches.Count == 0) problems.Add((argument, "no files match this pattern"));
                 files.AddRange(matches);
+            }
+            else if (ImageSequencePattern.TryParse(argument) is { } sequence && !File.Exists(argument))
+            {
+                if (sequence.ExistingFrames().Count > 0) files.Add(argument);
+                else problems.Add((argument, "no frames match this image sequence pattern"));
             }
             else if (File.Exists(argument))
             {

@@ -23,6 +23,14 @@ public sealed class StillImage : IDisposable
         HasAlpha = hasAlpha;
     }
 
+    /// <summary>An 8-bit RGB image holding <paramref name="rgba"/> (4·W·H bytes; alpha dropped), to be written as <paramref name="name"/> says.</summary>
+    public static StillImage FromRgba(string name, ReadOnlySpan<byte> rgba, int width, int height)
+    {
+        var image = new StillImage(name, ImageFileFormat.Png, new Image<Rgba32>(width, height), isGrayscale: false, hasAlpha: false);
+        image.SetPixels(rgba);
+        return image;
+    }
+
     /// <summary>The file it was read from.</summary>
     public string Path { get; }
 

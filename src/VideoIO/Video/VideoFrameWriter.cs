@@ -31,16 +31,21 @@ public sealed class VideoFrameWriter : IFrameSink
     private readonly string _output;
     private bool _completed;
 
-    public VideoFrameWriter(VideoInfo source, string outputPath, string finalPath, VideoEncodeOptions options)
+    /// <param name="source">The video the frames come from (size, time base).</param>
+    /// <param name="outputPath">Where ffmpeg writes (a temporary name).</param>
+    /// <param name="finalPath">The name the output will get (its extension picks the container and codec).</param>
+    /// <param name="options">Codec choices.</param>
+    /// <param name="copyStreams">Copy audio, subtitles, metadata and chapters from <c>source.Path</c>; false when it is no file (an image sequence).</param>
+    public VideoFrameWriter(VideoInfo source, string outputPath, string finalPath, VideoEncodeOptions options, bool copyStreams = true)
     {
         _output = outputPath;
         string extension = Path.GetExtension(finalPath).ToLowerInvariant();
         Muxer = MuxerFor(extension) ?? throw new VideoFileException(finalPath, $"unsupported video extension '{extension}' (use .mp4, .mov, .mkv, .webm or .avi)");
         var pipe = new FramePipe(this, source.Width, source.Height);
-        string arguments = OutputArguments(source, extension, options);
-        _process = FFMpegArguments
-            .FromPipeInput(pipe)
-            .AddFileInput(source.Path)
+        string arguments = OutputArguments(source, extension, options, copyStreams);
+        var inputs = FFMpegArguments.FromPipeInput(pipe);
+        if (copyStreams) inputs = inputs.AddFileInput(source.Path);
+        _process = inputs
             .OutputToFile(outputPath, overwrite: true, o => o.ForceFormat(Muxer).WithCustomArgument(arguments))
             .CancellableThrough(_stop.Token)
             .ProcessAsynchronously(throwOnError: false);
@@ -118,7 +123,7 @@ public sealed class VideoFrameWriter : IFrameSink
         _ => null,
     };
 
-    private static string OutputArguments(VideoInfo source, string extension, VideoEncodeOptions options)
+    private static string OutputArguments(VideoInfo source, string extension, VideoEncodeOptions options, bool copyStreams)
     {
         bool webm = extension == ".webm";
         string codec = options.Codec ?? (webm ? "libvpx-vp9" : "libx264");
@@ -126,8 +131,7 @@ public sealed class VideoFrameWriter : IFrameSink
         {
             // Timestamps exactly as given (both inputs keep their original timeline, so audio stays in sync).
             "-copyts", "-fps_mode passthrough",
-            "-map 0:v:0", "-map 1:a?", "-map 1:s?", "-map_metadata 1", "-map_chapters 1",
-            "-c:a copy", "-c:s copy",
+            copyStreams ? "-map 0:v:0 -map 1:a? -map 1:s? -map_metadata 1 -map_chapters 1 -c:a copy -c:s copy" : "-map 0:v:0",
             $"-c:v {codec}",
             // 4:2:0 needs even sizes: pad odd ones by a pixel rather than fail.
             "-vf pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt yuv420p",

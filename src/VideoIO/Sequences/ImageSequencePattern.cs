@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ClipLit.VideoIO.Images;
+
+namespace ClipLit.VideoIO.Sequences;
+
+/// <summary>
+/// A numbered image sequence named the way FFmpeg names one: a printf-style pattern with one
+/// <c>%d</c> or <c>%0Nd</c> in the file name, e.g. <c>frames/%05d.png</c> for frames/00001.png,
+/// frames/00002.png, … The extension picks the image format.
+/// </summary>
+public sealed partial class ImageSequencePattern
+{
+    private ImageSequencePattern(string pattern, string folder, string prefix, int digits, string suffix)
+    {
+        Pattern = pattern;
+        Folder = folder;
+        Prefix = prefix;
+        Digits = digits;
+        Suffix = suffix;
+    }
+
+    public string Pattern { get; }
+
+    /// <summary>The folder holding the frames ("." when the pattern names none).</summary>
+    public string Folder { get; }
+
+    private string Prefix { get; }
+
+    /// <summary>Zero-padded width of the number (0: no padding, as %d).</summary>
+    private int Digits { get; }
+
+    private string Suffix { get; }
+
+    /// <summary>The pattern when <paramref name="path"/> is one (a %d or %0Nd in the file name and an image extension), else null.</summary>
+    public static ImageSequencePattern? TryParse(string path)
+    {
+        string name = Path.GetFileName(path);
+        var match = Placeholder().Match(name);
+        if (!match.Success || ImageFileFormats.FromExtension(path) is null) return null;
+        if (Placeholder().Matches(name).Count > 1) return null;
+        int digits = match.Groups[1].Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        string folder = Path.GetDirectoryName(path) is { Length: > 0 } dir ? dir : ".";
+        return new ImageSequencePattern(path, folder, name[..match.Index], digits, name[(match.Index + match.Length)..]);
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a sequence pattern.</summary>
+    public static bool IsPattern(string path) => TryParse(path) is not null;
+
+    /// <summary>The path of frame number <paramref name="number"/>.</summary>
+    public string PathOf(int number) =>
+        Path.Combine(Folder, Prefix + number.ToString(Digits > 0 ? new string('0', Digits) : "0", CultureInfo.InvariantCulture) + Suffix);
+
+    /// <summary>The existing frames, ordered by number (gaps allowed; hidden files ignored).</summary>
+    public IReadOnlyList<string> ExistingFrames()
+    {
+        if (!Directory.Exists(Folder)) return [];
+        var frames = new List<(long Number, string Path)>();
+        foreach (string file in Directory.EnumerateFiles(Folder))
+        {
+            string name = Path.GetFileName(file);
+            if (name.StartsWith('.') || !name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal)) continue;
+            string number = name[Prefix.Length..^Suffix.Length];
+            if (number.Length == 0 || !number.All(char.IsAsciiDigit) || (Digits > 0 && number.Length < Digits)) continue;
+            if (long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long value)) frames.Add((value, file));
+        }
+        return frames.OrderBy(f => f.Number).Select(f => f.Path).ToList();
+    }
+
+    [GeneratedRegex(@"%(?:0(\d+))?d")]
+    private static partial Regex Placeholder();
+}

@@ -23,6 +23,59 @@ public static class FrameMetrics
         return sum == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 * count / sum);
     }
 
+    /// <summary>PSNR in dB over the pixels where <paramref name="mask"/> is set (alpha ignored).</summary>
+    public static double Psnr(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<bool> mask)
+    {
+        if (a.Length != b.Length || mask.Length != a.Length / 4) throw new ArgumentException("images and mask differ in size");
+        double sum = 0;
+        long count = 0;
+        for (int p = 0; p < mask.Length; p++)
+        {
+            if (!mask[p]) continue;
+            for (int c = 0; c < 3; c++)
+            {
+                double d = a[4 * p + c] - b[4 * p + c];
+                sum += d * d;
+            }
+            count += 3;
+        }
+        if (count == 0) throw new ArgumentException("the mask selects no pixels");
+        return sum == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 * count / sum);
+    }
+
+    /// <summary>
+    /// The pixels near strong edges of the guidance max(R, G, B) (Sobel gradient magnitude above
+    /// <paramref name="threshold"/>, on values in [0, 1]), widened by <paramref name="reach"/> pixels:
+    /// silhouettes and their surroundings, where a light map brought up from a small size halos.
+    /// </summary>
+    public static bool[] EdgeBand(ReadOnlySpan<byte> rgba, int width, int height, float threshold = 0.15f, int reach = 4)
+    {
+        var guide = new float[width * height];
+        for (int i = 0; i < guide.Length; i++) guide[i] = Math.Max(rgba[4 * i], Math.Max(rgba[4 * i + 1], rgba[4 * i + 2])) / 255f;
+        float At(int x, int y) => guide[Math.Clamp(y, 0, height - 1) * width + Math.Clamp(x, 0, width - 1)];
+        var edge = new bool[guide.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                // Sobel, normalized so a unit step gives 1.
+                float gx = (At(x + 1, y - 1) + 2 * At(x + 1, y) + At(x + 1, y + 1) - At(x - 1, y - 1) - 2 * At(x - 1, y) - At(x - 1, y + 1)) / 8;
+                float gy = (At(x - 1, y + 1) + 2 * At(x, y + 1) + At(x + 1, y + 1) - At(x - 1, y - 1) - 2 * At(x, y - 1) - At(x + 1, y - 1)) / 8;
+                edge[y * width + x] = gx * gx + gy * gy > threshold * threshold;
+            }
+        // Widen by a square of the given reach: a horizontal pass, then a vertical one.
+        var rows = new bool[edge.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                for (int k = Math.Max(0, x - reach); k <= Math.Min(width - 1, x + reach) && !rows[y * width + x]; k++)
+                    rows[y * width + x] = edge[y * width + k];
+        var band = new bool[edge.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                for (int k = Math.Max(0, y - reach); k <= Math.Min(height - 1, y + reach) && !band[y * width + x]; k++)
+                    band[y * width + x] = rows[k * width + x];
+        return band;
+    }
+
     /// <summary>Rec. 709 luma of RGBA8 pixels in [0, 1].</summary>
     public static float[] Luma(ReadOnlySpan<byte> rgba)
     {

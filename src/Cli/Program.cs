@@ -12,7 +12,8 @@ public static class Program
         Usage: cliplit <command> [options]
 
         Commands:
-          enhance   enhance photos: cliplit enhance <file|folder|pattern>... -o <file|folder>
+          enhance   enhance photos and videos: cliplit enhance <file|folder|pattern>... -o <file|folder>
+          live      show a video enhanced in a window: cliplit live --input FILE
           export    write the network as an ONNX model: cliplit export --checkpoint X.pth -o X.onnx
           models    show or install the default model
           bench     measure speed and memory against PyTorch, update docs/benchmarks.md
@@ -48,11 +49,12 @@ public static class Program
             return args[0] switch
             {
                 "enhance" => EnhanceCommand.Run(rest, context),
+                "live" => LiveCommand.Run(rest, context),
                 "export" => ExportCommand.Run(rest, context),
                 "models" => ModelsCommand.Run(rest, context),
                 "bench" => BenchCommand.Run(rest, context),
                 "--version" => Version(context),
-                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, export, models, bench)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, export, models, bench)"),
             };
         }
         catch (UsageException e)

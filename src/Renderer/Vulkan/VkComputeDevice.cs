@@ -12,7 +12,7 @@ namespace ClipLit.Renderer.Vulkan;
 /// physical device (a GPU, or Mesa's lavapipe on machines without one) and a logical device with
 /// one compute queue. Validation messages are collected; errors are counted.
 /// Thread-safety: object creation is thread-safe; queue submission goes through
-/// <see cref="Submit"/>, which serializes access to the queue.
+/// <see cref="Submit(CommandBuffer, Fence)"/> (and presentation), which serialize access to the queue.
 /// Ownership: owns every handle it creates; Dispose waits for the queue and destroys them (safe twice).
 /// </summary>
 public sealed unsafe class VkComputeDevice : IDisposable
@@ -37,7 +37,7 @@ public sealed unsafe class VkComputeDevice : IDisposable
             throw new VulkanException($"{ValidationLayer} is not installed (Debian: vulkan-validationlayers)");
         try
         {
-            _instance = CreateInstance(ValidationEnabled);
+            _instance = CreateInstance(ValidationEnabled, options.InstanceExtensions);
             if (ValidationEnabled)
             {
                 _messengerId = (nint)Interlocked.Increment(ref _nextMessengerId);
@@ -49,7 +49,7 @@ public sealed unsafe class VkComputeDevice : IDisposable
             QueueFamily = queueFamily;
             Name = SilkMarshal.PtrToString((nint)properties.DeviceName) ?? "unknown";
             IsCpu = properties.DeviceType == PhysicalDeviceType.Cpu;
-            _device = CreateDevice(PhysicalDevice, queueFamily);
+            _device = CreateDevice(PhysicalDevice, queueFamily, options.Presentation);
             Vk.GetDeviceQueue(_device, queueFamily, 0, out var queue);
             Queue = queue;
             _setObjectName = ValidationEnabled
@@ -84,6 +84,9 @@ public sealed unsafe class VkComputeDevice : IDisposable
     public bool ValidationEnabled { get; }
 
     public Device Device => _disposed ? throw new ObjectDisposedException(nameof(VkComputeDevice)) : _device;
+
+    /// <summary>The instance (window surfaces are created on it).</summary>
+    internal Instance Instance => _instance;
 
     /// <summary>Validation errors reported so far (warnings are kept in <see cref="ValidationMessages"/> only).</summary>
     public int ValidationErrorCount { get; private set; }
@@ -150,6 +153,18 @@ public sealed unsafe class VkComputeDevice : IDisposable
         lock (_queueLock) Vk.QueueSubmit(Queue, 1, &submit, fence).Check();
     }
 
+    /// <summary>Submits with semaphores (presentation); <paramref name="fence"/> signals when it completes.</summary>
+    internal void Submit(SubmitInfo* submit, Fence fence)
+    {
+        lock (_queueLock) Vk.QueueSubmit(Queue, 1, submit, fence).Check();
+    }
+
+    /// <summary>Presents through the queue (which submissions share, so under the same lock); returns the result, which may be out-of-date.</summary>
+    internal Result Present(delegate* unmanaged[Cdecl]<Queue, PresentInfoKHR*, Result> present, PresentInfoKHR* info)
+    {
+        lock (_queueLock) return present(Queue, info);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
@@ -171,7 +186,10 @@ public sealed unsafe class VkComputeDevice : IDisposable
     }
 
     /// <summary>An instance-level entry point by name (extensions Silk.NET does not bind here); null if absent.</summary>
-    private void* InstanceProcedure(string name) => (void*)Vk.GetInstanceProcAddr(_instance, name).Handle;
+    internal void* InstanceProcedure(string name) => (void*)Vk.GetInstanceProcAddr(_instance, name).Handle;
+
+    /// <summary>A device-level entry point by name (extensions Silk.NET does not bind here); null if absent.</summary>
+    internal void* DeviceProcedure(string name) => (void*)Vk.GetDeviceProcAddr(_device, name).Handle;
 
     private bool LayerAvailable(string name)
     {
@@ -184,11 +202,11 @@ public sealed unsafe class VkComputeDevice : IDisposable
         return false;
     }
 
-    private Instance CreateInstance(bool validation)
+    private Instance CreateInstance(bool validation, IReadOnlyList<string> extraExtensions)
     {
         nint appName = SilkMarshal.StringToPtr("ClipLit");
         var layers = validation ? new[] { ValidationLayer } : [];
-        var extensions = validation ? new[] { "VK_EXT_debug_utils" } : [];
+        var extensions = (validation ? new[] { "VK_EXT_debug_utils" } : []).Concat(extraExtensions).Distinct().ToArray();
         nint layerNames = SilkMarshal.StringArrayToPtr(layers);
         nint extensionNames = SilkMarshal.StringArrayToPtr(extensions);
         try
@@ -297,8 +315,10 @@ public sealed unsafe class VkComputeDevice : IDisposable
         return null;
     }
 
-    private Device CreateDevice(PhysicalDevice physicalDevice, uint family)
+    private Device CreateDevice(PhysicalDevice physicalDevice, uint family, bool presentation)
     {
+        var extensions = presentation ? new[] { "VK_KHR_swapchain" } : [];
+        nint extensionNames = SilkMarshal.StringArrayToPtr(extensions);
         float priority = 1f;
         var queueInfo = new DeviceQueueCreateInfo
         {
@@ -312,8 +332,17 @@ public sealed unsafe class VkComputeDevice : IDisposable
             SType = StructureType.DeviceCreateInfo,
             QueueCreateInfoCount = 1,
             PQueueCreateInfos = &queueInfo,
+            EnabledExtensionCount = (uint)extensions.Length,
+            PpEnabledExtensionNames = (byte**)extensionNames,
         };
-        Vk.CreateDevice(physicalDevice, &info, null, out var device).Check();
-        return device;
+        try
+        {
+            Vk.CreateDevice(physicalDevice, &info, null, out var device).Check();
+            return device;
+        }
+        finally
+        {
+            SilkMarshal.Free(extensionNames);
+        }
     }
 }

@@ -23,6 +23,12 @@ public sealed record VkDeviceOptions(VkValidation Validation, string? PreferredD
 {
     public static VkDeviceOptions Default { get; } = new(ValidationByDefault(), null);
 
+    /// <summary>Extra instance extensions, e.g. the window system's surface extensions (GLFW names them).</summary>
+    public IReadOnlyList<string> InstanceExtensions { get; init; } = [];
+
+    /// <summary>Enable VK_KHR_swapchain on the device, so its queue can present to windows.</summary>
+    public bool Presentation { get; init; }
+
     private static VkValidation ValidationByDefault() => Environment.GetEnvironmentVariable("CLIPLIT_VULKAN_VALIDATION") switch
     {
         "1" => VkValidation.Required,

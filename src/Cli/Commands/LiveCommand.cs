@@ -1,0 +1,146 @@
+using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Live;
+using ClipLit.Engine;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Presentation;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Cli.Commands;
+
+/// <summary><c>cliplit live</c>: the enhanced feed of a video in a window (or headless).</summary>
+public static class LiveCommand
+{
+    public const string Help = """
+        Usage: cliplit live --input FILE [options]
+
+        Shows the enhanced video in a window (GLFW, presented through a Vulkan swapchain), at the
+        source's frame rate when the enhancer keeps up. Esc or closing the window quits.
+
+        Options:
+          -i, --input FILE         the video to show
+              --loop               start again at the end
+              --quality Q          fast (default on CPU) or full, as for enhance
+              --fast-size N        long side of the network's input in fast quality (default 256)
+              --no-smoothing       no temporal smoothing of the light map
+          -m, --model PATH         .pth checkpoint or .onnx model (default as for enhance)
+          -d, --device DEVICE      auto (default), cpu or cuda
+              --frames N           stop after presenting N frames
+              --screenshot PATH    save the last presented image (read back from the swapchain) as PNG
+              --window-size WxH    the window's initial size (default: the video's, fitted to 1600x900);
+                                   the picture keeps its aspect ratio, with black bars
+              --no-window          run the same loop headless (servers)
+          -h, --help               show this help
+
+        Exit status: 0 done (end of input, --frames reached or window closed), 1 failure,
+        2 usage error, 130 interrupted.
+        """;
+
+    private static readonly OptionSpec Options = new OptionSpec()
+        .Value("input", "-i", "--input")
+        .Value("quality", "--quality")
+        .Value("fast-size", "--fast-size")
+        .Value("model", "-m", "--model")
+        .Value("device", "-d", "--device")
+        .Value("frames", "--frames")
+        .Value("screenshot", "--screenshot")
+        .Value("window-size", "--window-size")
+        .Flag("loop", "--loop")
+        .Flag("no-smoothing", "--no-smoothing")
+        .Flag("no-window", "--no-window");
+
+    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    {
+        var args = ParsedArguments.ParseOrShowHelp("live", arguments, Options, Help, context.Out);
+        if (args is null) return ExitCodes.Success;
+        string input = args.Value("input") ?? throw new UsageException("live: --input is required (a video file)");
+        int? frameLimit = args.Value("frames") is null ? null : args.Int("frames", 0, 1, int.MaxValue);
+        string? screenshot = args.Value("screenshot");
+        bool windowed = !args.Has("no-window");
+        if (screenshot is not null && !windowed) throw new UsageException("live: --screenshot needs the window (drop --no-window)");
+        if (screenshot is not null && !screenshot.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException("live: --screenshot must name a .png file");
+        var quality = args.Value("quality") switch
+        {
+            null => (EnhanceQuality?)null,
+            "fast" => EnhanceQuality.Fast,
+            "full" => EnhanceQuality.Full,
+            var other => throw new UsageException($"live: --quality must be fast or full, got '{other}'"),
+        };
+        var device = ValueParsers.Device("live", args.Value("device"));
+        (int Height, int Width)? windowSize = args.Value("window-size") is { } size ? ValueParsers.Size("live", "--window-size", size) : null;
+
+        VideoInfo info;
+        try
+        {
+            FfmpegTools.EnsureAvailable(input);
+            info = VideoProbe.Probe(input, context.Cancellation);
+        }
+        catch (VideoFileException e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.SomeFailed;
+        }
+        var weights = EnhanceCommand.LoadModel(args.Value("model"), context);
+        if (weights is null) return ExitCodes.SomeFailed;
+        using var estimator = OpenEstimator(weights, device, context);
+        if (estimator is null) return ExitCodes.SomeFailed;
+        var options = VideoEnhanceOptions.Default with
+        {
+            Quality = quality ?? (estimator.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
+            FastLongSide = args.Int("fast-size", FrameLayout.DefaultFastLongSide, 16, 4096),
+            Temporal = args.Has("no-smoothing") ? TemporalOptions.Off : TemporalOptions.Default,
+        };
+
+        try
+        {
+            using var window = windowed ? OpenWindow(info, windowSize) : null;
+            var deviceOptions = VkDeviceOptions.Default with
+            {
+                InstanceExtensions = window is null ? [] : GlfwWindow.RequiredInstanceExtensions(),
+                Presentation = window is not null,
+            };
+            using var vulkan = new VkComputeDevice(deviceOptions);
+            using var presenter = window is null ? null : new VkPresenter(vulkan, window);
+            using var staging = new VkHostBuffer(vulkan, (ulong)info.FrameBytes, "window frame");
+            var loop = new LiveLoop(window, presenter, staging, info, frameLimit, screenshot, context);
+            var enhancer = new VideoEnhancer(vulkan, estimator, options);
+            int presented = loop.Run(enhancer, input, args.Has("loop"));
+            if (vulkan.ValidationEnabled)
+                context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
+            context.Error.WriteLine($"presented {presented} frames");
+            if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
+            return vulkan.ValidationErrorCount > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+        }
+        catch (Exception e) when (e is PresentationException or VulkanException or VideoFileException or ImageFileException or InferenceException)
+        {
+            context.Error.WriteLine($"error: {(e is VideoFileException or ImageFileException ? e.Message : $"{input}: {e.Message}")}");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    private static LightMapEstimator? OpenEstimator(ClipLit.Inference.Model.EnhancementWeights weights, ExecutionDevice device, CliContext context)
+    {
+        try
+        {
+            var estimator = new LightMapEstimator(weights, EnhancerOptions.Default with { Device = device, KeepMemoryBetweenImages = true });
+            context.Error.WriteLine($"model {weights.Source}, running on {estimator.Device.Description}");
+            return estimator;
+        }
+        catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
+        {
+            context.Error.WriteLine($"error: --device cuda: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>
+    private static GlfwWindow OpenWindow(VideoInfo info, (int Height, int Width)? size)
+    {
+        string title = $"ClipLit - {Path.GetFileName(info.Path)}";
+        if (size is { } given) return new GlfwWindow(given.Width, given.Height, title);
+        double scale = Math.Min(1.0, Math.Min(1600.0 / info.Width, 900.0 / info.Height));
+        return new GlfwWindow(Math.Max(1, (int)(info.Width * scale)), Math.Max(1, (int)(info.Height * scale)), title);
+    }
+}

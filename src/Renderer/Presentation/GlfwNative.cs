@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+
+namespace ClipLit.Renderer.Presentation;
+
+/// <summary>
+/// The few GLFW 3 calls ClipLit uses (Debian: libglfw3), bound by hand: NuGet here has no
+/// Silk.NET.GLFW. Names and constants are GLFW's own (glfw3.h).
+/// </summary>
+internal static unsafe partial class GlfwNative
+{
+    private const string Library = "libglfw.so.3";
+
+    public const int ClientApi = 0x00022001;
+    public const int NoApi = 0;
+    public const int Resizable = 0x00020003;
+    public const int Visible = 0x00020004;
+    public const int True = 1;
+    public const int False = 0;
+
+    public const int KeyEscape = 256;
+    public const int Press = 1;
+
+    [LibraryImport(Library, EntryPoint = "glfwInit")]
+    public static partial int Init();
+
+    [LibraryImport(Library, EntryPoint = "glfwTerminate")]
+    public static partial void Terminate();
+
+    [LibraryImport(Library, EntryPoint = "glfwGetError")]
+    public static partial int GetError(byte** description);
+
+    [LibraryImport(Library, EntryPoint = "glfwWindowHint")]
+    public static partial void WindowHint(int hint, int value);
+
+    [LibraryImport(Library, EntryPoint = "glfwCreateWindow", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint CreateWindow(int width, int height, string title, nint monitor, nint share);
+
+    [LibraryImport(Library, EntryPoint = "glfwDestroyWindow")]
+    public static partial void DestroyWindow(nint window);
+
+    [LibraryImport(Library, EntryPoint = "glfwWindowShouldClose")]
+    public static partial int WindowShouldClose(nint window);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowShouldClose")]
+    public static partial void SetWindowShouldClose(nint window, int value);
+
+    [LibraryImport(Library, EntryPoint = "glfwPollEvents")]
+    public static partial void PollEvents();
+
+    [LibraryImport(Library, EntryPoint = "glfwGetFramebufferSize")]
+    public static partial void GetFramebufferSize(nint window, out int width, out int height);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetKey")]
+    public static partial int GetKey(nint window, int key);
+
+    [LibraryImport(Library, EntryPoint = "glfwVulkanSupported")]
+    public static partial int VulkanSupported();
+
+    [LibraryImport(Library, EntryPoint = "glfwGetRequiredInstanceExtensions")]
+    public static partial byte** GetRequiredInstanceExtensions(out uint count);
+
+    /// <summary>VkResult glfwCreateWindowSurface(VkInstance, GLFWwindow*, const VkAllocationCallbacks*, VkSurfaceKHR*).</summary>
+    [LibraryImport(Library, EntryPoint = "glfwCreateWindowSurface")]
+    public static partial int CreateWindowSurface(nint instance, nint window, void* allocator, ulong* surface);
+
+    /// <summary>GLFW's last error as one line ("no error" when there is none).</summary>
+    public static string LastError()
+    {
+        byte* description = null;
+        int code = GetError(&description);
+        return code == 0 ? "no error" : $"{Marshal.PtrToStringUTF8((nint)description)} (GLFW error 0x{code:X})";
+    }
+}

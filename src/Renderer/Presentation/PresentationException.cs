@@ -1,0 +1,4 @@
+namespace ClipLit.Renderer.Presentation;
+
+/// <summary>A window or its presentation could not be set up; the message says why and what to install or try.</summary>
+public sealed class PresentationException(string message) : Exception(message);

@@ -1,0 +1,369 @@
+using ClipLit.Renderer.Vulkan;
+using Silk.NET.Core;
+using Silk.NET.Vulkan;
+using Semaphore = Silk.NET.Vulkan.Semaphore;
+
+namespace ClipLit.Renderer.Presentation;
+
+/// <summary>
+/// Shows composed RGBA8 frames in a window: each frame is copied from its buffer into a frame
+/// image, blitted into the swapchain image with its aspect ratio kept (black bars around it), and
+/// presented. One frame is in flight: its fence is waited on before the next is recorded, so the
+/// loop never calls vkDeviceWaitIdle. The swapchain is rebuilt when the window's size changes or
+/// the surface reports it out of date; a minimized window presents nothing.
+/// Thread-safety: one thread (the window's). Ownership: owns the surface, swapchain, frame image,
+/// semaphores and command buffer; not the device or the window. Dispose waits for the last frame.
+/// </summary>
+public sealed unsafe class VkPresenter : IDisposable
+{
+    private readonly VkComputeDevice _device;
+    private readonly GlfwWindow _window;
+    private readonly VkSurfaceFunctions _khr;
+    private readonly SurfaceKHR _surface;
+    private readonly CommandPool _pool;
+    private readonly CommandBuffer _commands;
+    private readonly Fence _frameDone;
+    private readonly Semaphore _imageAvailable;
+    private Semaphore[] _renderFinished = [];
+    private SwapchainKHR _swapchain;
+    private Image[] _images = [];
+    private Format _format;
+    private Extent2D _extent;
+    private VkFrameImage? _frameImage;
+    private VkHostBuffer? _screenshot;
+    private bool _rebuild;
+    private bool _disposed;
+
+    /// <exception cref="PresentationException">The device's queue cannot present to this window, or the surface offers nothing usable.</exception>
+    public VkPresenter(VkComputeDevice device, GlfwWindow window)
+    {
+        _device = device;
+        _window = window;
+        _khr = new VkSurfaceFunctions(device);
+        var vk = device.Vk;
+        _surface = window.CreateSurface(device.Instance);
+        try
+        {
+            Bool32 supported;
+            _khr.GetSurfaceSupport(device.PhysicalDevice, device.QueueFamily, _surface, &supported).Check();
+            if (!supported) throw new PresentationException($"{device.Name} cannot present to this window from its compute queue");
+            var poolInfo = new CommandPoolCreateInfo
+            {
+                SType = StructureType.CommandPoolCreateInfo,
+                QueueFamilyIndex = device.QueueFamily,
+                Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
+            };
+            vk.CreateCommandPool(device.Device, &poolInfo, null, out _pool).Check();
+            var allocate = new CommandBufferAllocateInfo
+            {
+                SType = StructureType.CommandBufferAllocateInfo,
+                CommandPool = _pool,
+                Level = CommandBufferLevel.Primary,
+                CommandBufferCount = 1,
+            };
+            vk.AllocateCommandBuffers(device.Device, &allocate, out _commands).Check();
+            var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo, Flags = FenceCreateFlags.SignaledBit };
+            vk.CreateFence(device.Device, &fenceInfo, null, out _frameDone).Check();
+            var semaphoreInfo = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo };
+            vk.CreateSemaphore(device.Device, &semaphoreInfo, null, out _imageAvailable).Check();
+            BuildSwapchain();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Size of the swapchain images (the window's drawable area when last built).</summary>
+    public (int Width, int Height) Extent => ((int)_extent.Width, (int)_extent.Height);
+
+    /// <summary>
+    /// Presents the RGBA8 frame in <paramref name="frame"/> (<paramref name="width"/> x <paramref name="height"/>).
+    /// With <paramref name="screenshot"/>, also reads the presented image back and returns it as RGBA8
+    /// at <see cref="Extent"/>. Returns null when nothing was presented (minimized window, or a
+    /// swapchain that had to be rebuilt first; the next call presents).
+    /// </summary>
+    public byte[]? Present(VkHostBuffer frame, int width, int height, bool screenshot = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var vk = _device.Vk;
+        var device = _device.Device;
+        var done = _frameDone;
+        vk.WaitForFences(device, 1, &done, true, ulong.MaxValue).Check();
+
+        var (framebufferWidth, framebufferHeight) = _window.FramebufferSize;
+        if (framebufferWidth == 0 || framebufferHeight == 0) return null;
+        if (_rebuild || framebufferWidth != _extent.Width || framebufferHeight != _extent.Height)
+        {
+            BuildSwapchain();
+            if (_extent.Width == 0 || _extent.Height == 0) return null;
+        }
+        if (_frameImage is null || _frameImage.Width != width || _frameImage.Height != height)
+        {
+            _frameImage?.Dispose();
+            _frameImage = new VkFrameImage(_device, width, height);
+        }
+
+        uint index;
+        var acquired = _khr.AcquireNextImage(device, _swapchain, ulong.MaxValue, _imageAvailable, default, &index);
+        if (acquired == Result.ErrorOutOfDateKhr)
+        {
+            _rebuild = true;
+            return null;
+        }
+        if (acquired != Result.SuboptimalKhr) acquired.Check();
+
+        if (screenshot && (_screenshot is null || _screenshot.Size < (ulong)(4 * _extent.Width * _extent.Height)))
+        {
+            _screenshot?.Dispose();
+            _screenshot = new VkHostBuffer(_device, (ulong)(4 * _extent.Width * _extent.Height), "screenshot");
+        }
+        Record(frame, _images[index], screenshot);
+
+        vk.ResetFences(device, 1, &done).Check();
+        var waitStage = PipelineStageFlags.TransferBit;
+        var imageAvailable = _imageAvailable;
+        var renderFinished = _renderFinished[index];
+        var commands = _commands;
+        var submit = new SubmitInfo
+        {
+            SType = StructureType.SubmitInfo,
+            WaitSemaphoreCount = 1,
+            PWaitSemaphores = &imageAvailable,
+            PWaitDstStageMask = &waitStage,
+            CommandBufferCount = 1,
+            PCommandBuffers = &commands,
+            SignalSemaphoreCount = 1,
+            PSignalSemaphores = &renderFinished,
+        };
+        _device.Submit(&submit, _frameDone);
+
+        var swapchain = _swapchain;
+        var present = new PresentInfoKHR
+        {
+            SType = StructureType.PresentInfoKhr,
+            WaitSemaphoreCount = 1,
+            PWaitSemaphores = &renderFinished,
+            SwapchainCount = 1,
+            PSwapchains = &swapchain,
+            PImageIndices = &index,
+        };
+        var presented = _device.Present(_khr.QueuePresent, &present);
+        if (presented is Result.ErrorOutOfDateKhr or Result.SuboptimalKhr) _rebuild = true;
+        else presented.Check();
+
+        if (!screenshot) return null;
+        vk.WaitForFences(device, 1, &done, true, ulong.MaxValue).Check();
+        return ScreenshotPixels();
+    }
+
+    private void Record(VkHostBuffer frame, Image target, bool screenshot)
+    {
+        var vk = _device.Vk;
+        vk.ResetCommandBuffer(_commands, 0).Check();
+        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
+        vk.BeginCommandBuffer(_commands, &begin).Check();
+        var source = _frameImage!;
+
+        // The composed frame (written by compute shaders) into the frame image.
+        var computeToCopy = new MemoryBarrier { SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.HostWriteBit, DstAccessMask = AccessFlags.TransferReadBit };
+        vk.CmdPipelineBarrier(_commands, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit, PipelineStageFlags.TransferBit, 0, 1, &computeToCopy, 0, null, 0, null);
+        Transition(source.Image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal, 0, AccessFlags.TransferWriteBit);
+        var copy = new BufferImageCopy
+        {
+            ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+            ImageExtent = new Extent3D((uint)source.Width, (uint)source.Height, 1),
+        };
+        vk.CmdCopyBufferToImage(_commands, frame.Handle, source.Image, ImageLayout.TransferDstOptimal, 1, &copy);
+        Transition(source.Image, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferReadBit);
+
+        // Black bars, then the frame scaled into the largest rectangle of its aspect ratio.
+        Transition(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal, 0, AccessFlags.TransferWriteBit);
+        var black = new ClearColorValue(0f, 0f, 0f, 1f);
+        var all = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
+        vk.CmdClearColorImage(_commands, target, ImageLayout.TransferDstOptimal, &black, 1, &all);
+        Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferDstOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferWriteBit);
+        var (x, y, w, h) = Letterbox(source.Width, source.Height, (int)_extent.Width, (int)_extent.Height);
+        var blit = new ImageBlit
+        {
+            SrcSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+            DstSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+        };
+        blit.SrcOffsets[0] = new Offset3D(0, 0, 0);
+        blit.SrcOffsets[1] = new Offset3D(source.Width, source.Height, 1);
+        blit.DstOffsets[0] = new Offset3D(x, y, 0);
+        blit.DstOffsets[1] = new Offset3D(x + w, y + h, 1);
+        vk.CmdBlitImage(_commands, source.Image, ImageLayout.TransferSrcOptimal, target, ImageLayout.TransferDstOptimal, 1, &blit, Filter.Linear);
+
+        if (screenshot)
+        {
+            Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferReadBit);
+            var readBack = new BufferImageCopy
+            {
+                ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+                ImageExtent = new Extent3D(_extent.Width, _extent.Height, 1),
+            };
+            vk.CmdCopyImageToBuffer(_commands, target, ImageLayout.TransferSrcOptimal, _screenshot!.Handle, 1, &readBack);
+            var toHost = new MemoryBarrier { SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.TransferWriteBit, DstAccessMask = AccessFlags.HostReadBit };
+            vk.CmdPipelineBarrier(_commands, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
+            Transition(target, ImageLayout.TransferSrcOptimal, ImageLayout.PresentSrcKhr, AccessFlags.TransferReadBit, 0);
+        }
+        else
+        {
+            Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.PresentSrcKhr, AccessFlags.TransferWriteBit, 0);
+        }
+        vk.EndCommandBuffer(_commands).Check();
+    }
+
+    /// <summary>The largest rectangle of the frame's aspect ratio inside the target, centred.</summary>
+    public static (int X, int Y, int Width, int Height) Letterbox(int frameWidth, int frameHeight, int targetWidth, int targetHeight)
+    {
+        double scale = Math.Min((double)targetWidth / frameWidth, (double)targetHeight / frameHeight);
+        int width = Math.Clamp((int)Math.Round(frameWidth * scale), 1, targetWidth);
+        int height = Math.Clamp((int)Math.Round(frameHeight * scale), 1, targetHeight);
+        return ((targetWidth - width) / 2, (targetHeight - height) / 2, width, height);
+    }
+
+    private void Transition(Image image, ImageLayout from, ImageLayout to, AccessFlags srcAccess, AccessFlags dstAccess)
+    {
+        var barrier = new ImageMemoryBarrier
+        {
+            SType = StructureType.ImageMemoryBarrier,
+            SrcAccessMask = srcAccess,
+            DstAccessMask = dstAccess,
+            OldLayout = from,
+            NewLayout = to,
+            SrcQueueFamilyIndex = Vk.QueueFamilyIgnored,
+            DstQueueFamilyIndex = Vk.QueueFamilyIgnored,
+            Image = image,
+            SubresourceRange = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1),
+        };
+        _device.Vk.CmdPipelineBarrier(_commands, PipelineStageFlags.TransferBit, PipelineStageFlags.TransferBit | PipelineStageFlags.BottomOfPipeBit,
+            0, 0, null, 0, null, 1, &barrier);
+    }
+
+    /// <summary>The read-back swapchain image as RGBA8 (swapchain formats may be BGRA).</summary>
+    private byte[] ScreenshotPixels()
+    {
+        int bytes = (int)(4 * _extent.Width * _extent.Height);
+        var pixels = _screenshot!.AsSpan<byte>()[..bytes].ToArray();
+        if (_format is Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb)
+            for (int i = 0; i < bytes; i += 4) (pixels[i], pixels[i + 2]) = (pixels[i + 2], pixels[i]);
+        return pixels;
+    }
+
+    private void BuildSwapchain()
+    {
+        var vk = _device.Vk;
+        var device = _device.Device;
+        var done = _frameDone;
+        vk.WaitForFences(device, 1, &done, true, ulong.MaxValue).Check();
+        _rebuild = false;
+
+        SurfaceCapabilitiesKHR capabilities;
+        _khr.GetSurfaceCapabilities(_device.PhysicalDevice, _surface, &capabilities).Check();
+        var (framebufferWidth, framebufferHeight) = _window.FramebufferSize;
+        // 0xFFFFFFFF means the surface takes the swapchain's size; otherwise it dictates it.
+        _extent = capabilities.CurrentExtent.Width != uint.MaxValue
+            ? capabilities.CurrentExtent
+            : new Extent2D(
+                Math.Clamp((uint)framebufferWidth, capabilities.MinImageExtent.Width, capabilities.MaxImageExtent.Width),
+                Math.Clamp((uint)framebufferHeight, capabilities.MinImageExtent.Height, capabilities.MaxImageExtent.Height));
+        if (_extent.Width == 0 || _extent.Height == 0) return; // minimized: build when it comes back
+
+        var needed = ImageUsageFlags.TransferDstBit | ImageUsageFlags.TransferSrcBit;
+        if ((capabilities.SupportedUsageFlags & needed) != needed)
+            throw new PresentationException($"{_device.Name}'s swapchain images cannot be transfer targets and sources ({capabilities.SupportedUsageFlags})");
+        _format = ChooseFormat(out var colorSpace);
+        uint imageCount = capabilities.MinImageCount + 1;
+        if (capabilities.MaxImageCount != 0) imageCount = Math.Min(imageCount, capabilities.MaxImageCount);
+
+        var old = _swapchain;
+        var info = new SwapchainCreateInfoKHR
+        {
+            SType = StructureType.SwapchainCreateInfoKhr,
+            Surface = _surface,
+            MinImageCount = imageCount,
+            ImageFormat = _format,
+            ImageColorSpace = colorSpace,
+            ImageExtent = _extent,
+            ImageArrayLayers = 1,
+            ImageUsage = needed,
+            ImageSharingMode = SharingMode.Exclusive,
+            PreTransform = capabilities.CurrentTransform,
+            CompositeAlpha = ChooseCompositeAlpha(capabilities.SupportedCompositeAlpha),
+            PresentMode = ChoosePresentMode(),
+            Clipped = true,
+            OldSwapchain = old,
+        };
+        SwapchainKHR swapchain;
+        _khr.CreateSwapchain(device, &info, null, &swapchain).Check();
+        _swapchain = swapchain;
+        if (old.Handle != 0) _khr.DestroySwapchain(device, old, null);
+
+        uint count = 0;
+        _khr.GetSwapchainImages(device, _swapchain, &count, null).Check();
+        _images = new Image[count];
+        fixed (Image* images = _images) _khr.GetSwapchainImages(device, _swapchain, &count, images).Check();
+
+        // One "rendered" semaphore per swapchain image: presentation may still hold the previous one.
+        foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
+        _renderFinished = new Semaphore[count];
+        var semaphoreInfo = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo };
+        for (int i = 0; i < count; i++) vk.CreateSemaphore(device, &semaphoreInfo, null, out _renderFinished[i]).Check();
+    }
+
+    /// <summary>An 8-bit UNORM format: frames are already sRGB-encoded values, so they are copied, not re-encoded.</summary>
+    private Format ChooseFormat(out ColorSpaceKHR colorSpace)
+    {
+        uint count = 0;
+        _khr.GetSurfaceFormats(_device.PhysicalDevice, _surface, &count, null).Check();
+        var formats = new SurfaceFormatKHR[count];
+        fixed (SurfaceFormatKHR* p = formats) _khr.GetSurfaceFormats(_device.PhysicalDevice, _surface, &count, p).Check();
+        foreach (var wanted in new[] { Format.B8G8R8A8Unorm, Format.R8G8B8A8Unorm })
+            foreach (var format in formats)
+                if (format.Format == wanted)
+                {
+                    colorSpace = format.ColorSpace;
+                    return wanted;
+                }
+        throw new PresentationException($"the window offers no 8-bit UNORM format ({string.Join(", ", formats.Select(f => f.Format))})");
+    }
+
+    /// <summary>Mailbox when offered (ClipLit paces frames itself; never blocks on the display), else FIFO, which every device has.</summary>
+    private PresentModeKHR ChoosePresentMode()
+    {
+        uint count = 0;
+        _khr.GetPresentModes(_device.PhysicalDevice, _surface, &count, null).Check();
+        var modes = new PresentModeKHR[count];
+        fixed (PresentModeKHR* p = modes) _khr.GetPresentModes(_device.PhysicalDevice, _surface, &count, p).Check();
+        return modes.Contains(PresentModeKHR.MailboxKhr) ? PresentModeKHR.MailboxKhr : PresentModeKHR.FifoKhr;
+    }
+
+    private static CompositeAlphaFlagsKHR ChooseCompositeAlpha(CompositeAlphaFlagsKHR supported) =>
+        supported.HasFlag(CompositeAlphaFlagsKHR.OpaqueBitKhr) ? CompositeAlphaFlagsKHR.OpaqueBitKhr
+        : supported.HasFlag(CompositeAlphaFlagsKHR.InheritBitKhr) ? CompositeAlphaFlagsKHR.InheritBitKhr
+        : supported;
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        var vk = _device.Vk;
+        var device = _device.Device;
+        if (_frameDone.Handle != 0)
+        {
+            var done = _frameDone;
+            vk.WaitForFences(device, 1, &done, true, ulong.MaxValue);
+            vk.DestroyFence(device, _frameDone, null);
+        }
+        _frameImage?.Dispose();
+        _screenshot?.Dispose();
+        foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
+        if (_imageAvailable.Handle != 0) vk.DestroySemaphore(device, _imageAvailable, null);
+        if (_pool.Handle != 0) vk.DestroyCommandPool(device, _pool, null);
+        if (_swapchain.Handle != 0) _khr.DestroySwapchain(device, _swapchain, null);
+        if (_surface.Handle != 0) _khr.DestroySurface(_device.Instance, _surface, null);
+    }
+}

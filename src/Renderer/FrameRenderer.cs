@@ -106,7 +106,7 @@ public sealed class FrameRenderer : IDisposable
     }
 
     /// <summary>
-    /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>),
+    /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>; 0 keeps the average as it is),
     /// brings it to full size and divides: afterwards <see cref="FrameSlot.OutputBytes"/> holds the enhanced frame.
     /// </summary>
     public void Compose(FrameSlot slot)
@@ -116,8 +116,12 @@ public sealed class FrameRenderer : IDisposable
         var recorder = slot.PostRecorder;
         var commands = recorder.CommandBuffer;
         recorder.Begin();
-        _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)Layout.NetworkPixels, slot.TemporalWeight));
-        recorder.Barrier();
+        // Weight 0: no new light map for this frame (the live view's network is still busy); the average stands.
+        if (slot.TemporalWeight > 0f)
+        {
+            _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)Layout.NetworkPixels, slot.TemporalWeight));
+            recorder.Barrier();
+        }
         if (Layout.IsDownscaled)
         {
             var (lo, hi) = LightMapRange(slot);

@@ -36,7 +36,7 @@ public sealed class LiveTests
     {
         string clip = SmallClip();
         string screenshot = _workspace.PathOf("shot.png");
-        var live = RunInXvfb("live", "--input", clip, "--frames", "8", "--screenshot", screenshot, "--quality", "fast", "--device", "cpu", "--model", SharedData.EnhancementCheckpoint);
+        var live = RunInXvfb("live", "--input", clip, "--frames", "8", "--screenshot", screenshot, "--lockstep", "--quality", "fast", "--device", "cpu", "--model", SharedData.EnhancementCheckpoint);
         Assert.That(live.ExitCode, Is.Zero, live.ToString());
         Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
         Assert.That(live.Error, Does.Contain("presented 8 frames"));
@@ -58,7 +58,7 @@ public sealed class LiveTests
     {
         string clip = SmallClip();
         string screenshot = _workspace.PathOf("wide.png");
-        var live = RunInXvfb("live", "--input", clip, "--frames", "8", "--screenshot", screenshot, "--window-size", "640x480", "--device", "cpu", "--model", SharedData.EnhancementCheckpoint);
+        var live = RunInXvfb("live", "--input", clip, "--frames", "8", "--screenshot", screenshot, "--window-size", "640x480", "--lockstep", "--device", "cpu", "--model", SharedData.EnhancementCheckpoint);
         Assert.That(live.ExitCode, Is.Zero, live.ToString());
         Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
         var engine = Cli.Run(Cli.WithModel("enhance", clip, "-o", _workspace.PathOf("engine/%03d.png"), "--device", "cpu"));
@@ -84,7 +84,38 @@ public sealed class LiveTests
     {
         var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--device", "cpu"));
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Error, Does.Contain("presented 12 frames"));
+        Assert.That(Statistics(result.Error).Presented, Is.EqualTo(12));
+    }
+
+    [Test]
+    public void TheNetworkRunsOnTheNewestFrameWithoutHoldingThePictureBack()
+    {
+        // Full quality at 720p takes seconds per light map here, far slower than 30 frames a second.
+        string clip = _workspace.PathOf("second.mp4");
+        VideoTests.Ffmpeg($"-i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t 1 -c copy -an \"{clip}\"");
+        var result = Cli.Run(Cli.WithModel("live", "--input", clip, "--no-window", "--quality", "full", "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var (presented, lightMaps, age) = Statistics(result.Error);
+        int frames = ClipLit.VideoIO.Video.VideoProbe.Probe(clip).FrameCount;
+        Assert.That(presented, Is.EqualTo(frames), "every frame is shown");
+        Assert.That(lightMaps, Is.InRange(1, frames / 2), "the network skipped the frames that arrived while it was busy");
+        Assert.That(age, Is.GreaterThan(0), "shown light maps are older than their frames");
+    }
+
+    [Test]
+    public void LockstepGivesEveryFrameItsOwnLightMap()
+    {
+        var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--lockstep", "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(Statistics(result.Error), Is.EqualTo((12, 12, 0.0)));
+    }
+
+    /// <summary>(presented, light maps, mean age) from the closing line.</summary>
+    private static (int Presented, int LightMaps, double Age) Statistics(string error)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(error, @"presented (\d+) frames \([\d.]+ fps\); (\d+) light maps \([\d.]+ Hz\), on average ([\d.]+) frames old");
+        Assert.That(match.Success, error);
+        return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), double.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Live;
 using ClipLit.Engine;
@@ -16,8 +17,10 @@ public static class LiveCommand
     public const string Help = """
         Usage: cliplit live --input FILE [options]
 
-        Shows the enhanced video in a window (GLFW, presented through a Vulkan swapchain), at the
-        source's frame rate when the enhancer keeps up. Esc or closing the window quits.
+        Shows the enhanced video in a window (GLFW, presented through a Vulkan swapchain) at the
+        source's frame rate. The network runs beside it on the newest frame whenever it is free,
+        and every shown frame gets the newest light map (temporally averaged), so the picture stays
+        fluid when the network is slower than the video. Esc or closing the window quits.
 
         Options:
           -i, --input FILE         the video to show
@@ -32,6 +35,8 @@ public static class LiveCommand
               --window-size WxH    the window's initial size (default: the video's, fitted to 1600x900);
                                    the picture keeps its aspect ratio, with black bars
               --no-window          run the same loop headless (servers)
+              --lockstep           every frame waits for its own light map (slower; shows exactly
+                                   what enhance writes)
           -h, --help               show this help
 
         Exit status: 0 done (end of input, --frames reached or window closed), 1 failure,
@@ -49,7 +54,8 @@ public static class LiveCommand
         .Value("window-size", "--window-size")
         .Flag("loop", "--loop")
         .Flag("no-smoothing", "--no-smoothing")
-        .Flag("no-window", "--no-window");
+        .Flag("no-window", "--no-window")
+        .Flag("lockstep", "--lockstep");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
@@ -103,13 +109,13 @@ public static class LiveCommand
             };
             using var vulkan = new VkComputeDevice(deviceOptions);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
-            using var staging = new VkHostBuffer(vulkan, (ulong)info.FrameBytes, "window frame");
-            var loop = new LiveLoop(window, presenter, staging, info, frameLimit, screenshot, context);
-            var enhancer = new VideoEnhancer(vulkan, estimator, options);
-            int presented = loop.Run(enhancer, input, args.Has("loop"));
+            var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
+                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep")), context);
+            var statistics = loop.Run(info, context.Cancellation);
             if (vulkan.ValidationEnabled)
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
-            context.Error.WriteLine($"presented {presented} frames");
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"presented {statistics.Presented} frames ({statistics.PresentedPerSecond:F1} fps); {statistics.LightMaps} light maps ({statistics.LightMapsPerSecond:F1} Hz), on average {statistics.MeanLightMapAgeFrames:F1} frames old"));
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
             return vulkan.ValidationErrorCount > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
         }

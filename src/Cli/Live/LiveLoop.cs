@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using ClipLit.Engine;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
@@ -7,81 +9,134 @@ using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Cli.Live;
 
-/// <summary>
-/// The window thread's loop: runs the frame engine on a worker, takes each enhanced frame from it,
-/// waits until the frame's time (the source's pace, from its timestamps) while handling window
-/// events, and presents it. When the engine is slower than real time frames are shown as they come.
-/// </summary>
-public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, VkHostBuffer staging, VideoInfo info,
-    int? frameLimit, string? screenshotPath, CliContext context)
-{
-    public int Run(VideoEnhancer enhancer, string input, bool loop)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
-        var sink = new HandOffSink();
-        var engine = Task.Run(async () =>
-        {
-            do
-            {
-                await using var reader = new VideoFrameReader(info);
-                var result = await enhancer.EnhanceAsync(reader, sink, null, stop.Token);
-                if (result.DecodeProblem is { } problem) throw new VideoFileException(input, problem);
-            }
-            while (loop && !stop.IsCancellationRequested);
-        });
+/// <summary>What the live loop measured: frames shown, their rate, the network's rate and how old the shown light maps were.</summary>
+public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames);
 
-        int presented = 0;
+/// <summary>Options of the live loop.</summary>
+/// <param name="FrameLimit">Stop after presenting this many frames; null: run to the end (or forever with <paramref name="Loop"/>).</param>
+/// <param name="ScreenshotPath">Save the last presented frame (read back from the swapchain) here as PNG.</param>
+/// <param name="Loop">Start the source again at its end.</param>
+/// <param name="Lockstep">Every frame waits for its own light map (deterministic: equals <c>enhance</c>); default off: the newest light map is used.</param>
+public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep);
+
+/// <summary>
+/// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
+/// presented at the source's pace, while the network runs on its own thread on the newest frame
+/// whenever it is free (<see cref="LatestFrameEnhancer"/>); each presented frame gets the newest
+/// light map, temporally averaged. When the network is slower than the source, the picture stays
+/// fluid and the light map is a few frames old. Window events are handled between frames.
+/// Ownership: owns the frame renderer, the network worker and the decoder; not the device, window or presenter.
+/// </summary>
+public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPresenter? presenter, LightMapEstimator estimator,
+    VideoEnhanceOptions enhanceOptions, LiveOptions options, CliContext context)
+{
+    public LiveStatistics Run(VideoInfo info, CancellationToken cancellation)
+    {
+        var layout = FrameLayout.For(info.Width, info.Height, enhanceOptions.Quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
+        using var renderer = new FrameRenderer(device, layout, slotCount: 1);
+        using var network = new LatestFrameEnhancer(estimator, layout);
+        using var staging = new VkHostBuffer(device, (ulong)layout.FrameBytes, "window frame");
+        var slot = renderer.Slots[0];
+        var smoother = new TemporalSmoother(enhanceOptions.Temporal);
         var clock = Stopwatch.StartNew();
-        long? origin = null; // wall-clock microseconds minus the first frame's timestamp
-        while (!stop.IsCancellationRequested)
+        int presented = 0, lightMaps = 0, frameIndex = 0;
+        long ageSum = 0;
+        int? lightMapFrame = null;
+
+        do
+        {
+            var reader = new VideoFrameReader(info);
+            try
+            {
+                long? origin = null; // wall-clock microseconds minus the first frame's timestamp
+                while (!cancellation.IsCancellationRequested)
+                {
+                    window?.PollEvents();
+                    if (window?.ShouldClose == true) return Statistics();
+                    var frame = reader.ReadAsync(slot.InputBytes, cancellation).AsTask().GetAwaiter().GetResult();
+                    if (!frame.HasFrame) break;
+
+                    if (options.Lockstep || network.IsIdle)
+                    {
+                        renderer.PreProcess(slot);
+                        float weight = smoother.Observe(frameIndex, slot.NetworkInput.Span, layout.NetworkWidth, layout.NetworkHeight);
+                        network.TryOffer(slot.NetworkInput.Span, frameIndex, weight);
+                        if (options.Lockstep) network.WaitUntilIdle(cancellation);
+                    }
+                    if (network.TryTakeNewest(slot.NetworkLightMap.Span, out var finished))
+                    {
+                        slot.TemporalWeight = finished.TemporalWeight;
+                        lightMapFrame = finished.FrameIndex;
+                        lightMaps++;
+                    }
+                    else
+                    {
+                        slot.TemporalWeight = 0f;
+                    }
+                    if (lightMapFrame is null)
+                    {
+                        // Nothing to divide by yet: the very first light map is still being computed.
+                        network.WaitUntilIdle(cancellation);
+                        if (!network.TryTakeNewest(slot.NetworkLightMap.Span, out finished)) continue;
+                        slot.TemporalWeight = finished.TemporalWeight;
+                        lightMapFrame = finished.FrameIndex;
+                        lightMaps++;
+                    }
+                    renderer.Compose(slot);
+                    slot.OutputBytes.Span.CopyTo(staging.AsSpan<byte>());
+                    ageSum += frameIndex - lightMapFrame.Value;
+
+                    origin = WaitForPresentationTime(frame.Timestamp, origin, clock, cancellation);
+                    bool last = options.FrameLimit is { } limit && presented + 1 >= limit;
+                    var pixels = presenter?.Present(staging, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null);
+                    presented++;
+                    frameIndex++;
+                    if (last)
+                    {
+                        if (options.ScreenshotPath is not null) SaveScreenshot(pixels, presenter!);
+                        return Statistics();
+                    }
+                }
+                if (reader.FinishAsync().GetAwaiter().GetResult() is { } problem) throw new VideoFileException(info.Path, problem);
+            }
+            finally
+            {
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        while (options.Loop && !cancellation.IsCancellationRequested);
+        return Statistics();
+
+        LiveStatistics Statistics()
+        {
+            double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0);
+        }
+    }
+
+    /// <summary>
+    /// Waits, handling window events, until the frame is due at the source's pace; returns the
+    /// (possibly reset) origin. Behind by more than 100 ms, frames are shown as they come.
+    /// </summary>
+    private long WaitForPresentationTime(long timestamp, long? origin, Stopwatch clock, CancellationToken cancellation)
+    {
+        long now = clock.Elapsed.Ticks / 10;
+        long start = origin ?? now - timestamp;
+        if (start + timestamp < now - 100_000) start = now - timestamp;
+        while (start + timestamp > clock.Elapsed.Ticks / 10 && !cancellation.IsCancellationRequested)
         {
             window?.PollEvents();
-            if (window?.ShouldClose == true) break;
-            var frame = sink.TryTake(TimeSpan.FromMilliseconds(5));
-            if (frame is null)
-            {
-                if (engine.IsCompleted) break;
-                continue;
-            }
-            frame.Rgba.Span.CopyTo(staging.AsSpan<byte>());
-            frame.Release();
-
-            long now = clock.Elapsed.Ticks / 10;
-            origin ??= now - frame.Timestamp;
-            if (origin + frame.Timestamp < now - 100_000) origin = now - frame.Timestamp; // behind: show frames as they come
-            while (origin + frame.Timestamp > clock.Elapsed.Ticks / 10 && !stop.IsCancellationRequested)
-            {
-                window?.PollEvents();
-                Thread.Sleep(1);
-            }
-
-            bool last = frameLimit is { } limit && presented + 1 >= limit;
-            var pixels = presenter?.Present(staging, info.Width, info.Height, screenshot: last && screenshotPath is not null);
-            presented++;
-            if (last)
-            {
-                if (screenshotPath is not null) SaveScreenshot(pixels, presenter!);
-                break;
-            }
+            Thread.Sleep(1);
         }
-        stop.Cancel();
-        try
-        {
-            engine.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            // How the loop stops the engine.
-        }
-        return presented;
+        return start;
     }
 
     private void SaveScreenshot(byte[]? pixels, VkPresenter presenter)
     {
-        if (pixels is null) throw new PresentationException($"{screenshotPath}: the last frame could not be presented (window minimized?)");
+        if (pixels is null) throw new PresentationException($"{options.ScreenshotPath}: the last frame could not be presented (window minimized?)");
         var (width, height) = presenter.Extent;
-        using var image = StillImage.FromRgba(screenshotPath!, pixels, width, height);
-        StillImageWriter.Write(image, screenshotPath!, StillImageWriteOptions.Default);
-        context.Error.WriteLine($"screenshot {width}x{height} written to {screenshotPath}");
+        using var image = StillImage.FromRgba(options.ScreenshotPath!, pixels, width, height);
+        StillImageWriter.Write(image, options.ScreenshotPath!, StillImageWriteOptions.Default);
+        context.Error.WriteLine($"screenshot {width}x{height} written to {options.ScreenshotPath}");
     }
 }

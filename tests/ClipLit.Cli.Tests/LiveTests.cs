@@ -110,6 +110,34 @@ public sealed class LiveTests
         Assert.That(Statistics(result.Error), Is.EqualTo((12, 12, 0.0)));
     }
 
+    [Test]
+    public async Task HotReloadSwapsInACompletedCheckpointOnceAndSkipsAPartialOne()
+    {
+        string clip = SmallClip();
+        string watched = Directory.CreateDirectory(_workspace.PathOf("checkpoints")).FullName;
+        string first = SharedData.Path("models", "clip-lit", "init_enhancement_model.pth");
+        var live = Task.Run(() => Cli.Run("live", "--input", clip, "--loop", "--no-window", "--frames", "300", "--watch", watched,
+            "--model", first, "--device", "cpu"));
+
+        // A trainer writing its next checkpoint: first a file cut short under the final name...
+        byte[] checkpoint = await File.ReadAllBytesAsync(SharedData.EnhancementCheckpoint);
+        string next = Path.Combine(watched, "epoch_2.pth");
+        await Task.Delay(1500);
+        await File.WriteAllBytesAsync(next, checkpoint[..(checkpoint.Length / 2)]);
+        await Task.Delay(1500);
+        // ...then the whole file, written to a temporary name and renamed over it.
+        string temporary = Path.Combine(watched, ".epoch_2.pth.tmp");
+        await File.WriteAllBytesAsync(temporary, checkpoint);
+        File.Move(temporary, next, overwrite: true);
+
+        var result = await live;
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.ErrorLines.Where(l => l.StartsWith("model swapped in:", StringComparison.Ordinal)), Has.Exactly(1).Contains("epoch_2.pth"));
+        Assert.That(result.ErrorLines.Where(l => l.StartsWith("note: ignored", StringComparison.Ordinal)), Has.Exactly(1).Contains("epoch_2.pth"));
+        Assert.That(result.Error, Does.Contain("models swapped in: 1"));
+        Assert.That(Statistics(result.Error).Presented, Is.EqualTo(300), "no frame was dropped");
+    }
+
     /// <summary>(presented, light maps, mean age) from the closing line.</summary>
     private static (int Presented, int LightMaps, double Age) Statistics(string error)
     {

@@ -29,6 +29,9 @@ public static class LiveCommand
               --fast-size N        long side of the network's input in fast quality (default 256)
               --no-smoothing       no temporal smoothing of the light map
           -m, --model PATH         .pth checkpoint or .onnx model (default as for enhance)
+              --watch DIR          hot reload: swap in each checkpoint (.onnx or .pth) completed in
+                                   DIR while running (a trainer's output folder); files that do
+                                   not load are reported and the running model stays
           -d, --device DEVICE      auto (default), cpu or cuda
               --frames N           stop after presenting N frames
               --screenshot PATH    save the last presented image (read back from the swapchain) as PNG
@@ -52,6 +55,7 @@ public static class LiveCommand
         .Value("frames", "--frames")
         .Value("screenshot", "--screenshot")
         .Value("window-size", "--window-size")
+        .Value("watch", "--watch")
         .Flag("loop", "--loop")
         .Flag("no-smoothing", "--no-smoothing")
         .Flag("no-window", "--no-window")
@@ -75,6 +79,8 @@ public static class LiveCommand
             var other => throw new UsageException($"live: --quality must be fast or full, got '{other}'"),
         };
         var device = ValueParsers.Device("live", args.Value("device"));
+        string? watch = args.Value("watch");
+        if (watch is not null && !Directory.Exists(watch)) throw new UsageException($"live: --watch {watch} is not a folder");
         (int Height, int Width)? windowSize = args.Value("window-size") is { } size ? ValueParsers.Size("live", "--window-size", size) : null;
 
         VideoInfo info;
@@ -110,12 +116,13 @@ public static class LiveCommand
             using var vulkan = new VkComputeDevice(deviceOptions);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
-                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep")), context);
+                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch), context);
             var statistics = loop.Run(info, context.Cancellation);
             if (vulkan.ValidationEnabled)
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"presented {statistics.Presented} frames ({statistics.PresentedPerSecond:F1} fps); {statistics.LightMaps} light maps ({statistics.LightMapsPerSecond:F1} Hz), on average {statistics.MeanLightMapAgeFrames:F1} frames old"));
+            if (watch is not null) context.Error.WriteLine($"models swapped in: {statistics.ModelsSwapped}");
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
             return vulkan.ValidationErrorCount > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
         }

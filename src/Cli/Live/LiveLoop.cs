@@ -10,14 +10,15 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Cli.Live;
 
 /// <summary>What the live loop measured: frames shown, their rate, the network's rate and how old the shown light maps were.</summary>
-public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames);
+public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames, int ModelsSwapped);
 
 /// <summary>Options of the live loop.</summary>
 /// <param name="FrameLimit">Stop after presenting this many frames; null: run to the end (or forever with <paramref name="Loop"/>).</param>
 /// <param name="ScreenshotPath">Save the last presented frame (read back from the swapchain) here as PNG.</param>
 /// <param name="Loop">Start the source again at its end.</param>
 /// <param name="Lockstep">Every frame waits for its own light map (deterministic: equals <c>enhance</c>); default off: the newest light map is used.</param>
-public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep);
+/// <param name="WatchFolder">Swap in checkpoints completed in this folder while running (hot reload); null: no watching.</param>
+public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null);
 
 /// <summary>
 /// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
@@ -30,11 +31,35 @@ public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool L
 public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPresenter? presenter, LightMapEstimator estimator,
     VideoEnhanceOptions enhanceOptions, LiveOptions options, CliContext context)
 {
+    private LatestFrameEnhancer? _network;
+    private LightMapEstimator? _swappedIn;
+    private LoadedModel? _pending;
+    private int _swaps;
+    private bool _restartAverage;
+
     public LiveStatistics Run(VideoInfo info, CancellationToken cancellation)
     {
         var layout = FrameLayout.For(info.Width, info.Height, enhanceOptions.Quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
         using var renderer = new FrameRenderer(device, layout, slotCount: 1);
-        using var network = new LatestFrameEnhancer(estimator, layout);
+        using var watcher = options.WatchFolder is null ? null
+            : new ModelWatcher(options.WatchFolder, EnhancerOptions.Default with { Device = estimator.Device.Device, KeepMemoryBetweenImages = true },
+                layout.NetworkHeight, layout.NetworkWidth);
+        watcher?.Start();
+        _network = new LatestFrameEnhancer(estimator, layout);
+        try
+        {
+            return Run(info, layout, renderer, watcher, cancellation);
+        }
+        finally
+        {
+            _network.Dispose();
+            _swappedIn?.Dispose();
+            _pending?.Estimator.Dispose();
+        }
+    }
+
+    private LiveStatistics Run(VideoInfo info, FrameLayout layout, FrameRenderer renderer, ModelWatcher? watcher, CancellationToken cancellation)
+    {
         using var staging = new VkHostBuffer(device, (ulong)layout.FrameBytes, "window frame");
         var slot = renderer.Slots[0];
         var smoother = new TemporalSmoother(enhanceOptions.Temporal);
@@ -56,10 +81,15 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     var frame = reader.ReadAsync(slot.InputBytes, cancellation).AsTask().GetAwaiter().GetResult();
                     if (!frame.HasFrame) break;
 
+                    if (watcher is not null) SwapInNewModel(watcher, layout);
+                    var network = _network!;
                     if (options.Lockstep || network.IsIdle)
                     {
                         renderer.PreProcess(slot);
                         float weight = smoother.Observe(frameIndex, slot.NetworkInput.Span, layout.NetworkWidth, layout.NetworkHeight);
+                        // A new model's first light map restarts the average rather than blending into the old model's.
+                        if (_restartAverage) weight = 1f;
+                        _restartAverage = false;
                         network.TryOffer(slot.NetworkInput.Span, frameIndex, weight);
                         if (options.Lockstep) network.WaitUntilIdle(cancellation);
                     }
@@ -110,8 +140,33 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         LiveStatistics Statistics()
         {
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0);
+            return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0, _swaps);
         }
+    }
+
+    /// <summary>
+    /// At a frame boundary: reports the watcher's messages and, once a newly loaded model is ready
+    /// and the running network is between frames (so nothing waits), replaces the network with one
+    /// running the new model.
+    /// </summary>
+    private void SwapInNewModel(ModelWatcher watcher, FrameLayout layout)
+    {
+        watcher.Poll();
+        foreach (string message in watcher.TakeMessages()) context.Error.WriteLine($"note: {message}; the running model stays");
+        if (watcher.TakeLoaded() is { } loaded)
+        {
+            _pending?.Estimator.Dispose();
+            _pending = loaded;
+        }
+        if (_pending is null || !_network!.IsIdle) return;
+        _network.Dispose();
+        _swappedIn?.Dispose();
+        _swappedIn = _pending.Estimator;
+        _network = new LatestFrameEnhancer(_swappedIn, layout);
+        _restartAverage = true;
+        _swaps++;
+        context.Error.WriteLine($"model swapped in: {_pending.Path} (loaded in {_pending.LoadTime.TotalSeconds:F1} s)");
+        _pending = null;
     }
 
     /// <summary>

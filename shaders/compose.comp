@@ -3,6 +3,8 @@
 // Compose: out = floor(clamp(I / L, 0, 1) * M + 0.5) per RGB channel, alpha copied; I from the
 // input frame (frame_pixels.glsl), L the light map, M = 255 or 65535 for 8 or 16 bits per channel
 // (written in the input's layout). 0/0 gives 0 (PyTorch's NaN becomes 0 in uint8).
+// Split view (the live window's before|after): columns left of splitColumn keep the input as it
+// is, with a 2-pixel white divider just left of it; 0 turns the split off.
 // Pass: src/Renderer/Passes/ComposePass.cs.
 layout(local_size_x = 16, local_size_y = 16) in;
 
@@ -15,6 +17,7 @@ layout(push_constant) uniform Push {
     uint width;
     uint height;
     uint bitsPerChannel;
+    uint splitColumn;
 } pc;
 
 #include "frame_pixels.glsl"
@@ -33,6 +36,10 @@ void main() {
     uvec2 p = gl_GlobalInvocationID.xy;
     if (p.x >= pc.width || p.y >= pc.height) return;
     uint i = p.y * pc.width + p.x;
+    if (p.x < pc.splitColumn && pc.bitsPerChannel == 8u) {
+        outRgba[i] = p.x + 2u >= pc.splitColumn ? 0xFFFFFFFFu : rgba[i];
+        return;
+    }
     vec3 c = frameRgb(i, pc.bitsPerChannel);
     float l = light[i];
     if (pc.bitsPerChannel == 16u) {

@@ -89,6 +89,16 @@ public sealed class FrameRenderer : IDisposable
 
     public IReadOnlyList<FrameSlot> Slots => _slots;
 
+    /// <summary>
+    /// Split view (before|after) for the live window: columns left of this one show the input as it
+    /// is, with a white divider; 0 (the default) shows the enhanced frame everywhere. 8-bit frames only.
+    /// </summary>
+    public int SplitColumn
+    {
+        get;
+        set => field = Math.Clamp(value, 0, Layout.Width);
+    }
+
     private FrameFormat Format => new((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel);
 
     /// <summary>Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.NetworkInput"/> holds the network's input.</summary>
@@ -137,7 +147,7 @@ public sealed class FrameRenderer : IDisposable
             _upsample!.Record(commands, bindings.Upsample!, push);
             recorder.Barrier();
         }
-        _compose.Record(commands, bindings.Compose, Format);
+        _compose.Record(commands, bindings.Compose, new ComposePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel, (uint)SplitColumn));
         recorder.Submit();
         recorder.Wait();
     }
@@ -197,7 +207,7 @@ public sealed class FrameRenderer : IDisposable
         VkComputePass<TemporalPush>.VkBindingSet Temporal,
         VkComputePass<GuidedCoefficientsPush>.VkBindingSet? Guided,
         VkComputePass<UpsamplePush>.VkBindingSet? Upsample,
-        VkComputePass<FrameFormat>.VkBindingSet Compose) : IDisposable
+        VkComputePass<ComposePush>.VkBindingSet Compose) : IDisposable
     {
         public void Dispose()
         {

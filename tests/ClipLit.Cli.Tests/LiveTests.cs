@@ -54,6 +54,36 @@ public sealed class LiveTests
     }
 
     [Test]
+    public void SplitViewShowsTheInputLeftAndTheEnhancedFrameRight()
+    {
+        string clip = SmallClip();
+        string screenshot = _workspace.PathOf("split.png");
+        var live = RunInXvfb("live", "--input", clip, "--frames", "8", "--screenshot", screenshot, "--split", "0.5", "--lockstep", "--device", "cpu", "--model", SharedData.EnhancementCheckpoint);
+        Assert.That(live.ExitCode, Is.Zero, live.ToString());
+        Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
+        var engine = Cli.Run(Cli.WithModel("enhance", clip, "-o", _workspace.PathOf("engine/%03d.png"), "--device", "cpu"));
+        Assert.That(engine.ExitCode, Is.Zero, engine.ToString());
+        Directory.CreateDirectory(_workspace.PathOf("input"));
+        VideoTests.Ffmpeg($"-i \"{clip}\" -pix_fmt rgba \"{_workspace.PathOf("input/%03d.png")}\"");
+
+        var shown = Pixels(screenshot);
+        var input = Pixels(_workspace.PathOf("input/008.png"));
+        var enhanced = Pixels(_workspace.PathOf("engine/008.png"));
+        int differentLeft = 0, differentRight = 0, notWhite = 0;
+        for (int y = 0; y < 180; y++)
+            for (int x = 0; x < 320; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    int i = 4 * (y * 320 + x) + c;
+                    if (x < 158 && shown.Rgba[i] != input.Rgba[i]) differentLeft++;
+                    if (x is 158 or 159 && shown.Rgba[i] != 255) notWhite++;
+                    if (x >= 160 && shown.Rgba[i] != enhanced.Rgba[i]) differentRight++;
+                }
+        Assert.That((differentLeft, notWhite, differentRight), Is.EqualTo((0, 0, 0)), "input | divider | enhanced");
+        Assert.That(input.Rgba, Is.Not.EqualTo(enhanced.Rgba), "the two halves differ to begin with");
+    }
+
+    [Test]
     public void AWindowOfAnotherShapeShowsTheFrameLetterboxed()
     {
         string clip = SmallClip();

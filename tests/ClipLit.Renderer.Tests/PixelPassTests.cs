@@ -39,7 +39,7 @@ public sealed class PixelPassTests : DeviceFixture
         recorder.Begin();
         unpack.Record(recorder.CommandBuffer, unpackBindings, size);
         recorder.Barrier();
-        compose.Record(recorder.CommandBuffer, composeBindings, size);
+        compose.Record(recorder.CommandBuffer, composeBindings, new ComposePush(size.Width, size.Height, size.BitsPerChannel, 0));
         recorder.Submit();
         recorder.Wait();
 
@@ -87,7 +87,7 @@ public sealed class PixelPassTests : DeviceFixture
         recorder.Begin();
         unpack.Record(recorder.CommandBuffer, unpackBindings, size);
         recorder.Barrier();
-        compose.Record(recorder.CommandBuffer, composeBindings, size);
+        compose.Record(recorder.CommandBuffer, composeBindings, new ComposePush(size.Width, size.Height, size.BitsPerChannel, 0));
         recorder.Submit();
         recorder.Wait();
 

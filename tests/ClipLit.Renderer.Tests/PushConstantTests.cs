@@ -13,7 +13,7 @@ public sealed partial class PushConstantTests
     private static readonly Dictionary<string, Type> Mirrors = new()
     {
         ["unpack"] = typeof(FrameFormat),
-        ["compose"] = typeof(FrameFormat),
+        ["compose"] = typeof(ComposePush),
         ["downscale"] = typeof(DownscalePush),
         ["temporal"] = typeof(TemporalPush),
         ["guided_coefficients"] = typeof(GuidedCoefficientsPush),

@@ -38,9 +38,15 @@ public static class LiveCommand
               --window-size WxH    the window's initial size (default: the video's, fitted to 1600x900);
                                    the picture keeps its aspect ratio, with black bars
               --no-window          run the same loop headless (servers)
+              --split F            start in split view, input left of the divider at fraction F of
+                                   the width (0-1), enhanced right of it
               --lockstep           every frame waits for its own light map (slower; shows exactly
                                    what enhance writes)
           -h, --help               show this help
+
+        Keys: S split view before|after (drag the divider with the mouse), Space pause,
+        P screenshot (cliplit-DATE-TIME.png in the current folder), Esc quit. The title bar
+        shows frames per second, the network's rate and how old the light map is.
 
         Exit status: 0 done (end of input, --frames reached or window closed), 1 failure,
         2 usage error, 130 interrupted.
@@ -56,6 +62,7 @@ public static class LiveCommand
         .Value("screenshot", "--screenshot")
         .Value("window-size", "--window-size")
         .Value("watch", "--watch")
+        .Value("split", "--split")
         .Flag("loop", "--loop")
         .Flag("no-smoothing", "--no-smoothing")
         .Flag("no-window", "--no-window")
@@ -79,6 +86,10 @@ public static class LiveCommand
             var other => throw new UsageException($"live: --quality must be fast or full, got '{other}'"),
         };
         var device = ValueParsers.Device("live", args.Value("device"));
+        double? split = args.Value("split") is { } fraction
+            ? double.TryParse(fraction, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 1 ? f
+                : throw new UsageException($"live: --split must be a fraction from 0 to 1, got '{fraction}'")
+            : null;
         string? watch = args.Value("watch");
         if (watch is not null && !Directory.Exists(watch)) throw new UsageException($"live: --watch {watch} is not a folder");
         (int Height, int Width)? windowSize = args.Value("window-size") is { } size ? ValueParsers.Size("live", "--window-size", size) : null;
@@ -116,7 +127,7 @@ public static class LiveCommand
             using var vulkan = new VkComputeDevice(deviceOptions);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
-                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch), context);
+                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split), context);
             var statistics = loop.Run(info, context.Cancellation);
             if (vulkan.ValidationEnabled)
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");

@@ -18,7 +18,8 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
 /// <param name="Loop">Start the source again at its end.</param>
 /// <param name="Lockstep">Every frame waits for its own light map (deterministic: equals <c>enhance</c>); default off: the newest light map is used.</param>
 /// <param name="WatchFolder">Swap in checkpoints completed in this folder while running (hot reload); null: no watching.</param>
-public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null);
+/// <param name="Split">Start in split view with the divider at this fraction of the width (0..1); null: no split.</param>
+public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null);
 
 /// <summary>
 /// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
@@ -36,6 +37,9 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private LoadedModel? _pending;
     private int _swaps;
     private bool _restartAverage;
+    private bool _paused;
+    private double? _split;
+    private VkHostBuffer? _staging;
 
     public LiveStatistics Run(VideoInfo info, CancellationToken cancellation)
     {
@@ -61,7 +65,10 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private LiveStatistics Run(VideoInfo info, FrameLayout layout, FrameRenderer renderer, ModelWatcher? watcher, CancellationToken cancellation)
     {
         using var staging = new VkHostBuffer(device, (ulong)layout.FrameBytes, "window frame");
+        _staging = staging;
         var slot = renderer.Slots[0];
+        _split = options.Split;
+        var title = Stopwatch.StartNew();
         var smoother = new TemporalSmoother(enhanceOptions.Temporal);
         var clock = Stopwatch.StartNew();
         int presented = 0, lightMaps = 0, frameIndex = 0;
@@ -78,6 +85,25 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 {
                     window?.PollEvents();
                     if (window?.ShouldClose == true) return Statistics();
+                    HandleInput(renderer, layout, info);
+                    if (title.Elapsed.TotalSeconds >= 1 && window is not null)
+                    {
+                        var now = Statistics();
+                        window.Title = $"ClipLit - {Path.GetFileName(info.Path)} - {now.PresentedPerSecond:F1} fps, light map {now.LightMapsPerSecond:F1} Hz, "
+                                       + $"{now.MeanLightMapAgeFrames:F1} frames old - {estimator.Device.Description}{(_paused ? " - paused" : "")}";
+                        title.Restart();
+                    }
+                    if (_paused && lightMapFrame is not null)
+                    {
+                        // Hold the picture (the split can still move): compose the same frame again, no new light map.
+                        slot.TemporalWeight = 0f;
+                        renderer.Compose(slot);
+                        slot.OutputBytes.Span.CopyTo(staging.AsSpan<byte>());
+                        presenter?.Present(staging, info.Width, info.Height);
+                        Thread.Sleep(15);
+                        origin = null;
+                        continue;
+                    }
                     var frame = reader.ReadAsync(slot.InputBytes, cancellation).AsTask().GetAwaiter().GetResult();
                     if (!frame.HasFrame) break;
 
@@ -123,7 +149,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     frameIndex++;
                     if (last)
                     {
-                        if (options.ScreenshotPath is not null) SaveScreenshot(pixels, presenter!);
+                        if (options.ScreenshotPath is not null) SaveScreenshot(pixels, presenter!, options.ScreenshotPath);
                         return Statistics();
                     }
                 }
@@ -142,6 +168,25 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0, _swaps);
         }
+    }
+
+    /// <summary>Keys and mouse: S split view, drag the divider, Space pause, P screenshot (Esc is the window's).</summary>
+    private void HandleInput(FrameRenderer renderer, FrameLayout layout, VideoInfo info)
+    {
+        if (window is null || presenter is null) return;
+        if (window.WasPressed(WindowKey.S)) _split = _split is null ? 0.5 : null;
+        if (window.WasPressed(WindowKey.Space)) _paused = !_paused;
+        if (window.WasPressed(WindowKey.P))
+        {
+            string path = Path.GetFullPath($"cliplit-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");
+            SaveScreenshot(presenter.Present(_staging!, info.Width, info.Height, screenshot: true), presenter, path);
+        }
+        if (_split is not null && window.DragPosition is { } cursor)
+        {
+            var (x, _, width, _) = VkPresenter.Letterbox(layout.Width, layout.Height, presenter.Extent.Width, presenter.Extent.Height);
+            _split = Math.Clamp((cursor.X - x) / width, 0, 1);
+        }
+        renderer.SplitColumn = _split is { } fraction ? Math.Max(1, (int)Math.Round(fraction * layout.Width)) : 0;
     }
 
     /// <summary>
@@ -186,12 +231,12 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         return start;
     }
 
-    private void SaveScreenshot(byte[]? pixels, VkPresenter presenter)
+    private void SaveScreenshot(byte[]? pixels, VkPresenter presenter, string path)
     {
-        if (pixels is null) throw new PresentationException($"{options.ScreenshotPath}: the last frame could not be presented (window minimized?)");
+        if (pixels is null) throw new PresentationException($"{path}: the frame could not be presented (window minimized?)");
         var (width, height) = presenter.Extent;
-        using var image = StillImage.FromRgba(options.ScreenshotPath!, pixels, width, height);
-        StillImageWriter.Write(image, options.ScreenshotPath!, StillImageWriteOptions.Default);
-        context.Error.WriteLine($"screenshot {width}x{height} written to {options.ScreenshotPath}");
+        using var image = StillImage.FromRgba(path, pixels, width, height);
+        StillImageWriter.Write(image, path, StillImageWriteOptions.Default);
+        context.Error.WriteLine($"screenshot {width}x{height} written to {path}");
     }
 }

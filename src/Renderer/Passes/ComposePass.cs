@@ -11,17 +11,17 @@ namespace ClipLit.Renderer.Passes;
 /// </summary>
 public sealed class ComposePass(VkComputeDevice device) : IDisposable
 {
-    private readonly VkComputePass<FrameFormat> _pass = new(device, ShaderBinaries.Compose, 4, (16, 16), "compose");
+    private readonly VkComputePass<ComposePush> _pass = new(device, ShaderBinaries.Compose, 4, (16, 16), "compose");
 
     /// <param name="frame">The input frame: W·H uints (RGBA8) or 2·W·H (RGBA, 16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
     /// <param name="lightMap">W·H floats.</param>
     /// <param name="output">The same size and layout as <paramref name="frame"/>; may not be it.</param>
-    public VkComputePass<FrameFormat>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer lightMap, VkHostBuffer output) =>
+    public VkComputePass<ComposePush>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer lightMap, VkHostBuffer output) =>
         _pass.Bind(frame, table.Buffer, lightMap, output);
 
-    public void Record(CommandBuffer commandBuffer, VkComputePass<FrameFormat>.VkBindingSet bindings, FrameFormat size) =>
-        _pass.Record(commandBuffer, bindings, size, size.Width, size.Height);
+    public void Record(CommandBuffer commandBuffer, VkComputePass<ComposePush>.VkBindingSet bindings, ComposePush push) =>
+        _pass.Record(commandBuffer, bindings, push, push.Width, push.Height);
 
     public void Dispose() => _pass.Dispose();
 }

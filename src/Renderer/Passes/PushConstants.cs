@@ -21,6 +21,10 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct UpsamplePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint Mode, float Lo, float Hi, uint BitsPerChannel);
 
+/// <summary>shaders/compose.comp push constants: the frame's format, and the split view's column (0: no split).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn);
+
 /// <summary>shaders/box_mean.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct BoxMeanPush(uint Width, uint Height, uint Planes, int Radius);

@@ -17,7 +17,12 @@ internal static unsafe partial class GlfwNative
     public const int True = 1;
     public const int False = 0;
 
+    public const int StickyKeys = 0x00033002;
+    public const int KeySpace = 32;
+    public const int KeyP = 80;
+    public const int KeyS = 83;
     public const int KeyEscape = 256;
+    public const int MouseButtonLeft = 0;
     public const int Press = 1;
 
     [LibraryImport(Library, EntryPoint = "glfwInit")]
@@ -52,6 +57,21 @@ internal static unsafe partial class GlfwNative
 
     [LibraryImport(Library, EntryPoint = "glfwGetKey")]
     public static partial int GetKey(nint window, int key);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetMouseButton")]
+    public static partial int GetMouseButton(nint window, int button);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetCursorPos")]
+    public static partial void GetCursorPos(nint window, out double x, out double y);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetWindowSize")]
+    public static partial void GetWindowSize(nint window, out int width, out int height);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowTitle", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void SetWindowTitle(nint window, string title);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetInputMode")]
+    public static partial void SetInputMode(nint window, int mode, int value);
 
     [LibraryImport(Library, EntryPoint = "glfwVulkanSupported")]
     public static partial int VulkanSupported();

@@ -10,6 +10,8 @@ namespace ClipLit.Renderer.Presentation;
 /// </summary>
 public sealed class GlfwWindow : IDisposable
 {
+    private readonly HashSet<WindowKey> _held = [];
+    private readonly HashSet<WindowKey> _pressed = [];
     private nint _window;
 
     /// <exception cref="PresentationException">No display, or GLFW or its Vulkan support is missing.</exception>
@@ -38,6 +40,8 @@ public sealed class GlfwWindow : IDisposable
             GlfwNative.Terminate();
             throw new PresentationException($"cannot open a window: {error}");
         }
+        // Sticky keys: a tap between two polls still reads as pressed once.
+        GlfwNative.SetInputMode(_window, GlfwNative.StickyKeys, GlfwNative.True);
     }
 
     /// <summary>The instance extensions Vulkan needs to present to GLFW windows on this system.</summary>
@@ -65,11 +69,39 @@ public sealed class GlfwWindow : IDisposable
 
     private nint Handle => _window != 0 ? _window : throw new ObjectDisposedException(nameof(GlfwWindow));
 
-    /// <summary>Handles pending window events; Esc asks to close.</summary>
+    /// <summary>Handles pending window events; Esc asks to close. Keys pressed since the last call are then in <see cref="WasPressed"/>.</summary>
     public void PollEvents()
     {
         GlfwNative.PollEvents();
         if (GlfwNative.GetKey(Handle, GlfwNative.KeyEscape) == GlfwNative.Press) Close();
+        foreach (var key in Enum.GetValues<WindowKey>())
+        {
+            bool down = GlfwNative.GetKey(Handle, (int)key) == GlfwNative.Press;
+            if (down && _held.Add(key)) _pressed.Add(key);
+            if (!down) _held.Remove(key);
+        }
+    }
+
+    /// <summary>Whether <paramref name="key"/> went down since it was last asked about.</summary>
+    public bool WasPressed(WindowKey key) => _pressed.Remove(key);
+
+    /// <summary>Where the cursor is, in framebuffer pixels, while the left mouse button is down; else null.</summary>
+    public (double X, double Y)? DragPosition
+    {
+        get
+        {
+            if (GlfwNative.GetMouseButton(Handle, GlfwNative.MouseButtonLeft) != GlfwNative.Press) return null;
+            GlfwNative.GetCursorPos(Handle, out double x, out double y);
+            // The cursor is in screen coordinates; on HiDPI screens the framebuffer has more pixels.
+            GlfwNative.GetWindowSize(Handle, out int windowWidth, out int windowHeight);
+            var (width, height) = FramebufferSize;
+            return windowWidth > 0 && windowHeight > 0 ? (x * width / windowWidth, y * height / windowHeight) : (x, y);
+        }
+    }
+
+    public string Title
+    {
+        set => GlfwNative.SetWindowTitle(Handle, value);
     }
 
     public void Close() => GlfwNative.SetWindowShouldClose(Handle, GlfwNative.True);

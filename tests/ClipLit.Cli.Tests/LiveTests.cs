@@ -168,6 +168,39 @@ public sealed class LiveTests
         Assert.That(Statistics(result.Error).Presented, Is.EqualTo(300), "no frame was dropped");
     }
 
+    [Test]
+    public async Task OutputStreamReachesAReceiverOverUdp()
+    {
+        string clip = SmallClip();
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(0)) port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        string received = _workspace.PathOf("received.mkv");
+        var receiverStart = new ProcessStartInfo("ffmpeg", $"-v error -y -analyzeduration 1000000 -probesize 1000000 -i \"udp://127.0.0.1:{port}?timeout=15000000\" -frames:v 10 -c:v ffv1 \"{received}\"")
+        {
+            RedirectStandardError = true,
+        };
+        using var receiver = Process.Start(receiverStart)!;
+        var receiverErrors = receiver.StandardError.ReadToEndAsync();
+        await Task.Delay(1000);
+
+        var live = Cli.Run(Cli.WithModel("live", "--input", clip, "--loop", "--no-window", "--frames", "90", "--device", "cpu",
+            "--output-stream", $"udp://127.0.0.1:{port}?pkt_size=1316"));
+        Assert.That(live.ExitCode, Is.Zero, live.ToString());
+        Assert.That(live.Error, Does.Match(@"streamed \d+ frames to udp://"));
+        await receiver.WaitForExitAsync();
+        Assert.That(receiver.ExitCode, Is.Zero, await receiverErrors);
+        var stream = ClipLit.VideoIO.Video.VideoProbe.Probe(received);
+        Assert.That((stream.FrameCount, stream.Width, stream.Height), Is.EqualTo((10, 320, 180)), "the receiver decoded frames of the enhanced video");
+    }
+
+    [Test]
+    public void AnOutputStreamFfmpegCannotOpenIsOneLineAndExitCodeOne()
+    {
+        var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--device", "cpu", "--output-stream", "bogus://nowhere"));
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)), Has.Exactly(1).Contains("bogus://nowhere").And.Contains("stream output failed"));
+    }
+
     /// <summary>(presented, light maps, mean age) from the closing line.</summary>
     private static (int Presented, int LightMaps, double Age) Statistics(string error)
     {

@@ -38,6 +38,8 @@ public static class LiveCommand
               --window-size WxH    the window's initial size (default: the video's, fitted to 1600x900);
                                    the picture keeps its aspect ratio, with black bars
               --no-window          run the same loop headless (servers)
+              --output-stream URL  also send the enhanced frames to any FFmpeg output as low-latency
+                                   H.264: udp://HOST:PORT, rtmp://..., srt://..., or a file
               --split F            start in split view, input left of the divider at fraction F of
                                    the width (0-1), enhanced right of it
               --lockstep           every frame waits for its own light map (slower; shows exactly
@@ -63,6 +65,7 @@ public static class LiveCommand
         .Value("window-size", "--window-size")
         .Value("watch", "--watch")
         .Value("split", "--split")
+        .Value("output-stream", "--output-stream")
         .Flag("loop", "--loop")
         .Flag("no-smoothing", "--no-smoothing")
         .Flag("no-window", "--no-window")
@@ -127,7 +130,7 @@ public static class LiveCommand
             using var vulkan = new VkComputeDevice(deviceOptions);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
-                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split), context);
+                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream")), context);
             var statistics = loop.Run(info, context.Cancellation);
             if (vulkan.ValidationEnabled)
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");

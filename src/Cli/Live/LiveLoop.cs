@@ -5,6 +5,7 @@ using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Streams;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Cli.Live;
@@ -19,7 +20,9 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
 /// <param name="Lockstep">Every frame waits for its own light map (deterministic: equals <c>enhance</c>); default off: the newest light map is used.</param>
 /// <param name="WatchFolder">Swap in checkpoints completed in this folder while running (hot reload); null: no watching.</param>
 /// <param name="Split">Start in split view with the divider at this fraction of the width (0..1); null: no split.</param>
-public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null);
+/// <param name="OutputStream">Also send the shown frames to this FFmpeg output (udp://..., rtmp://..., a file); null: none.</param>
+public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null,
+    string? OutputStream = null);
 
 /// <summary>
 /// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
@@ -40,6 +43,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private bool _paused;
     private double? _split;
     private VkHostBuffer? _staging;
+    private LiveStreamWriter? _stream;
 
     public LiveStatistics Run(VideoInfo info, CancellationToken cancellation)
     {
@@ -50,12 +54,22 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 layout.NetworkHeight, layout.NetworkWidth);
         watcher?.Start();
         _network = new LatestFrameEnhancer(estimator, layout);
+        var stream = options.OutputStream is null ? null : new LiveStreamWriter(options.OutputStream, info.Width, info.Height, info.NominalFrameRate);
         try
         {
-            return Run(info, layout, renderer, watcher, cancellation);
+            _stream = stream;
+            var statistics = Run(info, layout, renderer, watcher, cancellation);
+            if (stream is not null)
+            {
+                stream.Dispose();
+                if (stream.Problem is { } problem) throw new VideoFileException(stream.Url, $"the stream output failed: {problem}");
+                context.Error.WriteLine($"streamed {stream.FramesSent} frames to {stream.Url}");
+            }
+            return statistics;
         }
         finally
         {
+            stream?.Dispose();
             _network.Dispose();
             _swappedIn?.Dispose();
             _pending?.Estimator.Dispose();
@@ -140,6 +154,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     }
                     renderer.Compose(slot);
                     slot.OutputBytes.Span.CopyTo(staging.AsSpan<byte>());
+                    _stream?.Offer(slot.OutputBytes.Span);
                     ageSum += frameIndex - lightMapFrame.Value;
 
                     origin = WaitForPresentationTime(frame.Timestamp, origin, clock, cancellation);

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using FFMpegCore;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.VideoIO.Streams;
+
+/// <summary>
+/// Sends live frames to any FFmpeg output (udp://, rtmp://, srt://, a file...) as low-latency
+/// H.264: frames go to ffmpeg's standard input as raw RGBA on a worker thread, so a slow network
+/// never stalls the picture; when the encoder falls behind, the oldest waiting frame is dropped.
+/// The container follows the URL: MPEG-TS for udp/rtp/srt/tcp, FLV for rtmp, else the extension.
+/// Thread-safety: one thread offers frames; the worker writes. Ownership: owns the ffmpeg process;
+/// Dispose ends the stream and waits for ffmpeg.
+/// </summary>
+public sealed class LiveStreamWriter : IDisposable
+{
+    private const int StandardErrorLinesKept = 16;
+
+    private readonly Process _process;
+    private readonly Channel<byte[]> _frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Thread _worker;
+    private readonly Queue<string> _errors = new();
+    private readonly int _frameBytes;
+    private bool _disposed;
+
+    /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
+    public LiveStreamWriter(string url, int width, int height, double framesPerSecond)
+    {
+        Url = url;
+        _frameBytes = 4 * width * height;
+        string fps = framesPerSecond.ToString("0.###", CultureInfo.InvariantCulture);
+        string format = FormatFor(url) is { } f ? $"-f {f} " : "";
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(),
+            $"-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt rgba -s {width}x{height} -framerate {fps} -i pipe:0 -an " +
+            $"-c:v libx264 -preset ultrafast -tune zerolatency -g {Math.Max(1, (int)Math.Round(2 * framesPerSecond))} " +
+            $"-vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p {format}-y \"{url}\"")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(start) ?? throw new VideoFileException(url, "ffmpeg could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new VideoFileException(url, $"ffmpeg could not be started ({e.Message})");
+        }
+        _process.ErrorDataReceived += (_, line) => KeepError(line.Data);
+        _process.BeginErrorReadLine();
+        _worker = new Thread(Write) { Name = "ClipLit stream output", IsBackground = true };
+        _worker.Start();
+    }
+
+    public string Url { get; }
+
+    /// <summary>Frames handed to ffmpeg so far.</summary>
+    public int FramesSent { get; private set; }
+
+    /// <summary>Null while the stream is healthy; else why it stopped (ffmpeg's own error).</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>Queues a copy of one RGBA frame (returns at once; the oldest waiting frame is dropped when the encoder lags).</summary>
+    public void Offer(ReadOnlySpan<byte> rgba)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Problem is not null) return;
+        _frames.Writer.TryWrite(rgba[.._frameBytes].ToArray());
+    }
+
+    private void Write()
+    {
+        var input = _process.StandardInput.BaseStream;
+        try
+        {
+            while (_frames.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                while (_frames.Reader.TryRead(out var frame))
+                {
+                    input.Write(frame);
+                    FramesSent++;
+                }
+            input.Close();
+        }
+        catch (IOException)
+        {
+            // ffmpeg went away (bad URL, closed connection): its error says why.
+            _process.WaitForExit();
+            Problem = LastError() ?? $"ffmpeg stopped with exit code {_process.ExitCode}";
+        }
+    }
+
+    private void KeepError(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        lock (_errors)
+        {
+            _errors.Enqueue(line.Trim());
+            if (_errors.Count > StandardErrorLinesKept) _errors.Dequeue();
+        }
+    }
+
+    private string? LastError()
+    {
+        lock (_errors) return _errors.LastOrDefault();
+    }
+
+    /// <summary>The container for a URL, or null to let ffmpeg go by the extension.</summary>
+    private static string? FormatFor(string url)
+    {
+        string scheme = url.Contains("://", StringComparison.Ordinal) ? url[..url.IndexOf("://", StringComparison.Ordinal)].ToLowerInvariant() : "";
+        return scheme switch
+        {
+            "udp" or "rtp" or "srt" or "tcp" => "mpegts",
+            "rtmp" or "rtmps" => "flv",
+            _ => null,
+        };
+    }
+
+    /// <summary>Ends the stream: the frames already queued are sent, then ffmpeg finishes (killed after 10 s).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _frames.Writer.TryComplete();
+        _worker.Join();
+        if (!_process.WaitForExit(10_000))
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        if (Problem is null && _process.ExitCode != 0) Problem = LastError() ?? $"ffmpeg exited with code {_process.ExitCode}";
+        _process.Dispose();
+    }
+}

@@ -13,7 +13,8 @@ public static class Program
 
         Commands:
           enhance   enhance photos and videos: cliplit enhance <file|folder|pattern>... -o <file|folder>
-          live      show a video enhanced in a window: cliplit live --input FILE
+          live      show a video or camera enhanced in a window: cliplit live --input FILE
+          cameras   list the cameras live --camera can use
           export    write the network as an ONNX model: cliplit export --checkpoint X.pth -o X.onnx
           models    show or install the default model
           bench     measure speed and memory against PyTorch, update docs/benchmarks.md
@@ -50,11 +51,12 @@ public static class Program
             {
                 "enhance" => EnhanceCommand.Run(rest, context),
                 "live" => LiveCommand.Run(rest, context),
+                "cameras" => CamerasCommand.Run(rest, context),
                 "export" => ExportCommand.Run(rest, context),
                 "models" => ModelsCommand.Run(rest, context),
                 "bench" => BenchCommand.Run(rest, context),
                 "--version" => Version(context),
-                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, export, models, bench)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, models, bench)"),
             };
         }
         catch (UsageException e)

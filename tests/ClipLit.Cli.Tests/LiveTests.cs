@@ -201,6 +201,34 @@ public sealed class LiveTests
         Assert.That(result.ErrorLines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)), Has.Exactly(1).Contains("bogus://nowhere").And.Contains("stream output failed"));
     }
 
+    [Test]
+    public void ACameraThatGoesAwayIsRetriedAndTheViewGoesOn()
+    {
+        // FFmpeg's generated test camera, paced in real time, "unplugged" after one second.
+        var result = Cli.Run(Cli.WithModel("live", "--camera", "lavfi:testsrc2=size=320x180:rate=30:duration=1", "--no-window", "--frames", "45", "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.ErrorLines, Has.Exactly(1).Contains("stopped").And.Contains("retrying"));
+        Assert.That(result.ErrorLines, Has.Exactly(1).EndsWith("is back"));
+        Assert.That(Statistics(result.Error).Presented, Is.EqualTo(45), "frames kept coming after the camera returned");
+    }
+
+    [Test]
+    public void AMissingCameraIsOneLineAndExitCodeOne()
+    {
+        var result = Cli.Run(Cli.WithModel("live", "--camera", "v4l2:/dev/video-that-is-not-there", "--no-window"));
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines, Has.One.StartsWith("error: v4l2:/dev/video-that-is-not-there: cannot be opened"));
+    }
+
+    [Test]
+    public void CamerasListsDevicesOrSaysThereAreNone()
+    {
+        var result = Cli.Run("cameras");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        bool any = Directory.Exists("/dev") && Directory.GetFiles("/dev", "video*").Length > 0;
+        Assert.That(result.Out, any ? Does.StartWith("/dev/video") : Does.StartWith("no cameras found"));
+    }
+
     /// <summary>(presented, light maps, mean age) from the closing line.</summary>
     private static (int Presented, int LightMaps, double Age) Statistics(string error)
     {

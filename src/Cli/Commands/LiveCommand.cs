@@ -7,6 +7,7 @@ using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Live;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Cli.Commands;
@@ -15,7 +16,7 @@ namespace ClipLit.Cli.Commands;
 public static class LiveCommand
 {
     public const string Help = """
-        Usage: cliplit live --input FILE [options]
+        Usage: cliplit live (--input FILE | --camera DEVICE) [options]
 
         Shows the enhanced video in a window (GLFW, presented through a Vulkan swapchain) at the
         source's frame rate. The network runs beside it on the newest frame whenever it is free,
@@ -24,6 +25,11 @@ public static class LiveCommand
 
         Options:
           -i, --input FILE         the video to show
+          -c, --camera DEVICE      a camera: /dev/video0 (v4l2; dshow on Windows, avfoundation on
+                                   macOS), or FORMAT:DEVICE for any FFmpeg input device, e.g.
+                                   lavfi:testsrc2=size=640x360:rate=30 (a generated test camera).
+                                   'cliplit cameras' lists them. A camera that goes away is
+                                   retried every second.
               --loop               start again at the end
               --quality Q          fast (default on CPU) or full, as for enhance
               --fast-size N        long side of the network's input in fast quality (default 256)
@@ -56,6 +62,7 @@ public static class LiveCommand
 
     private static readonly OptionSpec Options = new OptionSpec()
         .Value("input", "-i", "--input")
+        .Value("camera", "-c", "--camera")
         .Value("quality", "--quality")
         .Value("fast-size", "--fast-size")
         .Value("model", "-m", "--model")
@@ -75,7 +82,10 @@ public static class LiveCommand
     {
         var args = ParsedArguments.ParseOrShowHelp("live", arguments, Options, Help, context.Out);
         if (args is null) return ExitCodes.Success;
-        string input = args.Value("input") ?? throw new UsageException("live: --input is required (a video file)");
+        string? file = args.Value("input");
+        string? camera = args.Value("camera");
+        if ((file is null) == (camera is null)) throw new UsageException("live: name either --input FILE or --camera DEVICE");
+        string input = file ?? camera!;
         int? frameLimit = args.Value("frames") is null ? null : args.Int("frames", 0, 1, int.MaxValue);
         string? screenshot = args.Value("screenshot");
         bool windowed = !args.Has("no-window");
@@ -97,17 +107,19 @@ public static class LiveCommand
         if (watch is not null && !Directory.Exists(watch)) throw new UsageException($"live: --watch {watch} is not a folder");
         (int Height, int Width)? windowSize = args.Value("window-size") is { } size ? ValueParsers.Size("live", "--window-size", size) : null;
 
-        VideoInfo info;
+        LiveInput info;
+        IFrameSource first;
         try
         {
             FfmpegTools.EnsureAvailable(input);
-            info = VideoProbe.Probe(input, context.Cancellation);
+            (info, first) = file is not null ? OpenFile(file, context.Cancellation) : OpenCamera(CameraSpec.Parse(camera!));
         }
         catch (VideoFileException e)
         {
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.SomeFailed;
         }
+        using var firstOwner = new SourceOwner(first);
         var weights = EnhanceCommand.LoadModel(args.Value("model"), context);
         if (weights is null) return ExitCodes.SomeFailed;
         using var estimator = OpenEstimator(weights, device, context);
@@ -131,7 +143,8 @@ public static class LiveCommand
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
                 new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream")), context);
-            var statistics = loop.Run(info, context.Cancellation);
+            firstOwner.Release();
+            var statistics = loop.Run(info, first, context.Cancellation);
             if (vulkan.ValidationEnabled)
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -162,10 +175,34 @@ public static class LiveCommand
         }
     }
 
-    /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>
-    private static GlfwWindow OpenWindow(VideoInfo info, (int Height, int Width)? size)
+    private static (LiveInput, IFrameSource) OpenFile(string path, CancellationToken cancellation)
     {
-        string title = $"ClipLit - {Path.GetFileName(info.Path)}";
+        var video = VideoProbe.Probe(path, cancellation);
+        return (new LiveInput(Path.GetFileName(path), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false),
+            new VideoFrameReader(video));
+    }
+
+    private static (LiveInput, IFrameSource) OpenCamera(CameraSpec camera)
+    {
+        var source = CameraSource.Open(camera);
+        // A camera's rate is whatever arrives; 30 is what the stream output declares.
+        return (new LiveInput(camera.ToString(), source.Width, source.Height, 30, () => CameraSource.Open(camera), IsCamera: true), source);
+    }
+
+    /// <summary>Disposes the first source if the run never starts (the loop owns it once it does).</summary>
+    private sealed class SourceOwner(IFrameSource source) : IDisposable
+    {
+        private IFrameSource? _source = source;
+
+        public void Release() => _source = null;
+
+        public void Dispose() => _source?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>
+    private static GlfwWindow OpenWindow(LiveInput info, (int Height, int Width)? size)
+    {
+        string title = $"ClipLit - {info.Name}";
         if (size is { } given) return new GlfwWindow(given.Width, given.Height, title);
         double scale = Math.Min(1.0, Math.Min(1600.0 / info.Width, 900.0 / info.Height));
         return new GlfwWindow(Math.Max(1, (int)(info.Width * scale)), Math.Max(1, (int)(info.Height * scale)), title);

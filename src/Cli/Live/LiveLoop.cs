@@ -13,6 +13,13 @@ namespace ClipLit.Cli.Live;
 /// <summary>What the live loop measured: frames shown, their rate, the network's rate and how old the shown light maps were.</summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames, int ModelsSwapped);
 
+/// <summary>
+/// What the live view shows: a name for messages, the picture's size and frame rate, and how to
+/// open (and, for cameras, reopen) the source. A file's source ends at its end; a camera's ending
+/// means it went away, and it is retried.
+/// </summary>
+public sealed record LiveInput(string Name, int Width, int Height, double FramesPerSecond, Func<IFrameSource> Open, bool IsCamera);
+
 /// <summary>Options of the live loop.</summary>
 /// <param name="FrameLimit">Stop after presenting this many frames; null: run to the end (or forever with <paramref name="Loop"/>).</param>
 /// <param name="ScreenshotPath">Save the last presented frame (read back from the swapchain) here as PNG.</param>
@@ -44,8 +51,24 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private double? _split;
     private VkHostBuffer? _staging;
     private LiveStreamWriter? _stream;
+    private bool _firstTaken;
 
-    public LiveStatistics Run(VideoInfo info, CancellationToken cancellation)
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs until the source ends (files, unless looping), the frame limit, the window closing or cancellation; owns <paramref name="first"/> from the call on.</summary>
+    public LiveStatistics Run(LiveInput info, IFrameSource first, CancellationToken cancellation)
+    {
+        try
+        {
+            return RunOwned(info, first, cancellation);
+        }
+        finally
+        {
+            if (!_firstTaken) first.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private LiveStatistics RunOwned(LiveInput info, IFrameSource first, CancellationToken cancellation)
     {
         var layout = FrameLayout.For(info.Width, info.Height, enhanceOptions.Quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
         using var renderer = new FrameRenderer(device, layout, slotCount: 1);
@@ -54,11 +77,11 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 layout.NetworkHeight, layout.NetworkWidth);
         watcher?.Start();
         _network = new LatestFrameEnhancer(estimator, layout);
-        var stream = options.OutputStream is null ? null : new LiveStreamWriter(options.OutputStream, info.Width, info.Height, info.NominalFrameRate);
+        var stream = options.OutputStream is null ? null : new LiveStreamWriter(options.OutputStream, info.Width, info.Height, info.FramesPerSecond);
         try
         {
             _stream = stream;
-            var statistics = Run(info, layout, renderer, watcher, cancellation);
+            var statistics = Run(info, first, layout, renderer, watcher, cancellation);
             if (stream is not null)
             {
                 stream.Dispose();
@@ -76,7 +99,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         }
     }
 
-    private LiveStatistics Run(VideoInfo info, FrameLayout layout, FrameRenderer renderer, ModelWatcher? watcher, CancellationToken cancellation)
+    private LiveStatistics Run(LiveInput info, IFrameSource first, FrameLayout layout, FrameRenderer renderer, ModelWatcher? watcher, CancellationToken cancellation)
     {
         using var staging = new VkHostBuffer(device, (ulong)layout.FrameBytes, "window frame");
         _staging = staging;
@@ -89,9 +112,10 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         long ageSum = 0;
         int? lightMapFrame = null;
 
+        IFrameSource? reader = first;
+        _firstTaken = true;
         do
         {
-            var reader = new VideoFrameReader(info);
             try
             {
                 long? origin = null; // wall-clock microseconds minus the first frame's timestamp
@@ -103,7 +127,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     if (title.Elapsed.TotalSeconds >= 1 && window is not null)
                     {
                         var now = Statistics();
-                        window.Title = $"ClipLit - {Path.GetFileName(info.Path)} - {now.PresentedPerSecond:F1} fps, light map {now.LightMapsPerSecond:F1} Hz, "
+                        window.Title = $"ClipLit - {info.Name} - {now.PresentedPerSecond:F1} fps, light map {now.LightMapsPerSecond:F1} Hz, "
                                        + $"{now.MeanLightMapAgeFrames:F1} frames old - {estimator.Device.Description}{(_paused ? " - paused" : "")}";
                         title.Restart();
                     }
@@ -168,14 +192,20 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         return Statistics();
                     }
                 }
-                if (reader.FinishAsync().GetAwaiter().GetResult() is { } problem) throw new VideoFileException(info.Path, problem);
+                string? problem = cancellation.IsCancellationRequested ? null : reader.FinishAsync().GetAwaiter().GetResult();
+                if (problem is not null && !info.IsCamera) throw new VideoFileException(info.Name, problem);
+                if (info.IsCamera && !cancellation.IsCancellationRequested)
+                    context.Error.WriteLine($"note: {info.Name} stopped ({problem}); retrying every {RetryInterval.TotalSeconds:F0} s");
             }
             finally
             {
                 reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                reader = null;
             }
+            if (cancellation.IsCancellationRequested || (!info.IsCamera && !options.Loop)) break;
+            reader = info.IsCamera ? Reopen(info, cancellation) : info.Open();
         }
-        while (options.Loop && !cancellation.IsCancellationRequested);
+        while (reader is not null);
         return Statistics();
 
         LiveStatistics Statistics()
@@ -185,8 +215,43 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         }
     }
 
+    /// <summary>
+    /// Opens a camera that went away again, once a second, keeping the window responsive and
+    /// showing the last picture; null when the user quits or the run is cancelled first.
+    /// </summary>
+    private IFrameSource? Reopen(LiveInput info, CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested && window?.ShouldClose != true)
+        {
+            if (window is not null) window.Title = $"ClipLit - {info.Name} - no signal, retrying";
+            var wait = Stopwatch.StartNew();
+            while (wait.Elapsed < RetryInterval && !cancellation.IsCancellationRequested)
+            {
+                window?.PollEvents();
+                if (_staging is not null) presenter?.Present(_staging, info.Width, info.Height);
+                Thread.Sleep(15);
+            }
+            try
+            {
+                var source = info.Open();
+                if (source.Width == info.Width && source.Height == info.Height)
+                {
+                    context.Error.WriteLine($"note: {info.Name} is back");
+                    return source;
+                }
+                source.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                context.Error.WriteLine($"note: {info.Name} came back at {source.Width}x{source.Height}, not {info.Width}x{info.Height}; still retrying");
+            }
+            catch (VideoFileException)
+            {
+                // Still gone: try again in a second.
+            }
+        }
+        return null;
+    }
+
     /// <summary>Keys and mouse: S split view, drag the divider, Space pause, P screenshot (Esc is the window's).</summary>
-    private void HandleInput(FrameRenderer renderer, FrameLayout layout, VideoInfo info)
+    private void HandleInput(FrameRenderer renderer, FrameLayout layout, LiveInput info)
     {
         if (window is null || presenter is null) return;
         if (window.WasPressed(WindowKey.S)) _split = _split is null ? 0.5 : null;

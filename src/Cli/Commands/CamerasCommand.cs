@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using ClipLit.Cli.CommandLine;
+using ClipLit.VideoIO.Live;
+using ClipLit.VideoIO.Video;
+using FFMpegCore;
+
+namespace ClipLit.Cli.Commands;
+
+/// <summary><c>cliplit cameras</c>: the capture devices FFmpeg sees, with their modes, for <c>live --camera</c>.</summary>
+public static class CamerasCommand
+{
+    public const string Help = """
+        Usage: cliplit cameras
+
+        Lists the cameras FFmpeg can capture from, with their pixel formats, sizes and rates
+        (Linux: /dev/video* through v4l2; Windows: dshow; macOS: avfoundation). Pass one to
+        'cliplit live --camera DEVICE'.
+        """;
+
+    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    {
+        var args = ParsedArguments.ParseOrShowHelp("cameras", arguments, new OptionSpec(), Help, context.Out);
+        if (args is null) return ExitCodes.Success;
+        if (FfmpegTools.Problem() is { } problem)
+        {
+            context.Error.WriteLine($"error: {problem}");
+            return ExitCodes.SomeFailed;
+        }
+        string format = CameraSpec.PlatformFormat;
+        if (format == "v4l2")
+        {
+            var devices = Directory.Exists("/dev") ? Directory.GetFiles("/dev", "video*").Order(StringComparer.Ordinal).ToList() : [];
+            if (devices.Count == 0)
+            {
+                context.Out.WriteLine("no cameras found (no /dev/video* devices). A generated test camera: --camera lavfi:testsrc2=size=1280x720:rate=30");
+                return ExitCodes.Success;
+            }
+            foreach (string device in devices)
+            {
+                context.Out.WriteLine(device);
+                foreach (string line in FfmpegLines($"-f v4l2 -list_formats all -i {device}"))
+                    context.Out.WriteLine($"  {line}");
+            }
+            return ExitCodes.Success;
+        }
+        string list = format == "dshow" ? "-list_devices true -f dshow -i dummy" : "-f avfoundation -list_devices true -i \"\"";
+        foreach (string line in FfmpegLines(list)) context.Out.WriteLine(line);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>What ffmpeg prints (to standard error) for a listing, without its own prefixes and the final "no input" complaint.</summary>
+    private static IEnumerable<string> FfmpegLines(string arguments)
+    {
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(), $"-hide_banner {arguments}") { RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        string text = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        foreach (string raw in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // "[video4linux2,v4l2 @ 0x55...] Raw : yuyv422 : YUYV 4:2:2 : 640x480 ..." -> the part after the bracket.
+            string line = raw.StartsWith('[') && raw.IndexOf("] ", StringComparison.Ordinal) is int end and > 0 ? raw[(end + 2)..] : raw;
+            if (line.Contains("Immediate exit requested", StringComparison.Ordinal) || line.EndsWith("Input/output error", StringComparison.Ordinal)) continue;
+            yield return line;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FFMpegCore;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.VideoIO.Live;
+
+/// <summary>
+/// Frames from a live capture device through FFmpeg (<see cref="CameraSpec"/>), as RGBA8 at the
+/// device's size, timestamped by the wall clock when they arrive. The stream ends when the device
+/// goes away (unplugged) or FFmpeg stops; <see cref="FinishAsync"/> then says why. Generated
+/// test sources (lavfi) are paced in real time, like a camera.
+/// Thread-safety: one reader. Ownership: owns the ffmpeg process; DisposeAsync stops it.
+/// </summary>
+public sealed class CameraSource : IFrameSource
+{
+    private readonly Process _process;
+    private readonly Stream _frames;
+    private readonly Stopwatch _clock = new();
+    private readonly Queue<string> _errors = new();
+    private bool _ended;
+
+    private CameraSource(CameraSpec camera, int width, int height, Process process)
+    {
+        Camera = camera;
+        Width = width;
+        Height = height;
+        _process = process;
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            if (string.IsNullOrWhiteSpace(line.Data)) return;
+            lock (_errors)
+            {
+                _errors.Enqueue(line.Data.Trim());
+                if (_errors.Count > 16) _errors.Dequeue();
+            }
+        };
+        _process.BeginErrorReadLine();
+        _frames = _process.StandardOutput.BaseStream;
+    }
+
+    public CameraSpec Camera { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>Live: no end is known.</summary>
+    public int? FrameCount => null;
+
+    /// <summary>Opens the device: asks FFmpeg for its picture size, then starts capturing.</summary>
+    /// <exception cref="VideoFileException">The device cannot be opened (missing, busy, unplugged, no video).</exception>
+    public static CameraSource Open(CameraSpec camera)
+    {
+        var (width, height) = Probe(camera);
+        string pace = camera.IsGenerated ? "-re " : "";
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(),
+            $"-nostdin -hide_banner -loglevel error {pace}-f {camera.Format} -i \"{camera.Device}\" -map 0:v:0 -an -f rawvideo -pix_fmt rgba pipe:1")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new VideoFileException(camera.ToString(), "ffmpeg could not be started");
+        return new CameraSource(camera, width, height, process);
+    }
+
+    public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
+    {
+        if (_ended) return SourceFrame.End;
+        var frame = destination[..(4 * Width * Height)];
+        int filled = 0;
+        try
+        {
+            while (filled < frame.Length)
+            {
+                int read = await _frames.ReadAsync(frame[filled..], cancellation);
+                if (read == 0) break;
+                filled += read;
+            }
+        }
+        catch (IOException) when (!cancellation.IsCancellationRequested)
+        {
+            // The pipe broke: the device went away.
+        }
+        if (filled < frame.Length)
+        {
+            _ended = true;
+            return SourceFrame.End;
+        }
+        if (!_clock.IsRunning) _clock.Start();
+        return new SourceFrame(true, _clock.Elapsed.Ticks / 10);
+    }
+
+    /// <summary>Why the live stream ended (a camera never ends cleanly): FFmpeg's last error, or that it stopped.</summary>
+    public async Task<string?> FinishAsync()
+    {
+        await _process.WaitForExitAsync();
+        lock (_errors) return _errors.LastOrDefault() ?? $"the stream ended (ffmpeg exit code {_process.ExitCode})";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the check and the kill.
+            }
+        }
+        await _process.WaitForExitAsync();
+        _frames.Dispose();
+        _process.Dispose();
+    }
+
+    /// <summary>The device's picture size, from ffprobe.</summary>
+    private static (int Width, int Height) Probe(CameraSpec camera)
+    {
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFProbeBinaryPath(),
+            $"-v error -f {camera.Format} -i \"{camera.Device}\" -select_streams v:0 -show_entries stream=width,height -of json")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start) ?? throw new VideoFileException(camera.ToString(), "ffprobe could not be started");
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(15_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new VideoFileException(camera.ToString(), "the device did not answer within 15 s");
+        }
+        string problem = error.Result.Trim().Split('\n').LastOrDefault()?.Trim() ?? "";
+        if (process.ExitCode != 0) throw new VideoFileException(camera.ToString(), $"cannot be opened ({(problem.Length > 0 ? problem : $"ffprobe exit code {process.ExitCode}")})");
+        using var json = JsonDocument.Parse(output);
+        if (!json.RootElement.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
+            throw new VideoFileException(camera.ToString(), "has no video stream");
+        var stream = streams[0];
+        int width = stream.GetProperty("width").GetInt32(), height = stream.GetProperty("height").GetInt32();
+        if (width < 2 || height < 2) throw new VideoFileException(camera.ToString(), string.Create(CultureInfo.InvariantCulture, $"reports an unusable size {width}x{height}"));
+        return (width, height);
+    }
+}

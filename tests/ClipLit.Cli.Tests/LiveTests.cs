@@ -198,7 +198,7 @@ public sealed class LiveTests
     {
         var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--device", "cpu", "--output-stream", "bogus://nowhere"));
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
-        Assert.That(result.ErrorLines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)), Has.Exactly(1).Contains("bogus://nowhere").And.Contains("stream output failed"));
+        Assert.That(result.ErrorLines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)), Has.Exactly(1).Contains("bogus://nowhere").And.Contains("output failed"));
     }
 
     [Test]
@@ -227,6 +227,38 @@ public sealed class LiveTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         bool any = Directory.Exists("/dev") && Directory.GetFiles("/dev", "video*").Length > 0;
         Assert.That(result.Out, any ? Does.StartWith("/dev/video") : Does.StartWith("no cameras found"));
+    }
+
+    [Test]
+    public async Task ANetworkStreamIsShownLikeACamera()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(0)) port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        var senderStart = new ProcessStartInfo("ffmpeg",
+            $"-v error -re -f lavfi -i testsrc2=size=320x180:rate=30:duration=20 -c:v libx264 -preset ultrafast -tune zerolatency -g 15 -f mpegts \"udp://127.0.0.1:{port}?pkt_size=1316\"")
+        {
+            RedirectStandardError = true,
+        };
+        using var sender = Process.Start(senderStart)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var result = await Task.Run(() => Cli.Run(timeout.Token, Cli.WithModel("live", "--input", $"udp://127.0.0.1:{port}", "--no-window", "--frames", "30", "--device", "cpu")));
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(Statistics(result.Error).Presented, Is.EqualTo(30));
+        }
+        finally
+        {
+            sender.Kill();
+        }
+    }
+
+    [Test]
+    public void AVirtualCameraThatIsNotThereIsOneLineAndExitCodeOne()
+    {
+        var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--device", "cpu", "--virtual-camera", "/dev/video-not-a-loopback"));
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)), Has.Exactly(1).Contains("/dev/video-not-a-loopback").And.Contains("output failed"));
     }
 
     /// <summary>(presented, light maps, mean age) from the closing line.</summary>

@@ -24,7 +24,8 @@ public static class LiveCommand
         fluid when the network is slower than the video. Esc or closing the window quits.
 
         Options:
-          -i, --input FILE         the video to show
+          -i, --input FILE|URL     the video to show: a file, or a network stream (udp://, rtsp://,
+                                   http://...; retried when it ends, like a camera)
           -c, --camera DEVICE      a camera: /dev/video0 (v4l2; dshow on Windows, avfoundation on
                                    macOS), or FORMAT:DEVICE for any FFmpeg input device, e.g.
                                    lavfi:testsrc2=size=640x360:rate=30 (a generated test camera).
@@ -44,6 +45,9 @@ public static class LiveCommand
               --window-size WxH    the window's initial size (default: the video's, fitted to 1600x900);
                                    the picture keeps its aspect ratio, with black bars
               --no-window          run the same loop headless (servers)
+              --virtual-camera DEV also write the enhanced frames to a v4l2loopback device, so video
+                                   calls see them (sudo modprobe v4l2loopback video_nr=10
+                                   card_label=ClipLit exclusive_caps=1, then --virtual-camera /dev/video10)
               --output-stream URL  also send the enhanced frames to any FFmpeg output as low-latency
                                    H.264: udp://HOST:PORT, rtmp://..., srt://..., or a file
               --split F            start in split view, input left of the divider at fraction F of
@@ -73,6 +77,7 @@ public static class LiveCommand
         .Value("watch", "--watch")
         .Value("split", "--split")
         .Value("output-stream", "--output-stream")
+        .Value("virtual-camera", "--virtual-camera")
         .Flag("loop", "--loop")
         .Flag("no-smoothing", "--no-smoothing")
         .Flag("no-window", "--no-window")
@@ -112,7 +117,9 @@ public static class LiveCommand
         try
         {
             FfmpegTools.EnsureAvailable(input);
-            (info, first) = file is not null ? OpenFile(file, context.Cancellation) : OpenCamera(CameraSpec.Parse(camera!));
+            (info, first) = file is null ? OpenCamera(CameraSpec.Parse(camera!))
+                : CameraSpec.IsUrl(file) && !File.Exists(file) ? OpenCamera(CameraSpec.ForUrl(file))
+                : OpenFile(file, context.Cancellation);
         }
         catch (VideoFileException e)
         {
@@ -142,7 +149,7 @@ public static class LiveCommand
             using var vulkan = new VkComputeDevice(deviceOptions);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
-                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream")), context);
+                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera")), context);
             firstOwner.Release();
             var statistics = loop.Run(info, first, context.Cancellation);
             if (vulkan.ValidationEnabled)

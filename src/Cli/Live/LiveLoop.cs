@@ -28,8 +28,9 @@ public sealed record LiveInput(string Name, int Width, int Height, double Frames
 /// <param name="WatchFolder">Swap in checkpoints completed in this folder while running (hot reload); null: no watching.</param>
 /// <param name="Split">Start in split view with the divider at this fraction of the width (0..1); null: no split.</param>
 /// <param name="OutputStream">Also send the shown frames to this FFmpeg output (udp://..., rtmp://..., a file); null: none.</param>
+/// <param name="VirtualCamera">Also write the shown frames to this v4l2loopback device; null: none.</param>
 public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null,
-    string? OutputStream = null);
+    string? OutputStream = null, string? VirtualCamera = null);
 
 /// <summary>
 /// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
@@ -50,7 +51,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private bool _paused;
     private double? _split;
     private VkHostBuffer? _staging;
-    private LiveStreamWriter? _stream;
+    private readonly List<LiveStreamWriter> _outputs = [];
     private bool _firstTaken;
 
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
@@ -77,22 +78,22 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 layout.NetworkHeight, layout.NetworkWidth);
         watcher?.Start();
         _network = new LatestFrameEnhancer(estimator, layout);
-        var stream = options.OutputStream is null ? null : new LiveStreamWriter(options.OutputStream, info.Width, info.Height, info.FramesPerSecond);
         try
         {
-            _stream = stream;
+            if (options.OutputStream is { } url) _outputs.Add(LiveStreamWriter.ForStream(url, info.Width, info.Height, info.FramesPerSecond));
+            if (options.VirtualCamera is { } camera) _outputs.Add(LiveStreamWriter.ForVirtualCamera(camera, info.Width, info.Height, info.FramesPerSecond));
             var statistics = Run(info, first, layout, renderer, watcher, cancellation);
-            if (stream is not null)
+            foreach (var output in _outputs)
             {
-                stream.Dispose();
-                if (stream.Problem is { } problem) throw new VideoFileException(stream.Url, $"the stream output failed: {problem}");
-                context.Error.WriteLine($"streamed {stream.FramesSent} frames to {stream.Url}");
+                output.Dispose();
+                if (output.Problem is { } problem) throw new VideoFileException(output.Url, $"the output failed: {problem}");
+                context.Error.WriteLine($"streamed {output.FramesSent} frames to {output.Url}");
             }
             return statistics;
         }
         finally
         {
-            stream?.Dispose();
+            foreach (var output in _outputs) output.Dispose();
             _network.Dispose();
             _swappedIn?.Dispose();
             _pending?.Estimator.Dispose();
@@ -178,7 +179,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     }
                     renderer.Compose(slot);
                     slot.OutputBytes.Span.CopyTo(staging.AsSpan<byte>());
-                    _stream?.Offer(slot.OutputBytes.Span);
+                    foreach (var output in _outputs) output.Offer(slot.OutputBytes.Span);
                     ageSum += frameIndex - lightMapFrame.Value;
 
                     origin = WaitForPresentationTime(frame.Timestamp, origin, clock, cancellation);

@@ -24,5 +24,11 @@ public sealed record CameraSpec(string Format, string Device)
     /// <summary>A generated source (lavfi) runs as fast as it is read unless paced like a camera.</summary>
     public bool IsGenerated => Format == "lavfi";
 
-    public override string ToString() => $"{Format}:{Device}";
+    /// <summary>A network stream (udp://, rtsp://, http://...): FFmpeg detects the format.</summary>
+    public static CameraSpec ForUrl(string url) => new("", url);
+
+    /// <summary>Whether <paramref name="text"/> is a URL FFmpeg opens as a network stream.</summary>
+    public static bool IsUrl(string text) => text.Contains("://", StringComparison.Ordinal) && !text.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
+
+    public override string ToString() => Format.Length == 0 ? Device : $"{Format}:{Device}";
 }

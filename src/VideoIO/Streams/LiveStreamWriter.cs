@@ -7,8 +7,8 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.VideoIO.Streams;
 
 /// <summary>
-/// Sends live frames to any FFmpeg output (udp://, rtmp://, srt://, a file...) as low-latency
-/// H.264: frames go to ffmpeg's standard input as raw RGBA on a worker thread, so a slow network
+/// Sends live frames to any FFmpeg output: a network stream or file (udp://, rtmp://, srt://...)
+/// as low-latency H.264, or a v4l2loopback virtual camera as raw video. Frames go to ffmpeg's standard input as raw RGBA on a worker thread, so a slow network
 /// never stalls the picture; when the encoder falls behind, the oldest waiting frame is dropped.
 /// The container follows the URL: MPEG-TS for udp/rtp/srt/tcp, FLV for rtmp, else the extension.
 /// Thread-safety: one thread offers frames; the worker writes. Ownership: owns the ffmpeg process;
@@ -25,17 +25,32 @@ public sealed class LiveStreamWriter : IDisposable
     private readonly int _frameBytes;
     private bool _disposed;
 
+    /// <summary>A network stream or file: low-latency H.264 in the URL's container.</summary>
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
-    public LiveStreamWriter(string url, int width, int height, double framesPerSecond)
+    public static LiveStreamWriter ForStream(string url, int width, int height, double framesPerSecond)
+    {
+        string format = FormatFor(url) is { } f ? $"-f {f} " : "";
+        return new LiveStreamWriter(url, width, height, framesPerSecond,
+            $"-c:v libx264 -preset ultrafast -tune zerolatency -g {Math.Max(1, (int)Math.Round(2 * framesPerSecond))} " +
+            $"-vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p {format}-y \"{url}\"");
+    }
+
+    /// <summary>
+    /// A v4l2loopback device (Linux), so video calls and browsers see the enhanced feed as a camera:
+    /// uncompressed YUV 4:2:0 written to the device. Load the module first, e.g.
+    /// <c>sudo modprobe v4l2loopback devices=1 video_nr=10 card_label=ClipLit exclusive_caps=1</c>.
+    /// </summary>
+    /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
+    public static LiveStreamWriter ForVirtualCamera(string device, int width, int height, double framesPerSecond) =>
+        new(device, width, height, framesPerSecond, $"-vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p -f v4l2 \"{device}\"");
+
+    private LiveStreamWriter(string url, int width, int height, double framesPerSecond, string outputArguments)
     {
         Url = url;
         _frameBytes = 4 * width * height;
         string fps = framesPerSecond.ToString("0.###", CultureInfo.InvariantCulture);
-        string format = FormatFor(url) is { } f ? $"-f {f} " : "";
         var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(),
-            $"-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt rgba -s {width}x{height} -framerate {fps} -i pipe:0 -an " +
-            $"-c:v libx264 -preset ultrafast -tune zerolatency -g {Math.Max(1, (int)Math.Round(2 * framesPerSecond))} " +
-            $"-vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p {format}-y \"{url}\"")
+            $"-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt rgba -s {width}x{height} -framerate {fps} -i pipe:0 -an {outputArguments}")
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,

@@ -25,6 +25,9 @@ public static class MemoryProbe
     /// <summary>Peak resident memory in MiB since start or the last reset; NaN if unknown.</summary>
     public static double PeakMiB() => ReadKiB("/proc/self/status", "VmHWM:") / 1024.0;
 
+    /// <summary>Resident memory in MiB now; NaN if unknown.</summary>
+    public static double CurrentMiB() => ReadKiB("/proc/self/status", "VmRSS:") / 1024.0;
+
     /// <summary>Peak resident memory in MiB of another running process; NaN if unknown.</summary>
     public static double PeakMiB(int processId) => ReadKiB($"/proc/{processId}/status", "VmHWM:") / 1024.0;
 

@@ -28,6 +28,8 @@ public static class BenchCommand
         Results replace the photo section of docs/benchmarks.md (or --output FILE; '-' prints them).
         With --video, measures videos instead (VideoBench: fast vs full quality, temporal
         stability, throughput against a naive ffmpeg + PyTorch baseline) and replaces the video section.
+        With --live, measures the live view (shown fps, network rate, latency, hot-swap time; in a
+        window when DISPLAY is set, e.g. under xvfb-run) and replaces the live section.
         Needs the shared data folder beside the repository and python3-torch.
 
         Options:
@@ -37,6 +39,8 @@ public static class BenchCommand
           --output FILE   where to write the report (default docs/benchmarks.md)
           --quick         one run each, no thread scaling or operator profile
           --video         the video benchmarks instead of the photo ones
+          --live          the live view's benchmarks instead
+          --soak-minutes N  with --live: also a long headless run, memory sampled every 30 s
         """;
 
     private const string LargePhoto = "110_51093502029_o.jpg";
@@ -48,7 +52,9 @@ public static class BenchCommand
         .Value("output", "--output")
         .Value("model", "--model")
         .Flag("quick", "--quick")
-        .Flag("video", "--video");
+        .Flag("video", "--video")
+        .Flag("live", "--live")
+        .Value("soak-minutes", "--soak-minutes");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
@@ -69,6 +75,8 @@ public static class BenchCommand
             log.WriteLine($"error: {shared}: shared data folder not found (bench needs its golden photos)");
             return ExitCodes.SomeFailed;
         }
+        if (args.Has("live"))
+            return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.Int("soak-minutes", 0, 0, 24 * 60)), context);
         if (args.Has("video"))
             return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, args.Value("python") ?? "/usr/bin/python3", threads, quick), context);
 

@@ -83,8 +83,12 @@ public static class LiveCommand
         .Flag("no-window", "--no-window")
         .Flag("lockstep", "--lockstep");
 
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    public static int Run(IReadOnlyList<string> arguments, CliContext context) => Run(arguments, context, out _);
+
+    /// <summary>Runs the live view; <paramref name="statistics"/> is what it measured (null when it did not run), for benchmarks.</summary>
+    internal static int Run(IReadOnlyList<string> arguments, CliContext context, out LiveStatistics? statistics)
     {
+        statistics = null;
         var args = ParsedArguments.ParseOrShowHelp("live", arguments, Options, Help, context.Out);
         if (args is null) return ExitCodes.Success;
         string? file = args.Value("input");
@@ -151,12 +155,16 @@ public static class LiveCommand
             var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
                 new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera")), context);
             firstOwner.Release();
-            var statistics = loop.Run(info, first, context.Cancellation);
+            var measured = loop.Run(info, first, context.Cancellation);
+            statistics = measured;
             if (vulkan.ValidationEnabled)
+            {
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
+                foreach (string message in vulkan.ValidationMessages.Take(3)) context.Error.WriteLine($"  {message}");
+            }
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"presented {statistics.Presented} frames ({statistics.PresentedPerSecond:F1} fps); {statistics.LightMaps} light maps ({statistics.LightMapsPerSecond:F1} Hz), on average {statistics.MeanLightMapAgeFrames:F1} frames old"));
-            if (watch is not null) context.Error.WriteLine($"models swapped in: {statistics.ModelsSwapped}");
+                $"presented {measured.Presented} frames ({measured.PresentedPerSecond:F1} fps); {measured.LightMaps} light maps ({measured.LightMapsPerSecond:F1} Hz), on average {measured.MeanLightMapAgeFrames:F1} frames old; latency p50 {measured.LatencyP50Milliseconds:F0} ms, p99 {measured.LatencyP99Milliseconds:F0} ms"));
+            if (watch is not null) context.Error.WriteLine($"models swapped in: {measured.ModelsSwapped}");
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
             return vulkan.ValidationErrorCount > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
         }

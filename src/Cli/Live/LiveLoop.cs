@@ -10,8 +10,13 @@ using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Cli.Live;
 
-/// <summary>What the live loop measured: frames shown, their rate, the network's rate and how old the shown light maps were.</summary>
-public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames, int ModelsSwapped);
+/// <summary>
+/// What the live loop measured: frames shown, their rate, the network's rate, how old the shown
+/// light maps were, the latency from a frame's arrival to its presentation (waiting for the
+/// frame's time at the source's pace left out) and model swaps.
+/// </summary>
+public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
+    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc);
 
 /// <summary>
 /// What the live view shows: a name for messages, the picture's size and frame rate, and how to
@@ -50,9 +55,11 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private bool _restartAverage;
     private bool _paused;
     private double? _split;
-    private VkHostBuffer? _staging;
+    private ReadOnlyMemory<byte> _lastFrame;
     private readonly List<LiveStreamWriter> _outputs = [];
     private bool _firstTaken;
+    private int? _swapFrameIndex;
+    private DateTime? _firstFrameOfLastModel;
 
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
@@ -102,9 +109,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
 
     private LiveStatistics Run(LiveInput info, IFrameSource first, FrameLayout layout, FrameRenderer renderer, ModelWatcher? watcher, CancellationToken cancellation)
     {
-        using var staging = new VkHostBuffer(device, (ulong)layout.FrameBytes, "window frame");
-        _staging = staging;
         var slot = renderer.Slots[0];
+        _lastFrame = slot.OutputBytes;
         _split = options.Split;
         var title = Stopwatch.StartNew();
         var smoother = new TemporalSmoother(enhanceOptions.Temporal);
@@ -112,6 +118,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         int presented = 0, lightMaps = 0, frameIndex = 0;
         long ageSum = 0;
         int? lightMapFrame = null;
+        var latencies = new LatencyRecorder();
 
         IFrameSource? reader = first;
         _firstTaken = true;
@@ -137,16 +144,16 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         // Hold the picture (the split can still move): compose the same frame again, no new light map.
                         slot.TemporalWeight = 0f;
                         renderer.Compose(slot);
-                        slot.OutputBytes.Span.CopyTo(staging.AsSpan<byte>());
-                        presenter?.Present(staging, info.Width, info.Height);
+                        presenter?.Present(slot.OutputBytes.Span, info.Width, info.Height);
                         Thread.Sleep(15);
                         origin = null;
                         continue;
                     }
                     var frame = reader.ReadAsync(slot.InputBytes, cancellation).AsTask().GetAwaiter().GetResult();
                     if (!frame.HasFrame) break;
+                    long arrived = Stopwatch.GetTimestamp();
 
-                    if (watcher is not null) SwapInNewModel(watcher, layout);
+                    if (watcher is not null) SwapInNewModel(watcher, layout, frameIndex);
                     var network = _network!;
                     if (options.Lockstep || network.IsIdle)
                     {
@@ -178,15 +185,22 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         lightMaps++;
                     }
                     renderer.Compose(slot);
-                    slot.OutputBytes.Span.CopyTo(staging.AsSpan<byte>());
                     foreach (var output in _outputs) output.Offer(slot.OutputBytes.Span);
                     ageSum += frameIndex - lightMapFrame.Value;
 
+                    long waitStart = Stopwatch.GetTimestamp();
                     origin = WaitForPresentationTime(frame.Timestamp, origin, clock, cancellation);
+                    long waited = Stopwatch.GetTimestamp() - waitStart;
                     bool last = options.FrameLimit is { } limit && presented + 1 >= limit;
-                    var pixels = presenter?.Present(staging, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null);
+                    var pixels = presenter?.Present(slot.OutputBytes.Span, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null);
                     presented++;
                     frameIndex++;
+                    latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
+                    if (_swapFrameIndex is { } swapped && lightMapFrame >= swapped)
+                    {
+                        _firstFrameOfLastModel = DateTime.UtcNow; // the first shown frame lit by the new model
+                        _swapFrameIndex = null;
+                    }
                     if (last)
                     {
                         if (options.ScreenshotPath is not null) SaveScreenshot(pixels, presenter!, options.ScreenshotPath);
@@ -212,7 +226,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         LiveStatistics Statistics()
         {
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0, _swaps);
+            return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0,
+                latencies.Percentile(50), latencies.Percentile(99), _swaps, _firstFrameOfLastModel);
         }
     }
 
@@ -229,7 +244,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             while (wait.Elapsed < RetryInterval && !cancellation.IsCancellationRequested)
             {
                 window?.PollEvents();
-                if (_staging is not null) presenter?.Present(_staging, info.Width, info.Height);
+                if (!_lastFrame.IsEmpty) presenter?.Present(_lastFrame.Span, info.Width, info.Height);
                 Thread.Sleep(15);
             }
             try
@@ -260,7 +275,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         if (window.WasPressed(WindowKey.P))
         {
             string path = Path.GetFullPath($"cliplit-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");
-            SaveScreenshot(presenter.Present(_staging!, info.Width, info.Height, screenshot: true), presenter, path);
+            SaveScreenshot(presenter.Present(_lastFrame.Span, info.Width, info.Height, screenshot: true), presenter, path);
         }
         if (_split is not null && window.DragPosition is { } cursor)
         {
@@ -275,7 +290,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     /// and the running network is between frames (so nothing waits), replaces the network with one
     /// running the new model.
     /// </summary>
-    private void SwapInNewModel(ModelWatcher watcher, FrameLayout layout)
+    private void SwapInNewModel(ModelWatcher watcher, FrameLayout layout, int frameIndex)
     {
         watcher.Poll();
         foreach (string message in watcher.TakeMessages()) context.Error.WriteLine($"note: {message}; the running model stays");
@@ -291,6 +306,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _network = new LatestFrameEnhancer(_swappedIn, layout);
         _restartAverage = true;
         _swaps++;
+        _swapFrameIndex = frameIndex;
         context.Error.WriteLine($"model swapped in: {_pending.Path} (loaded in {_pending.LoadTime.TotalSeconds:F1} s)");
         _pending = null;
     }

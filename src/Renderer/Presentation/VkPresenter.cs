@@ -6,7 +6,8 @@ using Semaphore = Silk.NET.Vulkan.Semaphore;
 namespace ClipLit.Renderer.Presentation;
 
 /// <summary>
-/// Shows composed RGBA8 frames in a window: each frame is copied from its buffer into a frame
+/// Shows composed RGBA8 frames in a window: each frame is copied into the presenter's own upload
+/// buffer (so no caller's buffer is in use by the GPU after Present returns), then into a frame
 /// image, blitted into the swapchain image with its aspect ratio kept (black bars around it), and
 /// presented. One frame is in flight: its fence is waited on before the next is recorded, so the
 /// loop never calls vkDeviceWaitIdle. The swapchain is rebuilt when the window's size changes or
@@ -31,6 +32,7 @@ public sealed unsafe class VkPresenter : IDisposable
     private Extent2D _extent;
     private VkFrameImage? _frameImage;
     private VkHostBuffer? _screenshot;
+    private VkHostBuffer? _upload;
     private bool _rebuild;
     private bool _disposed;
 
@@ -79,12 +81,12 @@ public sealed unsafe class VkPresenter : IDisposable
     public (int Width, int Height) Extent => ((int)_extent.Width, (int)_extent.Height);
 
     /// <summary>
-    /// Presents the RGBA8 frame in <paramref name="frame"/> (<paramref name="width"/> x <paramref name="height"/>).
+    /// Presents the RGBA8 frame <paramref name="rgba"/> (<paramref name="width"/> x <paramref name="height"/>).
     /// With <paramref name="screenshot"/>, also reads the presented image back and returns it as RGBA8
     /// at <see cref="Extent"/>. Returns null when nothing was presented (minimized window, or a
     /// swapchain that had to be rebuilt first; the next call presents).
     /// </summary>
-    public byte[]? Present(VkHostBuffer frame, int width, int height, bool screenshot = false)
+    public byte[]? Present(ReadOnlySpan<byte> rgba, int width, int height, bool screenshot = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var vk = _device.Vk;
@@ -104,6 +106,14 @@ public sealed unsafe class VkPresenter : IDisposable
             _frameImage?.Dispose();
             _frameImage = new VkFrameImage(_device, width, height);
         }
+        int frameBytes = 4 * width * height;
+        if (_upload is null || _upload.Size < (ulong)frameBytes)
+        {
+            _upload?.Dispose();
+            _upload = new VkHostBuffer(_device, (ulong)frameBytes, "presented frame upload");
+        }
+        // The previous frame's commands are done (its fence was waited on above), so the buffer is free.
+        rgba[..frameBytes].CopyTo(_upload.AsSpan<byte>());
 
         uint index;
         var acquired = _khr.AcquireNextImage(device, _swapchain, ulong.MaxValue, _imageAvailable, default, &index);
@@ -119,7 +129,7 @@ public sealed unsafe class VkPresenter : IDisposable
             _screenshot?.Dispose();
             _screenshot = new VkHostBuffer(_device, (ulong)(4 * _extent.Width * _extent.Height), "screenshot");
         }
-        Record(frame, _images[index], screenshot);
+        Record(_upload, _images[index], screenshot);
 
         vk.ResetFences(device, 1, &done).Check();
         var waitStage = PipelineStageFlags.TransferBit;
@@ -360,6 +370,7 @@ public sealed unsafe class VkPresenter : IDisposable
         }
         _frameImage?.Dispose();
         _screenshot?.Dispose();
+        _upload?.Dispose();
         foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
         if (_imageAvailable.Handle != 0) vk.DestroySemaphore(device, _imageAvailable, null);
         if (_pool.Handle != 0) vk.DestroyCommandPool(device, _pool, null);

@@ -41,6 +41,7 @@ public sealed class FrameRenderer : IDisposable
     private readonly Dictionary<FrameSlot, SlotBindings> _bindings = new();
     private readonly List<FrameSlot> _slots = [];
     private readonly VkComputePass<BoxMeanPush>.VkBindingSet? _meanBindings;
+    private bool _coefficientsCurrent;
     private bool _disposed;
 
     public FrameRenderer(VkComputeDevice device, FrameLayout layout, int slotCount)
@@ -137,12 +138,16 @@ public sealed class FrameRenderer : IDisposable
             var (lo, hi) = LightMapRange(slot);
             var push = new UpsamplePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
                 (uint)Layout.Upsample, lo, hi, (uint)Layout.BitsPerChannel);
-            if (_guided is not null)
+            // The guided coefficients depend only on the average light map (and the network-sized
+            // frame next to it), so frames without a new light map reuse them: in the live view
+            // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
+            if (_guided is not null && (slot.TemporalWeight > 0f || !_coefficientsCurrent))
             {
                 _guided.Record(commands, bindings.Guided!, new GuidedCoefficientsPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, GuidedRadius, GuidedEpsilon));
                 recorder.Barrier();
                 _boxMean!.Record(commands, _meanBindings!, new BoxMeanPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, 2, GuidedRadius));
                 recorder.Barrier();
+                _coefficientsCurrent = true;
             }
             _upsample!.Record(commands, bindings.Upsample!, push);
             recorder.Barrier();

@@ -8,8 +8,8 @@ namespace ClipLit.Renderer.Presentation;
 /// <summary>
 /// Shows composed RGBA8 frames in a window: each frame is copied into the presenter's own upload
 /// buffer (so no caller's buffer is in use by the GPU after Present returns), then into a frame
-/// image, blitted into the swapchain image with its aspect ratio kept (black bars around it), and
-/// presented. One frame is in flight: its fence is waited on before the next is recorded, so the
+/// image, blitted into the swapchain image with its aspect ratio kept (black bars around it),
+/// optionally overlaid with the heads-up display (copied over the top-left corner), and presented. One frame is in flight: its fence is waited on before the next is recorded, so the
 /// loop never calls vkDeviceWaitIdle. The swapchain is rebuilt when the window's size changes or
 /// the surface reports it out of date; a minimized window presents nothing.
 /// Thread-safety: one thread (the window's). Ownership: owns the surface, swapchain, frame image,
@@ -33,6 +33,7 @@ public sealed unsafe class VkPresenter : IDisposable
     private VkFrameImage? _frameImage;
     private VkHostBuffer? _screenshot;
     private VkHostBuffer? _upload;
+    private VkHostBuffer? _overlayUpload;
     private bool _rebuild;
     private bool _disposed;
 
@@ -84,9 +85,10 @@ public sealed unsafe class VkPresenter : IDisposable
     /// Presents the RGBA8 frame <paramref name="rgba"/> (<paramref name="width"/> x <paramref name="height"/>).
     /// With <paramref name="screenshot"/>, also reads the presented image back and returns it as RGBA8
     /// at <see cref="Extent"/>. Returns null when nothing was presented (minimized window, or a
-    /// swapchain that had to be rebuilt first; the next call presents).
+    /// swapchain that had to be rebuilt first; the next call presents). <paramref name="overlay"/>,
+    /// when given, is drawn over the top-left corner of the window (clipped to it).
     /// </summary>
-    public byte[]? Present(ReadOnlySpan<byte> rgba, int width, int height, bool screenshot = false)
+    public byte[]? Present(ReadOnlySpan<byte> rgba, int width, int height, bool screenshot = false, HudPanel? overlay = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var vk = _device.Vk;
@@ -114,6 +116,7 @@ public sealed unsafe class VkPresenter : IDisposable
         }
         // The previous frame's commands are done (its fence was waited on above), so the buffer is free.
         rgba[..frameBytes].CopyTo(_upload.AsSpan<byte>());
+        var overlayPlace = overlay is null ? default : StageOverlay(overlay);
 
         uint index;
         var acquired = _khr.AcquireNextImage(device, _swapchain, ulong.MaxValue, _imageAvailable, default, &index);
@@ -129,7 +132,7 @@ public sealed unsafe class VkPresenter : IDisposable
             _screenshot?.Dispose();
             _screenshot = new VkHostBuffer(_device, (ulong)(4 * _extent.Width * _extent.Height), "screenshot");
         }
-        Record(_upload, _images[index], screenshot);
+        Record(_upload, _images[index], screenshot, overlayPlace);
 
         vk.ResetFences(device, 1, &done).Check();
         var waitStage = PipelineStageFlags.TransferBit;
@@ -168,7 +171,34 @@ public sealed unsafe class VkPresenter : IDisposable
         return ScreenshotPixels();
     }
 
-    private void Record(VkHostBuffer frame, Image target, bool screenshot)
+    /// <summary>
+    /// Copies the overlay into its upload buffer in the swapchain's channel order (BGRA swapchains
+    /// are common), clipped to the window; returns the region it covers, or an empty one.
+    /// </summary>
+    private (int X, int Y, int Width, int Height) StageOverlay(HudPanel overlay)
+    {
+        const int inset = 8;
+        int width = Math.Min(overlay.Width, (int)_extent.Width - inset), height = Math.Min(overlay.Height, (int)_extent.Height - inset);
+        if (width <= 0 || height <= 0) return default;
+        if (_overlayUpload is null || _overlayUpload.Size < (ulong)(4 * width * height))
+        {
+            _overlayUpload?.Dispose();
+            _overlayUpload = new VkHostBuffer(_device, (ulong)(4 * overlay.Width * overlay.Height), "heads-up display upload");
+        }
+        var target = _overlayUpload.AsSpan<byte>();
+        bool bgra = _format is Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb;
+        for (int y = 0; y < height; y++)
+        {
+            var row = overlay.Rgba.AsSpan(4 * y * overlay.Width, 4 * width);
+            var into = target.Slice(4 * y * width, 4 * width);
+            row.CopyTo(into);
+            if (bgra)
+                for (int i = 0; i < into.Length; i += 4) (into[i], into[i + 2]) = (into[i + 2], into[i]);
+        }
+        return (inset, inset, width, height);
+    }
+
+    private void Record(VkHostBuffer frame, Image target, bool screenshot, (int X, int Y, int Width, int Height) overlay)
     {
         var vk = _device.Vk;
         vk.ResetCommandBuffer(_commands, 0).Check();
@@ -205,6 +235,18 @@ public sealed unsafe class VkPresenter : IDisposable
         blit.DstOffsets[0] = new Offset3D(x, y, 0);
         blit.DstOffsets[1] = new Offset3D(x + w, y + h, 1);
         vk.CmdBlitImage(_commands, source.Image, ImageLayout.TransferSrcOptimal, target, ImageLayout.TransferDstOptimal, 1, &blit, Filter.Linear);
+
+        if (overlay.Width > 0)
+        {
+            Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferDstOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferWriteBit);
+            var hud = new BufferImageCopy
+            {
+                ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+                ImageOffset = new Offset3D(overlay.X, overlay.Y, 0),
+                ImageExtent = new Extent3D((uint)overlay.Width, (uint)overlay.Height, 1),
+            };
+            vk.CmdCopyBufferToImage(_commands, _overlayUpload!.Handle, target, ImageLayout.TransferDstOptimal, 1, &hud);
+        }
 
         if (screenshot)
         {
@@ -371,6 +413,7 @@ public sealed unsafe class VkPresenter : IDisposable
         _frameImage?.Dispose();
         _screenshot?.Dispose();
         _upload?.Dispose();
+        _overlayUpload?.Dispose();
         foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
         if (_imageAvailable.Handle != 0) vk.DestroySemaphore(device, _imageAvailable, null);
         if (_pool.Handle != 0) vk.DestroyCommandPool(device, _pool, null);

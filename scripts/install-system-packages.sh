@@ -5,7 +5,8 @@
 #   GPU:     libvulkan1, mesa-vulkan-drivers (lavapipe: a real Vulkan device on CPU-only machines),
 #            vulkan-validationlayers, vulkan-tools, glslc (shaders to SPIR-V)
 #   window:  libglfw3 and the X libraries it loads at run time (libxrandr2, libxcursor1, libxi6,
-#            libxinerama1, libx11-xcb1), xvfb, xauth (windows under a virtual X server in tests)
+#            libxinerama1, libx11-xcb1), xvfb, xauth (windows under a virtual X server in tests),
+#            xdotool (tests press the live window's keys)
 #   bench:   python3-torch (PyTorch 1.13, the paper's version and the speed reference), python3-pil, python3-numpy
 set -euo pipefail
 
@@ -13,7 +14,7 @@ packages=(
   ca-certificates curl gcc libc6-dev binutils patchelf
   ffmpeg
   libvulkan1 mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
-  libglfw3 libxrandr2 libxcursor1 libxi6 libxinerama1 libx11-xcb1 xvfb xauth
+  libglfw3 libxrandr2 libxcursor1 libxi6 libxinerama1 libx11-xcb1 xvfb xauth xdotool
   python3 python3-torch python3-pil python3-numpy
 )
 

@@ -84,6 +84,111 @@ public sealed class LiveTests
     }
 
     [Test]
+    public void SideBySideShowsTheComparedModelLeftAndTheRunningModelRight()
+    {
+        string clip = SmallClip();
+        string screenshot = _workspace.PathOf("side-by-side.png");
+        string compared = SharedData.Path("models", "clip-lit", "init_enhancement_model.pth");
+        var live = RunInXvfb("live", "--input", clip, "--frames", "8", "--screenshot", screenshot, "--lockstep", "--device", "cpu",
+            "--model", SharedData.EnhancementCheckpoint, "--compare", compared, "--side-by-side");
+        Assert.That(live.ExitCode, Is.Zero, live.ToString());
+        Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
+        var running = Cli.Run("enhance", clip, "-o", _workspace.PathOf("running/%03d.png"), "--device", "cpu", "--model", SharedData.EnhancementCheckpoint);
+        var other = Cli.Run("enhance", clip, "-o", _workspace.PathOf("compared/%03d.png"), "--device", "cpu", "--model", compared);
+        Assert.That((running.ExitCode, other.ExitCode), Is.EqualTo((0, 0)), running.ToString() + other);
+
+        var shown = Pixels(screenshot);
+        var left = Pixels(_workspace.PathOf("compared/008.png"));
+        var right = Pixels(_workspace.PathOf("running/008.png"));
+        int differentLeft = 0, differentRight = 0, notWhite = 0;
+        for (int y = 0; y < 180; y++)
+            for (int x = 0; x < 320; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    int i = 4 * (y * 320 + x) + c;
+                    if (x < 158 && shown.Rgba[i] != left.Rgba[i]) differentLeft++;
+                    if (x is 158 or 159 && shown.Rgba[i] != 255) notWhite++;
+                    if (x >= 160 && shown.Rgba[i] != right.Rgba[i]) differentRight++;
+                }
+        Assert.That((differentLeft, notWhite, differentRight), Is.EqualTo((0, 0, 0)), "compared model | divider | running model");
+        Assert.That(FrameMetrics.Psnr(left.Rgba, right.Rgba), Is.LessThan(40), "the two models' pictures differ to begin with");
+    }
+
+    [Test]
+    public void TheHeadsUpDisplayCoversTheTopLeftCornerAndNothingElse()
+    {
+        string clip = SmallClip();
+        string plain = _workspace.PathOf("plain.png"), withHud = _workspace.PathOf("hud.png");
+        string[] run = ["live", "--input", clip, "--frames", "8", "--lockstep", "--device", "cpu", "--model", SharedData.EnhancementCheckpoint];
+        var first = RunInXvfb([.. run, "--screenshot", plain]);
+        var second = RunInXvfb([.. run, "--screenshot", withHud, "--hud"]);
+        Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), first.ToString() + second);
+        Assert.That(second.Error, Does.Contain("Vulkan validation: 0 errors"));
+
+        var (without, with) = (Pixels(plain), Pixels(withHud));
+        int right = 0, bottom = 0, outside = 0, text = 0;
+        for (int y = 0; y < 180; y++)
+            for (int x = 0; x < 320; x++)
+            {
+                int i = 4 * (y * 320 + x);
+                bool changed = without.Rgba.AsSpan(i, 3).SequenceCompareTo(with.Rgba.AsSpan(i, 3)) != 0;
+                if (!changed) continue;
+                if (x < 8 || y < 8) outside++;
+                (right, bottom) = (Math.Max(right, x), Math.Max(bottom, y));
+                if (with.Rgba[i] == 236 && with.Rgba[i + 1] == 236 && with.Rgba[i + 2] == 236) text++;
+            }
+        Assert.That(outside, Is.Zero, "nothing changes outside the panel");
+        Assert.That(with.Rgba.AsSpan(4 * (8 * 320 + 8), 3).ToArray(), Is.EqualTo(new byte[] { 20, 20, 24 }), "the panel starts 8 pixels in");
+        Assert.That(bottom, Is.InRange(60, 179), "several lines of text");
+        Assert.That(right, Is.EqualTo(319), "long lines are cut at the window's edge");
+        Assert.That(text, Is.GreaterThan(500), "text pixels");
+    }
+
+    [Test]
+    public void KeysToggleTheDisplayFullscreenSideBySideReloadAndQuality()
+    {
+        // Real key presses (xdotool, through the X server) into the running window.
+        string clip = SmallClip();
+        string program = Path.Combine(AppContext.BaseDirectory, "cliplit");
+        string script = _workspace.PathOf("keys.sh");
+        File.WriteAllText(script, $"""
+            set -u
+            "{program}" live --input "{clip}" --loop --device cpu --model "{SharedData.EnhancementCheckpoint}" \
+              --compare "{SharedData.Path("models", "clip-lit", "init_enhancement_model.pth")}" 2>"{_workspace.PathOf("live.err")}" &
+            live=$!
+            window=$(xdotool search --sync --name ClipLit | head -1)
+            xdotool windowfocus --sync "$window"
+            sleep 1
+            for key in h f b r q; do xdotool key "$key"; sleep 2; done
+            sleep 3
+            xdotool key p; sleep 1
+            xdotool key Escape
+            wait $live
+            """);
+        var start = new ProcessStartInfo("xvfb-run") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _workspace.Root };
+        foreach (string arg in new[] { "-a", "-s", "-screen 0 1600x900x24", "bash", script }) start.ArgumentList.Add(arg);
+        start.Environment["CLIPLIT_VULKAN_VALIDATION"] = "1";
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        string error = File.ReadAllText(_workspace.PathOf("live.err"));
+        TestContext.Out.WriteLine(output + error);
+
+        Assert.That(process.ExitCode, Is.Zero, "window closed with Esc: exit code 0");
+        Assert.That(error, Does.Contain("Vulkan validation: 0 errors"));
+        var lines = error.Split('\n');
+        Assert.That(lines, Has.One.EqualTo("fullscreen"));
+        Assert.That(lines, Has.One.EqualTo("side by side: init_enhancement_model.pth | enhancement_model.pth"));
+        Assert.That(lines, Has.One.StartsWith("note: reloading ").And.EndsWith("enhancement_model.pth"));
+        Assert.That(lines, Has.One.StartsWith("model swapped in: ").And.Contains("enhancement_model.pth"));
+        Assert.That(lines, Has.One.EqualTo("quality now full, network 320x180"));
+        var shot = Directory.GetFiles(_workspace.Root, "cliplit-*.png").Single();
+        var pixels = Pixels(shot);
+        Assert.That((pixels.Width, pixels.Height), Is.EqualTo((1600, 900)), "fullscreen on the 1600x900 screen");
+        Assert.That(pixels.Rgba.AsSpan(4 * (8 * 1600 + 8), 3).ToArray(), Is.EqualTo(new byte[] { 20, 20, 24 }), "the heads-up display is on");
+    }
+
+    [Test]
     public void AWindowedRunShutsDownWithoutValidationErrors()
     {
         // No screenshot: the last frame is still on the GPU when the run ends, and nothing it uses may be freed under it.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Live;
@@ -36,6 +37,10 @@ public static class LiveCommand
               --fast-size N        long side of the network's input in fast quality (default 256)
               --no-smoothing       no temporal smoothing of the light map
           -m, --model PATH         .pth checkpoint or .onnx model (default as for enhance)
+              --compare PATH       a second model for the side-by-side view (B): PATH left of the
+                                   divider, --model right of it
+              --side-by-side       start side by side (with --compare)
+              --hud                start with the heads-up display shown
               --watch DIR          hot reload: swap in each checkpoint (.onnx or .pth) completed in
                                    DIR while running (a trainer's output folder); files that do
                                    not load are reported and the running model stays
@@ -56,9 +61,12 @@ public static class LiveCommand
                                    what enhance writes)
           -h, --help               show this help
 
-        Keys: S split view before|after (drag the divider with the mouse), Space pause,
-        P screenshot (cliplit-DATE-TIME.png in the current folder), Esc quit. The title bar
-        shows frames per second, the network's rate and how old the light map is.
+        Keys: S split view before|after (drag the divider with the mouse), B side by side of two
+        models (--compare, or the model before the last swap; the divider drags too), H heads-up
+        display (display fps, the network's rate and milliseconds, how old the light map is,
+        latency, device, model and its load time), Space pause, Q quality fast|full, F fullscreen,
+        R reload the model from its file, P screenshot (cliplit-DATE-TIME.png in the current
+        folder), Esc quit. Messages (a checkpoint that did not load, no signal) show on screen.
 
         Exit status: 0 done (end of input, --frames reached or window closed), 1 failure,
         2 usage error, 130 interrupted.
@@ -70,6 +78,9 @@ public static class LiveCommand
         .Value("quality", "--quality")
         .Value("fast-size", "--fast-size")
         .Value("model", "-m", "--model")
+        .Value("compare", "--compare")
+        .Flag("side-by-side", "--side-by-side")
+        .Flag("hud", "--hud")
         .Value("device", "-d", "--device")
         .Value("frames", "--frames")
         .Value("screenshot", "--screenshot")
@@ -130,11 +141,25 @@ public static class LiveCommand
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.SomeFailed;
         }
+        if (args.Has("side-by-side") && args.Value("compare") is null) throw new UsageException("live: --side-by-side needs --compare PATH");
         using var firstOwner = new SourceOwner(first);
+        var loading = Stopwatch.StartNew();
         var weights = EnhanceCommand.LoadModel(args.Value("model"), context);
         if (weights is null) return ExitCodes.SomeFailed;
         using var estimator = OpenEstimator(weights, device, context);
         if (estimator is null) return ExitCodes.SomeFailed;
+        var model = new LoadedModel(weights.Source, estimator, loading.Elapsed);
+        LoadedModel? compare = null;
+        if (args.Value("compare") is { } comparePath)
+        {
+            loading.Restart();
+            var compareWeights = EnhanceCommand.LoadModel(comparePath, context);
+            if (compareWeights is null) return ExitCodes.SomeFailed;
+            var compareEstimator = OpenEstimator(compareWeights, device, context);
+            if (compareEstimator is null) return ExitCodes.SomeFailed;
+            compare = new LoadedModel(compareWeights.Source, compareEstimator, loading.Elapsed);
+        }
+        using var compareOwner = compare?.Estimator;
         var options = VideoEnhanceOptions.Default with
         {
             Quality = quality ?? (estimator.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
@@ -152,8 +177,9 @@ public static class LiveCommand
             };
             using var vulkan = new VkComputeDevice(deviceOptions);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
-            var loop = new LiveLoop(vulkan, window, presenter, estimator, options,
-                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera")), context);
+            var loop = new LiveLoop(vulkan, window, presenter, model, options,
+                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera"),
+                    compare, args.Has("side-by-side"), args.Has("hud")), context);
             firstOwner.Release();
             var measured = loop.Run(info, first, context.Cancellation);
             statistics = measured;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
@@ -11,57 +12,47 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Cli.Live;
 
 /// <summary>
-/// What the live loop measured: frames shown, their rate, the network's rate, how old the shown
-/// light maps were, the latency from a frame's arrival to its presentation (waiting for the
-/// frame's time at the source's pace left out) and model swaps.
-/// </summary>
-public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
-    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc);
-
-/// <summary>
-/// What the live view shows: a name for messages, the picture's size and frame rate, and how to
-/// open (and, for cameras, reopen) the source. A file's source ends at its end; a camera's ending
-/// means it went away, and it is retried.
-/// </summary>
-public sealed record LiveInput(string Name, int Width, int Height, double FramesPerSecond, Func<IFrameSource> Open, bool IsCamera);
-
-/// <summary>Options of the live loop.</summary>
-/// <param name="FrameLimit">Stop after presenting this many frames; null: run to the end (or forever with <paramref name="Loop"/>).</param>
-/// <param name="ScreenshotPath">Save the last presented frame (read back from the swapchain) here as PNG.</param>
-/// <param name="Loop">Start the source again at its end.</param>
-/// <param name="Lockstep">Every frame waits for its own light map (deterministic: equals <c>enhance</c>); default off: the newest light map is used.</param>
-/// <param name="WatchFolder">Swap in checkpoints completed in this folder while running (hot reload); null: no watching.</param>
-/// <param name="Split">Start in split view with the divider at this fraction of the width (0..1); null: no split.</param>
-/// <param name="OutputStream">Also send the shown frames to this FFmpeg output (udp://..., rtmp://..., a file); null: none.</param>
-/// <param name="VirtualCamera">Also write the shown frames to this v4l2loopback device; null: none.</param>
-public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null,
-    string? OutputStream = null, string? VirtualCamera = null);
-
-/// <summary>
 /// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
 /// presented at the source's pace, while the network runs on its own thread on the newest frame
-/// whenever it is free (<see cref="LatestFrameEnhancer"/>); each presented frame gets the newest
-/// light map, temporally averaged. When the network is slower than the source, the picture stays
+/// whenever it is free (<see cref="EnhancerLane"/>); each presented frame gets the newest light
+/// map, temporally averaged. When the network is slower than the source, the picture stays
 /// fluid and the light map is a few frames old. Window events are handled between frames.
-/// Ownership: owns the frame renderer, the network worker and the decoder; not the device, window or presenter.
+/// Side by side (B) runs a second lane with another model on the same frames. A lane being
+/// replaced (quality toggle) keeps running until its successor has a light map, so the picture
+/// never freezes.
+/// Ownership: owns the lanes, the models it loaded and the decoder; not the device, window,
+/// presenter or the models it was given.
 /// </summary>
-public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPresenter? presenter, LightMapEstimator estimator,
+public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPresenter? presenter, LoadedModel model,
     VideoEnhanceOptions enhanceOptions, LiveOptions options, CliContext context)
 {
-    private LatestFrameEnhancer? _network;
-    private LightMapEstimator? _swappedIn;
-    private LoadedModel? _pending;
-    private int _swaps;
-    private bool _restartAverage;
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly List<LoadedModel> _loaded = [];
+    private readonly List<LiveStreamWriter> _outputs = [];
+    private readonly LiveHud _hud = new() { Visible = options.Hud };
+    private readonly LatencyRecorder _latencies = new();
+    private EnhanceQuality _quality = enhanceOptions.Quality;
+    private EnhancerLane? _primary;
+    private EnhancerLane? _nextPrimary;   // quality toggle: takes over once it has a light map
+    private EnhancerLane? _left;          // side by side: the other model, left of the divider
+    private byte[] _sideBySidePicture = [];
+    private LoadedModel? _previous;       // the model before the last swap (side by side without --compare)
+    private LoadedModel? _pending;        // loaded, waiting for the networks to be between frames
+    private BackgroundModelLoader? _loader;
+    private bool _sideBySide;
     private bool _paused;
     private double? _split;
-    private ReadOnlyMemory<byte> _lastFrame;
-    private readonly List<LiveStreamWriter> _outputs = [];
     private bool _firstTaken;
-    private int? _swapFrameIndex;
+    private int _swaps;
+    private int _lightMapsBeforeSwap = -1;
     private DateTime? _firstFrameOfLastModel;
+    private int _presented;
+    private int _lightMapsOfRetiredLanes;
+    private long _ageSum;
+    private (double DisplayFps, double EnhancerHz) _rates;
 
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+    private LoadedModel? LeftModel => options.Compare ?? _previous;
 
     /// <summary>Runs until the source ends (files, unless looping), the frame limit, the window closing or cancellation; owns <paramref name="first"/> from the call on.</summary>
     public LiveStatistics Run(LiveInput info, IFrameSource first, CancellationToken cancellation)
@@ -78,18 +69,18 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
 
     private LiveStatistics RunOwned(LiveInput info, IFrameSource first, CancellationToken cancellation)
     {
-        var layout = FrameLayout.For(info.Width, info.Height, enhanceOptions.Quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
-        using var renderer = new FrameRenderer(device, layout, slotCount: 1);
-        using var watcher = options.WatchFolder is null ? null
-            : new ModelWatcher(options.WatchFolder, EnhancerOptions.Default with { Device = estimator.Device.Device, KeepMemoryBetweenImages = true },
-                layout.NetworkHeight, layout.NetworkWidth);
+        var layout = Layout(info, _quality);
+        _loader = new BackgroundModelLoader(EnhancerOptions.Default with { Device = model.Estimator.Device.Device, KeepMemoryBetweenImages = true },
+            layout.NetworkHeight, layout.NetworkWidth);
+        var watcher = options.WatchFolder is null ? null : new ModelWatcher(options.WatchFolder, _loader);
         watcher?.Start();
-        _network = new LatestFrameEnhancer(estimator, layout);
         try
         {
+            _primary = new EnhancerLane(device, layout, model, enhanceOptions.Temporal);
+            if (options.SideBySide && options.Compare is not null) SetSideBySide(true, info);
             if (options.OutputStream is { } url) _outputs.Add(LiveStreamWriter.ForStream(url, info.Width, info.Height, info.FramesPerSecond));
             if (options.VirtualCamera is { } camera) _outputs.Add(LiveStreamWriter.ForVirtualCamera(camera, info.Width, info.Height, info.FramesPerSecond));
-            var statistics = Run(info, first, layout, renderer, watcher, cancellation);
+            var statistics = Run(info, first, watcher, cancellation);
             foreach (var output in _outputs)
             {
                 output.Dispose();
@@ -101,24 +92,28 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         finally
         {
             foreach (var output in _outputs) output.Dispose();
-            _network.Dispose();
-            _swappedIn?.Dispose();
+            _primary?.Dispose();
+            _nextPrimary?.Dispose();
+            _left?.Dispose();
+            _loader.Dispose();
             _pending?.Estimator.Dispose();
+            foreach (var loaded in _loaded) loaded.Estimator.Dispose();
         }
     }
 
-    private LiveStatistics Run(LiveInput info, IFrameSource first, FrameLayout layout, FrameRenderer renderer, ModelWatcher? watcher, CancellationToken cancellation)
+    private FrameLayout Layout(LiveInput info, EnhanceQuality quality) =>
+        FrameLayout.For(info.Width, info.Height, quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
+
+    /// <summary>What is on screen: the primary lane's picture, or both lanes' assembled side by side.</summary>
+    private ReadOnlySpan<byte> Shown => _sideBySide && _left?.LightMapFrame is not null ? _sideBySidePicture : _primary!.Output.Span;
+
+    private LiveStatistics Run(LiveInput info, IFrameSource first, ModelWatcher? watcher, CancellationToken cancellation)
     {
-        var slot = renderer.Slots[0];
-        _lastFrame = slot.OutputBytes;
         _split = options.Split;
-        var title = Stopwatch.StartNew();
-        var smoother = new TemporalSmoother(enhanceOptions.Temporal);
         var clock = Stopwatch.StartNew();
-        int presented = 0, lightMaps = 0, frameIndex = 0;
-        long ageSum = 0;
-        int? lightMapFrame = null;
-        var latencies = new LatencyRecorder();
+        var second = Stopwatch.StartNew();
+        (int Presented, int LightMaps) lastSecond = (0, 0);
+        int frameIndex = 0;
 
         IFrameSource? reader = first;
         _firstTaken = true;
@@ -131,75 +126,52 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 {
                     window?.PollEvents();
                     if (window?.ShouldClose == true) return Statistics();
-                    HandleInput(renderer, layout, info);
-                    if (title.Elapsed.TotalSeconds >= 1 && window is not null)
+                    HandleInput(info);
+                    if (second.Elapsed.TotalSeconds >= 1)
                     {
-                        var now = Statistics();
-                        window.Title = $"ClipLit - {info.Name} - {now.PresentedPerSecond:F1} fps, light map {now.LightMapsPerSecond:F1} Hz, "
-                                       + $"{now.MeanLightMapAgeFrames:F1} frames old - {estimator.Device.Description}{(_paused ? " - paused" : "")}";
-                        title.Restart();
+                        _rates = ((_presented - lastSecond.Presented) / second.Elapsed.TotalSeconds, (LightMaps - lastSecond.LightMaps) / second.Elapsed.TotalSeconds);
+                        lastSecond = (_presented, LightMaps);
+                        second.Restart();
+                        if (window is not null)
+                            window.Title = string.Create(CultureInfo.InvariantCulture, $"ClipLit - {info.Name} - {_rates.DisplayFps:F1} fps, light map {_rates.EnhancerHz:F1} Hz - "
+                                + $"{model.Estimator.Device.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
                     }
-                    if (_paused && lightMapFrame is not null)
+                    if (_paused && _primary!.LightMapFrame is not null)
                     {
-                        // Hold the picture (the split can still move): compose the same frame again, no new light map.
-                        slot.TemporalWeight = 0f;
-                        renderer.Compose(slot);
-                        presenter?.Present(slot.OutputBytes.Span, info.Width, info.Height);
+                        // Hold the picture (the divider can still move): compose the same frame again, no new light map.
+                        _primary.Hold();
+                        if (_sideBySide && _left?.LightMapFrame is not null)
+                        {
+                            _left.Hold();
+                            AssembleSideBySide(info);
+                        }
+                        presenter?.Present(Shown, info.Width, info.Height, overlay: Overlay(info));
                         Thread.Sleep(15);
                         origin = null;
                         continue;
                     }
-                    var frame = reader.ReadAsync(slot.InputBytes, cancellation).AsTask().GetAwaiter().GetResult();
+                    var frame = reader.ReadAsync(_primary!.Input, cancellation).AsTask().GetAwaiter().GetResult();
                     if (!frame.HasFrame) break;
                     long arrived = Stopwatch.GetTimestamp();
 
-                    if (watcher is not null) SwapInNewModel(watcher, layout, frameIndex);
-                    var network = _network!;
-                    if (options.Lockstep || network.IsIdle)
-                    {
-                        renderer.PreProcess(slot);
-                        float weight = smoother.Observe(frameIndex, slot.NetworkInput.Span, layout.NetworkWidth, layout.NetworkHeight);
-                        // A new model's first light map restarts the average rather than blending into the old model's.
-                        if (_restartAverage) weight = 1f;
-                        _restartAverage = false;
-                        network.TryOffer(slot.NetworkInput.Span, frameIndex, weight);
-                        if (options.Lockstep) network.WaitUntilIdle(cancellation);
-                    }
-                    if (network.TryTakeNewest(slot.NetworkLightMap.Span, out var finished))
-                    {
-                        slot.TemporalWeight = finished.TemporalWeight;
-                        lightMapFrame = finished.FrameIndex;
-                        lightMaps++;
-                    }
-                    else
-                    {
-                        slot.TemporalWeight = 0f;
-                    }
-                    if (lightMapFrame is null)
-                    {
-                        // Nothing to divide by yet: the very first light map is still being computed.
-                        network.WaitUntilIdle(cancellation);
-                        if (!network.TryTakeNewest(slot.NetworkLightMap.Span, out finished)) continue;
-                        slot.TemporalWeight = finished.TemporalWeight;
-                        lightMapFrame = finished.FrameIndex;
-                        lightMaps++;
-                    }
-                    renderer.Compose(slot);
-                    foreach (var output in _outputs) output.Offer(slot.OutputBytes.Span);
-                    ageSum += frameIndex - lightMapFrame.Value;
+                    watcher?.Poll();
+                    SwapInLoadedModel();
+                    if (!StepLanes(frameIndex, info, cancellation)) continue;
+                    foreach (var output in _outputs) output.Offer(Shown);
+                    _ageSum += frameIndex - _primary.LightMapFrame!.Value;
 
                     long waitStart = Stopwatch.GetTimestamp();
                     origin = WaitForPresentationTime(frame.Timestamp, origin, clock, cancellation);
                     long waited = Stopwatch.GetTimestamp() - waitStart;
-                    bool last = options.FrameLimit is { } limit && presented + 1 >= limit;
-                    var pixels = presenter?.Present(slot.OutputBytes.Span, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null);
-                    presented++;
+                    bool last = options.FrameLimit is { } limit && _presented + 1 >= limit;
+                    var pixels = presenter?.Present(Shown, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null, Overlay(info));
+                    _presented++;
                     frameIndex++;
-                    latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
-                    if (_swapFrameIndex is { } swapped && lightMapFrame >= swapped)
+                    _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
+                    if (_lightMapsBeforeSwap >= 0 && _primary.LightMaps > _lightMapsBeforeSwap)
                     {
                         _firstFrameOfLastModel = DateTime.UtcNow; // the first shown frame lit by the new model
-                        _swapFrameIndex = null;
+                        _lightMapsBeforeSwap = -1;
                     }
                     if (last)
                     {
@@ -210,7 +182,10 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 string? problem = cancellation.IsCancellationRequested ? null : reader.FinishAsync().GetAwaiter().GetResult();
                 if (problem is not null && !info.IsCamera) throw new VideoFileException(info.Name, problem);
                 if (info.IsCamera && !cancellation.IsCancellationRequested)
+                {
                     context.Error.WriteLine($"note: {info.Name} stopped ({problem}); retrying every {RetryInterval.TotalSeconds:F0} s");
+                    _hud.Message($"{info.Name}: no signal, retrying");
+                }
             }
             finally
             {
@@ -226,14 +201,69 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         LiveStatistics Statistics()
         {
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            return new LiveStatistics(presented, presented / seconds, lightMaps, lightMaps / seconds, presented > 0 ? (double)ageSum / presented : 0,
-                latencies.Percentile(50), latencies.Percentile(99), _swaps, _firstFrameOfLastModel);
+            return new LiveStatistics(_presented, _presented / seconds, LightMaps, LightMaps / seconds, _presented > 0 ? (double)_ageSum / _presented : 0,
+                _latencies.Percentile(50), _latencies.Percentile(99), _swaps, _firstFrameOfLastModel);
+        }
+    }
+
+    private int LightMaps => _lightMapsOfRetiredLanes + _primary!.LightMaps;
+
+    /// <summary>
+    /// The frame (in the primary lane's input) through every lane; false when it cannot be shown
+    /// (the first light map never came). Lanes still waiting for their first light map do not hold
+    /// the picture up: the primary lane is shown meanwhile.
+    /// </summary>
+    private bool StepLanes(int frameIndex, LiveInput info, CancellationToken cancellation)
+    {
+        var primary = _primary!;
+        if (_nextPrimary is { } next)
+        {
+            primary.Input.Span.CopyTo(next.Input.Span);
+            if (next.Step(frameIndex, options.Lockstep, waitForFirst: false, cancellation))
+            {
+                // The new quality has its first light map: it takes over from this frame on.
+                context.Error.WriteLine($"quality now {QualityName(next.Layout)}");
+                _hud.Message($"quality {QualityName(next.Layout)}");
+                _lightMapsOfRetiredLanes += primary.LightMaps;
+                primary.Dispose();
+                _primary = primary = next;
+                _nextPrimary = null;
+                _left?.Dispose();
+                _left = null;
+                if (_sideBySide) SetSideBySide(true, info);
+                return true;
+            }
+        }
+        if (_sideBySide && _left is { } left)
+        {
+            primary.Input.Span.CopyTo(left.Input.Span);
+            left.Step(frameIndex, options.Lockstep, waitForFirst: false, cancellation);
+        }
+        if (!primary.Step(frameIndex, options.Lockstep, waitForFirst: true, cancellation)) return false;
+        if (_sideBySide && _left?.LightMapFrame is not null) AssembleSideBySide(info);
+        return true;
+    }
+
+    /// <summary>Side by side: the left lane's picture left of the divider, the primary lane's right of it, and a white divider.</summary>
+    private void AssembleSideBySide(LiveInput info)
+    {
+        int column = Math.Clamp((int)Math.Round((_split ?? 0.5) * info.Width), 2, info.Width);
+        var left = _left!.Output.Span;
+        var right = _primary!.Output.Span;
+        if (_sideBySidePicture.Length != left.Length) _sideBySidePicture = new byte[left.Length];
+        var into = _sideBySidePicture.AsSpan();
+        for (int y = 0; y < info.Height; y++)
+        {
+            int row = 4 * y * info.Width;
+            left.Slice(row, 4 * column).CopyTo(into[row..]);
+            right.Slice(row + 4 * column, 4 * (info.Width - column)).CopyTo(into[(row + 4 * column)..]);
+            into.Slice(row + 4 * (column - 2), 8).Fill(0xFF);
         }
     }
 
     /// <summary>
     /// Opens a camera that went away again, once a second, keeping the window responsive and
-    /// showing the last picture; null when the user quits or the run is cancelled first.
+    /// showing the last picture with a message; null when the user quits or the run is cancelled first.
     /// </summary>
     private IFrameSource? Reopen(LiveInput info, CancellationToken cancellation)
     {
@@ -244,7 +274,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             while (wait.Elapsed < RetryInterval && !cancellation.IsCancellationRequested)
             {
                 window?.PollEvents();
-                if (!_lastFrame.IsEmpty) presenter?.Present(_lastFrame.Span, info.Width, info.Height);
+                presenter?.Present(Shown, info.Width, info.Height, overlay: Overlay(info));
                 Thread.Sleep(15);
             }
             try
@@ -253,6 +283,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 if (source.Width == info.Width && source.Height == info.Height)
                 {
                     context.Error.WriteLine($"note: {info.Name} is back");
+                    _hud.Message($"{info.Name} is back");
                     return source;
                 }
                 source.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -260,55 +291,152 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             }
             catch (VideoFileException)
             {
-                // Still gone: try again in a second.
+                _hud.Message($"{info.Name}: no signal, retrying");
             }
         }
         return null;
     }
 
-    /// <summary>Keys and mouse: S split view, drag the divider, Space pause, P screenshot (Esc is the window's).</summary>
-    private void HandleInput(FrameRenderer renderer, FrameLayout layout, LiveInput info)
+    /// <summary>
+    /// Keys and mouse: S split view, B side by side, H heads-up display, Space pause, Q quality,
+    /// F fullscreen, R reload the model, P screenshot, drag the divider (Esc is the window's).
+    /// </summary>
+    private void HandleInput(LiveInput info)
     {
         if (window is null || presenter is null) return;
-        if (window.WasPressed(WindowKey.S)) _split = _split is null ? 0.5 : null;
+        if (window.WasPressed(WindowKey.S))
+        {
+            _split = _split is null || _sideBySide ? 0.5 : null;
+            SetSideBySide(false, info);
+        }
+        if (window.WasPressed(WindowKey.B))
+        {
+            if (LeftModel is null) _hud.Message("side by side needs a second model: --compare PATH, or a swap (--watch, R)");
+            else
+            {
+                SetSideBySide(!_sideBySide, info);
+                _split = _sideBySide ? 0.5 : null;
+                context.Error.WriteLine(_sideBySide ? $"side by side: {LeftModel.Name} | {_primary!.Model.Name}" : "side by side off");
+            }
+        }
+        if (window.WasPressed(WindowKey.H)) _hud.Visible = !_hud.Visible;
         if (window.WasPressed(WindowKey.Space)) _paused = !_paused;
+        if (window.WasPressed(WindowKey.Q)) ToggleQuality(info);
+        if (window.WasPressed(WindowKey.F))
+        {
+            try
+            {
+                window.ToggleFullscreen();
+                context.Error.WriteLine(window.IsFullscreen ? "fullscreen" : "windowed");
+            }
+            catch (PresentationException e)
+            {
+                _hud.Message(e.Message);
+            }
+        }
+        if (window.WasPressed(WindowKey.R))
+        {
+            string message = _loader!.Start(_primary!.Model.Path) ? $"reloading {_primary.Model.Path}" : "a model is loading already";
+            context.Error.WriteLine($"note: {message}");
+            _hud.Message(message);
+        }
         if (window.WasPressed(WindowKey.P))
         {
             string path = Path.GetFullPath($"cliplit-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");
-            SaveScreenshot(presenter.Present(_lastFrame.Span, info.Width, info.Height, screenshot: true), presenter, path);
+            SaveScreenshot(presenter.Present(Shown, info.Width, info.Height, screenshot: true, Overlay(info)), presenter, path);
+            _hud.Message($"screenshot {Path.GetFileName(path)}");
         }
         if (_split is not null && window.DragPosition is { } cursor)
         {
-            var (x, _, width, _) = VkPresenter.Letterbox(layout.Width, layout.Height, presenter.Extent.Width, presenter.Extent.Height);
+            var (x, _, width, _) = VkPresenter.Letterbox(info.Width, info.Height, presenter.Extent.Width, presenter.Extent.Height);
             _split = Math.Clamp((cursor.X - x) / width, 0, 1);
         }
-        renderer.SplitColumn = _split is { } fraction ? Math.Max(1, (int)Math.Round(fraction * layout.Width)) : 0;
+        _primary!.SplitColumn = _split is { } fraction && !_sideBySide ? Math.Max(1, (int)Math.Round(fraction * info.Width)) : 0;
     }
 
-    /// <summary>
-    /// At a frame boundary: reports the watcher's messages and, once a newly loaded model is ready
-    /// and the running network is between frames (so nothing waits), replaces the network with one
-    /// running the new model.
-    /// </summary>
-    private void SwapInNewModel(ModelWatcher watcher, FrameLayout layout, int frameIndex)
+    private void SetSideBySide(bool on, LiveInput info)
     {
-        watcher.Poll();
-        foreach (string message in watcher.TakeMessages()) context.Error.WriteLine($"note: {message}; the running model stays");
-        if (watcher.TakeLoaded() is { } loaded)
+        _sideBySide = on && LeftModel is not null;
+        if (!_sideBySide || _left?.Model == LeftModel)
         {
-            _pending?.Estimator.Dispose();
+            if (!_sideBySide)
+            {
+                _left?.Dispose();
+                _left = null;
+            }
+            return;
+        }
+        _left?.Dispose();
+        _left = null;
+        _left = new EnhancerLane(device, _primary!.Layout, LeftModel!, enhanceOptions.Temporal);
+        _split ??= 0.5;
+    }
+
+    /// <summary>Q: the other quality; the current lane keeps running until the new one has its first light map.</summary>
+    private void ToggleQuality(LiveInput info)
+    {
+        _quality = _quality == EnhanceQuality.Fast ? EnhanceQuality.Full : EnhanceQuality.Fast;
+        _nextPrimary?.Dispose();
+        _nextPrimary = null;
+        var layout = Layout(info, _quality);
+        _nextPrimary = new EnhancerLane(device, layout, _primary!.Model, enhanceOptions.Temporal);
+        _hud.Message($"quality {QualityName(layout)}: starting");
+    }
+
+    private static string QualityName(FrameLayout layout) =>
+        $"{(layout.IsDownscaled ? "fast" : "full")}, network {layout.NetworkWidth}x{layout.NetworkHeight}";
+
+    /// <summary>
+    /// At a frame boundary: reports the loader's messages and, once a newly loaded model is ready
+    /// and the networks are between frames (so nothing waits), runs the new model from now on.
+    /// Side by side without --compare, the replaced model moves to the left.
+    /// </summary>
+    private void SwapInLoadedModel()
+    {
+        foreach (string message in _loader!.TakeMessages())
+        {
+            context.Error.WriteLine($"note: {message}; the running model stays");
+            _hud.Message($"{message}; the running model stays");
+        }
+        if (_loader.TakeLoaded() is { } loaded)
+        {
+            if (_pending is not null) _pending.Estimator.Dispose();
             _pending = loaded;
         }
-        if (_pending is null || !_network!.IsIdle) return;
-        _network.Dispose();
-        _swappedIn?.Dispose();
-        _swappedIn = _pending.Estimator;
-        _network = new LatestFrameEnhancer(_swappedIn, layout);
-        _restartAverage = true;
-        _swaps++;
-        _swapFrameIndex = frameIndex;
-        context.Error.WriteLine($"model swapped in: {_pending.Path} (loaded in {_pending.LoadTime.TotalSeconds:F1} s)");
+        var primary = _primary!;
+        if (_pending is null || !primary.IsIdle || _nextPrimary is not null || _left is { IsIdle: false }) return;
+        var incoming = _pending;
         _pending = null;
+        _loaded.Add(incoming);
+        _previous = primary.Model;
+        primary.Swap(incoming);
+        if (_left is not null && options.Compare is null) _left.Swap(_previous);
+        ReleaseUnusedModels();
+        _swaps++;
+        _lightMapsBeforeSwap = primary.LightMaps;
+        context.Error.WriteLine($"model swapped in: {incoming.Path} (loaded in {incoming.LoadTime.TotalSeconds:F1} s)");
+        _hud.Message(string.Create(CultureInfo.InvariantCulture, $"model {incoming.Name} swapped in (loaded in {incoming.LoadTime.TotalSeconds:F1} s)"));
+    }
+
+    /// <summary>Frees models this loop loaded that no lane runs and side by side cannot need (memory stays bounded over many swaps).</summary>
+    private void ReleaseUnusedModels()
+    {
+        foreach (var loaded in _loaded.ToList())
+        {
+            if (loaded == _primary!.Model || loaded == _previous || loaded == _left?.Model || loaded == _nextPrimary?.Model) continue;
+            loaded.Estimator.Dispose();
+            _loaded.Remove(loaded);
+        }
+    }
+
+    private HudPanel? Overlay(LiveInput info)
+    {
+        if (window is null) return null;
+        var primary = _primary!;
+        var readings = new HudReadings(_rates.DisplayFps, _rates.EnhancerHz, primary.NetworkMilliseconds,
+            _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
+            model.Estimator.Device.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
+        return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
     }
 
     /// <summary>

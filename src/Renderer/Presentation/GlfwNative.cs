@@ -19,7 +19,12 @@ internal static unsafe partial class GlfwNative
 
     public const int StickyKeys = 0x00033002;
     public const int KeySpace = 32;
+    public const int KeyB = 66;
+    public const int KeyF = 70;
+    public const int KeyH = 72;
     public const int KeyP = 80;
+    public const int KeyQ = 81;
+    public const int KeyR = 82;
     public const int KeyS = 83;
     public const int KeyEscape = 256;
     public const int MouseButtonLeft = 0;
@@ -69,6 +74,33 @@ internal static unsafe partial class GlfwNative
 
     [LibraryImport(Library, EntryPoint = "glfwSetWindowTitle", StringMarshalling = StringMarshalling.Utf8)]
     public static partial void SetWindowTitle(nint window, string title);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetWindowContentScale")]
+    public static partial void GetWindowContentScale(nint window, out float xScale, out float yScale);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetWindowPos")]
+    public static partial void GetWindowPos(nint window, out int x, out int y);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetPrimaryMonitor")]
+    public static partial nint GetPrimaryMonitor();
+
+    [LibraryImport(Library, EntryPoint = "glfwGetWindowMonitor")]
+    public static partial nint GetWindowMonitor(nint window);
+
+    /// <summary>const GLFWvidmode* glfwGetVideoMode(GLFWmonitor*): the monitor's current mode.</summary>
+    [LibraryImport(Library, EntryPoint = "glfwGetVideoMode")]
+    public static partial VideoMode* GetVideoMode(nint monitor);
+
+    /// <summary>Fullscreen on <paramref name="monitor"/>, or windowed at the given place and size when it is 0.</summary>
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowMonitor")]
+    public static partial void SetWindowMonitor(nint window, nint monitor, int x, int y, int width, int height, int refreshRate);
+
+    /// <summary>GLFWvidmode.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct VideoMode
+    {
+        public int Width, Height, RedBits, GreenBits, BlueBits, RefreshRate;
+    }
 
     [LibraryImport(Library, EntryPoint = "glfwSetInputMode")]
     public static partial void SetInputMode(nint window, int mode, int value);

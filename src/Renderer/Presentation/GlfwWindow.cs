@@ -13,6 +13,7 @@ public sealed class GlfwWindow : IDisposable
     private readonly HashSet<WindowKey> _held = [];
     private readonly HashSet<WindowKey> _pressed = [];
     private nint _window;
+    private (int X, int Y, int Width, int Height) _windowedPlace;
 
     /// <exception cref="PresentationException">No display, or GLFW or its Vulkan support is missing.</exception>
     public GlfwWindow(int width, int height, string title)
@@ -97,6 +98,39 @@ public sealed class GlfwWindow : IDisposable
             var (width, height) = FramebufferSize;
             return windowWidth > 0 && windowHeight > 0 ? (x * width / windowWidth, y * height / windowHeight) : (x, y);
         }
+    }
+
+    /// <summary>Pixels per screen unit (2 on a typical HiDPI screen): how much to enlarge drawn text.</summary>
+    public float ContentScale
+    {
+        get
+        {
+            GlfwNative.GetWindowContentScale(Handle, out float x, out float y);
+            return Math.Max(1f, Math.Max(x, y));
+        }
+    }
+
+    public bool IsFullscreen => GlfwNative.GetWindowMonitor(Handle) != 0;
+
+    /// <summary>
+    /// Fullscreen on the primary monitor at its current mode, or back to the window's place and
+    /// size before; the presenter rebuilds its swapchain for the new size on the next frame.
+    /// </summary>
+    public unsafe void ToggleFullscreen()
+    {
+        if (IsFullscreen)
+        {
+            var (x, y, width, height) = _windowedPlace;
+            GlfwNative.SetWindowMonitor(Handle, 0, x, y, width, height, 0);
+            return;
+        }
+        nint monitor = GlfwNative.GetPrimaryMonitor();
+        var mode = monitor == 0 ? null : GlfwNative.GetVideoMode(monitor);
+        if (mode is null) throw new PresentationException($"cannot go fullscreen: no monitor ({GlfwNative.LastError()})");
+        GlfwNative.GetWindowPos(Handle, out int left, out int top);
+        GlfwNative.GetWindowSize(Handle, out int windowWidth, out int windowHeight);
+        _windowedPlace = (left, top, windowWidth, windowHeight);
+        GlfwNative.SetWindowMonitor(Handle, monitor, 0, 0, mode->Width, mode->Height, mode->RefreshRate);
     }
 
     public string Title

@@ -11,4 +11,19 @@ public enum WindowKey
 
     /// <summary>Split view before|after.</summary>
     S = GlfwNative.KeyS,
+
+    /// <summary>Side by side: two models.</summary>
+    B = GlfwNative.KeyB,
+
+    /// <summary>Heads-up display.</summary>
+    H = GlfwNative.KeyH,
+
+    /// <summary>Quality fast/full.</summary>
+    Q = GlfwNative.KeyQ,
+
+    /// <summary>Fullscreen.</summary>
+    F = GlfwNative.KeyF,
+
+    /// <summary>Reload the model from its file.</summary>
+    R = GlfwNative.KeyR,
 }

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+
+namespace ClipLit.Cli.Live;
+
+/// <summary>A model ready to run: its file, its estimator (graphs already built) and how long loading took.</summary>
+public sealed record LoadedModel(string Path, LightMapEstimator Estimator, TimeSpan LoadTime)
+{
+    public string Name => System.IO.Path.GetFileName(Path);
+}
+
+/// <summary>
+/// Loads checkpoints (.onnx, or .pth converted on the fly) on a background task, one at a time:
+/// weights, ONNX Runtime session and graphs for the live view's network size, so swapping the
+/// result in costs nothing. A file that does not load becomes a message; nothing throws.
+/// Thread-safety: Start and Take* from one thread (the live loop's); loading runs on the thread pool.
+/// Ownership: owns a loaded model until it is taken; Dispose frees an untaken one.
+/// </summary>
+public sealed class BackgroundModelLoader(EnhancerOptions options, int networkHeight, int networkWidth) : IDisposable
+{
+    private readonly ConcurrentQueue<string> _messages = new();
+    private Task<LoadedModel?>? _loading;
+
+    public bool IsLoading => _loading is not null;
+
+    /// <summary>Starts loading <paramref name="path"/>; false (nothing started) while another load runs.</summary>
+    public bool Start(string path)
+    {
+        if (_loading is not null) return false;
+        _loading = Task.Run(() => Load(path));
+        return true;
+    }
+
+    /// <summary>Messages for the user (files that did not load), oldest first, each returned once.</summary>
+    public IEnumerable<string> TakeMessages()
+    {
+        while (_messages.TryDequeue(out string? message)) yield return message;
+    }
+
+    /// <summary>A model that finished loading since the last call, or null.</summary>
+    public LoadedModel? TakeLoaded()
+    {
+        if (_loading is not { IsCompleted: true } loading) return null;
+        _loading = null;
+        return loading.Result;
+    }
+
+    private LoadedModel? Load(string path)
+    {
+        var watch = Stopwatch.StartNew();
+        LightMapEstimator? estimator = null;
+        try
+        {
+            var weights = ModelLoader.Load(path);
+            estimator = new LightMapEstimator(weights, options);
+            estimator.Preload(estimator.Plan(networkHeight, networkWidth));
+            return new LoadedModel(path, estimator, watch.Elapsed);
+        }
+        catch (Exception e)
+        {
+            // Anything a half-written or foreign file can cause: report it, keep the running model.
+            estimator?.Dispose();
+            _messages.Enqueue("ignored " + (e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}"));
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_loading is null) return;
+        try
+        {
+            _loading.Wait();
+            _loading.Result?.Estimator.Dispose();
+        }
+        catch (AggregateException)
+        {
+            // Load reports its own failures; nothing else to free.
+        }
+        _loading = null;
+    }
+}

@@ -1,0 +1,133 @@
+using ClipLit.Engine;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Cli.Live;
+
+/// <summary>
+/// One model's way through the live view: its renderer (pre-process, temporal average of the
+/// light map, compose) and its network worker, which runs on the newest frame whenever it is free.
+/// The live view has one lane, or two side by side (B) to compare models on the same frames.
+/// Thread-safety: the window thread. Ownership: owns the renderer and the worker; not the model.
+/// </summary>
+public sealed class EnhancerLane : IDisposable
+{
+    private readonly FrameRenderer _renderer;
+    private readonly FrameSlot _slot;
+    private readonly TemporalSmoother _smoother;
+    private LatestFrameEnhancer _network;
+    private bool _restartAverage;
+
+    public EnhancerLane(VkComputeDevice device, FrameLayout layout, LoadedModel model, TemporalOptions temporal)
+    {
+        _renderer = new FrameRenderer(device, layout, slotCount: 1);
+        try
+        {
+            _slot = _renderer.Slots[0];
+            _smoother = new TemporalSmoother(temporal);
+            _network = new LatestFrameEnhancer(model.Estimator, layout);
+            Model = model;
+        }
+        catch
+        {
+            _renderer.Dispose();
+            throw;
+        }
+    }
+
+    public LoadedModel Model { get; private set; }
+
+    public FrameLayout Layout => _renderer.Layout;
+
+    /// <summary>Where the next frame is decoded to (the renderer's input buffer).</summary>
+    public Memory<byte> Input => _slot.InputBytes;
+
+    /// <summary>The composed frame after <see cref="Step"/> or <see cref="Hold"/>.</summary>
+    public ReadOnlyMemory<byte> Output => _slot.OutputBytes;
+
+    /// <summary>Split view: columns left of this one show the input; 0 turns the split off.</summary>
+    public int SplitColumn
+    {
+        set => _renderer.SplitColumn = value;
+    }
+
+    /// <summary>The frame the shown light map came from; null before the first.</summary>
+    public int? LightMapFrame { get; private set; }
+
+    /// <summary>Light maps taken so far.</summary>
+    public int LightMaps { get; private set; }
+
+    /// <summary>How long the network took for the newest light map.</summary>
+    public double NetworkMilliseconds { get; private set; }
+
+    public bool IsIdle => _network.IsIdle;
+
+    /// <summary>
+    /// Frame <paramref name="frameIndex"/> (in <see cref="Input"/>) through the lane: offered to the
+    /// network when it is free (and waited for with <paramref name="lockstep"/>), then composed with
+    /// the newest light map. Returns false, composing nothing, while the lane has no light map yet:
+    /// with <paramref name="waitForFirst"/> it first waits for the network's first one.
+    /// </summary>
+    public bool Step(int frameIndex, bool lockstep, bool waitForFirst, CancellationToken cancellation)
+    {
+        if (lockstep || _network.IsIdle)
+        {
+            _renderer.PreProcess(_slot);
+            float weight = _smoother.Observe(frameIndex, _slot.NetworkInput.Span, Layout.NetworkWidth, Layout.NetworkHeight);
+            // A new model's first light map restarts the average rather than blending into the old model's.
+            if (_restartAverage) weight = 1f;
+            _restartAverage = false;
+            _network.TryOffer(_slot.NetworkInput.Span, frameIndex, weight);
+            if (lockstep) _network.WaitUntilIdle(cancellation);
+        }
+        if (!TakeNewest())
+        {
+            _slot.TemporalWeight = 0f;
+            if (LightMapFrame is null)
+            {
+                if (!waitForFirst) return false;
+                // Nothing to divide by yet: the very first light map is still being computed.
+                _network.WaitUntilIdle(cancellation);
+                if (!TakeNewest()) return false;
+            }
+        }
+        _renderer.Compose(_slot);
+        return true;
+    }
+
+    /// <summary>Composes the same frame again with no new light map (paused; the split may have moved).</summary>
+    public void Hold()
+    {
+        _slot.TemporalWeight = 0f;
+        _renderer.Compose(_slot);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="model"/> from now on; the temporal average restarts with its first light map.
+    /// Call between frames while <see cref="IsIdle"/>, so nothing waits.
+    /// </summary>
+    public void Swap(LoadedModel model)
+    {
+        var network = new LatestFrameEnhancer(model.Estimator, Layout);
+        _network.Dispose();
+        _network = network;
+        Model = model;
+        _restartAverage = true;
+    }
+
+    private bool TakeNewest()
+    {
+        if (!_network.TryTakeNewest(_slot.NetworkLightMap.Span, out var finished)) return false;
+        _slot.TemporalWeight = finished.TemporalWeight;
+        LightMapFrame = finished.FrameIndex;
+        NetworkMilliseconds = finished.Milliseconds;
+        LightMaps++;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _network.Dispose();
+        _renderer.Dispose();
+    }
+}

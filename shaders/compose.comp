@@ -3,6 +3,9 @@
 // Compose: out = floor(clamp(I / L, 0, 1) * M + 0.5) per RGB channel, alpha copied; I from the
 // input frame (frame_pixels.glsl), L the light map, M = 255 or 65535 for 8 or 16 bits per channel
 // (written in the input's layout). 0/0 gives 0 (PyTorch's NaN becomes 0 in uint8).
+// The light map is either at the frame's size (lightMode 0, full quality) or at the network's
+// smaller size, brought up per pixel here (1 bilinear, 2 edge-aware; light_upsample.glsl): one
+// pass over the frame instead of two, which on CPU Vulkan (lavapipe) is most of the cost.
 // Split view (the live window's before|after): columns left of splitColumn keep the input as it
 // is, with a 2-pixel white divider just left of it; 0 turns the split off.
 // Pass: src/Renderer/Passes/ComposePass.cs.
@@ -10,7 +13,7 @@ layout(local_size_x = 16, local_size_y = 16) in;
 
 layout(std430, binding = 0) readonly buffer Frame { uint rgba[]; };
 layout(std430, binding = 1) readonly buffer Unit8 { float unit8[256]; };
-layout(std430, binding = 2) readonly buffer LightMap { float light[]; };
+layout(std430, binding = 2) readonly buffer LightMap { float light[]; };   // mode 0: W*H; 1: the small map; 2: mean a, mean b planes
 layout(std430, binding = 3) writeonly buffer Output { uint outRgba[]; };
 
 layout(push_constant) uniform Push {
@@ -18,9 +21,15 @@ layout(push_constant) uniform Push {
     uint height;
     uint bitsPerChannel;
     uint splitColumn;
+    uint smallWidth;
+    uint smallHeight;
+    uint lightMode;
+    float lo;
+    float hi;
 } pc;
 
 #include "frame_pixels.glsl"
+#include "light_upsample.glsl"
 
 uint quantize(float i, float l, float levels) {
     precise float v = i / l;
@@ -41,7 +50,7 @@ void main() {
         return;
     }
     vec3 c = frameRgb(i, pc.bitsPerChannel);
-    float l = light[i];
+    float l = pc.lightMode == 0u ? light[i] : upsampledLight(p, c, pc.lightMode == 2u);
     if (pc.bitsPerChannel == 16u) {
         uint r = quantize(c.r, l, 65535.0), g = quantize(c.g, l, 65535.0), b = quantize(c.b, l, 65535.0);
         outRgba[2u * i] = r | (g << 16);

@@ -7,8 +7,8 @@ namespace ClipLit.Renderer;
 /// The frame engine's Vulkan side for one stream of same-size frames: the per-pixel stages as
 /// compute passes over a fixed set of <see cref="FrameSlot"/>s.
 /// <see cref="PreProcess"/>: the frame to the network's input (full size: unpack; fast: downscale).
-/// <see cref="Compose"/>: the network's light map into the temporal average, up to full size
-/// (fast), and the division into the enhanced frame.
+/// <see cref="Compose"/>: the network's light map into the temporal average, then the division
+/// into the enhanced frame (in fast quality, compose brings the light map up to full size per pixel).
 /// Thread-safety: PreProcess may run on one thread while Compose runs on another (different slots);
 /// Compose must be called in frame order, from one thread (it owns the temporal history).
 /// Ownership: owns the passes, the slots and the shared buffers; Dispose waits for and frees them.
@@ -32,12 +32,10 @@ public sealed class FrameRenderer : IDisposable
     private readonly TemporalPass _temporal;
     private readonly GuidedCoefficientsPass? _guided;
     private readonly BoxMeanPass? _boxMean;
-    private readonly UpsamplePass? _upsample;
     private readonly ComposePass _compose;
     private readonly VkHostBuffer _history;
     private readonly VkHostBuffer? _coefficients;
     private readonly VkHostBuffer? _meanCoefficients;
-    private readonly VkHostBuffer? _fullLightMap;
     private readonly Dictionary<FrameSlot, SlotBindings> _bindings = new();
     private readonly List<FrameSlot> _slots = [];
     private readonly VkComputePass<BoxMeanPush>.VkBindingSet? _meanBindings;
@@ -57,8 +55,6 @@ public sealed class FrameRenderer : IDisposable
             if (layout.IsDownscaled)
             {
                 _downscale = new DownscalePass(device);
-                _upsample = new UpsamplePass(device);
-                _fullLightMap = new VkHostBuffer(device, (ulong)layout.Pixels * sizeof(float), "full-size light map");
                 if (layout.Upsample == UpsampleMode.EdgeAware)
                 {
                     _guided = new GuidedCoefficientsPass(device);
@@ -133,11 +129,18 @@ public sealed class FrameRenderer : IDisposable
             _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)Layout.NetworkPixels, slot.TemporalWeight));
             recorder.Barrier();
         }
+        var push = new ComposePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel, (uint)SplitColumn);
         if (Layout.IsDownscaled)
         {
             var (lo, hi) = LightMapRange(slot);
-            var push = new UpsamplePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
-                (uint)Layout.Upsample, lo, hi, (uint)Layout.BitsPerChannel);
+            push = push with
+            {
+                SmallWidth = (uint)Layout.NetworkWidth,
+                SmallHeight = (uint)Layout.NetworkHeight,
+                LightMode = Layout.Upsample == UpsampleMode.EdgeAware ? LightMode.EdgeAware : LightMode.Bilinear,
+                Lo = lo,
+                Hi = hi,
+            };
             // The guided coefficients depend only on the average light map (and the network-sized
             // frame next to it), so frames without a new light map reuse them: in the live view
             // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
@@ -149,10 +152,8 @@ public sealed class FrameRenderer : IDisposable
                 recorder.Barrier();
                 _coefficientsCurrent = true;
             }
-            _upsample!.Record(commands, bindings.Upsample!, push);
-            recorder.Barrier();
         }
-        _compose.Record(commands, bindings.Compose, new ComposePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel, (uint)SplitColumn));
+        _compose.Record(commands, bindings.Compose, push);
         recorder.Submit();
         recorder.Wait();
     }
@@ -173,17 +174,14 @@ public sealed class FrameRenderer : IDisposable
         return (Math.Max(min * 0.5f, 1e-3f), Math.Max(max * 1.5f, 1e-3f));
     }
 
-    private SlotBindings Bind(FrameSlot slot)
-    {
-        var lightForCompose = _fullLightMap ?? _history;
-        return new SlotBindings(
+    private SlotBindings Bind(FrameSlot slot) =>
+        new(
             _unpack?.Bind(slot.Input, _table, slot.Network),
             _downscale?.Bind(slot.Input, _table, slot.Network),
             _temporal.Bind(slot.LightMap, _history),
             _guided?.Bind(slot.Network, _history, _coefficients!),
-            _upsample?.Bind(slot.Input, _table, _meanCoefficients ?? _history, _fullLightMap!),
-            _compose.Bind(slot.Input, _table, lightForCompose, slot.Output));
-    }
+            // Compose reads the guided coefficients (edge-aware) or the averaged light map (full size, bilinear).
+            _compose.Bind(slot.Input, _table, _meanCoefficients ?? _history, slot.Output));
 
     public void Dispose()
     {
@@ -198,11 +196,9 @@ public sealed class FrameRenderer : IDisposable
         _downscale?.Dispose();
         _temporal?.Dispose();
         _guided?.Dispose();
-        _upsample?.Dispose();
         _compose?.Dispose();
         _history?.Dispose();
         _coefficients?.Dispose();
-        _fullLightMap?.Dispose();
         _table?.Dispose();
     }
 
@@ -211,7 +207,6 @@ public sealed class FrameRenderer : IDisposable
         VkComputePass<DownscalePush>.VkBindingSet? Downscale,
         VkComputePass<TemporalPush>.VkBindingSet Temporal,
         VkComputePass<GuidedCoefficientsPush>.VkBindingSet? Guided,
-        VkComputePass<UpsamplePush>.VkBindingSet? Upsample,
         VkComputePass<ComposePush>.VkBindingSet Compose) : IDisposable
     {
         public void Dispose()
@@ -220,7 +215,6 @@ public sealed class FrameRenderer : IDisposable
             Downscale?.Dispose();
             Temporal.Dispose();
             Guided?.Dispose();
-            Upsample?.Dispose();
             Compose.Dispose();
         }
     }

@@ -1,9 +1,11 @@
+using ClipLit.Inference.Imaging;
+using ClipLit.TestSupport;
 using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Renderer.Tests;
 
-/// <summary>The fast-quality passes (downscale, guided filter, upsampling, temporal average) against their CPU references.</summary>
+/// <summary>The fast-quality passes (downscale, guided filter, compose with the light map brought up from the network's size, temporal average) against their CPU references.</summary>
 [TestFixture]
 public sealed class FastPassTests : DeviceFixture
 {
@@ -23,12 +25,12 @@ public sealed class FastPassTests : DeviceFixture
         using var light = Buffer(n * 4, "light");
         using var coefficients = Buffer(2 * n * 4, "coefficients");
         using var means = Buffer(2 * n * 4, "means");
-        using var full = Buffer(width * height * 4, "full");
+        using var output = Buffer(rgba.Length * 4, "output");
         using var history = Buffer(n * 4, "history");
         using var downscale = new DownscalePass(Device);
         using var guided = new GuidedCoefficientsPass(Device);
         using var box = new BoxMeanPass(Device);
-        using var upsample = new UpsamplePass(Device);
+        using var compose = new ComposePass(Device);
         using var temporal = new TemporalPass(Device);
         using var recorder = new VkCommandRecorder(Device, "fast passes");
 
@@ -55,12 +57,25 @@ public sealed class FastPassTests : DeviceFixture
         var meanAb = means.AsSpan<float>()[..(2 * n)].ToArray();
         AssertClose(meanAb, CpuReference.BoxMean(ab, smallWidth, smallHeight, 2, radius), 1e-5, "box mean");
 
-        foreach (var (mode, source, values) in new[] { (UpsampleMode.Bilinear, light, lightMap), (UpsampleMode.EdgeAware, means, meanAb) })
+        // Compose brings the light map up to the frame's size per pixel: the enhanced frame equals the
+        // CPU's upsampling followed by the CPU's compose, within one level where a float rounds differently.
+        var frameBytes = new byte[rgba.Length * 4];
+        System.Buffer.BlockCopy(rgba, 0, frameBytes, 0, frameBytes.Length);
+        foreach (var (mode, source, values) in new[] { (LightMode.Bilinear, light, lightMap), (LightMode.EdgeAware, means, meanAb) })
         {
-            using var bindings = upsample.Bind(frame, table, source, full);
-            Run(recorder, c => upsample.Record(c, bindings, new UpsamplePush((uint)width, (uint)height, (uint)smallWidth, (uint)smallHeight, (uint)mode, 0.05f, 2f, 8)));
-            var expected = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == UpsampleMode.EdgeAware, 0.05f, 2f);
-            AssertClose(full.AsSpan<float>()[..(width * height)].ToArray(), expected, 1e-4, $"upsample {mode}");
+            using var bindings = compose.Bind(frame, table, source, output);
+            Run(recorder, c => compose.Record(c, bindings, new ComposePush((uint)width, (uint)height, 8, 0, (uint)smallWidth, (uint)smallHeight, mode, 0.05f, 2f)));
+            var fullLight = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == LightMode.EdgeAware, 0.05f, 2f);
+            var planar = new float[3 * width * height];
+            PlanarConversion.ToPlanar(frameBytes, planar, width * height);
+            PlanarConversion.Compose(planar, fullLight, width * height);
+            var expected = (byte[])frameBytes.Clone();
+            PlanarConversion.ToRgba(planar, expected, width * height);
+            var (equal, maxDifference) = ImageMetrics.CompareBytes(output.AsSpan<byte>()[..frameBytes.Length].ToArray(), expected);
+            TestContext.Out.WriteLine($"compose {mode}: {equal:P4} equal, max difference {maxDifference}");
+            Assert.That(maxDifference, Is.LessThanOrEqualTo(1), $"compose {mode}");
+            Assert.That(equal, Is.GreaterThanOrEqualTo(0.999), $"compose {mode}");
+            Assert.That(expected, Is.Not.EqualTo(frameBytes), "the light map changes the frame");
         }
 
         // Temporal: restart with weight 1, then blend.

@@ -18,7 +18,6 @@ public sealed partial class PushConstantTests
         ["temporal"] = typeof(TemporalPush),
         ["guided_coefficients"] = typeof(GuidedCoefficientsPush),
         ["box_mean"] = typeof(BoxMeanPush),
-        ["upsample"] = typeof(UpsamplePush),
     };
 
     [Test]

@@ -6,7 +6,8 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// Compose (shaders/compose.comp): out = floor(clamp(I / L, 0, 1)·M + 0.5) per RGB channel, M = 255
-/// or 65535 for 8 or 16 bits per channel, with the input frame's alpha. CPU reference: <c>PlanarConversion.Compose</c> + <c>ToRgba</c>.
+/// or 65535 for 8 or 16 bits per channel, with the input frame's alpha; the light map at the frame's size or brought up from the
+/// network's. CPU reference: <c>PlanarConversion.Compose</c> + <c>ToRgba</c> (and the tests' <c>CpuReference.Upsample</c>).
 /// Ownership: owns its pipeline.
 /// </summary>
 public sealed class ComposePass(VkComputeDevice device) : IDisposable
@@ -15,7 +16,7 @@ public sealed class ComposePass(VkComputeDevice device) : IDisposable
 
     /// <param name="frame">The input frame: W·H uints (RGBA8) or 2·W·H (RGBA, 16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
-    /// <param name="lightMap">W·H floats.</param>
+    /// <param name="lightMap">W·H floats (<see cref="LightMode.FullSize"/>), the small light map (bilinear) or the mean a, b planes (edge-aware).</param>
     /// <param name="output">The same size and layout as <paramref name="frame"/>; may not be it.</param>
     public VkComputePass<ComposePush>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer lightMap, VkHostBuffer output) =>
         _pass.Bind(frame, table.Buffer, lightMap, output);

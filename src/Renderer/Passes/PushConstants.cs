@@ -17,13 +17,27 @@ public readonly record struct TemporalPush(uint Count, float Weight);
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, int Radius, float Epsilon);
 
-/// <summary>shaders/upsample.comp push constants.</summary>
+/// <summary>
+/// shaders/compose.comp push constants: the frame's format, the split view's column (0: no split),
+/// and where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
+/// (SmallWidth x SmallHeight) brought up per pixel and kept within [Lo, Hi].
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct UpsamplePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint Mode, float Lo, float Hi, uint BitsPerChannel);
+public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn,
+    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Lo = 0f, float Hi = 0f);
 
-/// <summary>shaders/compose.comp push constants: the frame's format, and the split view's column (0: no split).</summary>
-[StructLayout(LayoutKind.Sequential)]
-public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn);
+/// <summary>How compose.comp reads its light map.</summary>
+public enum LightMode : uint
+{
+    /// <summary>At the frame's size (full quality).</summary>
+    FullSize = 0,
+
+    /// <summary>At the network's size, interpolated bilinearly.</summary>
+    Bilinear = 1,
+
+    /// <summary>Guided-filter coefficients at the network's size, applied to the full-size frame.</summary>
+    EdgeAware = 2,
+}
 
 /// <summary>shaders/box_mean.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -7,8 +7,9 @@ namespace ClipLit.Renderer.Presentation;
 
 /// <summary>
 /// Shows composed RGBA8 frames in a window: each frame is copied into the presenter's own upload
-/// buffer (so no caller's buffer is in use by the GPU after Present returns), then into a frame
-/// image, blitted into the swapchain image with its aspect ratio kept (black bars around it),
+/// buffer (so no caller's buffer is in use by the GPU after Present returns), then straight into
+/// the swapchain image when it fits 1:1 (in the swapchain's channel order), or else into a frame
+/// image and blitted with its aspect ratio kept (black bars around it),
 /// optionally overlaid with the heads-up display (copied over the top-left corner), and presented. One frame is in flight: its fence is waited on before the next is recorded, so the
 /// loop never calls vkDeviceWaitIdle. The swapchain is rebuilt when the window's size changes or
 /// the surface reports it out of date; a minimized window presents nothing.
@@ -103,7 +104,11 @@ public sealed unsafe class VkPresenter : IDisposable
             BuildSwapchain();
             if (_extent.Width == 0 || _extent.Height == 0) return null;
         }
-        if (_frameImage is null || _frameImage.Width != width || _frameImage.Height != height)
+        var place = Letterbox(width, height, (int)_extent.Width, (int)_extent.Height);
+        // At 1:1 (the window is the frame's size, or larger with bars) the frame is copied straight
+        // into the swapchain image, in its channel order; otherwise it is scaled by a blit from an image.
+        bool direct = place.Width == width && place.Height == height;
+        if (!direct && (_frameImage is null || _frameImage.Width != width || _frameImage.Height != height))
         {
             _frameImage?.Dispose();
             _frameImage = new VkFrameImage(_device, width, height);
@@ -115,7 +120,8 @@ public sealed unsafe class VkPresenter : IDisposable
             _upload = new VkHostBuffer(_device, (ulong)frameBytes, "presented frame upload");
         }
         // The previous frame's commands are done (its fence was waited on above), so the buffer is free.
-        rgba[..frameBytes].CopyTo(_upload.AsSpan<byte>());
+        if (direct && IsBgra) PixelOrder.CopySwappingRedBlue(rgba[..frameBytes], _upload.AsSpan<byte>());
+        else rgba[..frameBytes].CopyTo(_upload.AsSpan<byte>());
         var overlayPlace = overlay is null ? default : StageOverlay(overlay);
 
         uint index;
@@ -132,7 +138,7 @@ public sealed unsafe class VkPresenter : IDisposable
             _screenshot?.Dispose();
             _screenshot = new VkHostBuffer(_device, (ulong)(4 * _extent.Width * _extent.Height), "screenshot");
         }
-        Record(_upload, _images[index], screenshot, overlayPlace);
+        Record(_upload, width, height, direct, _images[index], screenshot, overlayPlace);
 
         vk.ResetFences(device, 1, &done).Check();
         var waitStage = PipelineStageFlags.TransferBit;
@@ -186,29 +192,60 @@ public sealed unsafe class VkPresenter : IDisposable
             _overlayUpload = new VkHostBuffer(_device, (ulong)(4 * overlay.Width * overlay.Height), "heads-up display upload");
         }
         var target = _overlayUpload.AsSpan<byte>();
-        bool bgra = _format is Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb;
         for (int y = 0; y < height; y++)
         {
             var row = overlay.Rgba.AsSpan(4 * y * overlay.Width, 4 * width);
             var into = target.Slice(4 * y * width, 4 * width);
-            row.CopyTo(into);
-            if (bgra)
-                for (int i = 0; i < into.Length; i += 4) (into[i], into[i + 2]) = (into[i + 2], into[i]);
+            if (IsBgra) PixelOrder.CopySwappingRedBlue(row, into);
+            else row.CopyTo(into);
         }
         return (inset, inset, width, height);
     }
 
-    private void Record(VkHostBuffer frame, Image target, bool screenshot, (int X, int Y, int Width, int Height) overlay)
+    private bool IsBgra => _format is Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb;
+
+    private void Record(VkHostBuffer frame, int width, int height, bool direct, Image target, bool screenshot, (int X, int Y, int Width, int Height) overlay)
     {
         var vk = _device.Vk;
         vk.ResetCommandBuffer(_commands, 0).Check();
         var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
         vk.BeginCommandBuffer(_commands, &begin).Check();
-        var source = _frameImage!;
-
-        // The composed frame (written by compute shaders) into the frame image.
         var computeToCopy = new MemoryBarrier { SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.HostWriteBit, DstAccessMask = AccessFlags.TransferReadBit };
         vk.CmdPipelineBarrier(_commands, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit, PipelineStageFlags.TransferBit, 0, 1, &computeToCopy, 0, null, 0, null);
+
+        // Black bars (only where the frame does not cover the window), then the frame.
+        var (x, y, w, h) = Letterbox(width, height, (int)_extent.Width, (int)_extent.Height);
+        Transition(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal, 0, AccessFlags.TransferWriteBit);
+        if (w != _extent.Width || h != _extent.Height)
+        {
+            var black = new ClearColorValue(0f, 0f, 0f, 1f);
+            var all = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
+            vk.CmdClearColorImage(_commands, target, ImageLayout.TransferDstOptimal, &black, 1, &all);
+            Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferDstOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferWriteBit);
+        }
+        if (direct) CopyFrame(frame, target, x, y, width, height);
+        else BlitFrame(frame, target, (x, y, w, h));
+        RecordOverlayAndReadBack(target, screenshot, overlay);
+        vk.EndCommandBuffer(_commands).Check();
+    }
+
+    /// <summary>The frame (already in the swapchain's channel order) copied 1:1 into the swapchain image at (x, y).</summary>
+    private void CopyFrame(VkHostBuffer frame, Image target, int x, int y, int width, int height)
+    {
+        var copy = new BufferImageCopy
+        {
+            ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+            ImageOffset = new Offset3D(x, y, 0),
+            ImageExtent = new Extent3D((uint)width, (uint)height, 1),
+        };
+        _device.Vk.CmdCopyBufferToImage(_commands, frame.Handle, target, ImageLayout.TransferDstOptimal, 1, &copy);
+    }
+
+    /// <summary>The frame into the frame image, then scaled into <paramref name="place"/> by a linear blit (which also converts the channel order).</summary>
+    private void BlitFrame(VkHostBuffer frame, Image target, (int X, int Y, int Width, int Height) place)
+    {
+        var vk = _device.Vk;
+        var source = _frameImage!;
         Transition(source.Image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal, 0, AccessFlags.TransferWriteBit);
         var copy = new BufferImageCopy
         {
@@ -217,14 +254,7 @@ public sealed unsafe class VkPresenter : IDisposable
         };
         vk.CmdCopyBufferToImage(_commands, frame.Handle, source.Image, ImageLayout.TransferDstOptimal, 1, &copy);
         Transition(source.Image, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferReadBit);
-
-        // Black bars, then the frame scaled into the largest rectangle of its aspect ratio.
-        Transition(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal, 0, AccessFlags.TransferWriteBit);
-        var black = new ClearColorValue(0f, 0f, 0f, 1f);
-        var all = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
-        vk.CmdClearColorImage(_commands, target, ImageLayout.TransferDstOptimal, &black, 1, &all);
-        Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferDstOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferWriteBit);
-        var (x, y, w, h) = Letterbox(source.Width, source.Height, (int)_extent.Width, (int)_extent.Height);
+        var (x, y, w, h) = place;
         var blit = new ImageBlit
         {
             SrcSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
@@ -235,7 +265,12 @@ public sealed unsafe class VkPresenter : IDisposable
         blit.DstOffsets[0] = new Offset3D(x, y, 0);
         blit.DstOffsets[1] = new Offset3D(x + w, y + h, 1);
         vk.CmdBlitImage(_commands, source.Image, ImageLayout.TransferSrcOptimal, target, ImageLayout.TransferDstOptimal, 1, &blit, Filter.Linear);
+    }
 
+    /// <summary>The heads-up display over the corner, then (for screenshots) the image read back; leaves the image ready to present.</summary>
+    private void RecordOverlayAndReadBack(Image target, bool screenshot, (int X, int Y, int Width, int Height) overlay)
+    {
+        var vk = _device.Vk;
         if (overlay.Width > 0)
         {
             Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferDstOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferWriteBit);
@@ -265,7 +300,6 @@ public sealed unsafe class VkPresenter : IDisposable
         {
             Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.PresentSrcKhr, AccessFlags.TransferWriteBit, 0);
         }
-        vk.EndCommandBuffer(_commands).Check();
     }
 
     /// <summary>The largest rectangle of the frame's aspect ratio inside the target, centred.</summary>
@@ -299,9 +333,9 @@ public sealed unsafe class VkPresenter : IDisposable
     private byte[] ScreenshotPixels()
     {
         int bytes = (int)(4 * _extent.Width * _extent.Height);
-        var pixels = _screenshot!.AsSpan<byte>()[..bytes].ToArray();
-        if (_format is Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb)
-            for (int i = 0; i < bytes; i += 4) (pixels[i], pixels[i + 2]) = (pixels[i + 2], pixels[i]);
+        var pixels = new byte[bytes];
+        if (IsBgra) PixelOrder.CopySwappingRedBlue(_screenshot!.AsSpan<byte>()[..bytes], pixels);
+        else _screenshot!.AsSpan<byte>()[..bytes].CopyTo(pixels);
         return pixels;
     }
 

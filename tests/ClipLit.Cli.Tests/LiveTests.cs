@@ -335,6 +335,23 @@ public sealed class LiveTests
     }
 
     [Test]
+    public void ACaptureModeIsAskedOfTheDeviceAndRefusedForOtherSources()
+    {
+        // With a mode, the device is opened with it (and, missing, still fails in one line naming it).
+        var missing = Cli.Run(Cli.WithModel("live", "--camera", "/dev/video-that-is-not-there", "--camera-size", "1280x720", "--camera-fps", "30",
+            "--camera-format", "mjpeg", "--no-window"));
+        Assert.That(missing.ExitCode, Is.EqualTo(1), missing.ToString());
+        Assert.That(missing.ErrorLines, Has.One.StartsWith("error: v4l2:/dev/video-that-is-not-there: cannot be opened"));
+
+        var generated = Cli.Run(Cli.WithModel("live", "--camera", "lavfi:testsrc2=size=320x180:rate=30", "--camera-size", "640x360", "--no-window"));
+        Assert.That(generated.ExitCode, Is.EqualTo(2), generated.ToString());
+        Assert.That(generated.ErrorLines, Has.One.Contains("apply to capture devices"));
+        var file = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--camera-fps", "30", "--no-window"));
+        Assert.That(file.ExitCode, Is.EqualTo(2), file.ToString());
+        Assert.That(file.ErrorLines, Has.One.Contains("need --camera"));
+    }
+
+    [Test]
     public void CamerasListsDevicesOrSaysThereAreNone()
     {
         var result = Cli.Run("cameras");

@@ -32,6 +32,9 @@ public static class LiveCommand
                                    lavfi:testsrc2=size=640x360:rate=30 (a generated test camera).
                                    'cliplit cameras' lists them. A camera that goes away is
                                    retried every second.
+              --camera-size WxH    capture mode: picture size (one 'cliplit cameras' lists)
+              --camera-fps N       capture mode: frames per second
+              --camera-format F    capture mode: the camera's pixel format (mjpeg, yuyv422, nv12...)
               --loop               start again at the end
               --quality Q          fast (default on CPU) or full, as for enhance
               --fast-size N        long side of the network's input in fast quality (default 256)
@@ -75,6 +78,9 @@ public static class LiveCommand
     private static readonly OptionSpec Options = new OptionSpec()
         .Value("input", "-i", "--input")
         .Value("camera", "-c", "--camera")
+        .Value("camera-size", "--camera-size")
+        .Value("camera-fps", "--camera-fps")
+        .Value("camera-format", "--camera-format")
         .Value("quality", "--quality")
         .Value("fast-size", "--fast-size")
         .Value("model", "-m", "--model")
@@ -126,15 +132,17 @@ public static class LiveCommand
         string? watch = args.Value("watch");
         if (watch is not null && !Directory.Exists(watch)) throw new UsageException($"live: --watch {watch} is not a folder");
         (int Height, int Width)? windowSize = args.Value("window-size") is { } size ? ValueParsers.Size("live", "--window-size", size) : null;
+        var cameraSpec = camera is null ? null : CameraSpec.Parse(camera) with { Mode = CameraModeOptions(args) };
+        if (cameraSpec is { HasModes: false, Mode.IsDefault: false })
+            throw new UsageException($"live: --camera-size, --camera-fps and --camera-format apply to capture devices (v4l2, dshow, avfoundation), not {cameraSpec.Format}");
+        if (cameraSpec is null && !CameraModeOptions(args).IsDefault) throw new UsageException("live: --camera-size, --camera-fps and --camera-format need --camera");
 
         LiveInput info;
         IFrameSource first;
         try
         {
             FfmpegTools.EnsureAvailable(input);
-            (info, first) = file is null ? OpenCamera(CameraSpec.Parse(camera!))
-                : CameraSpec.IsUrl(file) && !File.Exists(file) ? OpenCamera(CameraSpec.ForUrl(file))
-                : OpenFile(file, context.Cancellation);
+            (info, first) = cameraSpec is not null ? OpenCamera(cameraSpec) : OpenFileOrStream(file!, context.Cancellation);
         }
         catch (VideoFileException e)
         {
@@ -223,11 +231,28 @@ public static class LiveCommand
             new VideoFrameReader(video));
     }
 
+    /// <summary>A network stream is shown like a camera (retried when it ends); anything else is a file.</summary>
+    private static (LiveInput, IFrameSource) OpenFileOrStream(string input, CancellationToken cancellation) =>
+        CameraSpec.IsUrl(input) && !File.Exists(input) ? OpenCamera(CameraSpec.ForUrl(input)) : OpenFile(input, cancellation);
+
+    private static CameraMode CameraModeOptions(ParsedArguments args)
+    {
+        (int Width, int Height)? size = args.Value("camera-size") is { } text ? ValueParsers.Size("live", "--camera-size", text) is var (h, w) ? (w, h) : null : null;
+        double? rate = args.Value("camera-fps") is { } fps
+            ? double.TryParse(fps, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r is > 0 and <= 1000 ? r
+                : throw new UsageException($"live: --camera-fps must be a rate from 0 to 1000, got '{fps}'")
+            : null;
+        string? format = args.Value("camera-format");
+        if (format is not null && !format.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new UsageException($"live: --camera-format must be a pixel format name like mjpeg or yuyv422, got '{format}'");
+        return new CameraMode(size, rate, format);
+    }
+
     private static (LiveInput, IFrameSource) OpenCamera(CameraSpec camera)
     {
         var source = CameraSource.Open(camera);
-        // A camera's rate is whatever arrives; 30 is what the stream output declares.
-        return (new LiveInput(camera.ToString(), source.Width, source.Height, 30, () => CameraSource.Open(camera), IsCamera: true), source);
+        // A camera's rate is whatever arrives; the asked-for rate (else 30) is what outputs declare.
+        return (new LiveInput(camera.ToString(), source.Width, source.Height, camera.Mode.FramesPerSecond ?? 30, () => CameraSource.Open(camera), IsCamera: true), source);
     }
 
     /// <summary>Disposes the first source if the run never starts (the loop owns it once it does).</summary>

@@ -56,7 +56,7 @@ public sealed class CameraSource : IFrameSource
         var (width, height) = Probe(camera);
         string pace = camera.IsGenerated ? "-re " : "";
         var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(),
-            $"-nostdin -hide_banner -loglevel error {pace}{FormatArgument(camera)}-i \"{camera.Device}\" -map 0:v:0 -an -f rawvideo -pix_fmt rgba pipe:1")
+            $"-nostdin -hide_banner -loglevel error {pace}{camera.InputArguments()}-i \"{camera.Device}\" -map 0:v:0 -an -f rawvideo -pix_fmt rgba pipe:1")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -118,13 +118,11 @@ public sealed class CameraSource : IFrameSource
         _process.Dispose();
     }
 
-    private static string FormatArgument(CameraSpec camera) => camera.Format.Length > 0 ? $"-f {camera.Format} " : "";
-
     /// <summary>The device's picture size, from ffprobe.</summary>
     private static (int Width, int Height) Probe(CameraSpec camera)
     {
         var start = new ProcessStartInfo(GlobalFFOptions.GetFFProbeBinaryPath(),
-            $"-v error {FormatArgument(camera)}-i \"{camera.Device}\" -select_streams v:0 -show_entries stream=width,height -of json")
+            $"-v error {camera.InputArguments()}-i \"{camera.Device}\" -select_streams v:0 -show_entries stream=width,height -of json")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -5,9 +5,28 @@ namespace ClipLit.VideoIO.Live;
 /// avfoundation on macOS, or lavfi for FFmpeg's generated test sources) and the device's name.
 /// Written <c>/dev/video0</c> (the platform's default format) or <c>FORMAT:DEVICE</c>, e.g.
 /// <c>v4l2:/dev/video2</c>, <c>dshow:video=Integrated Camera</c>, <c>lavfi:testsrc2=size=640x360:rate=30</c>.
+/// <see cref="Mode"/> asks a capture device for one of its modes (<c>cliplit cameras</c> lists them).
 /// </summary>
 public sealed record CameraSpec(string Format, string Device)
 {
+    /// <summary>The mode to capture in; the device's default when empty.</summary>
+    public CameraMode Mode { get; init; } = CameraMode.Default;
+
+    /// <summary>Whether <see cref="Mode"/> can apply: capture devices have modes, generated sources and streams do not.</summary>
+    public bool HasModes => Format is "v4l2" or "dshow" or "avfoundation";
+
+    /// <summary>FFmpeg's input options before <c>-i DEVICE</c>: the format, then the mode's size, rate and pixel format.</summary>
+    public string InputArguments()
+    {
+        var arguments = new List<string>();
+        if (Format.Length > 0) arguments.Add($"-f {Format}");
+        if (Mode.Size is { } size) arguments.Add($"-video_size {size.Width}x{size.Height}");
+        if (Mode.FramesPerSecond is { } rate) arguments.Add($"-framerate {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        // v4l2 names the camera's own format (yuyv422, mjpeg) -input_format; the others -pixel_format.
+        if (Mode.PixelFormat is { } pixels) arguments.Add(Format == "v4l2" ? $"-input_format {pixels}" : $"-pixel_format {pixels}");
+        return arguments.Count == 0 ? "" : string.Join(' ', arguments) + " ";
+    }
+
     private static readonly string[] KnownFormats = ["v4l2", "dshow", "avfoundation", "lavfi", "x11grab", "kmsgrab", "gdigrab"];
 
     /// <summary>The platform's capture format: v4l2, dshow or avfoundation.</summary>
@@ -31,4 +50,12 @@ public sealed record CameraSpec(string Format, string Device)
     public static bool IsUrl(string text) => text.Contains("://", StringComparison.Ordinal) && !text.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
 
     public override string ToString() => Format.Length == 0 ? Device : $"{Format}:{Device}";
+}
+
+/// <summary>A capture mode: picture size, frame rate and the camera's pixel format (e.g. mjpeg, yuyv422); null parts are the device's choice.</summary>
+public sealed record CameraMode((int Width, int Height)? Size, double? FramesPerSecond, string? PixelFormat)
+{
+    public static readonly CameraMode Default = new(null, null, null);
+
+    public bool IsDefault => this == Default;
 }

@@ -197,7 +197,8 @@ public static class LiveCommand
                 foreach (string message in vulkan.ValidationMessages.Take(3)) context.Error.WriteLine($"  {message}");
             }
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"presented {measured.Presented} frames ({measured.PresentedPerSecond:F1} fps); {measured.LightMaps} light maps ({measured.LightMapsPerSecond:F1} Hz), on average {measured.MeanLightMapAgeFrames:F1} frames old; latency p50 {measured.LatencyP50Milliseconds:F0} ms, p99 {measured.LatencyP99Milliseconds:F0} ms"));
+                $"presented {measured.Presented} frames ({measured.PresentedPerSecond:F1} fps); {measured.LightMaps} light maps ({measured.LightMapsPerSecond:F1} Hz), on average {measured.MeanLightMapAgeFrames:F1} frames old; latency p50 {measured.LatencyP50Milliseconds:F0} ms, p99 {measured.LatencyP99Milliseconds:F0} ms; "
+                + $"per frame: decode {measured.MeanFrameTimes.Decode:F1} ms, render {measured.MeanFrameTimes.Render:F1} ms, present {measured.MeanFrameTimes.Present:F1} ms"));
             if (watch is not null) context.Error.WriteLine($"models swapped in: {measured.ModelsSwapped}");
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
             return vulkan.ValidationErrorCount > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
@@ -209,11 +210,15 @@ public static class LiveCommand
         }
     }
 
+    /// <summary>The network's settings in the live view: same-size frames keep their memory; threads sleep rather than spin (the cores are shared).</summary>
+    internal static EnhancerOptions LiveEnhancerOptions(ExecutionDevice device) =>
+        EnhancerOptions.Default with { Device = device, KeepMemoryBetweenImages = true, SpinWhileWaiting = false };
+
     private static LightMapEstimator? OpenEstimator(ClipLit.Inference.Model.EnhancementWeights weights, ExecutionDevice device, CliContext context)
     {
         try
         {
-            var estimator = new LightMapEstimator(weights, EnhancerOptions.Default with { Device = device, KeepMemoryBetweenImages = true });
+            var estimator = new LightMapEstimator(weights, LiveEnhancerOptions(device));
             context.Error.WriteLine($"model {weights.Source}, running on {estimator.Device.Description}");
             return estimator;
         }

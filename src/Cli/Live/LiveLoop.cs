@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClipLit.Engine;
-using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 using ClipLit.Renderer.Vulkan;
@@ -51,6 +50,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private int _lightMapsOfRetiredLanes;
     private long _ageSum;
     private (double DisplayFps, double EnhancerHz) _rates;
+    private (long Decode, long Render, long Present) _ticks;   // Stopwatch ticks spent per stage, over shown frames
 
     private LoadedModel? LeftModel => options.Compare ?? _previous;
 
@@ -70,7 +70,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private LiveStatistics RunOwned(LiveInput info, IFrameSource first, CancellationToken cancellation)
     {
         var layout = Layout(info, _quality);
-        _loader = new BackgroundModelLoader(EnhancerOptions.Default with { Device = model.Estimator.Device.Device, KeepMemoryBetweenImages = true },
+        _loader = new BackgroundModelLoader(Commands.LiveCommand.LiveEnhancerOptions(model.Estimator.Device.Device),
             layout.NetworkHeight, layout.NetworkWidth);
         var watcher = options.WatchFolder is null ? null : new ModelWatcher(options.WatchFolder, _loader);
         watcher?.Start();
@@ -150,13 +150,16 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         origin = null;
                         continue;
                     }
+                    long reading = Stopwatch.GetTimestamp();
                     var frame = reader.ReadAsync(_primary!.Input, cancellation).AsTask().GetAwaiter().GetResult();
                     if (!frame.HasFrame) break;
                     long arrived = Stopwatch.GetTimestamp();
 
                     watcher?.Poll();
                     SwapInLoadedModel();
+                    bool firstLightMap = _primary.LightMapFrame is null;
                     if (!StepLanes(frameIndex, info, cancellation)) continue;
+                    long rendered = Stopwatch.GetTimestamp();
                     foreach (var output in _outputs) output.Offer(Shown);
                     _ageSum += frameIndex - _primary.LightMapFrame!.Value;
 
@@ -165,9 +168,11 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     long waited = Stopwatch.GetTimestamp() - waitStart;
                     bool last = options.FrameLimit is { } limit && _presented + 1 >= limit;
                     var pixels = presenter?.Present(Shown, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null, Overlay(info));
+                    _ticks = (_ticks.Decode + arrived - reading, _ticks.Render + rendered - arrived, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited);
                     _presented++;
                     frameIndex++;
-                    _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
+                    // The first frame waits for the first light map (seconds in full quality): not a steady-state latency.
+                    if (!firstLightMap) _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
                     if (_lightMapsBeforeSwap >= 0 && _primary.LightMaps > _lightMapsBeforeSwap)
                     {
                         _firstFrameOfLastModel = DateTime.UtcNow; // the first shown frame lit by the new model
@@ -201,8 +206,10 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         LiveStatistics Statistics()
         {
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            double perFrame = 1000.0 / Stopwatch.Frequency / Math.Max(1, _presented);
             return new LiveStatistics(_presented, _presented / seconds, LightMaps, LightMaps / seconds, _presented > 0 ? (double)_ageSum / _presented : 0,
-                _latencies.Percentile(50), _latencies.Percentile(99), _swaps, _firstFrameOfLastModel);
+                _latencies.Percentile(50), _latencies.Percentile(99), _swaps, _firstFrameOfLastModel,
+                new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame));
         }
     }
 

@@ -3,7 +3,14 @@ namespace ClipLit.Cli.Live;
 /// <summary>
 /// What the live loop measured: frames shown, their rate, the network's rate, how old the shown
 /// light maps were, the latency from a frame's arrival to its presentation (waiting for the
-/// frame's time at the source's pace left out) and model swaps.
+/// frame's time at the source's pace left out; the first frame, which waits for the first light
+/// map, left out too), model swaps, and where the window thread's time went per shown frame.
 /// </summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
-    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc);
+    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, FrameTimes MeanFrameTimes);
+
+/// <summary>
+/// The window thread's milliseconds per shown frame: waiting for the decoder, the renderer (pre-process
+/// when the network takes a frame, temporal average, compose) and presenting (copy, swapchain, window system).
+/// </summary>
+public readonly record struct FrameTimes(double Decode, double Render, double Present);

@@ -19,13 +19,18 @@ namespace ClipLit.Inference.Runtime;
 /// path prefix; <see cref="LightMapEstimator.EndProfiling"/> returns the files. For benchmarks:
 /// profiling adds overhead. Default null.
 /// </param>
+/// <param name="SpinWhileWaiting">
+/// ONNX Runtime's threads spin between operators (its default, fastest alone on a machine). The
+/// live view turns it off: there the network shares the cores with decoding and composing.
+/// </param>
 public sealed record EnhancerOptions(
     ExecutionDevice Device,
     long MemoryBudgetBytes,
     int Threads,
     PlanStrategy Strategy,
     bool KeepMemoryBetweenImages,
-    string? ProfilePrefix = null)
+    string? ProfilePrefix = null,
+    bool SpinWhileWaiting = true)
 {
     public static EnhancerOptions Default { get; } = new(
         ExecutionDevice.Auto,

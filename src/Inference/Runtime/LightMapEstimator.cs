@@ -22,7 +22,7 @@ public sealed class LightMapEstimator : IDisposable
     public LightMapEstimator(EnhancementWeights weights, EnhancerOptions options)
     {
         _options = options;
-        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix);
+        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting);
         _sessions = new EnhancementGraphSessions(weights, Device);
         Source = weights.Source;
     }

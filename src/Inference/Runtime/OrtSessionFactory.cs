@@ -14,10 +14,11 @@ namespace ClipLit.Inference.Runtime;
 /// </summary>
 public sealed class OrtSessionFactory
 {
-    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason, string? profilePrefix)
+    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason, string? profilePrefix, bool spinWhileWaiting)
     {
         Device = device;
         Threads = threads;
+        SpinWhileWaiting = spinWhileWaiting;
         FallbackReason = fallbackReason;
         ProfilePrefix = profilePrefix;
     }
@@ -26,6 +27,9 @@ public sealed class OrtSessionFactory
     public ExecutionDevice Device { get; }
 
     public int Threads { get; }
+
+    /// <summary>Whether idle intra-op threads spin (ONNX Runtime's default) rather than sleep.</summary>
+    public bool SpinWhileWaiting { get; }
 
     /// <summary>Path prefix of ONNX Runtime profiles, or null when sessions are not profiled.</summary>
     public string? ProfilePrefix { get; }
@@ -40,15 +44,15 @@ public sealed class OrtSessionFactory
             : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} threads)";
 
     /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used; the message says why.</exception>
-    public static OrtSessionFactory Create(ExecutionDevice requested, int threads, string? profilePrefix = null)
+    public static OrtSessionFactory Create(ExecutionDevice requested, int threads, string? profilePrefix = null, bool spinWhileWaiting = true)
     {
         threads = Math.Max(1, threads);
-        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null, profilePrefix);
+        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null, profilePrefix, spinWhileWaiting);
 
         string? problem = ProbeCuda();
-        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null, profilePrefix);
+        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null, profilePrefix, spinWhileWaiting);
         if (requested == ExecutionDevice.Cuda) throw new InvalidOperationException($"CUDA is not usable: {problem}");
-        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem, profilePrefix);
+        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem, profilePrefix, spinWhileWaiting);
     }
 
     /// <summary>Creates a session for an in-memory ONNX model on the resolved device.</summary>
@@ -56,7 +60,7 @@ public sealed class OrtSessionFactory
     /// <param name="name">Names the session's profile file when profiling.</param>
     public InferenceSession CreateSession(byte[] model, string name = "session")
     {
-        using var options = CreateOptions(Device, Threads);
+        using var options = CreateOptions(Device, Threads, SpinWhileWaiting);
         if (ProfilePrefix is not null)
         {
             options.EnableProfiling = true;
@@ -65,7 +69,7 @@ public sealed class OrtSessionFactory
         return new InferenceSession(model, options);
     }
 
-    private static SessionOptions CreateOptions(ExecutionDevice device, int threads)
+    private static SessionOptions CreateOptions(ExecutionDevice device, int threads, bool spinWhileWaiting)
     {
         var options = new SessionOptions
         {
@@ -79,6 +83,9 @@ public sealed class OrtSessionFactory
             EnableCpuMemArena = true,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        // Spinning threads answer the next operator a little sooner, but on a machine shared with
+        // the frame path (the live view) they burn the cores that decoding and composing need.
+        if (!spinWhileWaiting) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             if (device == ExecutionDevice.Cuda) options.AppendExecutionProvider_CUDA(0);
@@ -99,7 +106,7 @@ public sealed class OrtSessionFactory
         NativeLibrary.Free(driver);
         try
         {
-            using var options = CreateOptions(ExecutionDevice.Cuda, 1);
+            using var options = CreateOptions(ExecutionDevice.Cuda, 1, spinWhileWaiting: true);
             using var session = new InferenceSession(ProbeModel(), options);
             return null;
         }

@@ -50,7 +50,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private int _lightMapsOfRetiredLanes;
     private long _ageSum;
     private (double DisplayFps, double EnhancerHz) _rates;
-    private (long Decode, long Render, long Present) _ticks;   // Stopwatch ticks spent per stage, over shown frames
+    private (long Decode, long Render, long Present) _ticks;
+    private int _dropped;   // Stopwatch ticks spent per stage, over shown frames
 
     private LoadedModel? LeftModel => options.Compare ?? _previous;
 
@@ -115,7 +116,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         (int Presented, int LightMaps) lastSecond = (0, 0);
         int frameIndex = 0;
 
-        IFrameSource? reader = first;
+        ReadAheadSource? reader = ReadAhead(first, info);
         _firstTaken = true;
         do
         {
@@ -153,7 +154,16 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     long reading = Stopwatch.GetTimestamp();
                     var frame = reader.ReadAsync(_primary!.Input, cancellation).AsTask().GetAwaiter().GetResult();
                     if (!frame.HasFrame) break;
-                    long arrived = Stopwatch.GetTimestamp();
+                    long received = Stopwatch.GetTimestamp();
+                    long arrived = reader.LastArrival; // decoded (read ahead): where latency starts
+                    if (IsLateWithANewerFrameReady(frame.Timestamp, origin, reader, info, clock))
+                    {
+                        // As a video player does: a frame already past its time is not rendered
+                        // when the next one is decoded, so playback keeps the video's pace.
+                        _dropped++;
+                        frameIndex++;
+                        continue;
+                    }
 
                     watcher?.Poll();
                     SwapInLoadedModel();
@@ -168,7 +178,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     long waited = Stopwatch.GetTimestamp() - waitStart;
                     bool last = options.FrameLimit is { } limit && _presented + 1 >= limit;
                     var pixels = presenter?.Present(Shown, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null, Overlay(info));
-                    _ticks = (_ticks.Decode + arrived - reading, _ticks.Render + rendered - arrived, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited);
+                    _ticks = (_ticks.Decode + received - reading, _ticks.Render + rendered - received, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited);
                     _presented++;
                     frameIndex++;
                     // The first frame waits for the first light map (seconds in full quality): not a steady-state latency.
@@ -194,11 +204,13 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             }
             finally
             {
+                _dropped += reader.Dropped;
                 reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 reader = null;
             }
             if (cancellation.IsCancellationRequested || (!info.IsCamera && !options.Loop)) break;
-            reader = info.IsCamera ? Reopen(info, cancellation) : info.Open();
+            var reopened = info.IsCamera ? Reopen(info, cancellation) : info.Open();
+            reader = reopened is null ? null : ReadAhead(reopened, info);
         }
         while (reader is not null);
         return Statistics();
@@ -208,9 +220,26 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             double perFrame = 1000.0 / Stopwatch.Frequency / Math.Max(1, _presented);
             return new LiveStatistics(_presented, _presented / seconds, LightMaps, LightMaps / seconds, _presented > 0 ? (double)_ageSum / _presented : 0,
-                _latencies.Percentile(50), _latencies.Percentile(99), _swaps, _firstFrameOfLastModel,
+                _latencies.Percentile(50), _latencies.Percentile(99), _swaps, _firstFrameOfLastModel, _dropped + (reader?.Dropped ?? 0),
                 new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame));
         }
+    }
+
+    /// <summary>
+    /// The decoder runs a few frames ahead of the window thread; a camera or stream the loop fell
+    /// behind skips to its newest frame (latest wins), a file delivers every frame.
+    /// </summary>
+    private static ReadAheadSource ReadAhead(IFrameSource source, LiveInput info) => new(source, depth: 2, latestWins: info.IsCamera);
+
+    /// <summary>
+    /// A file's frame (not in lockstep) whose time passed more than a frame period ago while the next
+    /// is already decoded. Cameras need no such test: their read-ahead keeps only the newest frame.
+    /// </summary>
+    private bool IsLateWithANewerFrameReady(long timestamp, long? origin, ReadAheadSource reader, LiveInput info, Stopwatch clock)
+    {
+        if (options.Lockstep || info.IsCamera || origin is not { } start || !reader.HasWaitingFrame) return false;
+        long period = (long)(1_000_000 / Math.Max(info.FramesPerSecond, 1));
+        return clock.Elapsed.Ticks / 10 > start + timestamp + period;
     }
 
     private int LightMaps => _lightMapsOfRetiredLanes + _primary!.LightMaps;

@@ -4,10 +4,11 @@ namespace ClipLit.Cli.Live;
 /// What the live loop measured: frames shown, their rate, the network's rate, how old the shown
 /// light maps were, the latency from a frame's arrival to its presentation (waiting for the
 /// frame's time at the source's pace left out; the first frame, which waits for the first light
-/// map, left out too), model swaps, and where the window thread's time went per shown frame.
+/// map, left out too), model swaps, frames not shown to keep the video's pace (late frames of a
+/// file, stale frames of a camera), and where the window thread's time went per shown frame.
 /// </summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
-    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, FrameTimes MeanFrameTimes);
+    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, int Skipped, FrameTimes MeanFrameTimes);
 
 /// <summary>
 /// The window thread's milliseconds per shown frame: waiting for the decoder, the renderer (pre-process

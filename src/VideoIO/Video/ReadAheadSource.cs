@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace ClipLit.VideoIO.Video;
+
+/// <summary>
+/// Reads a source ahead on its own task into a fixed ring of frame buffers, so the decoder (an
+/// FFmpeg process writing through a pipe much smaller than a frame) keeps working while the
+/// caller renders and presents, instead of being drained in pipe-sized steps on demand.
+/// With <c>latestWins</c> (cameras, streams) a caller that fell behind gets the newest frame and
+/// the older waiting ones are dropped; otherwise (files) every frame is delivered.
+/// Memory: <c>depth</c> frames, whatever the video's length.
+/// Thread-safety: one reader. Ownership: owns the inner source; DisposeAsync stops the task and it.
+/// </summary>
+public sealed class ReadAheadSource : IFrameSource
+{
+    private readonly IFrameSource _inner;
+    private readonly bool _latestWins;
+    private readonly Channel<byte[]> _free;
+    private readonly Channel<(byte[] Buffer, SourceFrame Frame, long Arrived)> _filled;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _reading;
+    private bool _endTaken;
+    private bool _disposed;
+
+    public ReadAheadSource(IFrameSource inner, int depth, bool latestWins)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
+        _inner = inner;
+        _latestWins = latestWins;
+        _free = Channel.CreateBounded<byte[]>(depth);
+        _filled = Channel.CreateBounded<(byte[], SourceFrame, long)>(depth);
+        for (int i = 0; i < depth; i++) _free.Writer.TryWrite(new byte[4 * inner.Width * inner.Height]);
+        _reading = Task.Run(ReadAheadAsync);
+    }
+
+    public int Width => _inner.Width;
+
+    public int Height => _inner.Height;
+
+    public int? FrameCount => _inner.FrameCount;
+
+    /// <summary>When the frame last returned by <see cref="ReadAsync"/> had been decoded (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long LastArrival { get; private set; }
+
+    /// <summary>Whether a decoded frame is waiting to be read.</summary>
+    public bool HasWaitingFrame => _filled.Reader.Count > 0;
+
+    /// <summary>Frames dropped because a newer one was waiting (latest-wins sources only).</summary>
+    public int Dropped { get; private set; }
+
+    public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
+    {
+        if (_endTaken) return SourceFrame.End;
+        // Completed after the end (or rethrowing the source's failure): nothing more to read.
+        if (!await _filled.Reader.WaitToReadAsync(cancellation) || !_filled.Reader.TryRead(out var next)) return SourceFrame.End;
+        var (buffer, frame, arrived) = next;
+        while (_latestWins && frame.HasFrame && _filled.Reader.TryRead(out var newer))
+        {
+            if (!newer.Frame.HasFrame)
+            {
+                // The end is behind this frame: this one is the last, and the end comes next time.
+                _free.Writer.TryWrite(newer.Buffer);
+                _endTaken = true;
+                break;
+            }
+            _free.Writer.TryWrite(buffer);
+            Dropped++;
+            (buffer, frame, arrived) = newer;
+        }
+        if (frame.HasFrame) buffer.CopyTo(destination);
+        LastArrival = arrived;
+        _free.Writer.TryWrite(buffer);
+        return frame;
+    }
+
+    private async Task ReadAheadAsync()
+    {
+        var token = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                var buffer = await _free.Reader.ReadAsync(token);
+                var frame = await _inner.ReadAsync(buffer, token);
+                await _filled.Writer.WriteAsync((buffer, frame, Stopwatch.GetTimestamp()), token);
+                if (!frame.HasFrame) break;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopped by FinishAsync or DisposeAsync.
+        }
+        catch (Exception e)
+        {
+            _filled.Writer.TryComplete(e);
+            return;
+        }
+        _filled.Writer.TryComplete();
+    }
+
+    public async Task<string?> FinishAsync()
+    {
+        // The caller stops reading: frames read ahead are not wanted; the inner source says how it ended.
+        await _stop.CancelAsync();
+        await _reading;
+        return await _inner.FinishAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await _stop.CancelAsync();
+        await _reading;
+        _stop.Dispose();
+        await _inner.DisposeAsync();
+    }
+}

@@ -51,7 +51,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private long _ageSum;
     private (double DisplayFps, double EnhancerHz) _rates;
     private (long Decode, long Render, long Present) _ticks;
-    private int _dropped;   // Stopwatch ticks spent per stage, over shown frames
+    private int _dropped;
+    private long _firstLightMapAt = long.MaxValue;   // Stopwatch ticks spent per stage, over shown frames
 
     private LoadedModel? LeftModel => options.Compare ?? _previous;
 
@@ -170,6 +171,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     bool firstLightMap = _primary.LightMapFrame is null;
                     if (!StepLanes(frameIndex, info, cancellation)) continue;
                     long rendered = Stopwatch.GetTimestamp();
+                    if (firstLightMap) _firstLightMapAt = rendered;
                     foreach (var output in _outputs) output.Offer(Shown);
                     _ageSum += frameIndex - _primary.LightMapFrame!.Value;
 
@@ -181,8 +183,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                     _ticks = (_ticks.Decode + received - reading, _ticks.Render + rendered - received, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited);
                     _presented++;
                     frameIndex++;
-                    // The first frame waits for the first light map (seconds in full quality): not a steady-state latency.
-                    if (!firstLightMap) _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
+                    // Frames decoded before the first light map existed waited for it (seconds in full quality): no steady-state latency.
+                    if (arrived >= _firstLightMapAt) _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
                     if (_lightMapsBeforeSwap >= 0 && _primary.LightMaps > _lightMapsBeforeSwap)
                     {
                         _firstFrameOfLastModel = DateTime.UtcNow; // the first shown frame lit by the new model

@@ -3,8 +3,8 @@ namespace ClipLit.Cli.Live;
 /// <summary>
 /// What the live loop measured: frames shown, their rate, the network's rate, how old the shown
 /// light maps were, the latency from a frame's arrival to its presentation (waiting for the
-/// frame's time at the source's pace left out; the first frame, which waits for the first light
-/// map, left out too), model swaps, frames not shown to keep the video's pace (late frames of a
+/// frame's time at the source's pace left out; frames decoded before the first light map, which
+/// waited for it, left out too), model swaps, frames not shown to keep the video's pace (late frames of a
 /// file, stale frames of a camera), and where the window thread's time went per shown frame.
 /// </summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,

@@ -51,8 +51,8 @@ public sealed class ClipModel : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long size = Architecture.ImageResolution;
         var resized = functional.interpolate(images01, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
-        var mean = tensor(ImageMean, device: images01.device).reshape(1, 3, 1, 1);
-        var std = tensor(ImageStd, device: images01.device).reshape(1, 3, 1, 1);
+        var mean = tensor(ImageMean, device: images01.device).to(images01.dtype).reshape(1, 3, 1, 1);
+        var std = tensor(ImageStd, device: images01.device).to(images01.dtype).reshape(1, 3, 1, 1);
         return ((resized - mean) / std).MoveToOuterDisposeScope();
     }
 

@@ -1,0 +1,149 @@
+using TorchSharp;
+using ClipLit.TestSupport;
+using ClipLit.Trainer.Clip;
+using static TorchSharp.torch;
+
+namespace ClipLit.Trainer.Tests;
+
+/// <summary>The paper's CLIP losses against the values its code computed (../shared/golden/clip, loss.* and prompt.*).</summary>
+[TestFixture]
+public sealed class ClipLitLossTests
+{
+    private static string Golden(string name) => SharedData.Path("golden", "clip", name);
+
+    private static Tensor Fixture(string name)
+    {
+        var array = Npy.ReadFloat32(Golden(name + ".npy"));
+        return tensor(array.Values, array.Shape);
+    }
+
+    private static Tensor Longs(string name)
+    {
+        var array = Npy.ReadInt64(Golden(name + ".npy"));
+        return tensor(array.Values, array.Shape);
+    }
+
+    private static void Close(Tensor actual, string fixture) => ClipParityTests.AssertClose(actual, Fixture(fixture), fixture);
+
+    [Test]
+    public void ALearnedPromptPairEncodesAsTheirs()
+    {
+        using var scope = NewDisposeScope();
+        using var clip = ClipWeightsFile.Load(Golden("vit_tiny.state_dict.pth"));
+        using var _ = no_grad();
+        Close(clip.EncodePrompts(Fixture("prompt.embedding"), Longs("prompt.tokens")), "prompt.text_features");
+    }
+
+    [Test]
+    public void PromptLogitsProbabilitiesAndCrossEntropy()
+    {
+        using var scope = NewDisposeScope();
+        var text = Fixture("prompt.text_features");
+        var logits = ClipLitLosses.PromptLogits(Fixture("prompt.image_features"), text);
+        Close(logits, "loss.prompt_logits");
+        Close(ClipLitLosses.FirstPromptProbability(Fixture("prompt.image_features"), text), "loss.prompt_probs");
+        Close(ClipLitLosses.FirstPromptProbability(Fixture("prompt.image_features_b"), text), "loss.prompt_probs_b");
+        Close(ClipLitLosses.PromptCrossEntropy(logits, Longs("loss.prompt_labels")), "loss.prompt_cross_entropy");
+    }
+
+    [Test]
+    public void RankingLossesOverTwoThreeAndFourGroups()
+    {
+        using var scope = NewDisposeScope();
+        var (backlit, wellLit) = (Fixture("loss.prompt_probs"), Fixture("loss.prompt_probs_b"));
+        var (first, second) = (Fixture("loss.rank_p1"), Fixture("loss.rank_p2"));
+        Close(ClipLitLosses.RankingLoss(backlit, wellLit, 0.9, 0.2), "loss.rank2");
+        Close(ClipLitLosses.RankingLoss(backlit, wellLit, 0.9, 0.2, first), "loss.rank3");
+        Close(ClipLitLosses.RankingLoss(backlit, wellLit, 0.9, 0.2, first, second), "loss.rank4");
+    }
+
+    [Test]
+    public void TheClipGuidedScore()
+    {
+        using var scope = NewDisposeScope();
+        using var clip = ClipWeightsFile.Load(Golden("vit_tiny.state_dict.pth"));
+        using var _ = no_grad();
+        Close(ClipLitLosses.ClipScore(clip, Fixture("inputs.images01"), Fixture("prompt.text_features")), "loss.clip_score");
+    }
+
+    [Test]
+    public void TheFeatureReconstructionLossWithBothWeightings()
+    {
+        using var scope = NewDisposeScope();
+        using var resnet = ClipWeightsFile.Load(Golden("rn_tiny.state_dict.pth"));
+        using var _ = no_grad();
+        var (enhanced, input) = (Fixture("inputs.images01"), Fixture("inputs.images01_b"));
+        Close(ClipLitLosses.ReconstructionLoss(resnet, enhanced, input, ClipLitLosses.EnhancementFeatureWeights), "loss.clip_mse");
+        Close(ClipLitLosses.ReconstructionLoss(resnet, enhanced, input, ClipLitLosses.ReconstructionFeatureWeights), "loss.clip_mse_reconstruction");
+    }
+
+    [Test]
+    public void GradientsReachTheImagesAndPromptsButNotClip()
+    {
+        using var scope = NewDisposeScope();
+        using var clip = ClipWeightsFile.Load(Golden("vit_tiny.state_dict.pth"));
+        var images = Fixture("inputs.images01").requires_grad_(true);
+        var prompts = Fixture("prompt.embedding").requires_grad_(true);
+        var text = clip.EncodePrompts(prompts, Longs("prompt.tokens"));
+        ClipLitLosses.ClipScore(clip, images, text).backward();
+        Assert.That(images.grad is { } g && g.abs().sum().item<float>() > 0, "the score's gradient reaches the images");
+        Assert.That(prompts.grad is { } p && p.abs().sum().item<float>() > 0, "and the prompt embeddings");
+        Assert.That(clip.parameters().All(parameter => parameter.grad is null), "CLIP's weights get none");
+    }
+}
+
+/// <summary>
+/// The CLIP-guided loss's gradients, checked against central finite differences in float64 on the
+/// tiny ViT: with respect to enhancement-network weights (through the division by the light map)
+/// and prompt-embedding entries (through the text encoder).
+/// </summary>
+[TestFixture]
+public sealed class ClipGradientTests
+{
+    [Test]
+    public void AnalyticGradientsMatchFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        using var clip = ClipWeightsFile.Load(SharedData.Path("golden", "clip", "vit_tiny.state_dict.pth"));
+        clip.to(float64);
+        using var network = new Model.EnhancementNetwork();
+        Model.EnhancementCheckpointFile.Load(network, SharedData.EnhancementCheckpoint);
+        network.to(float64);
+        var images = tensor(Npy.ReadFloat32(SharedData.Path("golden", "clip", "inputs.images01.npy")).Values, [2, 3, 96, 80]).to(float64);
+        var prompts = tensor(Npy.ReadFloat32(SharedData.Path("golden", "clip", "prompt.embedding.npy")).Values, [2, 77, 128]).to(float64).requires_grad_(true);
+        var tokens = tensor(Npy.ReadInt64(SharedData.Path("golden", "clip", "prompt.tokens.npy")).Values, [1, 77]);
+
+        Tensor Loss()
+        {
+            var light = network.forward(images);
+            var enhanced = clamp(images / (light + 1e-9), 0, 1);
+            return 16 * 20 * ClipLitLosses.ClipScore(clip, enhanced, clip.EncodePrompts(prompts, tokens));
+        }
+
+        var weight = network.parameters().First(); // cond1.weight
+        Loss().backward();
+        (Tensor Target, long[] Index)[] probes =
+        [
+            (weight, [0, 0, 1, 1]), (weight, [5, 2, 0, 2]), (weight, [31, 1, 2, 0]),
+            (prompts, [0, 3, 7]), (prompts, [1, 10, 100]), (prompts, [0, 16, 5]),
+        ];
+        const double step = 1e-7;
+        foreach (var (target, index) in probes)
+        {
+            var indices = index.Select(i => TensorIndex.Single(i)).ToArray();
+            double analytic = target.grad![indices].item<double>();
+            double original = target[indices].item<double>();
+            double Evaluate(double value)
+            {
+                using var _ = no_grad();
+                target[indices] = tensor(value, float64);
+                return Loss().item<double>();
+            }
+            double numeric = (Evaluate(original + step) - Evaluate(original - step)) / (2 * step);
+            Evaluate(original);
+            TestContext.Out.WriteLine($"d loss / d {(target.shape.Length == 4 ? "cond1.weight" : "prompt")}[{string.Join(',', index)}]: analytic {analytic:E6}, numeric {numeric:E6}");
+            Assert.That(Math.Abs(analytic), Is.GreaterThan(1e-9), "a probe with a gradient");
+            Assert.That(Math.Abs(analytic - numeric), Is.LessThanOrEqualTo(1e-3 * Math.Abs(numeric) + 1e-7), "gradcheck's tolerance (the clamp and the leaky ReLUs have kinks)");
+        }
+    }
+}

@@ -52,7 +52,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private (double DisplayFps, double EnhancerHz) _rates;
     private (long Decode, long Render, long Present) _ticks;
     private int _dropped;
-    private long _firstLightMapAt = long.MaxValue;   // Stopwatch ticks spent per stage, over shown frames
+    private long _firstLightMapAt = long.MaxValue;
+    private byte[][] _readAheadRing = [];   // Stopwatch ticks spent per stage, over shown frames
 
     private LoadedModel? LeftModel => options.Compare ?? _previous;
 
@@ -231,7 +232,12 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     /// The decoder runs a few frames ahead of the window thread; a camera or stream the loop fell
     /// behind skips to its newest frame (latest wins), a file delivers every frame.
     /// </summary>
-    private static ReadAheadSource ReadAhead(IFrameSource source, LiveInput info) => new(source, depth: 2, latestWins: info.IsCamera);
+    private ReadAheadSource ReadAhead(IFrameSource source, LiveInput info)
+    {
+        // One ring for the whole run: a looping file or a returning camera reopens its source often.
+        if (_readAheadRing.Length == 0) _readAheadRing = [new byte[4 * info.Width * info.Height], new byte[4 * info.Width * info.Height]];
+        return new ReadAheadSource(source, _readAheadRing, latestWins: info.IsCamera);
+    }
 
     /// <summary>
     /// A file's frame (not in lockstep) whose time passed more than a frame period ago while the next

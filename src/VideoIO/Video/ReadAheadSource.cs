@@ -23,14 +23,26 @@ public sealed class ReadAheadSource : IFrameSource
     private bool _endTaken;
     private bool _disposed;
 
+    /// <summary>Reads ahead into <paramref name="depth"/> frame buffers of its own.</summary>
     public ReadAheadSource(IFrameSource inner, int depth, bool latestWins)
+        : this(inner, [.. Enumerable.Range(0, depth).Select(_ => new byte[4 * inner.Width * inner.Height])], latestWins)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
+    }
+
+    /// <summary>
+    /// Reads ahead into the caller's <paramref name="buffers"/> (at least two, each a whole frame), which
+    /// are free again once this source is disposed: a loop that reopens its source (looping, a camera
+    /// coming back) reuses them instead of allocating frames each time.
+    /// </summary>
+    public ReadAheadSource(IFrameSource inner, IReadOnlyList<byte[]> buffers, bool latestWins)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buffers.Count, 2);
+        if (buffers.Any(b => b.Length < 4 * inner.Width * inner.Height)) throw new ArgumentException("every buffer must hold a whole frame", nameof(buffers));
         _inner = inner;
         _latestWins = latestWins;
-        _free = Channel.CreateBounded<byte[]>(depth);
-        _filled = Channel.CreateBounded<(byte[], SourceFrame, long)>(depth);
-        for (int i = 0; i < depth; i++) _free.Writer.TryWrite(new byte[4 * inner.Width * inner.Height]);
+        _free = Channel.CreateBounded<byte[]>(buffers.Count);
+        _filled = Channel.CreateBounded<(byte[], SourceFrame, long)>(buffers.Count);
+        foreach (var buffer in buffers) _free.Writer.TryWrite(buffer);
         _reading = Task.Run(ReadAheadAsync);
     }
 
@@ -68,7 +80,7 @@ public sealed class ReadAheadSource : IFrameSource
             Dropped++;
             (buffer, frame, arrived) = newer;
         }
-        if (frame.HasFrame) buffer.CopyTo(destination);
+        if (frame.HasFrame) buffer.AsMemory(0, 4 * Width * Height).CopyTo(destination);
         LastArrival = arrived;
         _free.Writer.TryWrite(buffer);
         return frame;

@@ -69,17 +69,7 @@ public sealed class LiveTests
         var shown = Pixels(screenshot);
         var input = Pixels(_workspace.PathOf("input/008.png"));
         var enhanced = Pixels(_workspace.PathOf("engine/008.png"));
-        int differentLeft = 0, differentRight = 0, notWhite = 0;
-        for (int y = 0; y < 180; y++)
-            for (int x = 0; x < 320; x++)
-                for (int c = 0; c < 3; c++)
-                {
-                    int i = 4 * (y * 320 + x) + c;
-                    if (x < 158 && shown.Rgba[i] != input.Rgba[i]) differentLeft++;
-                    if (x is 158 or 159 && shown.Rgba[i] != 255) notWhite++;
-                    if (x >= 160 && shown.Rgba[i] != enhanced.Rgba[i]) differentRight++;
-                }
-        Assert.That((differentLeft, notWhite, differentRight), Is.EqualTo((0, 0, 0)), "input | divider | enhanced");
+        Assert.That(HalvesDiffering(shown.Rgba, input.Rgba, enhanced.Rgba), Is.EqualTo((0, 0, 0)), "input | divider | enhanced");
         Assert.That(input.Rgba, Is.Not.EqualTo(enhanced.Rgba), "the two halves differ to begin with");
     }
 
@@ -100,17 +90,7 @@ public sealed class LiveTests
         var shown = Pixels(screenshot);
         var left = Pixels(_workspace.PathOf("compared/008.png"));
         var right = Pixels(_workspace.PathOf("running/008.png"));
-        int differentLeft = 0, differentRight = 0, notWhite = 0;
-        for (int y = 0; y < 180; y++)
-            for (int x = 0; x < 320; x++)
-                for (int c = 0; c < 3; c++)
-                {
-                    int i = 4 * (y * 320 + x) + c;
-                    if (x < 158 && shown.Rgba[i] != left.Rgba[i]) differentLeft++;
-                    if (x is 158 or 159 && shown.Rgba[i] != 255) notWhite++;
-                    if (x >= 160 && shown.Rgba[i] != right.Rgba[i]) differentRight++;
-                }
-        Assert.That((differentLeft, notWhite, differentRight), Is.EqualTo((0, 0, 0)), "compared model | divider | running model");
+        Assert.That(HalvesDiffering(shown.Rgba, left.Rgba, right.Rgba), Is.EqualTo((0, 0, 0)), "compared model | divider | running model");
         Assert.That(FrameMetrics.Psnr(left.Rgba, right.Rgba), Is.LessThan(40), "the two models' pictures differ to begin with");
     }
 
@@ -425,6 +405,26 @@ public sealed class LiveTests
         var result = new Cli.Result(process.ExitCode, output.Result, error);
         TestContext.Out.WriteLine($"xvfb-run cliplit {string.Join(' ', args)}\n{result}");
         return result;
+    }
+
+    /// <summary>
+    /// A 320x180 screenshot split at the middle: channel values that differ from <paramref name="left"/>
+    /// left of the 2-pixel divider (columns 158-159), divider values that are not white, and values that
+    /// differ from <paramref name="right"/> right of it.
+    /// </summary>
+    private static (int Left, int Divider, int Right) HalvesDiffering(byte[] shown, byte[] left, byte[] right)
+    {
+        int differentLeft = 0, notWhite = 0, differentRight = 0;
+        for (int y = 0; y < 180; y++)
+            for (int x = 0; x < 320; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    int i = 4 * (y * 320 + x) + c;
+                    if (x < 158 && shown[i] != left[i]) differentLeft++;
+                    if (x is 158 or 159 && shown[i] != 255) notWhite++;
+                    if (x >= 160 && shown[i] != right[i]) differentRight++;
+                }
+        return (differentLeft, notWhite, differentRight);
     }
 
     private static (byte[] Rgba, int Width, int Height) Pixels(string path)

@@ -9,49 +9,35 @@ namespace ClipLit.Trainer.Tests;
 [TestFixture]
 public sealed class ClipLitLossTests
 {
-    private static string Golden(string name) => SharedData.Path("golden", "clip", name);
-
-    private static Tensor Fixture(string name)
-    {
-        var array = Npy.ReadFloat32(Golden(name + ".npy"));
-        return tensor(array.Values, array.Shape);
-    }
-
-    private static Tensor Longs(string name)
-    {
-        var array = Npy.ReadInt64(Golden(name + ".npy"));
-        return tensor(array.Values, array.Shape);
-    }
-
-    private static void Close(Tensor actual, string fixture) => ClipParityTests.AssertClose(actual, Fixture(fixture), fixture);
+    private static void Close(Tensor actual, string fixture) => ClipGolden.AssertClose(actual, ClipGolden.Floats(fixture), fixture);
 
     [Test]
     public void ALearnedPromptPairEncodesAsTheirs()
     {
         using var scope = NewDisposeScope();
-        using var clip = ClipWeightsFile.Load(Golden("vit_tiny.state_dict.pth"));
+        using var clip = ClipWeightsFile.Load(ClipGolden.Path("vit_tiny.state_dict.pth"));
         using var _ = no_grad();
-        Close(clip.EncodePrompts(Fixture("prompt.embedding"), Longs("prompt.tokens")), "prompt.text_features");
+        Close(clip.EncodePrompts(ClipGolden.Floats("prompt.embedding"), ClipGolden.Longs("prompt.tokens")), "prompt.text_features");
     }
 
     [Test]
     public void PromptLogitsProbabilitiesAndCrossEntropy()
     {
         using var scope = NewDisposeScope();
-        var text = Fixture("prompt.text_features");
-        var logits = ClipLitLosses.PromptLogits(Fixture("prompt.image_features"), text);
+        var text = ClipGolden.Floats("prompt.text_features");
+        var logits = ClipLitLosses.PromptLogits(ClipGolden.Floats("prompt.image_features"), text);
         Close(logits, "loss.prompt_logits");
-        Close(ClipLitLosses.FirstPromptProbability(Fixture("prompt.image_features"), text), "loss.prompt_probs");
-        Close(ClipLitLosses.FirstPromptProbability(Fixture("prompt.image_features_b"), text), "loss.prompt_probs_b");
-        Close(ClipLitLosses.PromptCrossEntropy(logits, Longs("loss.prompt_labels")), "loss.prompt_cross_entropy");
+        Close(ClipLitLosses.FirstPromptProbability(ClipGolden.Floats("prompt.image_features"), text), "loss.prompt_probs");
+        Close(ClipLitLosses.FirstPromptProbability(ClipGolden.Floats("prompt.image_features_b"), text), "loss.prompt_probs_b");
+        Close(ClipLitLosses.PromptCrossEntropy(logits, ClipGolden.Longs("loss.prompt_labels")), "loss.prompt_cross_entropy");
     }
 
     [Test]
     public void RankingLossesOverTwoThreeAndFourGroups()
     {
         using var scope = NewDisposeScope();
-        var (backlit, wellLit) = (Fixture("loss.prompt_probs"), Fixture("loss.prompt_probs_b"));
-        var (first, second) = (Fixture("loss.rank_p1"), Fixture("loss.rank_p2"));
+        var (backlit, wellLit) = (ClipGolden.Floats("loss.prompt_probs"), ClipGolden.Floats("loss.prompt_probs_b"));
+        var (first, second) = (ClipGolden.Floats("loss.rank_p1"), ClipGolden.Floats("loss.rank_p2"));
         Close(ClipLitLosses.RankingLoss(backlit, wellLit, 0.9, 0.2), "loss.rank2");
         Close(ClipLitLosses.RankingLoss(backlit, wellLit, 0.9, 0.2, first), "loss.rank3");
         Close(ClipLitLosses.RankingLoss(backlit, wellLit, 0.9, 0.2, first, second), "loss.rank4");
@@ -61,18 +47,18 @@ public sealed class ClipLitLossTests
     public void TheClipGuidedScore()
     {
         using var scope = NewDisposeScope();
-        using var clip = ClipWeightsFile.Load(Golden("vit_tiny.state_dict.pth"));
+        using var clip = ClipWeightsFile.Load(ClipGolden.Path("vit_tiny.state_dict.pth"));
         using var _ = no_grad();
-        Close(ClipLitLosses.ClipScore(clip, Fixture("inputs.images01"), Fixture("prompt.text_features")), "loss.clip_score");
+        Close(ClipLitLosses.ClipScore(clip, ClipGolden.Floats("inputs.images01"), ClipGolden.Floats("prompt.text_features")), "loss.clip_score");
     }
 
     [Test]
     public void TheFeatureReconstructionLossWithBothWeightings()
     {
         using var scope = NewDisposeScope();
-        using var resnet = ClipWeightsFile.Load(Golden("rn_tiny.state_dict.pth"));
+        using var resnet = ClipWeightsFile.Load(ClipGolden.Path("rn_tiny.state_dict.pth"));
         using var _ = no_grad();
-        var (enhanced, input) = (Fixture("inputs.images01"), Fixture("inputs.images01_b"));
+        var (enhanced, input) = (ClipGolden.Floats("inputs.images01"), ClipGolden.Floats("inputs.images01_b"));
         Close(ClipLitLosses.ReconstructionLoss(resnet, enhanced, input, ClipLitLosses.EnhancementFeatureWeights), "loss.clip_mse");
         Close(ClipLitLosses.ReconstructionLoss(resnet, enhanced, input, ClipLitLosses.ReconstructionFeatureWeights), "loss.clip_mse_reconstruction");
     }
@@ -81,10 +67,10 @@ public sealed class ClipLitLossTests
     public void GradientsReachTheImagesAndPromptsButNotClip()
     {
         using var scope = NewDisposeScope();
-        using var clip = ClipWeightsFile.Load(Golden("vit_tiny.state_dict.pth"));
-        var images = Fixture("inputs.images01").requires_grad_(true);
-        var prompts = Fixture("prompt.embedding").requires_grad_(true);
-        var text = clip.EncodePrompts(prompts, Longs("prompt.tokens"));
+        using var clip = ClipWeightsFile.Load(ClipGolden.Path("vit_tiny.state_dict.pth"));
+        var images = ClipGolden.Floats("inputs.images01").requires_grad_(true);
+        var prompts = ClipGolden.Floats("prompt.embedding").requires_grad_(true);
+        var text = clip.EncodePrompts(prompts, ClipGolden.Longs("prompt.tokens"));
         ClipLitLosses.ClipScore(clip, images, text).backward();
         Assert.That(images.grad is { } g && g.abs().sum().item<float>() > 0, "the score's gradient reaches the images");
         Assert.That(prompts.grad is { } p && p.abs().sum().item<float>() > 0, "and the prompt embeddings");
@@ -104,14 +90,14 @@ public sealed class ClipGradientTests
     public void AnalyticGradientsMatchFiniteDifferences()
     {
         using var scope = NewDisposeScope();
-        using var clip = ClipWeightsFile.Load(SharedData.Path("golden", "clip", "vit_tiny.state_dict.pth"));
+        using var clip = ClipWeightsFile.Load(ClipGolden.Path("vit_tiny.state_dict.pth"));
         clip.to(float64);
         using var network = new Model.EnhancementNetwork();
         Model.EnhancementCheckpointFile.Load(network, SharedData.EnhancementCheckpoint);
         network.to(float64);
-        var images = tensor(Npy.ReadFloat32(SharedData.Path("golden", "clip", "inputs.images01.npy")).Values, [2, 3, 96, 80]).to(float64);
-        var prompts = tensor(Npy.ReadFloat32(SharedData.Path("golden", "clip", "prompt.embedding.npy")).Values, [2, 77, 128]).to(float64).requires_grad_(true);
-        var tokens = tensor(Npy.ReadInt64(SharedData.Path("golden", "clip", "prompt.tokens.npy")).Values, [1, 77]);
+        var images = ClipGolden.Floats("inputs.images01").to(float64);
+        var prompts = ClipGolden.Floats("prompt.embedding").to(float64).requires_grad_(true);
+        var tokens = ClipGolden.Longs("prompt.tokens");
 
         Tensor Loss()
         {

@@ -11,27 +11,11 @@ namespace ClipLit.Trainer.Tests;
 [TestFixture]
 public sealed class ClipParityTests
 {
-    private const double Tolerance = 1e-4;
-
-    private static string Golden(string name) => SharedData.Path("golden", "clip", name);
-
-    private static Tensor Fixture(string name)
-    {
-        var array = Npy.ReadFloat32(Golden(name + ".npy"));
-        return tensor(array.Values, array.Shape);
-    }
-
-    private static Tensor Tokens(string name)
-    {
-        var array = Npy.ReadInt64(Golden(name + ".npy"));
-        return tensor(array.Values, array.Shape);
-    }
-
     [TestCase("vit_tiny", true)]
     [TestCase("rn_tiny", false)]
     public void TheArchitectureIsInferredFromTheWeights(string name, bool vit)
     {
-        using var model = ClipWeightsFile.Load(Golden($"{name}.state_dict.pth"));
+        using var model = ClipWeightsFile.Load(ClipGolden.Path($"{name}.state_dict.pth"));
         var arch = model.Architecture;
         Assert.That(arch.IsVisionTransformer, Is.EqualTo(vit));
         Assert.That((arch.EmbedDim, arch.ImageResolution, arch.ContextLength, arch.VocabularySize, arch.TransformerWidth, arch.TransformerHeads),
@@ -48,26 +32,26 @@ public sealed class ClipParityTests
     public void ImagesAndTextsEncodeAsOpenAIsClip(string file, string name)
     {
         using var scope = NewDisposeScope();
-        using var model = ClipWeightsFile.Load(Golden(file));
+        using var model = ClipWeightsFile.Load(ClipGolden.Path(file));
         using var _ = no_grad();
-        var input = model.Preprocess(Fixture("inputs.images01"));
-        AssertClose(input, Fixture($"{name}.image_input"), "preprocessed images (bilinear resize, normalization)");
-        AssertClose(model.EncodeImage(Fixture($"{name}.image_input")), Fixture($"{name}.encode_image"), "encode_image");
-        AssertClose(model.EncodeText(Tokens("inputs.tokens")), Fixture($"{name}.encode_text"), "encode_text");
+        var input = model.Preprocess(ClipGolden.Floats("inputs.images01"));
+        ClipGolden.AssertClose(input, ClipGolden.Floats($"{name}.image_input"), "preprocessed images (bilinear resize, normalization)");
+        ClipGolden.AssertClose(model.EncodeImage(ClipGolden.Floats($"{name}.image_input")), ClipGolden.Floats($"{name}.encode_image"), "encode_image");
+        ClipGolden.AssertClose(model.EncodeText(ClipGolden.Longs("inputs.tokens")), ClipGolden.Floats($"{name}.encode_text"), "encode_text");
         if (name == "vit_tiny")
-            AssertClose(model.LogitsPerImage(Fixture($"{name}.image_input"), Tokens("inputs.tokens")), Fixture("vit_tiny.logits_per_image"), "logits per image");
+            ClipGolden.AssertClose(model.LogitsPerImage(ClipGolden.Floats($"{name}.image_input"), ClipGolden.Longs("inputs.tokens")), ClipGolden.Floats("vit_tiny.logits_per_image"), "logits per image");
     }
 
     [Test]
     public void TheResNetsStemAndStagesMatch()
     {
         using var scope = NewDisposeScope();
-        using var model = ClipWeightsFile.Load(Golden("rn_tiny.state_dict.pth"));
+        using var model = ClipWeightsFile.Load(ClipGolden.Path("rn_tiny.state_dict.pth"));
         using var _ = no_grad();
-        var (embedding, stages) = model.ImageFeatures(Fixture("rn_tiny.image_input"));
-        AssertClose(embedding, Fixture("rn_tiny.encode_image"), "embedding");
+        var (embedding, stages) = model.ImageFeatures(ClipGolden.Floats("rn_tiny.image_input"));
+        ClipGolden.AssertClose(embedding, ClipGolden.Floats("rn_tiny.encode_image"), "embedding");
         Assert.That(stages, Has.Length.EqualTo(5));
-        for (int i = 0; i < 5; i++) AssertClose(stages[i], Fixture($"rn_tiny.image_features.{i}"), $"stage {i}");
+        for (int i = 0; i < 5; i++) ClipGolden.AssertClose(stages[i], ClipGolden.Floats($"rn_tiny.image_features.{i}"), $"stage {i}");
     }
 
     [Test]
@@ -75,15 +59,6 @@ public sealed class ClipParityTests
     {
         var error = Assert.Throws<InvalidDataException>(() => ClipWeightsFile.Load(SharedData.EnhancementCheckpoint));
         Assert.That(error!.Message, Does.StartWith(SharedData.EnhancementCheckpoint).And.Contains("not a CLIP model").And.Contains("ln_final.weight"));
-        Assert.Throws<FileNotFoundException>(() => ClipWeightsFile.Load(Golden("no-such-model.pt")));
-    }
-
-    internal static void AssertClose(Tensor actual, Tensor expected, string what)
-    {
-        Assert.That(actual.shape, Is.EqualTo(expected.shape), $"{what}: shape");
-        double scale = Math.Max(expected.abs().max().item<float>(), 1e-12);
-        double worst = (actual - expected).abs().max().item<float>() / scale;
-        TestContext.Out.WriteLine($"{what}: max relative difference {worst:E2}");
-        Assert.That(worst, Is.LessThanOrEqualTo(Tolerance), what);
+        Assert.Throws<FileNotFoundException>(() => ClipWeightsFile.Load(ClipGolden.Path("no-such-model.pt")));
     }
 }

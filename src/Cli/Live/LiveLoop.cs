@@ -80,7 +80,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         try
         {
             _primary = new EnhancerLane(device, layout, model, enhanceOptions.Temporal);
-            if (options.SideBySide && options.Compare is not null) SetSideBySide(true, info);
+            if (options.SideBySide && options.Compare is not null) SetSideBySide(true);
             if (options.OutputStream is { } url) _outputs.Add(LiveStreamWriter.ForStream(url, info.Width, info.Height, info.FramesPerSecond));
             if (options.VirtualCamera is { } camera) _outputs.Add(LiveStreamWriter.ForVirtualCamera(camera, info.Width, info.Height, info.FramesPerSecond));
             var statistics = Run(info, first, watcher, cancellation);
@@ -274,7 +274,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 _nextPrimary = null;
                 _left?.Dispose();
                 _left = null;
-                if (_sideBySide) SetSideBySide(true, info);
+                if (_sideBySide) SetSideBySide(true);
                 return true;
             }
         }
@@ -351,14 +351,14 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         if (window.WasPressed(WindowKey.S))
         {
             _split = _split is null || _sideBySide ? 0.5 : null;
-            SetSideBySide(false, info);
+            SetSideBySide(false);
         }
         if (window.WasPressed(WindowKey.B))
         {
             if (LeftModel is null) _hud.Message("side by side needs a second model: --compare PATH, or a swap (--watch, R)");
             else
             {
-                SetSideBySide(!_sideBySide, info);
+                SetSideBySide(!_sideBySide);
                 _split = _sideBySide ? 0.5 : null;
                 context.Error.WriteLine(_sideBySide ? $"side by side: {LeftModel.Name} | {_primary!.Model.Name}" : "side by side off");
             }
@@ -398,20 +398,14 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _primary!.SplitColumn = _split is { } fraction && !_sideBySide ? Math.Max(1, (int)Math.Round(fraction * info.Width)) : 0;
     }
 
-    private void SetSideBySide(bool on, LiveInput info)
+    /// <summary>Side by side on (a left lane for the other model, built unless it runs already) or off.</summary>
+    private void SetSideBySide(bool on)
     {
         _sideBySide = on && LeftModel is not null;
-        if (!_sideBySide || _left?.Model == LeftModel)
-        {
-            if (!_sideBySide)
-            {
-                _left?.Dispose();
-                _left = null;
-            }
-            return;
-        }
+        if (_sideBySide && _left?.Model == LeftModel) return;
         _left?.Dispose();
         _left = null;
+        if (!_sideBySide) return;
         _left = new EnhancerLane(device, _primary!.Layout, LeftModel!, enhanceOptions.Temporal);
         _split ??= 0.5;
     }

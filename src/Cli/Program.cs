@@ -16,6 +16,7 @@ public static class Program
           live      show a video or camera enhanced in a window: cliplit live --input FILE
           cameras   list the cameras live --camera can use
           export    write the network as an ONNX model: cliplit export --checkpoint X.pth -o X.onnx
+          train     train a new model from backlit and well-lit photos (the paper's method)
           models    show or install the default model
           bench     measure speed and memory against PyTorch, update docs/benchmarks.md
 
@@ -53,10 +54,11 @@ public static class Program
                 "live" => LiveCommand.Run(rest, context),
                 "cameras" => CamerasCommand.Run(rest, context),
                 "export" => ExportCommand.Run(rest, context),
+                "train" => TrainCommand.Run(rest, context),
                 "models" => ModelsCommand.Run(rest, context),
                 "bench" => BenchCommand.Run(rest, context),
                 "--version" => Version(context),
-                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, models, bench)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, train, models, bench)"),
             };
         }
         catch (UsageException e)

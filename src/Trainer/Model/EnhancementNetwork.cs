@@ -34,6 +34,37 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
 
     public EnhancementNetwork() : base("UNet_emb_oneBranch_symmetry") => RegisterComponents();
 
+    /// <summary>
+    /// The paper's weights_init for training from scratch: convolution weights from N(0, 0.02), the
+    /// rest as PyTorch initializes it. A draw whose final ReLU is dead on <paramref name="probe"/>
+    /// (L = 0 everywhere: no gradient would ever reach the network) is drawn again, as the paper's
+    /// train.py re-initializes a network that does not learn; returns the number of draws.
+    /// </summary>
+    public int InitializeLikeThePaper(Tensor probe)
+    {
+        const int maxDraws = 50;
+        using var _ = no_grad();
+        for (int draw = 1; ; draw++)
+        {
+            var parameters = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, parameter) in parameters)
+            {
+                if (!name.EndsWith("weight", StringComparison.Ordinal) || parameter.dim() != 4) continue;
+                parameter.normal_(0, 0.02);
+                // Redraws also redraw the biases (PyTorch's default, U(±1/sqrt(fan_in))): with weights this
+                // small the light map is about the last bias, and a negative one is what kills the ReLU.
+                string biasName = name[..^"weight".Length] + "bias";
+                if (draw > 1 && parameters.TryGetValue(biasName, out var bias))
+                {
+                    double bound = 1 / Math.Sqrt(parameter.shape[1] * parameter.shape[2] * parameter.shape[3]);
+                    bias.uniform_(-bound, bound);
+                }
+            }
+            using var light = forward(probe);
+            if (light.max().item<float>() > 0 || draw == maxDraws) return draw;
+        }
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -7,7 +7,8 @@
 #   window:  libglfw3 and the X libraries it loads at run time (libxrandr2, libxcursor1, libxi6,
 #            libxinerama1, libx11-xcb1), xvfb, xauth (windows under a virtual X server in tests),
 #            xdotool (tests press the live window's keys)
-#   bench:   python3-torch (PyTorch 1.13, the paper's version and the speed reference), python3-pil, python3-numpy
+#   bench:   python3-torch (PyTorch 1.13, the paper's version and the speed reference), python3-pil, python3-numpy,
+#            libopenblas0-pthread (an optimized BLAS for the training reference; python3-torch alone uses reference BLAS)
 set -euo pipefail
 
 packages=(
@@ -15,7 +16,7 @@ packages=(
   ffmpeg
   libvulkan1 mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
   libglfw3 libxrandr2 libxcursor1 libxi6 libxinerama1 libx11-xcb1 xvfb xauth xdotool
-  python3 python3-torch python3-pil python3-numpy
+  python3 python3-torch python3-pil python3-numpy libopenblas0-pthread
 )
 
 missing=()

@@ -41,6 +41,9 @@ public static class BenchCommand
           --video         the video benchmarks instead of the photo ones
           --live          the live view's benchmarks instead
           --soak-minutes N  with --live: also a long headless run, memory sampled every 30 s
+          --train         the training steps instead (TrainingBench: each stage's seconds per
+                          iteration with full-size CLIP against the paper's PyTorch step)
+          --batch N, --image-size N  with --train: the enhancement batch (default 8) and size (512)
         """;
 
     private const string LargePhoto = "110_51093502029_o.jpg";
@@ -54,7 +57,10 @@ public static class BenchCommand
         .Flag("quick", "--quick")
         .Flag("video", "--video")
         .Flag("live", "--live")
-        .Value("soak-minutes", "--soak-minutes");
+        .Value("soak-minutes", "--soak-minutes")
+        .Flag("train", "--train")
+        .Value("batch", "--batch")
+        .Value("image-size", "--image-size");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
@@ -77,6 +83,9 @@ public static class BenchCommand
         }
         if (args.Has("live"))
             return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.Int("soak-minutes", 0, 0, 24 * 60)), context);
+        if (args.Has("train"))
+            return TrainingBench.Run(new TrainingBench.Settings(root, shared, output, args.Value("python") ?? "/usr/bin/python3", threads, repeat,
+                args.Int("batch", 8, 1, 256), 16, args.Int("image-size", 512, 32, 4096)), context);
         if (args.Has("video"))
             return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, args.Value("python") ?? "/usr/bin/python3", threads, quick), context);
 

@@ -20,19 +20,32 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
 {
     // Registered by RegisterComponents under the paper's names (ComponentName); a test checks
     // they equal EnhancementArchitecture.ParameterShapes.
-    [ComponentName(Name = "cond1")] private readonly Conv2d _cond1 = Layers.Conv(Arch.Cond1);
+    [ComponentName(Name = "cond1")] private readonly Conv2d _cond1;
     [ComponentName(Name = "ResidualBlock1")] private readonly ResidualBlock _residualBlock1 = new(Arch.HeadBlocks[0], Arch.FeatureChannels);
     [ComponentName(Name = "ResidualBlock2")] private readonly ResidualBlock _residualBlock2 = new(Arch.HeadBlocks[1], Arch.FeatureChannels);
     [ComponentName(Name = "PPM1")] private readonly PyramidPooling _pyramid = new();
-    [ComponentName(Name = "condx")] private readonly Conv2d _condX = Layers.Conv(Arch.CondX);
+    [ComponentName(Name = "condx")] private readonly Conv2d _condX;
     [ComponentName(Name = "ResidualBlock3")] private readonly ResidualBlock _residualBlock3 = new(Arch.WideBlocks[0], Arch.WideChannels);
     [ComponentName(Name = "ResidualBlock4")] private readonly ResidualBlock _residualBlock4 = new(Arch.WideBlocks[1], Arch.WideChannels);
-    [ComponentName(Name = "condy")] private readonly Conv2d _condY = Layers.Conv(Arch.CondY);
+    [ComponentName(Name = "condy")] private readonly Conv2d _condY;
     [ComponentName(Name = "ResidualBlock5")] private readonly ResidualBlock _residualBlock5 = new(Arch.TailBlocks[0], Arch.FeatureChannels);
     [ComponentName(Name = "ResidualBlock6")] private readonly ResidualBlock _residualBlock6 = new(Arch.TailBlocks[1], Arch.FeatureChannels);
-    [ComponentName(Name = "cond_add1")] private readonly Conv2d _condAdd1 = Layers.Conv(Arch.CondAdd1);
+    [ComponentName(Name = "cond_add1")] private readonly Conv2d _condAdd1;
 
-    public EnhancementNetwork() : base("UNet_emb_oneBranch_symmetry") => RegisterComponents();
+    /// <param name="zeroPaddedOuterConvolutions">
+    /// The variant the paper trains (<c>UNet_emb_oneBranch_symmetry_noreflect</c>): cond1, condx, condy
+    /// and cond_add1 pad with zeros, the residual blocks still reflect. Its weights are the same
+    /// tensors, and the paper runs them in the reflecting network at test time, as ClipLit does.
+    /// </param>
+    public EnhancementNetwork(bool zeroPaddedOuterConvolutions = false) : base("UNet_emb_oneBranch_symmetry")
+    {
+        Arch.Conv3x3 Outer(Arch.Conv3x3 spec) => zeroPaddedOuterConvolutions ? spec with { Padding = Arch.Padding.Zeros } : spec;
+        _cond1 = Layers.Conv(Outer(Arch.Cond1));
+        _condX = Layers.Conv(Outer(Arch.CondX));
+        _condY = Layers.Conv(Outer(Arch.CondY));
+        _condAdd1 = Layers.Conv(Outer(Arch.CondAdd1));
+        RegisterComponents();
+    }
 
     /// <summary>
     /// The paper's weights_init for training from scratch: convolution weights from N(0, 0.02), the

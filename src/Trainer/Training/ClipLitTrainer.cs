@@ -53,7 +53,7 @@ public sealed class ClipLitTrainer : IDisposable
         _guide.to(_device);
         _features.to(_device);
 
-        _network = new EnhancementNetwork();
+        _network = new EnhancementNetwork(zeroPaddedOuterConvolutions: true); // as train.py trains it
         if (options.InitialModel is { } model) EnhancementCheckpointFile.Load(_network, model);
         _network.to(_device);
         if (options.InitialPrompt is { } promptPath)

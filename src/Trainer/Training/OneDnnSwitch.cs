@@ -24,6 +24,9 @@ public static partial class OneDnnSwitch
         if (UserEnabledMkldnn(context)) throw new InvalidOperationException("libtorch did not turn oneDNN off");
     }
 
+    /// <summary>Turns oneDNN back on (only the benchmark does, to show what switching it off costs).</summary>
+    public static void Enable() => SetUserEnabledMkldnn(GlobalContext(), true);
+
     /// <summary>Whether libtorch will use oneDNN kernels.</summary>
     public static bool IsEnabled => UserEnabledMkldnn(GlobalContext());
 

@@ -182,11 +182,13 @@ public sealed class ClipLitTrainer : IDisposable
     private int[] Draw(int population, int count, int iteration)
     {
         var picks = new int[count];
+        long cachedEpoch = -1;
+        int[] order = [];
         for (int k = 0; k < count; k++)
         {
             long position = (long)iteration * count + k;
             long epoch = position / population;
-            var order = new KeyedRandom(_options.Seed, 1, population, epoch).Permutation(population);
+            if (epoch != cachedEpoch) (order, cachedEpoch) = (new KeyedRandom(_options.Seed, 1, population, epoch).Permutation(population), epoch);
             picks[k] = order[position % population];
         }
         return picks;
@@ -284,21 +286,17 @@ public sealed class ClipLitTrainer : IDisposable
         }
     }
 
-    private Tensor EnhanceAll(Tensor images)
-    {
-        using var scope = NewDisposeScope();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < images.shape[0]; start += _options.BatchSize)
-            parts.Add(_steps.Enhance(images.narrow(0, start, Math.Min(_options.BatchSize, images.shape[0] - start))));
-        return cat(parts, 0).MoveToOuterDisposeScope();
-    }
+    private Tensor EnhanceAll(Tensor images) => InBatches(images, _options.BatchSize, _steps.Enhance);
 
-    private Tensor FeaturesOf(Tensor images)
+    private Tensor FeaturesOf(Tensor images) => InBatches(images, _options.PromptBatchSize, _steps.ImageFeatures);
+
+    /// <summary><paramref name="apply"/> over <paramref name="images"/> a batch at a time (bounded memory), results concatenated.</summary>
+    private static Tensor InBatches(Tensor images, int batch, Func<Tensor, Tensor> apply)
     {
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
-        for (long start = 0; start < images.shape[0]; start += _options.PromptBatchSize)
-            parts.Add(_steps.ImageFeatures(images.narrow(0, start, Math.Min(_options.PromptBatchSize, images.shape[0] - start))));
+        for (long start = 0; start < images.shape[0]; start += batch)
+            parts.Add(apply(images.narrow(0, start, Math.Min(batch, images.shape[0] - start))));
         return cat(parts, 0).MoveToOuterDisposeScope();
     }
 

@@ -31,6 +31,7 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
     [ComponentName(Name = "ResidualBlock5")] private readonly ResidualBlock _residualBlock5 = new(Arch.TailBlocks[0], Arch.FeatureChannels);
     [ComponentName(Name = "ResidualBlock6")] private readonly ResidualBlock _residualBlock6 = new(Arch.TailBlocks[1], Arch.FeatureChannels);
     [ComponentName(Name = "cond_add1")] private readonly Conv2d _condAdd1;
+    private readonly Arch.Padding _condAdd1Padding;
 
     /// <param name="zeroPaddedOuterConvolutions">
     /// The variant the paper trains (<c>UNet_emb_oneBranch_symmetry_noreflect</c>): cond1, condx, condy
@@ -43,6 +44,7 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
         _cond1 = Layers.Conv(Outer(Arch.Cond1));
         _condX = Layers.Conv(Outer(Arch.CondX));
         _condY = Layers.Conv(Outer(Arch.CondY));
+        _condAdd1Padding = Outer(Arch.CondAdd1).Padding;
         _condAdd1 = Layers.Conv(Outer(Arch.CondAdd1));
         RegisterComponents();
     }
@@ -91,8 +93,27 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
         res4 = _condY.forward(res4);
         var res5 = _residualBlock5.forward(res4);
         var res6 = _residualBlock6.forward(res5);
-        var light_map = functional.relu(_condAdd1.forward(res6));
+        var light_map = functional.relu(is_grad_enabled() ? LightMapConvolutionWidened(res6) : _condAdd1.forward(res6));
         return light_map.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// cond_add1 computed with its one output channel padded by zero filters to 16 and sliced back:
+    /// the same values and gradients, but oneDNN's backward gets its input gradient right only at
+    /// multiples of 16 output channels (see OneDnnSwitch), and training runs with oneDNN on.
+    /// </summary>
+    private Tensor LightMapConvolutionWidened(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var weight = _condAdd1.weight!;
+        long extra = Training.OneDnnSwitch.SafeOutputChannelMultiple - weight.shape[0];
+        var wideWeight = cat([weight, zeros([extra, .. weight.shape[1..]], weight.dtype, weight.device)], 0);
+        var wideBias = cat([_condAdd1.bias!, zeros(extra, weight.dtype, weight.device)], 0);
+        var padded = _condAdd1Padding == Arch.Padding.Reflect
+            ? functional.pad(features, [1, 1, 1, 1], PaddingModes.Reflect)
+            : functional.pad(features, [1, 1, 1, 1], PaddingModes.Zeros);
+        var wide = functional.conv2d(padded, wideWeight, wideBias);
+        return wide[.., ..(int)weight.shape[0]].MoveToOuterDisposeScope();
     }
 
     /// <summary>conv3x3 → LeakyReLU(0.2) → conv3x3 → + input → LeakyReLU(0.2), both convolutions without bias.</summary>

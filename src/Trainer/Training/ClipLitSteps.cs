@@ -26,6 +26,7 @@ public sealed class ClipLitSteps : IDisposable
     private readonly PromptPair _prompts;
     private readonly ClipModel _guide;
     private readonly ClipModel _features;
+    private readonly bool _clipNeedsOneDnnOff;
 
     /// <param name="network">The enhancement network being trained.</param>
     /// <param name="prompts">The prompt pair being learned.</param>
@@ -34,11 +35,12 @@ public sealed class ClipLitSteps : IDisposable
     /// <param name="rates">Learning rates and weight decay.</param>
     public ClipLitSteps(EnhancementNetwork network, PromptPair prompts, ClipModel guide, ClipModel features, TrainingRates rates)
     {
-        OneDnnSwitch.Disable(); // its first backward passes through frozen convolutions can return garbage
+        OneDnnSwitch.Set(true); // several times faster; see OneDnnSwitch for the flaw it has and how the steps avoid it
         _network = network;
         _prompts = prompts;
         _guide = guide;
         _features = features;
+        _clipNeedsOneDnnOff = OneDnnSwitch.HasFlawedConvolutions(guide) || OneDnnSwitch.HasFlawedConvolutions(features);
         NetworkOptimizer = optim.Adam(network.parameters(), lr: rates.NetworkLearningRate, weight_decay: rates.WeightDecay);
         PromptOptimizer = optim.Adam(prompts.parameters(), lr: rates.PromptLearningRate, weight_decay: rates.WeightDecay);
     }
@@ -67,23 +69,42 @@ public sealed class ClipLitSteps : IDisposable
         return Step(PromptOptimizer, loss);
     }
 
-    /// <summary>One enhancement (or, with <paramref name="reconstructionStage"/>, identity-reconstruction) step on a batch of backlit images.</summary>
+    /// <summary>
+    /// One enhancement (or, with <paramref name="reconstructionStage"/>, identity-reconstruction) step on
+    /// a batch of backlit images. The losses are differentiated to the enhanced images first, then
+    /// those gradients back through the network: the same gradients as one backward pass, but the
+    /// CLIP half can run with oneDNN off where the CLIP models have convolutions it gets wrong.
+    /// </summary>
     public EnhancementLosses EnhancementStep(Tensor backlit01, bool reconstructionStage)
     {
         using var scope = NewDisposeScope();
+        NetworkOptimizer.zero_grad();
         var enhanced = Enhance(backlit01);
-        if (reconstructionStage)
+        var image = enhanced.detach().requires_grad_(true);
+        EnhancementLosses losses;
+        using (OneDnnSwitch.Scope(!_clipNeedsOneDnnOff))
         {
-            var reconstruction = 25 * ClipLitLosses.ReconstructionLoss(_features, enhanced, backlit01, ClipLitLosses.ReconstructionFeatureWeights);
-            double value = Step(NetworkOptimizer, reconstruction);
-            return new EnhancementLosses(value, 0, value);
+            if (reconstructionStage)
+            {
+                var reconstruction = 25 * ClipLitLosses.ReconstructionLoss(_features, image, backlit01, ClipLitLosses.ReconstructionFeatureWeights);
+                reconstruction.backward();
+                double value = reconstruction.item<float>();
+                losses = new EnhancementLosses(value, 0, value);
+            }
+            else
+            {
+                Tensor text;
+                using (no_grad()) text = _prompts.TextFeatures(_guide);
+                var guided = 16 * 20 * ClipLitLosses.ClipScore(_guide, image, text);
+                var kept = 0.9 * 25 * ClipLitLosses.ReconstructionLoss(_features, image, backlit01, ClipLitLosses.EnhancementFeatureWeights);
+                var total = guided + kept;
+                total.backward();
+                losses = new EnhancementLosses(total.item<float>(), guided.item<float>(), kept.item<float>());
+            }
         }
-        Tensor text;
-        using (no_grad()) text = _prompts.TextFeatures(_guide);
-        var guided = 16 * 20 * ClipLitLosses.ClipScore(_guide, enhanced, text);
-        var kept = 0.9 * 25 * ClipLitLosses.ReconstructionLoss(_features, enhanced, backlit01, ClipLitLosses.EnhancementFeatureWeights);
-        double guidedValue = guided.item<float>(), keptValue = kept.item<float>();
-        return new EnhancementLosses(Step(NetworkOptimizer, guided + kept), guidedValue, keptValue);
+        enhanced.backward([image.grad!]);
+        NetworkOptimizer.step();
+        return losses;
     }
 
     /// <summary>

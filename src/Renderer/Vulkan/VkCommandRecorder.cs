@@ -1,4 +1,6 @@
 using Silk.NET.Vulkan;
+using Buffer = Silk.NET.Vulkan.Buffer;
+using Semaphore = Silk.NET.Vulkan.Semaphore;
 
 namespace ClipLit.Renderer.Vulkan;
 
@@ -55,30 +57,64 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         vk.BeginCommandBuffer(_commandBuffer, &begin).Check();
     }
 
-    /// <summary>Makes earlier shader writes visible to later shader reads and to the host.</summary>
+    /// <summary>Makes earlier shader and copy writes visible to later shader reads, copies and the host.</summary>
     public void Barrier()
     {
         var barrier = new MemoryBarrier
         {
             SType = StructureType.MemoryBarrier,
-            SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.HostWriteBit,
-            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.HostReadBit,
+            SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.HostWriteBit | AccessFlags.TransferWriteBit,
+            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.HostReadBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit,
         };
-        _device.Vk.CmdPipelineBarrier(_commandBuffer,
-            PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit,
-            PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit,
-            0, 1, &barrier, 0, null, 0, null);
+        const PipelineStageFlags stages = PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit | PipelineStageFlags.TransferBit;
+        _device.Vk.CmdPipelineBarrier(_commandBuffer, stages, stages, 0, 1, &barrier, 0, null, 0, null);
     }
 
-    /// <summary>Ends recording (with a final barrier to the host) and submits.</summary>
-    public void Submit()
+    /// <summary>Copies the first <paramref name="bytes"/> of one buffer into another, then a barrier.</summary>
+    public void Copy(Buffer source, Buffer destination, ulong bytes)
+    {
+        var region = new BufferCopy { SrcOffset = 0, DstOffset = 0, Size = bytes };
+        _device.Vk.CmdCopyBuffer(_commandBuffer, source, destination, 1, &region);
+        Barrier();
+    }
+
+    /// <summary>
+    /// Ends recording (with a final barrier to the host) and submits; the work waits until
+    /// <paramref name="waitFor"/>'s timeline reaches its value, and signals <paramref name="signal"/>'s when done.
+    /// </summary>
+    public void Submit(TimelinePoint? waitFor = null, TimelinePoint? signal = null)
     {
         Barrier();
         var vk = _device.Vk;
         vk.EndCommandBuffer(_commandBuffer).Check();
         var fence = _fence;
         vk.ResetFences(_device.Device, 1, &fence).Check();
-        _device.Submit(_commandBuffer, _fence);
+        var commandBuffer = _commandBuffer;
+        var waitSemaphore = waitFor?.Semaphore ?? default;
+        var signalSemaphore = signal?.Semaphore ?? default;
+        ulong waitValue = waitFor?.Value ?? 0, signalValue = signal?.Value ?? 0;
+        var waitStage = PipelineStageFlags.AllCommandsBit;
+        var values = new TimelineSemaphoreSubmitInfo
+        {
+            SType = StructureType.TimelineSemaphoreSubmitInfo,
+            WaitSemaphoreValueCount = waitFor is null ? 0u : 1u,
+            PWaitSemaphoreValues = &waitValue,
+            SignalSemaphoreValueCount = signal is null ? 0u : 1u,
+            PSignalSemaphoreValues = &signalValue,
+        };
+        var submit = new SubmitInfo
+        {
+            SType = StructureType.SubmitInfo,
+            PNext = waitFor is null && signal is null ? null : &values,
+            WaitSemaphoreCount = waitFor is null ? 0u : 1u,
+            PWaitSemaphores = &waitSemaphore,
+            PWaitDstStageMask = &waitStage,
+            CommandBufferCount = 1,
+            PCommandBuffers = &commandBuffer,
+            SignalSemaphoreCount = signal is null ? 0u : 1u,
+            PSignalSemaphores = &signalSemaphore,
+        };
+        _device.Submit(&submit, _fence);
         _submitted = true;
     }
 
@@ -103,3 +139,6 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         vk.DestroyCommandPool(_device.Device, _pool, null);
     }
 }
+
+/// <summary>A value on a timeline semaphore: what a submission waits for or signals.</summary>
+public readonly record struct TimelinePoint(Semaphore Semaphore, ulong Value);

@@ -18,6 +18,8 @@ namespace ClipLit.Renderer.Vulkan;
 public sealed unsafe class VkComputeDevice : IDisposable
 {
     private const string ValidationLayer = "VK_LAYER_KHRONOS_validation";
+    private const string ExternalMemoryFd = "VK_KHR_external_memory_fd";
+    private const string ExternalSemaphoreFd = "VK_KHR_external_semaphore_fd";
     private static readonly ConcurrentDictionary<nint, VkComputeDevice> MessengerOwners = new();
 
     private readonly object _queueLock = new();
@@ -49,7 +51,12 @@ public sealed unsafe class VkComputeDevice : IDisposable
             QueueFamily = queueFamily;
             Name = SilkMarshal.PtrToString((nint)properties.DeviceName) ?? "unknown";
             IsCpu = properties.DeviceType == PhysicalDeviceType.Cpu;
-            _device = CreateDevice(PhysicalDevice, queueFamily, options.Presentation);
+            Uuid = DeviceUuid(PhysicalDevice);
+            if (options.ExternalMemory && !DeviceExtensionAvailable(PhysicalDevice, ExternalMemoryFd))
+                throw new VulkanException($"{Name} cannot share memory: {ExternalMemoryFd} is missing");
+            SharesSemaphores = options.ExternalMemory && DeviceExtensionAvailable(PhysicalDevice, ExternalSemaphoreFd);
+            SharesMemory = options.ExternalMemory;
+            _device = CreateDevice(PhysicalDevice, queueFamily, options.Presentation, options.ExternalMemory, SharesSemaphores);
             Vk.GetDeviceQueue(_device, queueFamily, 0, out var queue);
             Queue = queue;
             _setObjectName = ValidationEnabled
@@ -82,6 +89,15 @@ public sealed unsafe class VkComputeDevice : IDisposable
     public bool IsCpu { get; }
 
     public bool ValidationEnabled { get; }
+
+    /// <summary>The physical device's UUID (VkPhysicalDeviceIDProperties), which CUDA reports for the same GPU.</summary>
+    public Guid Uuid { get; }
+
+    /// <summary>Memory can be exported and imported as file descriptors (asked for with <see cref="VkDeviceOptions.ExternalMemory"/>).</summary>
+    public bool SharesMemory { get; }
+
+    /// <summary>Semaphores can be exported and imported as file descriptors (asked for, and the driver has VK_KHR_external_semaphore_fd).</summary>
+    public bool SharesSemaphores { get; }
 
     public Device Device => _disposed ? throw new ObjectDisposedException(nameof(VkComputeDevice)) : _device;
 
@@ -315,10 +331,32 @@ public sealed unsafe class VkComputeDevice : IDisposable
         return null;
     }
 
-    private Device CreateDevice(PhysicalDevice physicalDevice, uint family, bool presentation)
+    private Guid DeviceUuid(PhysicalDevice device)
     {
-        var extensions = presentation ? new[] { "VK_KHR_swapchain" } : [];
-        nint extensionNames = SilkMarshal.StringArrayToPtr(extensions);
+        var id = new PhysicalDeviceIDProperties { SType = StructureType.PhysicalDeviceIDProperties };
+        var properties = new PhysicalDeviceProperties2 { SType = StructureType.PhysicalDeviceProperties2, PNext = &id };
+        Vk.GetPhysicalDeviceProperties2(device, &properties);
+        return new Guid(new ReadOnlySpan<byte>(id.DeviceUuid, 16), bigEndian: true);
+    }
+
+    private bool DeviceExtensionAvailable(PhysicalDevice device, string name)
+    {
+        uint count = 0;
+        Vk.EnumerateDeviceExtensionProperties(device, (byte*)null, ref count, null).Check();
+        var extensions = new ExtensionProperties[count];
+        fixed (ExtensionProperties* p = extensions) Vk.EnumerateDeviceExtensionProperties(device, (byte*)null, ref count, p).Check();
+        return extensions.Any(e => SilkMarshal.PtrToString((nint)e.ExtensionName) == name);
+    }
+
+    private Device CreateDevice(PhysicalDevice physicalDevice, uint family, bool presentation, bool externalMemory, bool externalSemaphores)
+    {
+        var extensions = new List<string>();
+        if (presentation) extensions.Add("VK_KHR_swapchain");
+        if (externalMemory) extensions.Add(ExternalMemoryFd);
+        if (externalSemaphores) extensions.Add(ExternalSemaphoreFd);
+        nint extensionNames = SilkMarshal.StringArrayToPtr(extensions.ToArray());
+        // Timeline semaphores (core in Vulkan 1.2) order work between Vulkan and CUDA.
+        var vulkan12 = new PhysicalDeviceVulkan12Features { SType = StructureType.PhysicalDeviceVulkan12Features, TimelineSemaphore = externalMemory };
         float priority = 1f;
         var queueInfo = new DeviceQueueCreateInfo
         {
@@ -330,9 +368,10 @@ public sealed unsafe class VkComputeDevice : IDisposable
         var info = new DeviceCreateInfo
         {
             SType = StructureType.DeviceCreateInfo,
+            PNext = externalMemory ? &vulkan12 : null,
             QueueCreateInfoCount = 1,
             PQueueCreateInfos = &queueInfo,
-            EnabledExtensionCount = (uint)extensions.Length,
+            EnabledExtensionCount = (uint)extensions.Count,
             PpEnabledExtensionNames = (byte**)extensionNames,
         };
         try

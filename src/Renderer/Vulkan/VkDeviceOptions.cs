@@ -29,6 +29,14 @@ public sealed record VkDeviceOptions(VkValidation Validation, string? PreferredD
     /// <summary>Enable VK_KHR_swapchain on the device, so its queue can present to windows.</summary>
     public bool Presentation { get; init; }
 
+    /// <summary>
+    /// Enable memory export and import as POSIX file descriptors (VK_KHR_external_memory_fd), semaphore
+    /// export where the driver has it (VK_KHR_external_semaphore_fd; Mesa's lavapipe 22.3 does not),
+    /// and timeline semaphores: what sharing buffers with CUDA needs. Creating the device fails with
+    /// a clear message when the device cannot export memory.
+    /// </summary>
+    public bool ExternalMemory { get; init; }
+
     private static VkValidation ValidationByDefault() => Environment.GetEnvironmentVariable("CLIPLIT_VULKAN_VALIDATION") switch
     {
         "1" => VkValidation.Required,

@@ -82,19 +82,29 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
-        var light_conv1 = functional.leaky_relu(_cond1.forward(x), Arch.LeakySlope);
-        var res1 = _residualBlock1.forward(light_conv1);
-        var res2 = _residualBlock2.forward(res1);
-        res2 = _pyramid.forward(res2);
-        res2 = _condX.forward(res2);
-        var res3 = _residualBlock3.forward(res2);
-        var res4 = _residualBlock4.forward(res3);
-        res4 = _condY.forward(res4);
-        var res5 = _residualBlock5.forward(res4);
-        var res6 = _residualBlock6.forward(res5);
-        var light_map = functional.relu(is_grad_enabled() ? LightMapConvolutionWidened(res6) : _condAdd1.forward(res6));
-        return light_map.MoveToOuterDisposeScope();
+        // Each layer's output is released as soon as the next layer has consumed it: autograd keeps
+        // what it saved for the backward pass, and at the paper's batch (8 x 512 x 512) the rest is
+        // gigabytes that PyTorch, which frees on the last reference, would not hold either.
+        var features = Layer(x, input => functional.leaky_relu(_cond1.forward(input), Arch.LeakySlope), ownsInput: false);
+        features = Layer(features, _residualBlock1.forward);
+        features = Layer(features, _residualBlock2.forward);
+        features = Layer(features, _pyramid.forward);
+        features = Layer(features, _condX.forward);
+        features = Layer(features, _residualBlock3.forward);
+        features = Layer(features, _residualBlock4.forward);
+        features = Layer(features, _condY.forward);
+        features = Layer(features, _residualBlock5.forward);
+        features = Layer(features, _residualBlock6.forward);
+        return Layer(features, input => functional.relu(is_grad_enabled() ? LightMapConvolutionWidened(input) : _condAdd1.forward(input)));
+    }
+
+    /// <summary>Runs <paramref name="layer"/>, frees its temporaries and (when owned) its input, and returns its output.</summary>
+    private static Tensor Layer(Tensor input, Func<Tensor, Tensor> layer, bool ownsInput = true)
+    {
+        Tensor output;
+        using (NewDisposeScope()) output = layer(input).MoveToOuterDisposeScope();
+        if (ownsInput) input.Dispose();
+        return output;
     }
 
     /// <summary>
@@ -109,10 +119,9 @@ public sealed class EnhancementNetwork : Module<Tensor, Tensor>
         long extra = Training.OneDnnSwitch.SafeOutputChannelMultiple - weight.shape[0];
         var wideWeight = cat([weight, zeros([extra, .. weight.shape[1..]], weight.dtype, weight.device)], 0);
         var wideBias = cat([_condAdd1.bias!, zeros(extra, weight.dtype, weight.device)], 0);
-        var padded = _condAdd1Padding == Arch.Padding.Reflect
-            ? functional.pad(features, [1, 1, 1, 1], PaddingModes.Reflect)
-            : functional.pad(features, [1, 1, 1, 1], PaddingModes.Zeros);
-        var wide = functional.conv2d(padded, wideWeight, wideBias);
+        var wide = _condAdd1Padding == Arch.Padding.Reflect
+            ? functional.conv2d(functional.pad(features, [1, 1, 1, 1], PaddingModes.Reflect), wideWeight, wideBias)
+            : functional.conv2d(features, wideWeight, wideBias, padding: [1, 1]);
         return wide[.., ..(int)weight.shape[0]].MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ClipLit.Renderer.Interop;
+using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Renderer.Tests;
@@ -67,6 +68,26 @@ public sealed partial class SharedMemoryTests
         var answer = written.Select(v => v * -2 + 1).ToArray();
         Write(_importer, imported, answer);
         Assert.That(Read(_exporter, exported), Is.EqualTo(answer), "and the other way round");
+    }
+
+    [Test]
+    public void AShaderOnTheImportingDeviceReadsWhatTheExporterWrote()
+    {
+        // The compose side of the zero-copy path: a light map written elsewhere, read by a compute pass.
+        using var exported = VkSharedBuffer.Allocate(_exporter, Floats * sizeof(float), "light map (exporter)");
+        using var imported = VkSharedBuffer.Import(_importer, exported.ExportDescriptor(), exported.Size, "light map (importer)");
+        var lightMap = Enumerable.Range(0, Floats).Select(i => 0.25f + (i % 101) / 200f).ToArray();
+        Write(_exporter, exported, lightMap);
+
+        using var history = new VkHostBuffer(_importer, exported.Size, "history");
+        using var temporal = new TemporalPass(_importer);
+        var bindings = temporal.Bind(imported, history);
+        using var recorder = new VkCommandRecorder(_importer, "temporal");
+        recorder.Begin();
+        temporal.Record(recorder.CommandBuffer, bindings, new TemporalPush(Floats, 1f));
+        recorder.Submit();
+        recorder.Wait();
+        Assert.That(history.AsSpan<float>()[..Floats].ToArray(), Is.EqualTo(lightMap));
     }
 
     [Test]

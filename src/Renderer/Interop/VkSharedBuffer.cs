@@ -14,7 +14,7 @@ namespace ClipLit.Renderer.Interop;
 /// (timeline semaphores or fences). Ownership: owns the buffer and its memory; descriptors from
 /// <see cref="ExportDescriptor"/> belong to the caller until an import takes them.
 /// </summary>
-public sealed unsafe class VkSharedBuffer : IDisposable
+public sealed unsafe class VkSharedBuffer : IVkStorageBuffer, IDisposable
 {
     private const ExternalMemoryHandleTypeFlags OpaqueFd = ExternalMemoryHandleTypeFlags.OpaqueFDBit;
     private readonly VkComputeDevice _device;

@@ -12,7 +12,7 @@ public sealed class BoxMeanPass(VkComputeDevice device) : IDisposable
 {
     private readonly VkComputePass<BoxMeanPush> _pass = new(device, ShaderBinaries.BoxMean, 2, (16, 16), "box mean");
 
-    public VkComputePass<BoxMeanPush>.VkBindingSet Bind(VkHostBuffer source, VkHostBuffer target) => _pass.Bind(source, target);
+    public VkComputePass<BoxMeanPush>.VkBindingSet Bind(IVkStorageBuffer source, IVkStorageBuffer target) => _pass.Bind(source, target);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<BoxMeanPush>.VkBindingSet bindings, in BoxMeanPush push) =>
         _pass.Record(commandBuffer, bindings, push, push.Width, push.Height);

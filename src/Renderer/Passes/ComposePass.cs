@@ -18,7 +18,7 @@ public sealed class ComposePass(VkComputeDevice device) : IDisposable
     /// <param name="table">The 8-bit table.</param>
     /// <param name="lightMap">W·H floats (<see cref="LightMode.FullSize"/>), the small light map (bilinear) or the mean a, b planes (edge-aware).</param>
     /// <param name="output">The same size and layout as <paramref name="frame"/>; may not be it.</param>
-    public VkComputePass<ComposePush>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer lightMap, VkHostBuffer output) =>
+    public VkComputePass<ComposePush>.VkBindingSet Bind(IVkStorageBuffer frame, Unit8Table table, IVkStorageBuffer lightMap, IVkStorageBuffer output) =>
         _pass.Bind(frame, table.Buffer, lightMap, output);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<ComposePush>.VkBindingSet bindings, ComposePush push) =>

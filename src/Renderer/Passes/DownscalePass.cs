@@ -16,7 +16,7 @@ public sealed class DownscalePass(VkComputeDevice device) : IDisposable
     /// <param name="frame">W·H uints (RGBA8) or 2·W·H (16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
     /// <param name="small">4·w·h floats: R, G, B, guidance planes.</param>
-    public VkComputePass<DownscalePush>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer small) =>
+    public VkComputePass<DownscalePush>.VkBindingSet Bind(IVkStorageBuffer frame, Unit8Table table, IVkStorageBuffer small) =>
         _pass.Bind(frame, table.Buffer, small);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<DownscalePush>.VkBindingSet bindings, in DownscalePush push) =>

@@ -15,7 +15,7 @@ public sealed class GuidedCoefficientsPass(VkComputeDevice device) : IDisposable
     /// <param name="small">The downscale pass's four planes (guidance is the fourth).</param>
     /// <param name="lightMap">w·h floats.</param>
     /// <param name="coefficients">2·w·h floats: a, then b.</param>
-    public VkComputePass<GuidedCoefficientsPush>.VkBindingSet Bind(VkHostBuffer small, VkHostBuffer lightMap, VkHostBuffer coefficients) =>
+    public VkComputePass<GuidedCoefficientsPush>.VkBindingSet Bind(IVkStorageBuffer small, IVkStorageBuffer lightMap, IVkStorageBuffer coefficients) =>
         _pass.Bind(small, lightMap, coefficients);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<GuidedCoefficientsPush>.VkBindingSet bindings, in GuidedCoefficientsPush push) =>

@@ -12,7 +12,7 @@ public sealed class TemporalPass(VkComputeDevice device) : IDisposable
 {
     private readonly VkComputePass<TemporalPush> _pass = new(device, ShaderBinaries.Temporal, 2, (256, 1), "temporal");
 
-    public VkComputePass<TemporalPush>.VkBindingSet Bind(VkHostBuffer current, VkHostBuffer history) => _pass.Bind(current, history);
+    public VkComputePass<TemporalPush>.VkBindingSet Bind(IVkStorageBuffer current, IVkStorageBuffer history) => _pass.Bind(current, history);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<TemporalPush>.VkBindingSet bindings, in TemporalPush push) =>
         _pass.Record(commandBuffer, bindings, push, push.Count, 1);

@@ -17,7 +17,7 @@ public sealed class UnpackPass(VkComputeDevice device) : IDisposable
     /// <param name="frame">W·H uints (RGBA8) or 2·W·H (16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
     /// <param name="planar">3·W·H floats.</param>
-    public VkComputePass<FrameFormat>.VkBindingSet Bind(VkHostBuffer frame, Unit8Table table, VkHostBuffer planar) =>
+    public VkComputePass<FrameFormat>.VkBindingSet Bind(IVkStorageBuffer frame, Unit8Table table, IVkStorageBuffer planar) =>
         _pass.Bind(frame, table.Buffer, planar);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<FrameFormat>.VkBindingSet bindings, FrameFormat size) =>

@@ -114,7 +114,7 @@ public sealed unsafe class VkComputePass<TPush> : IDisposable where TPush : unma
     public (uint X, uint Y) LocalSize { get; }
 
     /// <summary>A descriptor set binding <paramref name="buffers"/> to bindings 0..n-1, in order.</summary>
-    public VkBindingSet Bind(params VkHostBuffer[] buffers)
+    public VkBindingSet Bind(params IVkStorageBuffer[] buffers)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (buffers.Length != _bufferCount) throw new ArgumentException($"{Name} takes {_bufferCount} buffers, got {buffers.Length}");

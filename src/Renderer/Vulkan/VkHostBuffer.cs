@@ -13,7 +13,7 @@ namespace ClipLit.Renderer.Vulkan;
 /// unmaps and frees them (safe twice). Memory handed out by <see cref="AsMemory{T}"/> must not be
 /// used after Dispose.
 /// </summary>
-public sealed unsafe class VkHostBuffer : IDisposable
+public sealed unsafe class VkHostBuffer : IVkStorageBuffer, IDisposable
 {
     private readonly VkComputeDevice _device;
     private readonly DeviceMemory _memory;

@@ -19,6 +19,7 @@ public static class Program
           train     train a new model from backlit and well-lit photos (the paper's method)
           models    show or install the default model
           bench     measure speed and memory against PyTorch, update docs/benchmarks.md
+          doctor    check the NVIDIA GPU path link by link and say where the enhancer runs
 
         'cliplit <command> --help' describes a command.
         """;
@@ -57,8 +58,9 @@ public static class Program
                 "train" => TrainCommand.Run(rest, context),
                 "models" => ModelsCommand.Run(rest, context),
                 "bench" => BenchCommand.Run(rest, context),
+                "doctor" => DoctorCommand.Run(rest, context),
                 "--version" => Version(context),
-                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, train, models, bench)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, train, models, bench, doctor)"),
             };
         }
         catch (UsageException e)

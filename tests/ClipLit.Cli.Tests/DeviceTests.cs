@@ -27,4 +27,23 @@ public sealed class DeviceTests
             Is.EqualTo("error: --device cuda: CUDA is not usable: no NVIDIA driver (libcuda.so.1 not found)"));
         Assert.That(File.Exists(workspace.PathOf("cuda.png")), Is.False);
     }
+
+    [Test]
+    public void DoctorListsEachLinkAndWhereTheEnhancerRuns()
+    {
+        var doctor = Cli.Run("doctor");
+        Assert.That(doctor.ExitCode, Is.EqualTo(0), doctor.ToString());
+        var lines = doctor.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines.Count(l => l.StartsWith("[ok]", StringComparison.Ordinal) || l.StartsWith("[missing]", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(6));
+        Assert.That(lines, Has.Some.Match(@"^\[(ok|missing)\] +Vulkan"));
+        if (NativeLibrary.TryLoad("libcuda.so.1", out var driver))
+        {
+            NativeLibrary.Free(driver);
+            Assert.That(lines[^1], Does.StartWith("enhancer: "));
+            return;
+        }
+        Assert.That(lines[0], Is.EqualTo("[missing] NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found)"));
+        Assert.That(lines, Has.Some.EqualTo("[missing] libcudnn.so.9: not found on the library path (see docs/gpu.md)"));
+        Assert.That(lines[^1], Is.EqualTo("enhancer: CPU, tensors in host-mapped Vulkan memory; not CUDA because NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found)"));
+    }
 }

@@ -1,0 +1,32 @@
+using ClipLit.Cli.CommandLine;
+using ClipLit.Engine.Gpu;
+
+namespace ClipLit.Cli.Commands;
+
+/// <summary><c>cliplit doctor</c>: each link of the GPU chain, and where the enhancer will run.</summary>
+public static class DoctorCommand
+{
+    public const string Help = """
+        Usage: cliplit doctor
+
+        Checks, in order, what running the enhancer on an NVIDIA GPU without copies needs: the
+        NVIDIA driver (libcuda.so.1) and its CUDA devices, the CUDA 13 and cuDNN 9 libraries
+        ONNX Runtime's CUDA provider links, that provider starting, a Vulkan device that exports
+        memory and semaphores, and that CUDA and Vulkan see the same GPU (UUID). Prints each
+        link's status and where '--device auto' will run the enhancer, and why when not on CUDA.
+        docs/gpu.md says what to install.
+        """;
+
+    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    {
+        var args = ParsedArguments.ParseOrShowHelp("doctor", arguments, new OptionSpec(), Help, context.Out);
+        if (args is null) return ExitCodes.Success;
+        var report = GpuReadiness.Check();
+        foreach (var component in report.Components)
+            context.Out.WriteLine($"{(component.Ready ? "[ok]     " : "[missing]")} {component.Name}: {component.Detail}");
+        context.Out.WriteLine(report.Residence == EnhancerResidence.CudaImported
+            ? "enhancer: CUDA, tensors in Vulkan memory shared with CUDA (zero-copy)"
+            : $"enhancer: CPU, tensors in host-mapped Vulkan memory; not CUDA because {report.FallbackReason}");
+        return ExitCodes.Success;
+    }
+}

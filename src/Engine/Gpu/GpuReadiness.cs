@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using ClipLit.Inference.Cuda;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer.Vulkan;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ClipLit.Engine.Gpu;
+
+/// <summary>One link of the GPU chain: what it is, whether it works, and what was found or what is wrong.</summary>
+public sealed record GpuComponent(string Name, bool Ready, string Detail);
+
+/// <summary>Where the enhancer's tensors can live on this machine, and why.</summary>
+public enum EnhancerResidence
+{
+    /// <summary>ONNX Runtime on the CPU, tensors in host-mapped Vulkan memory (always available).</summary>
+    HostMapped,
+
+    /// <summary>ONNX Runtime on CUDA, tensors in Vulkan memory imported into CUDA: nothing leaves the GPU.</summary>
+    CudaImported,
+}
+
+/// <summary>
+/// Checks each link of the zero-copy chain in order (NVIDIA driver, CUDA runtime libraries, ONNX
+/// Runtime's CUDA provider, a Vulkan device that exports memory, the same GPU in CUDA and Vulkan)
+/// and says which <see cref="EnhancerResidence"/> is usable and, when it is not CUDA, the first
+/// broken link: what <c>cliplit doctor</c> prints and what the frame engine logs when it falls back.
+/// </summary>
+public static class GpuReadiness
+{
+    /// <summary>The CUDA 13 and cuDNN 9 libraries Microsoft.ML.OnnxRuntime.Gpu 1.31's CUDA provider links.</summary>
+    public static readonly string[] CudaRuntimeLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcufft.so.12", "libcudnn.so.9"];
+
+    public sealed record Report(IReadOnlyList<GpuComponent> Components, EnhancerResidence Residence, string? FallbackReason);
+
+    public static Report Check()
+    {
+        // In chain order, so the first broken link is the most basic one.
+        var components = new List<GpuComponent>();
+        var cudaDevices = CheckDriver(components);
+        bool libraries = CheckLibraries(components);
+        bool provider = cudaDevices is not null && libraries && CheckProvider(components);
+        Guid? vulkanUuid = CheckVulkan(components);
+        if (cudaDevices is not null && vulkanUuid is { } uuid)
+        {
+            bool same = cudaDevices.Any(d => d.Uuid == uuid);
+            components.Add(new GpuComponent("CUDA device is the Vulkan device (same UUID)", same, same ? "yes" : $"no CUDA device has the Vulkan device's UUID {uuid}"));
+        }
+        var broken = components.FirstOrDefault(c => !c.Ready);
+        return broken is null && provider
+            ? new Report(components, EnhancerResidence.CudaImported, null)
+            : new Report(components, EnhancerResidence.HostMapped, broken is null ? "CUDA is not usable" : $"{broken.Name}: {broken.Detail}");
+    }
+
+    private static Guid? CheckVulkan(List<GpuComponent> components)
+    {
+        try
+        {
+            using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Off, null) { ExternalMemory = true });
+            components.Add(new GpuComponent("Vulkan device", true, $"{device.Name}, UUID {device.Uuid}"));
+            components.Add(new GpuComponent("Vulkan memory export (VK_KHR_external_memory_fd)", true, "yes"));
+            components.Add(new GpuComponent("Vulkan semaphore export (VK_KHR_external_semaphore_fd)", device.SharesSemaphores,
+                device.SharesSemaphores ? "yes" : $"{device.Name} has no VK_KHR_external_semaphore_fd"));
+            return device.Uuid;
+        }
+        catch (VulkanException e)
+        {
+            components.Add(new GpuComponent("Vulkan device that exports memory", false, e.Message));
+            return null;
+        }
+    }
+
+    /// <summary>The CUDA devices, or null when the driver is not usable.</summary>
+    private static IReadOnlyList<CudaDeviceInfo>? CheckDriver(List<GpuComponent> components)
+    {
+        if (CudaContext.Problem() is { } problem)
+        {
+            components.Add(new GpuComponent("NVIDIA driver (CUDA driver API)", false, problem));
+            return null;
+        }
+        int version = CudaContext.DriverVersion();
+        components.Add(new GpuComponent("NVIDIA driver (CUDA driver API)", true, $"CUDA {version / 1000}.{version % 1000 / 10}"));
+        var devices = CudaContext.Devices();
+        foreach (var device in devices)
+            components.Add(new GpuComponent($"CUDA device {device.Ordinal}", true, $"{device.Name}, UUID {device.Uuid}"));
+        return devices;
+    }
+
+    private static bool CheckLibraries(List<GpuComponent> components)
+    {
+        bool all = true;
+        foreach (string library in CudaRuntimeLibraries)
+        {
+            bool found = NativeLibrary.TryLoad(library, out var handle);
+            if (found) NativeLibrary.Free(handle);
+            all &= found;
+            components.Add(new GpuComponent(library, found, found ? "found" : "not found on the library path (see docs/gpu.md)"));
+        }
+        return all;
+    }
+
+    private static bool CheckProvider(List<GpuComponent> components)
+    {
+        var factory = OrtSessionFactory.Create(ExecutionDevice.Auto, 1);
+        bool ready = factory.Device == ExecutionDevice.Cuda;
+        components.Add(new GpuComponent($"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CUDA provider", ready, ready ? "starts" : factory.FallbackReason ?? "did not start"));
+        return ready;
+    }
+}

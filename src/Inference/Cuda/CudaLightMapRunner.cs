@@ -1,0 +1,65 @@
+using ClipLit.Inference.Graph;
+using ClipLit.Inference.Model;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace ClipLit.Inference.Cuda;
+
+/// <summary>
+/// The enhancement network on ONNX Runtime's CUDA provider, reading its input from and writing the
+/// light map to memory Vulkan shares (<see cref="CudaSharedBuffer"/>): tensors are created over the
+/// imported device pointers and bound with IOBinding, and the provider runs on the context's stream
+/// (user_compute_stream), so the timeline waits and signals enqueued on that stream order it with
+/// Vulkan's work. Nothing is copied through the host.
+/// Thread-safety: one Run at a time. Ownership: owns its session and run options.
+/// </summary>
+public sealed class CudaLightMapRunner : IDisposable
+{
+    private readonly CudaContext _context;
+    private readonly InferenceSession _session;
+    private readonly OrtMemoryInfo _deviceMemory;
+    private readonly RunOptions _runOptions = new();
+
+    public CudaLightMapRunner(EnhancementWeights weights, CudaContext context)
+    {
+        _context = context;
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(new Dictionary<string, string>
+        {
+            ["device_id"] = context.Device.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["user_compute_stream"] = context.Stream.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var options = SessionOptions.MakeSessionOptionWithCudaProvider(cuda);
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        byte[] model = EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect).ToByteArray();
+        _session = new InferenceSession(model, options);
+        _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, context.Device.Ordinal, OrtMemType.Default);
+    }
+
+    /// <summary>
+    /// Runs the network on a <paramref name="width"/> x <paramref name="height"/> planar RGB input
+    /// (3·H·W floats in [0, 1]) into a light map (H·W floats), both in shared device memory.
+    /// Returns when the stream has finished it (ONNX Runtime synchronizes its stream at the end of a run).
+    /// </summary>
+    public void Run(CudaSharedBuffer networkInput, CudaSharedBuffer lightMap, int width, int height)
+    {
+        long pixels = (long)width * height;
+        if ((ulong)(3 * pixels * sizeof(float)) > networkInput.Bytes) throw new ArgumentException($"the input buffer holds {networkInput.Bytes} bytes, {width}x{height} needs {3 * pixels * sizeof(float)}");
+        if ((ulong)(pixels * sizeof(float)) > lightMap.Bytes) throw new ArgumentException($"the light map buffer holds {lightMap.Bytes} bytes, {width}x{height} needs {pixels * sizeof(float)}");
+        using var input = OrtValue.CreateTensorValueWithData(_deviceMemory, TensorElementType.Float, [1, 3, height, width], (nint)networkInput.DevicePointer, 3 * pixels * sizeof(float));
+        using var output = OrtValue.CreateTensorValueWithData(_deviceMemory, TensorElementType.Float, [1, 1, height, width], (nint)lightMap.DevicePointer, pixels * sizeof(float));
+        using var binding = _session.CreateIoBinding();
+        binding.BindInput(EnhancementGraphBuilder.ImageInput, input);
+        binding.BindOutput(EnhancementGraphBuilder.LightMapOutput, output);
+        using (_context.Use()) _session.RunWithBinding(_runOptions, binding);
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _deviceMemory.Dispose();
+        _runOptions.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using static ClipLit.Inference.Cuda.CudaNative;
+
+namespace ClipLit.Inference.Cuda;
+
+/// <summary>
+/// Memory that Vulkan exported (an opaque file descriptor of a dedicated allocation), imported into
+/// CUDA and mapped to a device pointer: ONNX Runtime reads the network's input from it and writes
+/// the light map into it while the Vulkan shaders use the same bytes.
+/// Thread-safety: immutable; ordering access is the timelines' job. Ownership: owns the import and
+/// the mapping (and, once constructed, the descriptor); Dispose releases them.
+/// </summary>
+public sealed unsafe class CudaSharedBuffer : IDisposable
+{
+    private readonly CudaContext _context;
+    private readonly nint _memory;
+    private bool _disposed;
+
+    /// <param name="context">The CUDA device that is the Vulkan device.</param>
+    /// <param name="descriptor">From VkSharedBuffer.ExportDescriptor; CUDA owns it when this succeeds.</param>
+    /// <param name="allocationSize">The Vulkan allocation's size (VkSharedBuffer.AllocationSize).</param>
+    /// <param name="bytes">Bytes to map from the start (VkSharedBuffer.Size).</param>
+    public CudaSharedBuffer(CudaContext context, int descriptor, ulong allocationSize, ulong bytes)
+    {
+        _context = context;
+        Bytes = bytes;
+        using var _ = context.Use();
+        var handle = new ExternalMemoryHandleDesc { Type = ExternalMemoryOpaqueFd, Fd = descriptor, Size = allocationSize, Flags = ExternalMemoryDedicated };
+        Check(cuImportExternalMemory(out _memory, &handle));
+        try
+        {
+            var buffer = new ExternalMemoryBufferDesc { Offset = 0, Size = bytes };
+            Check(cuExternalMemoryGetMappedBuffer(out ulong pointer, _memory, &buffer));
+            DevicePointer = pointer;
+        }
+        catch
+        {
+            cuDestroyExternalMemory(_memory);
+            throw;
+        }
+    }
+
+    /// <summary>The CUdeviceptr ONNX Runtime's tensors are created over.</summary>
+    public ulong DevicePointer { get; }
+
+    public ulong Bytes { get; }
+
+    /// <summary>Copies the contents to the host (tests and the doctor's round trip; the frame path never does).</summary>
+    public void CopyTo(Span<float> destination)
+    {
+        if ((ulong)destination.Length * sizeof(float) > Bytes) throw new ArgumentOutOfRangeException(nameof(destination));
+        using var _ = _context.Use();
+        fixed (float* target = destination) Check(cuMemcpyDtoH(target, DevicePointer, (nuint)(destination.Length * sizeof(float))));
+    }
+
+    /// <summary>Copies host values in (tests).</summary>
+    public void CopyFrom(ReadOnlySpan<float> source)
+    {
+        if ((ulong)source.Length * sizeof(float) > Bytes) throw new ArgumentOutOfRangeException(nameof(source));
+        using var _ = _context.Use();
+        fixed (float* values = source) Check(cuMemcpyHtoD(DevicePointer, values, (nuint)(source.Length * sizeof(float))));
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        using var _ = _context.Use();
+        Check(cuMemFree(DevicePointer));
+        Check(cuDestroyExternalMemory(_memory));
+    }
+}

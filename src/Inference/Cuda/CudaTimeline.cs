@@ -1,0 +1,51 @@
+using static ClipLit.Inference.Cuda.CudaNative;
+
+namespace ClipLit.Inference.Cuda;
+
+/// <summary>
+/// A Vulkan timeline semaphore imported into CUDA: the stream waits for the value Vulkan signals
+/// when the network's input is written, and signals the value Vulkan waits for before composing.
+/// Thread-safety: enqueue from one thread. Ownership: owns the import (and, once constructed, the descriptor).
+/// </summary>
+public sealed unsafe class CudaTimeline : IDisposable
+{
+    private readonly CudaContext _context;
+    private readonly nint _semaphore;
+    private bool _disposed;
+
+    /// <param name="context">The CUDA device that is the Vulkan device.</param>
+    /// <param name="descriptor">From VkTimeline.ExportDescriptor; CUDA owns it when this succeeds.</param>
+    public CudaTimeline(CudaContext context, int descriptor)
+    {
+        _context = context;
+        using var _ = context.Use();
+        var handle = new ExternalSemaphoreHandleDesc { Type = ExternalSemaphoreTimelineFd, Fd = descriptor };
+        Check(cuImportExternalSemaphore(out _semaphore, &handle));
+    }
+
+    /// <summary>Makes later work on the context's stream wait until the timeline reaches <paramref name="value"/>.</summary>
+    public void EnqueueWait(ulong value)
+    {
+        using var _ = _context.Use();
+        var semaphore = _semaphore;
+        var parameters = new ExternalSemaphoreParams { FenceValue = value };
+        Check(cuWaitExternalSemaphoresAsync(&semaphore, &parameters, 1, _context.Stream));
+    }
+
+    /// <summary>Sets the timeline to <paramref name="value"/> once the stream's earlier work is done.</summary>
+    public void EnqueueSignal(ulong value)
+    {
+        using var _ = _context.Use();
+        var semaphore = _semaphore;
+        var parameters = new ExternalSemaphoreParams { FenceValue = value };
+        Check(cuSignalExternalSemaphoresAsync(&semaphore, &parameters, 1, _context.Stream));
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        using var _ = _context.Use();
+        Check(cuDestroyExternalSemaphore(_semaphore));
+    }
+}

@@ -1,0 +1,109 @@
+using ClipLit.Engine.Gpu;
+using ClipLit.Inference.Cuda;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer.Interop;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.TestSupport;
+
+namespace ClipLit.Engine.Tests;
+
+/// <summary>
+/// The GPU chain: the readiness report names the first broken link (checked for real on every
+/// machine: here, the missing NVIDIA driver), and where CUDA exists, the light map ONNX Runtime
+/// computes on CUDA from Vulkan-exported memory, read back through Vulkan, is the CPU path's.
+/// </summary>
+[TestFixture]
+public sealed class ZeroCopyLightMapTests
+{
+    [Test]
+    public void TheFallbackReasonIsTheFirstBrokenLink()
+    {
+        var report = GpuReadiness.Check();
+        foreach (var component in report.Components) TestContext.Out.WriteLine($"{component.Ready} {component.Name}: {component.Detail}");
+        var broken = report.Components.FirstOrDefault(c => !c.Ready);
+        if (broken is null)
+        {
+            Assert.That(report.Residence, Is.EqualTo(EnhancerResidence.CudaImported));
+            return;
+        }
+        Assert.That(report.Residence, Is.EqualTo(EnhancerResidence.HostMapped));
+        Assert.That(report.FallbackReason, Is.EqualTo($"{broken.Name}: {broken.Detail}"));
+        if (CudaContext.Problem() is { } problem)
+        {
+            Assert.That(broken.Name, Does.Contain("NVIDIA driver"), "without a driver, that is the first link named");
+            Assert.That(report.FallbackReason, Does.Contain(problem));
+        }
+    }
+
+    [Test]
+    public void WithoutTheDriverTheCudaBindingSaysWhichLibraryIsMissing()
+    {
+        if (CudaContext.Problem() is null) Assert.Ignore("this machine has a CUDA driver: the missing-driver message cannot be seen here");
+        Assert.That(CudaContext.Problem(), Is.EqualTo("no NVIDIA driver (libcuda.so.1 not found)"));
+    }
+
+    [Test]
+    public void TheZeroCopyLightMapIsTheCpuPaths()
+    {
+        if (CudaContext.Problem() is { } problem) Assert.Ignore($"no CUDA on this machine: {problem}");
+        const int width = 512, height = 384;
+        var input = new float[3 * width * height];
+        var random = new Random(11);
+        for (int i = 0; i < input.Length; i++) input[i] = (float)random.NextDouble();
+        var weights = ModelLoader.Load(SharedData.EnhancementCheckpoint);
+
+        var expected = new float[width * height];
+        using (var cpu = new LightMapEstimator(weights, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu }))
+            cpu.Estimate(input, height, width, expected);
+
+        using var vulkan = new VkComputeDevice(new VkDeviceOptions(VkValidation.Off, null) { ExternalMemory = true });
+        using var cuda = CudaContext.ForUuid(vulkan.Uuid);
+        using var networkInput = VkSharedBuffer.Allocate(vulkan, (ulong)input.Length * sizeof(float), "network input");
+        using var lightMap = VkSharedBuffer.Allocate(vulkan, (ulong)expected.Length * sizeof(float), "light map");
+        VulkanCopies.Upload(vulkan, networkInput, input);
+        using var cudaInput = new CudaSharedBuffer(cuda, networkInput.ExportDescriptor(), networkInput.AllocationSize, networkInput.Size);
+        using var cudaLightMap = new CudaSharedBuffer(cuda, lightMap.ExportDescriptor(), lightMap.AllocationSize, lightMap.Size);
+        using var runner = new CudaLightMapRunner(weights, cuda);
+        runner.Run(cudaInput, cudaLightMap, width, height);
+        var actual = VulkanCopies.Download(vulkan, lightMap, expected.Length);
+
+        double psnr = Psnr(expected, actual);
+        TestContext.Out.WriteLine($"{cuda.Device.Name}: light map PSNR {psnr:F1} dB against the CPU path");
+        Assert.That(psnr, Is.GreaterThanOrEqualTo(60));
+    }
+
+    private static double Psnr(float[] reference, float[] actual)
+    {
+        double peak = reference.Max(), squared = 0;
+        for (int i = 0; i < reference.Length; i++) squared += (reference[i] - actual[i]) * (double)(reference[i] - actual[i]);
+        double mse = squared / reference.Length;
+        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(peak * peak / mse);
+    }
+
+    /// <summary>Host values in and out of a shared buffer through Vulkan (staging buffer + copy).</summary>
+    private static class VulkanCopies
+    {
+        public static void Upload(VkComputeDevice device, VkSharedBuffer target, float[] values)
+        {
+            using var staging = new VkHostBuffer(device, target.Size, "upload");
+            values.CopyTo(staging.AsSpan<float>());
+            using var recorder = new VkCommandRecorder(device, "upload");
+            recorder.Begin();
+            recorder.Copy(staging.Handle, target.Handle, target.Size);
+            recorder.Submit();
+            recorder.Wait();
+        }
+
+        public static float[] Download(VkComputeDevice device, VkSharedBuffer source, int count)
+        {
+            using var staging = new VkHostBuffer(device, source.Size, "download");
+            using var recorder = new VkCommandRecorder(device, "download");
+            recorder.Begin();
+            recorder.Copy(source.Handle, staging.Handle, source.Size);
+            recorder.Submit();
+            recorder.Wait();
+            return staging.AsSpan<float>()[..count].ToArray();
+        }
+    }
+}

@@ -6,6 +6,7 @@ using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.TestSupport;
 using ClipLit.Trainer.Model;
+using ClipLit.Trainer.Training;
 
 namespace ClipLit.Cli.Tests;
 
@@ -71,6 +72,9 @@ public sealed partial class TrainCommandTests
         Assert.That(events, Is.Not.Empty);
         Assert.That(new FileInfo(events[0]).Length, Is.GreaterThan(1000), "scalars and sample images were written");
         Assert.That(Directory.GetFiles(_run, "*.partial", SearchOption.AllDirectories), Is.Empty);
+        var snapshots = new RunFolder(_run).StateFolders().ToList();
+        Assert.That(snapshots, Has.Count.EqualTo(2), "the two newest snapshots are kept, older ones pruned");
+        Assert.That(Directory.GetDirectories(Path.Combine(_run, "state")), Has.Length.EqualTo(2), "and nothing else is left in state/");
     }
 
     [TestCase("final.pth")]

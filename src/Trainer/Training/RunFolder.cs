@@ -32,14 +32,17 @@ public sealed class RunFolder(string root)
     public string StateFolder(int iteration) => Path.Combine(States, "step-" + iteration.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>The newest complete snapshot, or null (folders still being written have hidden names).</summary>
-    public string? LatestState()
+    public string? LatestState() => StateFolders().FirstOrDefault();
+
+    /// <summary>The complete snapshots' folders, newest first.</summary>
+    public IEnumerable<string> StateFolders()
     {
-        if (!Directory.Exists(States)) return null;
+        if (!Directory.Exists(States)) return [];
         return Directory.EnumerateDirectories(States, "step-*")
             .Select(d => (Folder: d, Step: int.TryParse(Path.GetFileName(d)["step-".Length..], CultureInfo.InvariantCulture, out int n) ? n : -1))
             .Where(s => s.Step >= 0)
             .OrderByDescending(s => s.Step)
             .Select(s => s.Folder)
-            .FirstOrDefault();
+            .ToList();
     }
 }

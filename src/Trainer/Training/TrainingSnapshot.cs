@@ -42,9 +42,7 @@ public static class TrainingSnapshot
         File.WriteAllText(Path.Combine(partial, ScheduleFile), JsonSerializer.Serialize(schedule));
         Directory.Move(partial, final);
 
-        foreach (string old in Directory.EnumerateDirectories(run.States, "step-*")
-                     .OrderByDescending(d => int.TryParse(Path.GetFileName(d)[5..], out int n) ? n : -1).Skip(Kept))
-            Directory.Delete(old, recursive: true);
+        foreach (string old in run.StateFolders().Skip(Kept)) Directory.Delete(old, recursive: true);
     }
 
     /// <summary>Restores a snapshot into the given objects; returns the schedule and the earlier rounds' result features.</summary>

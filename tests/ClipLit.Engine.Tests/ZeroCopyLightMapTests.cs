@@ -61,49 +61,15 @@ public sealed class ZeroCopyLightMapTests
         using var cuda = CudaContext.ForUuid(vulkan.Uuid);
         using var networkInput = VkSharedBuffer.Allocate(vulkan, (ulong)input.Length * sizeof(float), "network input");
         using var lightMap = VkSharedBuffer.Allocate(vulkan, (ulong)expected.Length * sizeof(float), "light map");
-        VulkanCopies.Upload(vulkan, networkInput, input);
+        VkStagingCopy.Upload<float>(vulkan, networkInput, input);
         using var cudaInput = new CudaSharedBuffer(cuda, networkInput.ExportDescriptor(), networkInput.AllocationSize, networkInput.Size);
         using var cudaLightMap = new CudaSharedBuffer(cuda, lightMap.ExportDescriptor(), lightMap.AllocationSize, lightMap.Size);
         using var runner = new CudaLightMapRunner(weights, cuda);
         runner.Run(cudaInput, cudaLightMap, width, height);
-        var actual = VulkanCopies.Download(vulkan, lightMap, expected.Length);
+        var actual = VkStagingCopy.Download<float>(vulkan, lightMap, expected.Length);
 
-        double psnr = Psnr(expected, actual);
+        double psnr = ImageMetrics.Psnr(actual, expected, peak: expected.Max()); // the light map is not in [0, 1]
         TestContext.Out.WriteLine($"{cuda.Device.Name}: light map PSNR {psnr:F1} dB against the CPU path");
         Assert.That(psnr, Is.GreaterThanOrEqualTo(60));
-    }
-
-    private static double Psnr(float[] reference, float[] actual)
-    {
-        double peak = reference.Max(), squared = 0;
-        for (int i = 0; i < reference.Length; i++) squared += (reference[i] - actual[i]) * (double)(reference[i] - actual[i]);
-        double mse = squared / reference.Length;
-        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(peak * peak / mse);
-    }
-
-    /// <summary>Host values in and out of a shared buffer through Vulkan (staging buffer + copy).</summary>
-    private static class VulkanCopies
-    {
-        public static void Upload(VkComputeDevice device, VkSharedBuffer target, float[] values)
-        {
-            using var staging = new VkHostBuffer(device, target.Size, "upload");
-            values.CopyTo(staging.AsSpan<float>());
-            using var recorder = new VkCommandRecorder(device, "upload");
-            recorder.Begin();
-            recorder.Copy(staging.Handle, target.Handle, target.Size);
-            recorder.Submit();
-            recorder.Wait();
-        }
-
-        public static float[] Download(VkComputeDevice device, VkSharedBuffer source, int count)
-        {
-            using var staging = new VkHostBuffer(device, source.Size, "download");
-            using var recorder = new VkCommandRecorder(device, "download");
-            recorder.Begin();
-            recorder.Copy(source.Handle, staging.Handle, source.Size);
-            recorder.Submit();
-            recorder.Wait();
-            return staging.AsSpan<float>()[..count].ToArray();
-        }
     }
 }

@@ -143,27 +143,9 @@ public sealed partial class SharedMemoryTests
         _importer.ForgetValidationMessages(); // the layer may also flag the invalid descriptor; that is the point here
     }
 
-    private static void Write(VkComputeDevice device, VkSharedBuffer target, float[] values)
-    {
-        using var staging = new VkHostBuffer(device, target.Size, "upload");
-        values.CopyTo(staging.AsSpan<float>());
-        using var recorder = new VkCommandRecorder(device, "write");
-        recorder.Begin();
-        recorder.Copy(staging.Handle, target.Handle, target.Size);
-        recorder.Submit();
-        recorder.Wait();
-    }
+    private static void Write(VkComputeDevice device, VkSharedBuffer target, float[] values) => VkStagingCopy.Upload<float>(device, target, values);
 
-    private static float[] Read(VkComputeDevice device, VkSharedBuffer source)
-    {
-        using var staging = new VkHostBuffer(device, source.Size, "download");
-        using var recorder = new VkCommandRecorder(device, "read");
-        recorder.Begin();
-        recorder.Copy(source.Handle, staging.Handle, source.Size);
-        recorder.Submit();
-        recorder.Wait();
-        return staging.AsSpan<float>()[..Floats].ToArray();
-    }
+    private static float[] Read(VkComputeDevice device, VkSharedBuffer source) => VkStagingCopy.Download<float>(device, source, Floats);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int descriptor);

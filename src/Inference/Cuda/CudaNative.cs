@@ -99,8 +99,6 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Library)] public static partial int cuExternalMemoryGetMappedBuffer(out ulong pointer, nint memory, ExternalMemoryBufferDesc* description);
     [LibraryImport(Library)] public static partial int cuDestroyExternalMemory(nint memory);
     [LibraryImport(Library, EntryPoint = "cuMemFree_v2")] public static partial int cuMemFree(ulong pointer);
-    [LibraryImport(Library, EntryPoint = "cuMemcpyDtoH_v2")] public static partial int cuMemcpyDtoH(void* destination, ulong source, nuint bytes);
-    [LibraryImport(Library, EntryPoint = "cuMemcpyHtoD_v2")] public static partial int cuMemcpyHtoD(ulong destination, void* source, nuint bytes);
     [LibraryImport(Library)] public static partial int cuImportExternalSemaphore(out nint semaphore, ExternalSemaphoreHandleDesc* description);
     [LibraryImport(Library)] public static partial int cuSignalExternalSemaphoresAsync(nint* semaphores, ExternalSemaphoreParams* parameters, uint count, nint stream);
     [LibraryImport(Library)] public static partial int cuWaitExternalSemaphoresAsync(nint* semaphores, ExternalSemaphoreParams* parameters, uint count, nint stream);

@@ -44,22 +44,6 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
 
     public ulong Bytes { get; }
 
-    /// <summary>Copies the contents to the host (tests and the doctor's round trip; the frame path never does).</summary>
-    public void CopyTo(Span<float> destination)
-    {
-        if ((ulong)destination.Length * sizeof(float) > Bytes) throw new ArgumentOutOfRangeException(nameof(destination));
-        using var _ = _context.Use();
-        fixed (float* target = destination) Check(cuMemcpyDtoH(target, DevicePointer, (nuint)(destination.Length * sizeof(float))));
-    }
-
-    /// <summary>Copies host values in (tests).</summary>
-    public void CopyFrom(ReadOnlySpan<float> source)
-    {
-        if ((ulong)source.Length * sizeof(float) > Bytes) throw new ArgumentOutOfRangeException(nameof(source));
-        using var _ = _context.Use();
-        fixed (float* values = source) Check(cuMemcpyHtoD(DevicePointer, values, (nuint)(source.Length * sizeof(float))));
-    }
-
     public void Dispose()
     {
         if (_disposed) return;

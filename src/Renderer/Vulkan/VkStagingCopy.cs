@@ -1,0 +1,34 @@
+namespace ClipLit.Renderer.Vulkan;
+
+/// <summary>
+/// Host values into and out of a buffer the host cannot map (device-local, e.g. memory shared with
+/// CUDA) through a temporary host-visible staging buffer and a copy on the queue. For set-up and
+/// checks, not per frame: each call allocates its staging buffer and waits for the copy.
+/// </summary>
+public static class VkStagingCopy
+{
+    /// <summary>Writes <paramref name="values"/> to the start of <paramref name="target"/> and waits until the copy is done.</summary>
+    public static void Upload<T>(VkComputeDevice device, IVkStorageBuffer target, ReadOnlySpan<T> values) where T : unmanaged
+    {
+        using var staging = new VkHostBuffer(device, target.Size, $"{target.Name} upload");
+        values.CopyTo(staging.AsSpan<T>());
+        Copy(device, staging, target, "upload");
+    }
+
+    /// <summary>Reads the first <paramref name="count"/> values of <paramref name="source"/>.</summary>
+    public static T[] Download<T>(VkComputeDevice device, IVkStorageBuffer source, int count) where T : unmanaged
+    {
+        using var staging = new VkHostBuffer(device, source.Size, $"{source.Name} download");
+        Copy(device, source, staging, "download");
+        return staging.AsSpan<T>()[..count].ToArray();
+    }
+
+    private static void Copy(VkComputeDevice device, IVkStorageBuffer source, IVkStorageBuffer target, string name)
+    {
+        using var recorder = new VkCommandRecorder(device, name);
+        recorder.Begin();
+        recorder.Copy(source.Handle, target.Handle, Math.Min(source.Size, target.Size));
+        recorder.Submit();
+        recorder.Wait();
+    }
+}

@@ -15,6 +15,7 @@ layout(std430, binding = 0) readonly buffer Frame { uint rgba[]; };
 layout(std430, binding = 1) readonly buffer Unit8 { float unit8[256]; };
 layout(std430, binding = 2) readonly buffer LightMap { float light[]; };   // mode 0: W*H; 1: the small map; 2: mean a, mean b planes
 layout(std430, binding = 3) writeonly buffer Output { uint outRgba[]; };
+layout(std430, binding = 4) readonly buffer Range { float lo; float hi; } range;   // light_range.comp's bounds (fast quality)
 
 layout(push_constant) uniform Push {
     uint width;
@@ -24,8 +25,6 @@ layout(push_constant) uniform Push {
     uint smallWidth;
     uint smallHeight;
     uint lightMode;
-    float lo;
-    float hi;
 } pc;
 
 #include "frame_pixels.glsl"

@@ -4,7 +4,7 @@
 // (fast guided filter, step 3): the guided filter's window-averaged a and b planes (box_mean.comp),
 // interpolated the same way and applied to the full-resolution guidance g = max(R, G, B):
 // L = a*g + b, so light-map edges follow the frame's. Either result is kept within [lo, hi] of
-// the small light map. Computed where it is used, so no full-size light map is ever stored.
+// the small light map (light_range.comp). Computed where it is used, so no full-size light map is ever stored.
 
 float smallAt(uint plane, ivec2 q) {
     q = clamp(q, ivec2(0), ivec2(int(pc.smallWidth) - 1, int(pc.smallHeight) - 1));
@@ -29,5 +29,5 @@ float upsampledLight(uvec2 p, vec3 c, bool edgeAware) {
     } else {
         l = bilinear(0u, p);
     }
-    return clamp(l, pc.lo, pc.hi);
+    return clamp(l, range.lo, range.hi);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Engine;
 
@@ -12,36 +14,48 @@ public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWei
 /// a game engine schedules slow work): a frame offered while the network is busy is refused, so no
 /// queue builds up, and the picture never waits for the network. Finished light maps are published
 /// for the compose stage to pick up; only the newest is kept.
+/// Its buffers come from the <see cref="IEnhancerTensors"/> (host-mapped, or device memory CUDA
+/// imports) and frames move in and out of them by GPU copies, so on the CUDA path nothing crosses
+/// the host here either. Two light-map buffers alternate: the network writes one while the newest
+/// finished one waits in the other.
 /// Thread-safety: one thread offers and takes; the network runs on the internal worker.
-/// Ownership: owns the worker and its buffers; not the estimator. Dispose stops the worker.
+/// Ownership: owns the worker, its buffers and its copy commands; not the tensors. Dispose stops the worker.
 /// </summary>
 public sealed class LatestFrameEnhancer : IDisposable
 {
-    private readonly LightMapEstimator _estimator;
+    private readonly IEnhancerTensors _tensors;
     private readonly FrameLayout _layout;
-    private readonly ExecutionPlan _plan;
-    private readonly float[] _input;
-    private readonly float[] _output;
-    private readonly float[] _published;
-    private readonly object _gate = new();
+    private readonly IVkStorageBuffer _input;
+    private readonly IVkStorageBuffer[] _lightMaps = new IVkStorageBuffer[2];
+    private readonly VkCommandRecorder _copies;
+    private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0, 1);
     private readonly ManualResetEventSlim _idle = new(true);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _worker;
     private (int FrameIndex, float Weight) _job;
+    private int _writing;
     private FinishedLightMap? _newest;
     private Exception? _failure;
     private bool _disposed;
 
-    public LatestFrameEnhancer(LightMapEstimator estimator, FrameLayout layout)
+    public LatestFrameEnhancer(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout)
     {
-        _estimator = estimator;
+        _tensors = tensors;
         _layout = layout;
-        _plan = estimator.Plan(layout.NetworkHeight, layout.NetworkWidth);
-        estimator.Preload(_plan);
-        _input = new float[3 * layout.NetworkPixels];
-        _output = new float[layout.NetworkPixels];
-        _published = new float[layout.NetworkPixels];
+        try
+        {
+            _input = tensors.Allocate(device, InputBytes, "network worker input");
+            _lightMaps[0] = tensors.Allocate(device, LightMapBytes, "network worker light map 0");
+            _lightMaps[1] = tensors.Allocate(device, LightMapBytes, "network worker light map 1");
+            _copies = new VkCommandRecorder(device, "network worker copies");
+            tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
+        }
+        catch
+        {
+            DisposeBuffers();
+            throw;
+        }
         _worker = new Thread(Work) { Name = "ClipLit network", IsBackground = true };
         _worker.Start();
     }
@@ -49,17 +63,21 @@ public sealed class LatestFrameEnhancer : IDisposable
     /// <summary>The network is free: an offered frame would be taken.</summary>
     public bool IsIdle => _idle.IsSet;
 
+    private ulong InputBytes => (ulong)(3 * _layout.NetworkPixels) * sizeof(float);
+
+    private ulong LightMapBytes => (ulong)_layout.NetworkPixels * sizeof(float);
+
     /// <summary>
-    /// Hands the frame's network input (planar RGB at the network's size) to the network when it is
-    /// free; returns false, taking nothing, when it is busy.
+    /// Hands <paramref name="slot"/>'s network input (pre-processed) to the network when it is free;
+    /// returns false, taking nothing, when it is busy.
     /// </summary>
     /// <exception cref="InferenceException">The network failed on an earlier frame.</exception>
-    public bool TryOffer(ReadOnlySpan<float> networkInput, int frameIndex, float temporalWeight)
+    public bool TryOffer(FrameSlot slot, int frameIndex, float temporalWeight)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfFailed();
         if (!_idle.IsSet) return false;
-        networkInput[.._input.Length].CopyTo(_input);
+        CopyOnGpu(slot.Network, _input, InputBytes);
         _job = (frameIndex, temporalWeight);
         _idle.Reset();
         _work.Release();
@@ -73,8 +91,8 @@ public sealed class LatestFrameEnhancer : IDisposable
         ThrowIfFailed();
     }
 
-    /// <summary>Copies the newest finished light map into <paramref name="lightMap"/> if one arrived since the last call.</summary>
-    public bool TryTakeNewest(Span<float> lightMap, out FinishedLightMap finished)
+    /// <summary>Copies the newest finished light map into <paramref name="slot"/>'s light map if one arrived since the last call.</summary>
+    public bool TryTakeNewest(FrameSlot slot, out FinishedLightMap finished)
     {
         ThrowIfFailed();
         lock (_gate)
@@ -84,11 +102,21 @@ public sealed class LatestFrameEnhancer : IDisposable
                 finished = default;
                 return false;
             }
-            _published.CopyTo(lightMap);
+            // The worker may be writing the other buffer meanwhile; it cannot publish (and then
+            // write this one) before the lock is released, after the copy has finished.
+            CopyOnGpu(_lightMaps[1 - _writing], slot.LightMap, LightMapBytes);
             finished = newest;
             _newest = null;
             return true;
         }
+    }
+
+    private void CopyOnGpu(IVkStorageBuffer source, IVkStorageBuffer destination, ulong bytes)
+    {
+        _copies.Begin();
+        _copies.Copy(source.Handle, destination.Handle, bytes);
+        _copies.Submit();
+        _copies.Wait();
     }
 
     private void Work()
@@ -101,10 +129,10 @@ public sealed class LatestFrameEnhancer : IDisposable
                 _work.Wait(_stop.Token);
                 var (frameIndex, weight) = _job;
                 watch.Restart();
-                _estimator.Estimate(_input, _layout.NetworkHeight, _layout.NetworkWidth, _output, _plan, _stop.Token);
+                _tensors.Estimate(_input, _lightMaps[_writing], _layout.NetworkWidth, _layout.NetworkHeight, _stop.Token);
                 lock (_gate)
                 {
-                    _output.CopyTo(_published, 0);
+                    _writing = 1 - _writing;
                     // A newer light map replaces one nobody took yet, but a restart (cut) must not be lost.
                     float effective = _newest is { } skipped && skipped.TemporalWeight >= 1f ? 1f : weight;
                     _newest = new FinishedLightMap(frameIndex, effective, watch.Elapsed.TotalMilliseconds);
@@ -129,6 +157,13 @@ public sealed class LatestFrameEnhancer : IDisposable
             throw failure as InferenceException ?? new InferenceException($"the network failed: {failure.Message}", failure);
     }
 
+    private void DisposeBuffers()
+    {
+        _copies?.Dispose();
+        _input?.Dispose();
+        foreach (var lightMap in _lightMaps) lightMap?.Dispose();
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
@@ -138,5 +173,6 @@ public sealed class LatestFrameEnhancer : IDisposable
         _stop.Dispose();
         _work.Dispose();
         _idle.Dispose();
+        DisposeBuffers();
     }
 }

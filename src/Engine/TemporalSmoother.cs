@@ -1,3 +1,5 @@
+using ClipLit.Renderer.Passes;
+
 namespace ClipLit.Engine;
 
 /// <summary>Temporal smoothing of the light map.</summary>
@@ -19,22 +21,24 @@ public sealed record TemporalOptions(bool Enabled, float Weight, float CutThresh
 
 /// <summary>
 /// Decides each frame's weight in the light map's moving average, restarting it at scene cuts,
-/// found by comparing small luminance thumbnails of consecutive frames.
+/// found by comparing small luminance thumbnails of consecutive frames (the pre-process shader
+/// computes them: FrameSlot.Thumbnail; <see cref="Thumbnail"/> is their definition on the CPU).
 /// Thread-safety: not thread-safe; call in frame order.
 /// </summary>
 public sealed class TemporalSmoother(TemporalOptions options)
 {
-    private const int ThumbWidth = 32;
-    private const int ThumbHeight = 18;
+    private const int ThumbWidth = ThumbnailPass.Columns;
+    private const int ThumbHeight = ThumbnailPass.Rows;
     private float[]? _previous;
 
     /// <summary>Frames where a cut was found, for reports and tests.</summary>
     public List<int> Cuts { get; } = [];
 
-    /// <summary>The weight for this frame's light map (1 restarts the average) from its planar RGB network input.</summary>
-    public float Observe(int frameIndex, ReadOnlySpan<float> planar, int width, int height)
+    /// <summary>The weight for this frame's light map (1 restarts the average) from its network input's 32x18 luminance thumbnail.</summary>
+    public float Observe(int frameIndex, ReadOnlySpan<float> thumbnail)
     {
-        var thumb = Thumbnail(planar, width, height);
+        if (thumbnail.Length != ThumbWidth * ThumbHeight) throw new ArgumentException($"a thumbnail has {ThumbWidth * ThumbHeight} values, not {thumbnail.Length}", nameof(thumbnail));
+        var thumb = thumbnail.ToArray();
         bool first = _previous is null;
         bool cut = false;
         if (_previous is not null)
@@ -49,8 +53,8 @@ public sealed class TemporalSmoother(TemporalOptions options)
         return options.Weight;
     }
 
-    /// <summary>Rec. 709 luminance means over a 32x18 grid of cells.</summary>
-    private static float[] Thumbnail(ReadOnlySpan<float> planar, int width, int height)
+    /// <summary>Rec. 709 luminance means over a 32x18 grid of cells of a planar RGB image (what shaders/thumbnail.comp computes).</summary>
+    public static float[] Thumbnail(ReadOnlySpan<float> planar, int width, int height)
     {
         int n = width * height;
         var thumb = new float[ThumbWidth * ThumbHeight];

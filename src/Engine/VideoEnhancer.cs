@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using ClipLit.Inference.Runtime;
+using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Video;
@@ -43,12 +43,13 @@ public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IRead
 
 /// <summary>
 /// Enhances a stream of frames: decode (an <see cref="IFrameSource"/>: ffmpeg for files) →
-/// pre-process (Vulkan) → network (ONNX Runtime, in place on the mapped buffers) → compose (Vulkan:
+/// pre-process (Vulkan) → network (ONNX Runtime, in place on the slot's tensors, wherever the
+/// <see cref="IEnhancerTensors"/> keep them: host-mapped, or device memory CUDA imports) → compose (Vulkan:
 /// temporal average, upsampling, division) → encode (an <see cref="IFrameSink"/>: ffmpeg for files). The stages run concurrently, linked by bounded queues; a fixed set of frame slots
 /// circulates, so memory does not grow with the video's length.
-/// Thread-safety: one video at a time. Ownership: does not own the device or the estimator.
+/// Thread-safety: one video at a time. Ownership: does not own the device or the tensors.
 /// </summary>
-public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator estimator, VideoEnhanceOptions options)
+public sealed class VideoEnhancer(VkComputeDevice device, IEnhancerTensors tensors, VideoEnhanceOptions options)
 {
     /// <summary>Enhances <paramref name="source"/> into <paramref name="outputPath"/> (a temporary name; the caller renames it).</summary>
     /// <exception cref="VideoFileException">Encoding failed.</exception>
@@ -77,10 +78,9 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
         IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
     {
         var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
-        using var renderer = new FrameRenderer(device, layout, Math.Max(2, options.FramesInFlight));
+        using var renderer = new FrameRenderer(device, layout, Math.Max(2, options.FramesInFlight), tensors);
         var smoother = new TemporalSmoother(options.Temporal);
-        var networkPlan = estimator.Plan(layout.NetworkHeight, layout.NetworkWidth);
-        estimator.Preload(networkPlan);
+        tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
 
         var free = Channel.CreateUnbounded<FrameSlot>();
         foreach (var slot in renderer.Slots) free.Writer.TryWrite(slot);
@@ -115,9 +115,9 @@ public sealed class VideoEnhancer(VkComputeDevice device, LightMapEstimator esti
             await foreach (var slot in decoded.Reader.ReadAllAsync(token))
             {
                 using (stages.Measure("pre-process")) renderer.PreProcess(slot);
-                slot.TemporalWeight = smoother.Observe(slot.FrameIndex, slot.NetworkInput.Span, layout.NetworkWidth, layout.NetworkHeight);
+                slot.TemporalWeight = smoother.Observe(slot.FrameIndex, slot.Thumbnail);
                 using (stages.Measure("network"))
-                    estimator.Estimate(slot.NetworkInput, layout.NetworkHeight, layout.NetworkWidth, slot.NetworkLightMap, networkPlan, token);
+                    tensors.Estimate(slot.Network, slot.LightMap, layout.NetworkWidth, layout.NetworkHeight, token);
                 await inferred.Writer.WriteAsync(slot, token);
             }
             inferred.Writer.TryComplete();

@@ -58,4 +58,7 @@ public sealed record FrameLayout(int Width, int Height, EnhanceQuality Quality, 
 
     /// <summary>The network runs on a smaller copy of the frame.</summary>
     public bool IsDownscaled => NetworkWidth != Width || NetworkHeight != Height;
+
+    /// <summary>Planes of the network's input buffer: R, G, B, and when downscaled the guidance plane of the small frame.</summary>
+    public int NetworkPlanes => IsDownscaled ? 4 : 3;
 }

@@ -6,9 +6,12 @@ namespace ClipLit.Renderer;
 /// <summary>
 /// The frame engine's Vulkan side for one stream of same-size frames: the per-pixel stages as
 /// compute passes over a fixed set of <see cref="FrameSlot"/>s.
-/// <see cref="PreProcess"/>: the frame to the network's input (full size: unpack; fast: downscale).
+/// <see cref="PreProcess"/>: the frame to the network's input (full size: unpack; fast: downscale)
+/// and its luminance thumbnail (scene cuts).
 /// <see cref="Compose"/>: the network's light map into the temporal average, then the division
-/// into the enhanced frame (in fast quality, compose brings the light map up to full size per pixel).
+/// into the enhanced frame (in fast quality, compose brings the light map up to full size per pixel,
+/// within bounds found from the light map on the GPU). The network's tensors live where the
+/// <see cref="ITensorMemory"/> puts them; nothing here reads them on the host.
 /// Thread-safety: PreProcess may run on one thread while Compose runs on another (different slots);
 /// Compose must be called in frame order, from one thread (it owns the temporal history).
 /// Ownership: owns the passes, the slots and the shared buffers; Dispose waits for and frees them.
@@ -33,7 +36,10 @@ public sealed class FrameRenderer : IDisposable
     private readonly GuidedCoefficientsPass? _guided;
     private readonly BoxMeanPass? _boxMean;
     private readonly ComposePass _compose;
+    private readonly ThumbnailPass _thumbnail;
+    private readonly LightRangePass _lightRange;
     private readonly VkHostBuffer _history;
+    private readonly VkHostBuffer _range;
     private readonly VkHostBuffer? _coefficients;
     private readonly VkHostBuffer? _meanCoefficients;
     private readonly Dictionary<FrameSlot, SlotBindings> _bindings = new();
@@ -42,7 +48,11 @@ public sealed class FrameRenderer : IDisposable
     private bool _coefficientsCurrent;
     private bool _disposed;
 
-    public FrameRenderer(VkComputeDevice device, FrameLayout layout, int slotCount)
+    /// <param name="device">The Vulkan device (created to share memory when <paramref name="tensors"/> is the CUDA path's).</param>
+    /// <param name="layout">The frames' and the network's sizes.</param>
+    /// <param name="slotCount">Frames in flight.</param>
+    /// <param name="tensors">Where the slots' network input and light map live; null: host-mapped memory.</param>
+    public FrameRenderer(VkComputeDevice device, FrameLayout layout, int slotCount, ITensorMemory? tensors = null)
     {
         _device = device;
         Layout = layout;
@@ -51,7 +61,10 @@ public sealed class FrameRenderer : IDisposable
             _table = new Unit8Table(device);
             _temporal = new TemporalPass(device);
             _compose = new ComposePass(device);
+            _thumbnail = new ThumbnailPass(device);
+            _lightRange = new LightRangePass(device);
             _history = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), "temporal light map");
+            _range = new VkHostBuffer(device, LightRangePass.RangeBytes, "light map range");
             if (layout.IsDownscaled)
             {
                 _downscale = new DownscalePass(device);
@@ -70,7 +83,7 @@ public sealed class FrameRenderer : IDisposable
             _meanBindings = _boxMean?.Bind(_coefficients!, _meanCoefficients!);
             for (int i = 0; i < slotCount; i++)
             {
-                var slot = new FrameSlot(device, layout, i);
+                var slot = new FrameSlot(device, layout, i, tensors ?? HostTensorMemory.Instance);
                 _slots.Add(slot);
                 _bindings[slot] = Bind(slot);
             }
@@ -98,16 +111,22 @@ public sealed class FrameRenderer : IDisposable
 
     private FrameFormat Format => new((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel);
 
-    /// <summary>Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.NetworkInput"/> holds the network's input.</summary>
+    /// <summary>
+    /// Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.Network"/> holds the
+    /// network's input and <see cref="FrameSlot.Thumbnail"/> its luminance thumbnail.
+    /// </summary>
     public void PreProcess(FrameSlot slot)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var bindings = _bindings[slot];
         var recorder = slot.PreRecorder;
+        var commands = recorder.CommandBuffer;
         recorder.Begin();
-        if (_unpack is not null) _unpack.Record(recorder.CommandBuffer, bindings.Unpack!, Format);
-        else _downscale!.Record(recorder.CommandBuffer, bindings.Downscale!,
+        if (_unpack is not null) _unpack.Record(commands, bindings.Unpack!, Format);
+        else _downscale!.Record(commands, bindings.Downscale!,
             new DownscalePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, (uint)Layout.BitsPerChannel));
+        recorder.Barrier();
+        _thumbnail.Record(commands, bindings.Thumbnail, new ThumbnailPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight));
         recorder.Submit();
         recorder.Wait();
     }
@@ -132,15 +151,15 @@ public sealed class FrameRenderer : IDisposable
         var push = new ComposePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.BitsPerChannel, (uint)SplitColumn);
         if (Layout.IsDownscaled)
         {
-            var (lo, hi) = LightMapRange(slot);
             push = push with
             {
                 SmallWidth = (uint)Layout.NetworkWidth,
                 SmallHeight = (uint)Layout.NetworkHeight,
                 LightMode = Layout.Upsample == UpsampleMode.EdgeAware ? LightMode.EdgeAware : LightMode.Bilinear,
-                Lo = lo,
-                Hi = hi,
             };
+            // The upsampled light map's bounds, from the slot's (newest) light map.
+            _lightRange.Record(commands, bindings.LightRange, new LightRangePush((uint)Layout.NetworkPixels));
+            recorder.Barrier();
             // The guided coefficients depend only on the average light map (and the network-sized
             // frame next to it), so frames without a new light map reuse them: in the live view
             // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
@@ -158,30 +177,16 @@ public sealed class FrameRenderer : IDisposable
         recorder.Wait();
     }
 
-    /// <summary>
-    /// Bounds for the upsampled light map, from the network's output: the guided filter's linear
-    /// model can overshoot at strong edges, and a light map near zero would blow up the division.
-    /// </summary>
-    private static (float Lo, float Hi) LightMapRange(FrameSlot slot)
-    {
-        var values = slot.NetworkLightMap.Span;
-        float min = float.MaxValue, max = 0f;
-        foreach (float v in values)
-        {
-            if (v < min) min = v;
-            if (v > max) max = v;
-        }
-        return (Math.Max(min * 0.5f, 1e-3f), Math.Max(max * 1.5f, 1e-3f));
-    }
-
     private SlotBindings Bind(FrameSlot slot) =>
         new(
             _unpack?.Bind(slot.Input, _table, slot.Network),
             _downscale?.Bind(slot.Input, _table, slot.Network),
+            _thumbnail.Bind(slot.Network, slot.ThumbnailBuffer),
             _temporal.Bind(slot.LightMap, _history),
+            _lightRange.Bind(slot.LightMap, _range),
             _guided?.Bind(slot.Network, _history, _coefficients!),
             // Compose reads the guided coefficients (edge-aware) or the averaged light map (full size, bilinear).
-            _compose.Bind(slot.Input, _table, _meanCoefficients ?? _history, slot.Output));
+            _compose.Bind(slot.Input, _table, _meanCoefficients ?? _history, slot.Output, _range));
 
     public void Dispose()
     {
@@ -197,7 +202,10 @@ public sealed class FrameRenderer : IDisposable
         _temporal?.Dispose();
         _guided?.Dispose();
         _compose?.Dispose();
+        _thumbnail?.Dispose();
+        _lightRange?.Dispose();
         _history?.Dispose();
+        _range?.Dispose();
         _coefficients?.Dispose();
         _table?.Dispose();
     }
@@ -205,7 +213,9 @@ public sealed class FrameRenderer : IDisposable
     private sealed record SlotBindings(
         VkComputePass<FrameFormat>.VkBindingSet? Unpack,
         VkComputePass<DownscalePush>.VkBindingSet? Downscale,
+        VkComputePass<ThumbnailPush>.VkBindingSet Thumbnail,
         VkComputePass<TemporalPush>.VkBindingSet Temporal,
+        VkComputePass<LightRangePush>.VkBindingSet LightRange,
         VkComputePass<GuidedCoefficientsPush>.VkBindingSet? Guided,
         VkComputePass<ComposePush>.VkBindingSet Compose) : IDisposable
     {
@@ -213,7 +223,9 @@ public sealed class FrameRenderer : IDisposable
         {
             Unpack?.Dispose();
             Downscale?.Dispose();
+            Thumbnail.Dispose();
             Temporal.Dispose();
+            LightRange.Dispose();
             Guided?.Dispose();
             Compose.Dispose();
         }

@@ -1,30 +1,41 @@
+using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Renderer;
 
 /// <summary>
-/// The buffers one frame in flight uses, all host-visible and mapped: the decoder writes
-/// <see cref="InputBytes"/>, ONNX Runtime reads <see cref="NetworkInput"/> and writes
-/// <see cref="NetworkLightMap"/> in place (the boundary the CUDA path will replace), the encoder
-/// reads <see cref="OutputBytes"/>. A fixed number of slots circulate, so memory does not grow with
-/// video length.
+/// The buffers one frame in flight uses: the decoder writes <see cref="InputBytes"/> and the
+/// encoder reads <see cref="OutputBytes"/> (host-visible, mapped); the network reads
+/// <see cref="Network"/> and writes <see cref="LightMap"/>, which live where the
+/// <see cref="ITensorMemory"/> put them (mapped host memory on the CPU path, where
+/// <see cref="NetworkInput"/> and <see cref="NetworkLightMap"/> reach them; device memory on the CUDA
+/// path, where the host never touches them). The pre-process leaves a small luminance
+/// <see cref="Thumbnail"/> in host memory for scene-cut detection. A fixed number of slots
+/// circulate, so memory does not grow with video length.
 /// Thread-safety: one stage owns a slot at a time (the pipeline hands them over through queues).
 /// Ownership: owned by its <see cref="FrameRenderer"/>, which disposes it.
 /// </summary>
 public sealed class FrameSlot : IDisposable
 {
-    internal FrameSlot(VkComputeDevice device, FrameLayout layout, int index)
+    internal FrameSlot(VkComputeDevice device, FrameLayout layout, int index, ITensorMemory tensors)
     {
         Layout = layout;
         SlotIndex = index;
-        Input = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} input");
-        // Full quality: R, G, B planes. Fast: R, G, B and the guidance plane of the small frame.
-        int planes = layout.IsDownscaled ? 4 : 3;
-        Network = new VkHostBuffer(device, (ulong)(planes * layout.NetworkPixels) * sizeof(float), $"slot {index} network input");
-        LightMap = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), $"slot {index} light map");
-        Output = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} output");
-        PreRecorder = new VkCommandRecorder(device, $"slot {index} pre-process");
-        PostRecorder = new VkCommandRecorder(device, $"slot {index} compose");
+        try
+        {
+            Input = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} input");
+            Network = tensors.Allocate(device, (ulong)(layout.NetworkPlanes * layout.NetworkPixels) * sizeof(float), $"slot {index} network input");
+            LightMap = tensors.Allocate(device, (ulong)layout.NetworkPixels * sizeof(float), $"slot {index} light map");
+            ThumbnailBuffer = new VkHostBuffer(device, ThumbnailPass.Columns * ThumbnailPass.Rows * sizeof(float), $"slot {index} thumbnail");
+            Output = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} output");
+            PreRecorder = new VkCommandRecorder(device, $"slot {index} pre-process");
+            PostRecorder = new VkCommandRecorder(device, $"slot {index} compose");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public FrameLayout Layout { get; }
@@ -43,34 +54,47 @@ public sealed class FrameSlot : IDisposable
     /// <summary>The decoded frame, RGBA at the layout's bits per channel.</summary>
     public Memory<byte> InputBytes => Input.AsMemory<byte>(Layout.FrameBytes);
 
-    /// <summary>The network's input: planar RGB at the network's size.</summary>
-    public Memory<float> NetworkInput => Network.AsMemory<float>(3 * Layout.NetworkPixels);
+    /// <summary>The network's input, planar RGB at the network's size, where it lives in host memory.</summary>
+    /// <exception cref="InvalidOperationException">The tensors live in device memory (the CUDA path).</exception>
+    public Memory<float> NetworkInput => HostView(Network).AsMemory<float>(3 * Layout.NetworkPixels);
 
-    /// <summary>The network's output: the light map at the network's size.</summary>
-    public Memory<float> NetworkLightMap => LightMap.AsMemory<float>(Layout.NetworkPixels);
+    /// <summary>The network's output, the light map at the network's size, where it lives in host memory.</summary>
+    /// <exception cref="InvalidOperationException">The tensors live in device memory (the CUDA path).</exception>
+    public Memory<float> NetworkLightMap => HostView(LightMap).AsMemory<float>(Layout.NetworkPixels);
+
+    /// <summary>The network input's 32x18 luminance means (row by row), written by the pre-process.</summary>
+    public ReadOnlySpan<float> Thumbnail => ThumbnailBuffer.AsSpan<float>();
 
     /// <summary>The enhanced frame, RGBA at the layout's bits per channel.</summary>
     public ReadOnlyMemory<byte> OutputBytes => Output.AsMemory<byte>(Layout.FrameBytes);
 
-    internal VkHostBuffer Input { get; }
+    /// <summary>The network's input (planar RGB; in fast quality also the guidance plane), from the slot's tensor memory.</summary>
+    public IVkStorageBuffer Network { get; } = null!;
 
-    internal VkHostBuffer Network { get; }
+    /// <summary>The network's light map, from the slot's tensor memory.</summary>
+    public IVkStorageBuffer LightMap { get; } = null!;
 
-    internal VkHostBuffer LightMap { get; }
+    internal VkHostBuffer Input { get; } = null!;
 
-    internal VkHostBuffer Output { get; }
+    internal VkHostBuffer ThumbnailBuffer { get; } = null!;
 
-    internal VkCommandRecorder PreRecorder { get; }
+    internal VkHostBuffer Output { get; } = null!;
 
-    internal VkCommandRecorder PostRecorder { get; }
+    internal VkCommandRecorder PreRecorder { get; } = null!;
+
+    internal VkCommandRecorder PostRecorder { get; } = null!;
+
+    private static VkHostBuffer HostView(IVkStorageBuffer buffer) =>
+        buffer as VkHostBuffer ?? throw new InvalidOperationException($"{buffer.Name} lives in device memory; the host cannot read it");
 
     public void Dispose()
     {
-        PreRecorder.Dispose();
-        PostRecorder.Dispose();
-        Input.Dispose();
-        Network.Dispose();
-        LightMap.Dispose();
-        Output.Dispose();
+        PreRecorder?.Dispose();
+        PostRecorder?.Dispose();
+        Input?.Dispose();
+        Network?.Dispose();
+        LightMap?.Dispose();
+        ThumbnailBuffer?.Dispose();
+        Output?.Dispose();
     }
 }

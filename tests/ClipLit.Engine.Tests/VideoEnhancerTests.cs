@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
@@ -23,7 +24,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, null));
         using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
-        var enhancer = new VideoEnhancer(device, estimator, VideoEnhanceOptions.Default with { Quality = quality });
+        var enhancer = new VideoEnhancer(device, new HostMappedTensors(estimator), VideoEnhanceOptions.Default with { Quality = quality });
         string output = Path.Combine(Folder, "out.mp4");
         var result = await enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None);
         TestContext.Out.WriteLine($"{quality}: {result.FramesWritten} frames in {result.Elapsed.TotalSeconds:F1} s; stages: {string.Join(", ", result.StageSeconds.Select(kv => $"{kv.Key} {kv.Value:F1} s"))}");
@@ -49,7 +50,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         using var device = new VkComputeDevice(VkDeviceOptions.Default);
         using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
-        var enhancer = new VideoEnhancer(device, estimator, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast });
+        var enhancer = new VideoEnhancer(device, new HostMappedTensors(estimator), VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast });
 
         async Task<(double PeakMiB, int Frames)> Measure(string clip)
         {

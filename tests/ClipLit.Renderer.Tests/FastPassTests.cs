@@ -61,11 +61,19 @@ public sealed class FastPassTests : DeviceFixture
         // CPU's upsampling followed by the CPU's compose, within one level where a float rounds differently.
         var frameBytes = new byte[rgba.Length * 4];
         System.Buffer.BlockCopy(rgba, 0, frameBytes, 0, frameBytes.Length);
+        // The bounds the upsampled light map is kept within, found on the GPU from the small light map.
+        using var range = Buffer((int)LightRangePass.RangeBytes, "range");
+        using (var lightRange = new LightRangePass(Device))
+        using (var bindings = lightRange.Bind(light, range))
+            Run(recorder, c => lightRange.Record(c, bindings, new LightRangePush((uint)n)));
+        float lo = range.AsSpan<float>()[0], hi = range.AsSpan<float>()[1];
+        Assert.That((lo, hi), Is.EqualTo((Math.Max(lightMap.Min() * 0.5f, 1e-3f), Math.Max(lightMap.Max() * 1.5f, 1e-3f))), "light range");
+
         foreach (var (mode, source, values) in new[] { (LightMode.Bilinear, light, lightMap), (LightMode.EdgeAware, means, meanAb) })
         {
-            using var bindings = compose.Bind(frame, table, source, output);
-            Run(recorder, c => compose.Record(c, bindings, new ComposePush((uint)width, (uint)height, 8, 0, (uint)smallWidth, (uint)smallHeight, mode, 0.05f, 2f)));
-            var fullLight = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == LightMode.EdgeAware, 0.05f, 2f);
+            using var bindings = compose.Bind(frame, table, source, output, range);
+            Run(recorder, c => compose.Record(c, bindings, new ComposePush((uint)width, (uint)height, 8, 0, (uint)smallWidth, (uint)smallHeight, mode)));
+            var fullLight = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == LightMode.EdgeAware, lo, hi);
             var planar = new float[3 * width * height];
             PlanarConversion.ToPlanar(frameBytes, planar, width * height);
             PlanarConversion.Compose(planar, fullLight, width * height);

@@ -34,7 +34,8 @@ public sealed class PixelPassTests : DeviceFixture
         using var unpack = new UnpackPass(Device);
         using var compose = new ComposePass(Device);
         using var unpackBindings = unpack.Bind(frame, table, planar);
-        using var composeBindings = compose.Bind(frame, table, light, output);
+        using var range = new VkHostBuffer(Device, LightRangePass.RangeBytes, "range (unread at full size)");
+        using var composeBindings = compose.Bind(frame, table, light, output, range);
         using var recorder = new VkCommandRecorder(Device, "test");
         recorder.Begin();
         unpack.Record(recorder.CommandBuffer, unpackBindings, size);
@@ -82,7 +83,8 @@ public sealed class PixelPassTests : DeviceFixture
         using var unpack = new UnpackPass(Device);
         using var compose = new ComposePass(Device);
         using var unpackBindings = unpack.Bind(frame, table, planar);
-        using var composeBindings = compose.Bind(frame, table, light, output);
+        using var range = new VkHostBuffer(Device, LightRangePass.RangeBytes, "range (unread at full size)");
+        using var composeBindings = compose.Bind(frame, table, light, output, range);
         using var recorder = new VkCommandRecorder(Device, "test");
         recorder.Begin();
         unpack.Record(recorder.CommandBuffer, unpackBindings, size);

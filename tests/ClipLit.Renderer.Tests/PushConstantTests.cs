@@ -18,6 +18,8 @@ public sealed partial class PushConstantTests
         ["temporal"] = typeof(TemporalPush),
         ["guided_coefficients"] = typeof(GuidedCoefficientsPush),
         ["box_mean"] = typeof(BoxMeanPush),
+        ["light_range"] = typeof(LightRangePush),
+        ["thumbnail"] = typeof(ThumbnailPush),
     };
 
     [Test]

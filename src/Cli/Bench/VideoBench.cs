@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ClipLit.Engine;
+using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
@@ -264,8 +265,8 @@ public static class VideoBench
         var inv = CultureInfo.InvariantCulture;
         string still = Path.Combine(scratch, "still.png");
         string staticClip = Path.Combine(scratch, "static.mp4");
-        RunFfmpeg($"-v error -y -ss 3 -i \"{clip}\" -frames:v 1 \"{still}\"");
-        RunFfmpeg($"-v error -y -loop 1 -framerate 30 -i \"{still}\" -t 2 -vf noise=alls=6:allf=t -c:v libx264 -preset ultrafast -crf 12 -pix_fmt yuv420p \"{staticClip}\"");
+        FfmpegRun.Run($"-v error -y -ss 3 -i \"{clip}\" -frames:v 1 \"{still}\"");
+        FfmpegRun.Run($"-v error -y -loop 1 -framerate 30 -i \"{still}\" -t 2 -vf noise=alls=6:allf=t -c:v libx264 -preset ultrafast -crf 12 -pix_fmt yuv420p \"{staticClip}\"");
 
         var rows = new List<string>();
         foreach (var (name, path) in new[] { ("shared clip", clip), ("static stretch", staticClip) })
@@ -277,7 +278,7 @@ public static class VideoBench
                 var options = VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast, Temporal = smoothing ? TemporalOptions.Default : TemporalOptions.Off };
                 string output = Path.Combine(scratch, $"temporal-{smoothing}.mp4");
                 MemoryProbe.ResetPeak();
-                var result = new VideoEnhancer(device, estimator, options)
+                var result = new VideoEnhancer(device, new HostMappedTensors(estimator), options)
                     .EnhanceAsync(info, output, output, null, CancellationToken.None, meter.Add).GetAwaiter().GetResult();
                 // The static stretch counts as static throughout: the identity is its exact warp.
                 var figures = meter.Figures(result.Cuts);
@@ -314,10 +315,10 @@ public static class VideoBench
         var inv = CultureInfo.InvariantCulture;
         int fullFrames = settings.Quick ? 6 : 30;
         string cut = Path.Combine(scratch, "cut.mp4");
-        RunFfmpeg($"-v error -y -i \"{clip}\" -frames:v {fullFrames} -c:v libx264 -preset ultrafast -c:a copy \"{cut}\"");
+        FfmpegRun.Run($"-v error -y -i \"{clip}\" -frames:v {fullFrames} -c:v libx264 -preset ultrafast -c:a copy \"{cut}\"");
         var cutInfo = VideoProbe.Probe(cut);
         MemoryProbe.ResetPeak();
-        var full = new VideoEnhancer(device, estimator, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full })
+        var full = new VideoEnhancer(device, new HostMappedTensors(estimator), VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full })
             .EnhanceAsync(cutInfo, Path.Combine(scratch, "full.mp4"), Path.Combine(scratch, "full.mp4"), null, CancellationToken.None).GetAwaiter().GetResult();
         double fullPeak = MemoryProbe.PeakMiB();
 
@@ -361,14 +362,6 @@ public static class VideoBench
         if (process.ExitCode != 0) throw new InvalidOperationException($"the video baseline failed: {error.Result.Trim()}");
         using var json = JsonDocument.Parse(text.Split('\n').Last(l => l.TrimStart().StartsWith('{')));
         return json.RootElement.GetProperty("fps").GetDouble();
-    }
-
-    private static void RunFfmpeg(string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo("ffmpeg", arguments) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {arguments}: {error}");
     }
 
     private sealed record Still(byte[] Rgba, int Width, int Height);

@@ -12,8 +12,9 @@ public static class DoctorCommand
         Checks, in order, what running the enhancer on an NVIDIA GPU without copies needs: the
         NVIDIA driver (libcuda.so.1) and its CUDA devices, the CUDA 13 and cuDNN 9 libraries
         ONNX Runtime's CUDA provider links, that provider starting, a Vulkan device that exports
-        memory and semaphores, and that CUDA and Vulkan see the same GPU (UUID). Prints each
-        link's status and where '--device auto' will run the enhancer, and why when not on CUDA.
+        memory (and, optionally, semaphores), and that CUDA and Vulkan see the same GPU (UUID).
+        Prints each link's status and where '--device auto' will run the enhancer and keep its
+        tensors, and why when not on CUDA without copies.
         docs/gpu.md says what to install.
         """;
 
@@ -23,10 +24,13 @@ public static class DoctorCommand
         if (args is null) return ExitCodes.Success;
         var report = GpuReadiness.Check();
         foreach (var component in report.Components)
-            context.Out.WriteLine($"{(component.Ready ? "[ok]     " : "[missing]")} {component.Name}: {component.Detail}");
-        context.Out.WriteLine(report.Residence == EnhancerResidence.CudaImported
-            ? "enhancer: CUDA, tensors in Vulkan memory shared with CUDA (zero-copy)"
-            : $"enhancer: CPU, tensors in host-mapped Vulkan memory; not CUDA because {report.FallbackReason}");
+            context.Out.WriteLine($"{(component.Ready ? "[ok]     " : component.Required ? "[missing]" : "[absent] ")} {component.Name}: {component.Detail}");
+        context.Out.WriteLine(report switch
+        {
+            { Residence: EnhancerResidence.CudaImported } => "enhancer: CUDA, tensors in Vulkan memory shared with CUDA (zero-copy)",
+            { NetworkOnCuda: true } => $"enhancer: CUDA, tensors copied through host memory each frame; not zero-copy because {report.FallbackReason}",
+            _ => $"enhancer: CPU, tensors in host-mapped Vulkan memory; not CUDA because {report.FallbackReason}",
+        });
         return ExitCodes.Success;
     }
 }

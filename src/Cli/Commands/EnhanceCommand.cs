@@ -6,6 +6,7 @@ using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Videos;
 using ClipLit.Engine;
+using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
@@ -125,7 +126,7 @@ public static class EnhanceCommand
         var photos = new PhotoEnhancer(session.Photos, session.Vulkan, new StillImageWriteOptions(jpegQuality));
         if (videoOptions.Quality is null)
             videoOptions = videoOptions with { Quality = session.Photos.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast };
-        var videos = new VideoFileEnhancer(session.Videos, session.Vulkan, videoOptions.Resolve(), sequenceFps, new StillImageWriteOptions(jpegQuality));
+        var videos = new VideoFileEnhancer(session.VideoTensors, session.Vulkan, videoOptions.Resolve(), sequenceFps, new StillImageWriteOptions(jpegQuality));
 
         foreach (var job in jobs)
         {
@@ -249,20 +250,35 @@ public static class EnhanceCommand
     /// <summary>
     /// What a run shares across its files: the ONNX Runtime estimators (photos return memory after
     /// each image, since sizes vary; videos keep it, since every frame has the same size), both
-    /// loading their graphs on first use, and the Vulkan device, created on first use.
+    /// loading their graphs on first use; the Vulkan device and the video frames' tensors, created
+    /// on first use: in device memory CUDA imports when the network runs on CUDA and that chain
+    /// works, else host-mapped (with a note saying why).
     /// </summary>
-    internal sealed class EnhanceSession(LightMapEstimator photos, LightMapEstimator videos) : IDisposable
+    internal sealed class EnhanceSession(EnhancementWeights weights, LightMapEstimator photos, LightMapEstimator videos, Action<string> note) : IDisposable
     {
         private VkComputeDevice? _vulkan;
+        private string? _sharingProblem;
+        private IEnhancerTensors? _videoTensors;
 
         public LightMapEstimator Photos { get; } = photos;
 
         public LightMapEstimator Videos { get; } = videos;
 
-        public VkComputeDevice Vulkan() => _vulkan ??= new VkComputeDevice(VkDeviceOptions.Default);
+        public VkComputeDevice Vulkan() =>
+            _vulkan ??= EnhancerTensorsChoice.SharingDevice(VkDeviceOptions.Default, EnhancerTensorsChoice.WantsCuda(Videos), out _sharingProblem);
+
+        public IEnhancerTensors VideoTensors()
+        {
+            if (_videoTensors is not null) return _videoTensors;
+            var device = Vulkan();
+            var choice = EnhancerTensorsChoice.Open(weights, Videos, device, EnhancerTensorsChoice.WantsCuda(Videos) && _sharingProblem is null);
+            if ((_sharingProblem ?? choice.FallbackReason) is { } why) note($"video frames take a round trip through host memory, not zero-copy on CUDA: {why}");
+            return _videoTensors = choice.Tensors;
+        }
 
         public void Dispose()
         {
+            _videoTensors?.Dispose();
             Photos.Dispose();
             Videos.Dispose();
             _vulkan?.Dispose();
@@ -282,7 +298,7 @@ public static class EnhanceCommand
                 context.Error.WriteLine($"model {weights.Source}, running on {photos.Device.Description}");
                 if (photos.Device.FallbackReason is { } why) context.Error.WriteLine($"note: not using CUDA: {why}");
             }
-            return new EnhanceSession(photos, videos);
+            return new EnhanceSession(weights, photos, videos, quiet ? _ => { } : why => context.Error.WriteLine($"note: {why}"));
         }
         catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
         {

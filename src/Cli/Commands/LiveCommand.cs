@@ -3,6 +3,8 @@ using System.Globalization;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Live;
 using ClipLit.Engine;
+using ClipLit.Engine.Gpu;
+using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
@@ -156,18 +158,20 @@ public static class LiveCommand
         if (weights is null) return ExitCodes.SomeFailed;
         using var estimator = OpenEstimator(weights, device, context);
         if (estimator is null) return ExitCodes.SomeFailed;
-        var model = new LoadedModel(weights.Source, estimator, loading.Elapsed);
-        LoadedModel? compare = null;
+        var modelLoadTime = loading.Elapsed;
+        EnhancementWeights? compareWeights = null;
+        LightMapEstimator? compareEstimator = null;
+        var compareLoadTime = TimeSpan.Zero;
         if (args.Value("compare") is { } comparePath)
         {
             loading.Restart();
-            var compareWeights = EnhanceCommand.LoadModel(comparePath, context);
+            compareWeights = EnhanceCommand.LoadModel(comparePath, context);
             if (compareWeights is null) return ExitCodes.SomeFailed;
-            var compareEstimator = OpenEstimator(compareWeights, device, context);
+            compareEstimator = OpenEstimator(compareWeights, device, context);
             if (compareEstimator is null) return ExitCodes.SomeFailed;
-            compare = new LoadedModel(compareWeights.Source, compareEstimator, loading.Elapsed);
+            compareLoadTime = loading.Elapsed;
         }
-        using var compareOwner = compare?.Estimator;
+        using var compareOwner = compareEstimator;
         var options = VideoEnhanceOptions.Default with
         {
             Quality = quality ?? (estimator.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
@@ -183,11 +187,22 @@ public static class LiveCommand
                 InstanceExtensions = window is null ? [] : GlfwWindow.RequiredInstanceExtensions(),
                 Presentation = window is not null,
             };
-            using var vulkan = new VkComputeDevice(deviceOptions);
+            // The network's tensors: zero-copy on CUDA when the network runs there and the chain works.
+            bool cuda = EnhancerTensorsChoice.WantsCuda(estimator);
+            using var vulkan = EnhancerTensorsChoice.SharingDevice(deviceOptions, cuda, out string? sharingProblem);
+            var choice = EnhancerTensorsChoice.Open(weights, estimator, vulkan, cuda && sharingProblem is null);
+            using var tensors = choice.Tensors;
+            string? notice = (sharingProblem ?? choice.FallbackReason) is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null;
+            if (notice is not null) context.Error.WriteLine($"note: {notice}");
+            var model = new LoadedModel(weights.Source, estimator, tensors, modelLoadTime);
+            using var compareTensors = compareEstimator is null ? null
+                : EnhancerTensorsChoice.Open(compareWeights!, compareEstimator, vulkan, tensors.Residence == EnhancerResidence.CudaImported).Tensors;
+            var compare = compareEstimator is null ? null : new LoadedModel(compareWeights!.Source, compareEstimator, compareTensors!, compareLoadTime);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, model, options,
                 new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera"),
-                    compare, args.Has("side-by-side"), args.Has("hud")), context);
+                    compare, args.Has("side-by-side"), args.Has("hud")), context)
+            { StartupNotice = notice };
             firstOwner.Release();
             var measured = loop.Run(info, first, context.Cancellation);
             statistics = measured;

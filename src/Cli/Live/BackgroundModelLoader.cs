@@ -1,14 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 
 namespace ClipLit.Cli.Live;
 
-/// <summary>A model ready to run: its file, its estimator (graphs already built) and how long loading took.</summary>
-public sealed record LoadedModel(string Path, LightMapEstimator Estimator, TimeSpan LoadTime)
+/// <summary>
+/// A model ready to run: its file, its estimator (graphs already built), the tensors the live view
+/// runs it on (host-mapped over the estimator, or CUDA-imported) and how long loading took.
+/// Ownership: owns the estimator and the tensors.
+/// </summary>
+public sealed record LoadedModel(string Path, LightMapEstimator Estimator, IEnhancerTensors Tensors, TimeSpan LoadTime) : IDisposable
 {
     public string Name => System.IO.Path.GetFileName(Path);
+
+    public void Dispose()
+    {
+        Tensors.Dispose();
+        Estimator.Dispose();
+    }
 }
 
 /// <summary>
@@ -18,7 +29,12 @@ public sealed record LoadedModel(string Path, LightMapEstimator Estimator, TimeS
 /// Thread-safety: Start and Take* from one thread (the live loop's); loading runs on the thread pool.
 /// Ownership: owns a loaded model until it is taken; Dispose frees an untaken one.
 /// </summary>
-public sealed class BackgroundModelLoader(EnhancerOptions options, int networkHeight, int networkWidth) : IDisposable
+/// <param name="options">The estimators' settings.</param>
+/// <param name="openTensors">The tensors a new model runs on (what the running model's run on, where that works).</param>
+/// <param name="networkHeight">The live view's network height.</param>
+/// <param name="networkWidth">The live view's network width.</param>
+public sealed class BackgroundModelLoader(EnhancerOptions options, Func<EnhancementWeights, LightMapEstimator, IEnhancerTensors> openTensors,
+    int networkHeight, int networkWidth) : IDisposable
 {
     private readonly ConcurrentQueue<string> _messages = new();
     private Task<LoadedModel?>? _loading;
@@ -51,16 +67,19 @@ public sealed class BackgroundModelLoader(EnhancerOptions options, int networkHe
     {
         var watch = Stopwatch.StartNew();
         LightMapEstimator? estimator = null;
+        IEnhancerTensors? tensors = null;
         try
         {
             var weights = ModelLoader.Load(path);
             estimator = new LightMapEstimator(weights, options);
-            estimator.Preload(estimator.Plan(networkHeight, networkWidth));
-            return new LoadedModel(path, estimator, watch.Elapsed);
+            tensors = openTensors(weights, estimator);
+            tensors.Prepare(networkWidth, networkHeight);
+            return new LoadedModel(path, estimator, tensors, watch.Elapsed);
         }
         catch (Exception e)
         {
             // Anything a half-written or foreign file can cause: report it, keep the running model.
+            tensors?.Dispose();
             estimator?.Dispose();
             _messages.Enqueue("ignored " + (e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}"));
             return null;
@@ -73,7 +92,7 @@ public sealed class BackgroundModelLoader(EnhancerOptions options, int networkHe
         try
         {
             _loading.Wait();
-            _loading.Result?.Estimator.Dispose();
+            _loading.Result?.Dispose();
         }
         catch (AggregateException)
         {

@@ -1,5 +1,7 @@
 using ClipLit.Engine;
+using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
+using ClipLit.Renderer.Interop;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Cli.Live;
@@ -7,11 +9,14 @@ namespace ClipLit.Cli.Live;
 /// <summary>
 /// One model's way through the live view: its renderer (pre-process, temporal average of the
 /// light map, compose) and its network worker, which runs on the newest frame whenever it is free.
+/// The slot's network input and light map stay on the GPU when the model runs on CUDA-imported
+/// tensors (device-local memory, GPU copies to and from the worker), else in host-mapped memory.
 /// The live view has one lane, or two side by side (B) to compare models on the same frames.
 /// Thread-safety: the window thread. Ownership: owns the renderer and the worker; not the model.
 /// </summary>
 public sealed class EnhancerLane : IDisposable
 {
+    private readonly VkComputeDevice _device;
     private readonly FrameRenderer _renderer;
     private readonly FrameSlot _slot;
     private readonly TemporalSmoother _smoother;
@@ -20,12 +25,14 @@ public sealed class EnhancerLane : IDisposable
 
     public EnhancerLane(VkComputeDevice device, FrameLayout layout, LoadedModel model, TemporalOptions temporal)
     {
-        _renderer = new FrameRenderer(device, layout, slotCount: 1);
+        _device = device;
+        var slotTensors = model.Tensors.Residence == EnhancerResidence.CudaImported ? DeviceTensorMemory.Instance : (ITensorMemory)HostTensorMemory.Instance;
+        _renderer = new FrameRenderer(device, layout, slotCount: 1, slotTensors);
         try
         {
             _slot = _renderer.Slots[0];
             _smoother = new TemporalSmoother(temporal);
-            _network = new LatestFrameEnhancer(model.Estimator, layout);
+            _network = new LatestFrameEnhancer(device, model.Tensors, layout);
             Model = model;
         }
         catch
@@ -73,11 +80,11 @@ public sealed class EnhancerLane : IDisposable
         if (lockstep || _network.IsIdle)
         {
             _renderer.PreProcess(_slot);
-            float weight = _smoother.Observe(frameIndex, _slot.NetworkInput.Span, Layout.NetworkWidth, Layout.NetworkHeight);
+            float weight = _smoother.Observe(frameIndex, _slot.Thumbnail);
             // A new model's first light map restarts the average rather than blending into the old model's.
             if (_restartAverage) weight = 1f;
             _restartAverage = false;
-            _network.TryOffer(_slot.NetworkInput.Span, frameIndex, weight);
+            _network.TryOffer(_slot, frameIndex, weight);
             if (lockstep) _network.WaitUntilIdle(cancellation);
         }
         if (!TakeNewest())
@@ -108,7 +115,7 @@ public sealed class EnhancerLane : IDisposable
     /// </summary>
     public void Swap(LoadedModel model)
     {
-        var network = new LatestFrameEnhancer(model.Estimator, Layout);
+        var network = new LatestFrameEnhancer(_device, model.Tensors, Layout);
         _network.Dispose();
         _network = network;
         Model = model;
@@ -117,7 +124,7 @@ public sealed class EnhancerLane : IDisposable
 
     private bool TakeNewest()
     {
-        if (!_network.TryTakeNewest(_slot.NetworkLightMap.Span, out var finished)) return false;
+        if (!_network.TryTakeNewest(_slot, out var finished)) return false;
         _slot.TemporalWeight = finished.TemporalWeight;
         LightMapFrame = finished.FrameIndex;
         NetworkMilliseconds = finished.Milliseconds;

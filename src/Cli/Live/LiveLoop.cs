@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClipLit.Engine;
+using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 using ClipLit.Renderer.Vulkan;
@@ -26,6 +27,9 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     VideoEnhanceOptions enhanceOptions, LiveOptions options, CliContext context)
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shown on the heads-up display at the start, e.g. why the network's tensors are not zero-copy on CUDA.</summary>
+    public string? StartupNotice { get; init; }
 
     private readonly List<LoadedModel> _loaded = [];
     private readonly List<LiveStreamWriter> _outputs = [];
@@ -73,8 +77,11 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private LiveStatistics RunOwned(LiveInput info, IFrameSource first, CancellationToken cancellation)
     {
         var layout = Layout(info, _quality);
+        // Models loaded later run where the first one does (CUDA-imported tensors when it does, if they work for them too).
+        bool cuda = model.Tensors.Residence == EnhancerResidence.CudaImported;
         _loader = new BackgroundModelLoader(Commands.LiveCommand.LiveEnhancerOptions(model.Estimator.Device.Device),
-            layout.NetworkHeight, layout.NetworkWidth);
+            (weights, estimator) => EnhancerTensorsChoice.Open(weights, estimator, device, cuda).Tensors, layout.NetworkHeight, layout.NetworkWidth);
+        if (StartupNotice is { } notice) _hud.Message(notice);
         var watcher = options.WatchFolder is null ? null : new ModelWatcher(options.WatchFolder, _loader);
         watcher?.Start();
         try
@@ -99,8 +106,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             _nextPrimary?.Dispose();
             _left?.Dispose();
             _loader.Dispose();
-            _pending?.Estimator.Dispose();
-            foreach (var loaded in _loaded) loaded.Estimator.Dispose();
+            _pending?.Dispose();
+            foreach (var loaded in _loaded) loaded.Dispose();
         }
     }
 
@@ -137,7 +144,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         second.Restart();
                         if (window is not null)
                             window.Title = string.Create(CultureInfo.InvariantCulture, $"ClipLit - {info.Name} - {_rates.DisplayFps:F1} fps, light map {_rates.EnhancerHz:F1} Hz - "
-                                + $"{model.Estimator.Device.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
+                                + $"{model.Tensors.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
                     }
                     if (_paused && _primary!.LightMapFrame is not null)
                     {
@@ -438,7 +445,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         }
         if (_loader.TakeLoaded() is { } loaded)
         {
-            if (_pending is not null) _pending.Estimator.Dispose();
+            _pending?.Dispose();
             _pending = loaded;
         }
         var primary = _primary!;
@@ -462,7 +469,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         foreach (var loaded in _loaded.ToList())
         {
             if (loaded == _primary!.Model || loaded == _previous || loaded == _left?.Model || loaded == _nextPrimary?.Model) continue;
-            loaded.Estimator.Dispose();
+            loaded.Dispose();
             _loaded.Remove(loaded);
         }
     }
@@ -473,7 +480,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         var primary = _primary!;
         var readings = new HudReadings(_rates.DisplayFps, _rates.EnhancerHz, primary.NetworkMilliseconds,
             _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
-            model.Estimator.Device.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
+            model.Tensors.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
         return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
     }
 

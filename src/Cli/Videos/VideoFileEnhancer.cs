@@ -1,6 +1,6 @@
 using ClipLit.Core;
 using ClipLit.Engine;
-using ClipLit.Inference.Runtime;
+using ClipLit.Engine.Gpu;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
@@ -15,9 +15,9 @@ namespace ClipLit.Cli.Videos;
 /// nothing under the output's name, and a source that is cut short yields its decodable part under
 /// an explicit <c>.partial</c> name, with an error. A sequence output's frames are each written
 /// atomically and all deleted again when the run does not complete.
-/// Thread-safety: one video at a time. Ownership: owns neither the device nor the estimator.
+/// Thread-safety: one video at a time. Ownership: owns neither the device nor the tensors.
 /// </summary>
-public sealed class VideoFileEnhancer(LightMapEstimator estimator, Func<VkComputeDevice> device, VideoEnhanceOptions options,
+public sealed class VideoFileEnhancer(Func<IEnhancerTensors> tensors, Func<VkComputeDevice> device, VideoEnhanceOptions options,
     double sequenceFramesPerSecond, StillImageWriteOptions frameWriteOptions)
 {
     /// <summary>Where the last video's time went, per stage.</summary>
@@ -41,7 +41,7 @@ public sealed class VideoFileEnhancer(LightMapEstimator estimator, Func<VkComput
         await using IFrameSource source = inputSequence is null
             ? new VideoFrameReader(video!)
             : new ImageSequenceSource(inputSequence, sequenceFramesPerSecond);
-        var enhancer = new VideoEnhancer(device(), estimator, options);
+        var enhancer = new VideoEnhancer(device(), tensors(), options);
 
         if (outputSequence is not null)
         {

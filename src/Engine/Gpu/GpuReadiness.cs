@@ -6,18 +6,8 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace ClipLit.Engine.Gpu;
 
-/// <summary>One link of the GPU chain: what it is, whether it works, and what was found or what is wrong.</summary>
-public sealed record GpuComponent(string Name, bool Ready, string Detail);
-
-/// <summary>Where the enhancer's tensors can live on this machine, and why.</summary>
-public enum EnhancerResidence
-{
-    /// <summary>ONNX Runtime on the CPU, tensors in host-mapped Vulkan memory (always available).</summary>
-    HostMapped,
-
-    /// <summary>ONNX Runtime on CUDA, tensors in Vulkan memory imported into CUDA: nothing leaves the GPU.</summary>
-    CudaImported,
-}
+/// <summary>One link of the GPU chain: what it is, whether it works, what was found or what is wrong, and whether the zero-copy path needs it.</summary>
+public sealed record GpuComponent(string Name, bool Ready, string Detail, bool Required = true);
 
 /// <summary>
 /// Checks each link of the zero-copy chain in order (NVIDIA driver, CUDA runtime libraries, ONNX
@@ -30,7 +20,12 @@ public static class GpuReadiness
     /// <summary>The CUDA 13 and cuDNN 9 libraries Microsoft.ML.OnnxRuntime.Gpu 1.31's CUDA provider links.</summary>
     public static readonly string[] CudaRuntimeLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcufft.so.12", "libcudnn.so.9"];
 
-    public sealed record Report(IReadOnlyList<GpuComponent> Components, EnhancerResidence Residence, string? FallbackReason);
+    /// <summary>What was found.</summary>
+    /// <param name="Components">Each link, in chain order.</param>
+    /// <param name="Residence">Where the frame engine's tensors will live.</param>
+    /// <param name="FallbackReason">When not CUDA-imported: the first broken required link.</param>
+    /// <param name="NetworkOnCuda">ONNX Runtime's CUDA provider starts: the network runs on CUDA (with host round trips when not zero-copy).</param>
+    public sealed record Report(IReadOnlyList<GpuComponent> Components, EnhancerResidence Residence, string? FallbackReason, bool NetworkOnCuda);
 
     public static Report Check()
     {
@@ -45,10 +40,10 @@ public static class GpuReadiness
             bool same = cudaDevices.Any(d => d.Uuid == uuid);
             components.Add(new GpuComponent("CUDA device is the Vulkan device (same UUID)", same, same ? "yes" : $"no CUDA device has the Vulkan device's UUID {uuid}"));
         }
-        var broken = components.FirstOrDefault(c => !c.Ready);
+        var broken = components.FirstOrDefault(c => c.Required && !c.Ready);
         return broken is null && provider
-            ? new Report(components, EnhancerResidence.CudaImported, null)
-            : new Report(components, EnhancerResidence.HostMapped, broken is null ? "CUDA is not usable" : $"{broken.Name}: {broken.Detail}");
+            ? new Report(components, EnhancerResidence.CudaImported, null, provider)
+            : new Report(components, EnhancerResidence.HostMapped, broken is null ? "CUDA is not usable" : $"{broken.Name}: {broken.Detail}", provider);
     }
 
     private static Guid? CheckVulkan(List<GpuComponent> components)
@@ -58,8 +53,9 @@ public static class GpuReadiness
             using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Off, null) { ExternalMemory = true });
             components.Add(new GpuComponent("Vulkan device", true, $"{device.Name}, UUID {device.Uuid}"));
             components.Add(new GpuComponent("Vulkan memory export (VK_KHR_external_memory_fd)", true, "yes"));
-            components.Add(new GpuComponent("Vulkan semaphore export (VK_KHR_external_semaphore_fd)", device.SharesSemaphores,
-                device.SharesSemaphores ? "yes" : $"{device.Name} has no VK_KHR_external_semaphore_fd"));
+            // Optional: the frame engine orders the handoffs between Vulkan and CUDA on the host (docs/gpu.md).
+            components.Add(new GpuComponent("Vulkan semaphore export (VK_KHR_external_semaphore_fd, optional)", device.SharesSemaphores,
+                device.SharesSemaphores ? "yes" : $"{device.Name} has no VK_KHR_external_semaphore_fd", Required: false));
             return device.Uuid;
         }
         catch (VulkanException e)

@@ -21,7 +21,10 @@ public sealed class CudaLightMapRunner : IDisposable
     private readonly OrtMemoryInfo _deviceMemory;
     private readonly RunOptions _runOptions = new();
 
-    public CudaLightMapRunner(EnhancementWeights weights, CudaContext context)
+    /// <param name="weights">The network.</param>
+    /// <param name="context">The CUDA device (the Vulkan device's) and the stream the provider runs on.</param>
+    /// <param name="profilePrefix">Non-null: ONNX Runtime profiles every run into a file with this prefix (<see cref="EndProfiling"/>); for benchmarks.</param>
+    public CudaLightMapRunner(EnhancementWeights weights, CudaContext context, string? profilePrefix = null)
     {
         _context = context;
         using var cuda = new OrtCUDAProviderOptions();
@@ -33,6 +36,11 @@ public sealed class CudaLightMapRunner : IDisposable
         using var options = SessionOptions.MakeSessionOptionWithCudaProvider(cuda);
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        if (profilePrefix is not null)
+        {
+            options.EnableProfiling = true;
+            options.ProfileOutputPathPrefix = profilePrefix;
+        }
         byte[] model = EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect).ToByteArray();
         _session = new InferenceSession(model, options);
         _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, context.Device.Ordinal, OrtMemType.Default);
@@ -55,6 +63,9 @@ public sealed class CudaLightMapRunner : IDisposable
         binding.BindOutput(EnhancementGraphBuilder.LightMapOutput, output);
         using (_context.Use()) _session.RunWithBinding(_runOptions, binding);
     }
+
+    /// <summary>Ends profiling (when enabled) and returns the profile file's path.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     public void Dispose()
     {

@@ -81,6 +81,9 @@ internal static unsafe partial class CudaNative
         public fixed uint Reserved[16];
     }
 
+    /// <summary>libc's close(2): a descriptor an import refused is still the caller's to close.</summary>
+    [LibraryImport("libc", EntryPoint = "close")] public static partial int CloseDescriptor(int descriptor);
+
     [LibraryImport(Library)] public static partial int cuInit(uint flags);
     [LibraryImport(Library)] public static partial int cuDriverGetVersion(out int version);
     [LibraryImport(Library)] public static partial int cuGetErrorName(int error, out nint name);

@@ -16,7 +16,7 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
     private bool _disposed;
 
     /// <param name="context">The CUDA device that is the Vulkan device.</param>
-    /// <param name="descriptor">From VkSharedBuffer.ExportDescriptor; CUDA owns it when this succeeds.</param>
+    /// <param name="descriptor">From VkSharedBuffer.ExportDescriptor; taken either way (CUDA owns it, or it is closed when the import fails).</param>
     /// <param name="allocationSize">The Vulkan allocation's size (VkSharedBuffer.AllocationSize).</param>
     /// <param name="bytes">Bytes to map from the start (VkSharedBuffer.Size).</param>
     public CudaSharedBuffer(CudaContext context, int descriptor, ulong allocationSize, ulong bytes)
@@ -25,7 +25,10 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         Bytes = bytes;
         using var _ = context.Use();
         var handle = new ExternalMemoryHandleDesc { Type = ExternalMemoryOpaqueFd, Fd = descriptor, Size = allocationSize, Flags = ExternalMemoryDedicated };
-        Check(cuImportExternalMemory(out _memory, &handle));
+        int imported = cuImportExternalMemory(out _memory, &handle);
+        // A successful import owns the descriptor; a refused one leaves it open.
+        if (imported != 0) CloseDescriptor(descriptor);
+        Check(imported, nameof(cuImportExternalMemory));
         try
         {
             var buffer = new ExternalMemoryBufferDesc { Offset = 0, Size = bytes };

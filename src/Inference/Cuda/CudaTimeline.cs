@@ -14,13 +14,15 @@ public sealed unsafe class CudaTimeline : IDisposable
     private bool _disposed;
 
     /// <param name="context">The CUDA device that is the Vulkan device.</param>
-    /// <param name="descriptor">From VkTimeline.ExportDescriptor; CUDA owns it when this succeeds.</param>
+    /// <param name="descriptor">From VkTimeline.ExportDescriptor; taken either way (CUDA owns it, or it is closed when the import fails).</param>
     public CudaTimeline(CudaContext context, int descriptor)
     {
         _context = context;
         using var _ = context.Use();
         var handle = new ExternalSemaphoreHandleDesc { Type = ExternalSemaphoreTimelineFd, Fd = descriptor };
-        Check(cuImportExternalSemaphore(out _semaphore, &handle));
+        int imported = cuImportExternalSemaphore(out _semaphore, &handle);
+        if (imported != 0) CloseDescriptor(descriptor);
+        Check(imported, nameof(cuImportExternalSemaphore));
     }
 
     /// <summary>Makes later work on the context's stream wait until the timeline reaches <paramref name="value"/>.</summary>

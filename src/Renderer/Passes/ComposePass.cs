@@ -12,14 +12,15 @@ namespace ClipLit.Renderer.Passes;
 /// </summary>
 public sealed class ComposePass(VkComputeDevice device) : IDisposable
 {
-    private readonly VkComputePass<ComposePush> _pass = new(device, ShaderBinaries.Compose, 4, (16, 16), "compose");
+    private readonly VkComputePass<ComposePush> _pass = new(device, ShaderBinaries.Compose, 5, (16, 16), "compose");
 
     /// <param name="frame">The input frame: W·H uints (RGBA8) or 2·W·H (RGBA, 16 bits per channel).</param>
     /// <param name="table">The 8-bit table.</param>
     /// <param name="lightMap">W·H floats (<see cref="LightMode.FullSize"/>), the small light map (bilinear) or the mean a, b planes (edge-aware).</param>
     /// <param name="output">The same size and layout as <paramref name="frame"/>; may not be it.</param>
-    public VkComputePass<ComposePush>.VkBindingSet Bind(IVkStorageBuffer frame, Unit8Table table, IVkStorageBuffer lightMap, IVkStorageBuffer output) =>
-        _pass.Bind(frame, table.Buffer, lightMap, output);
+    /// <param name="range">Two floats, the bounds an upsampled light map is kept within (<see cref="LightRangePass"/>); unread at full size.</param>
+    public VkComputePass<ComposePush>.VkBindingSet Bind(IVkStorageBuffer frame, Unit8Table table, IVkStorageBuffer lightMap, IVkStorageBuffer output, IVkStorageBuffer range) =>
+        _pass.Bind(frame, table.Buffer, lightMap, output, range);
 
     public void Record(CommandBuffer commandBuffer, VkComputePass<ComposePush>.VkBindingSet bindings, ComposePush push) =>
         _pass.Record(commandBuffer, bindings, push, push.Width, push.Height);

@@ -20,11 +20,11 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 /// <summary>
 /// shaders/compose.comp push constants: the frame's format, the split view's column (0: no split),
 /// and where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
-/// (SmallWidth x SmallHeight) brought up per pixel and kept within [Lo, Hi].
+/// (SmallWidth x SmallHeight) brought up per pixel and kept within the bounds shaders/light_range.comp found.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn,
-    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Lo = 0f, float Hi = 0f);
+    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize);
 
 /// <summary>How compose.comp reads its light map.</summary>
 public enum LightMode : uint
@@ -38,6 +38,14 @@ public enum LightMode : uint
     /// <summary>Guided-filter coefficients at the network's size, applied to the full-size frame.</summary>
     EdgeAware = 2,
 }
+
+/// <summary>shaders/light_range.comp push constants: the light map's value count.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct LightRangePush(uint Count);
+
+/// <summary>shaders/thumbnail.comp push constants: the planar input's size.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct ThumbnailPush(uint Width, uint Height);
 
 /// <summary>shaders/box_mean.comp push constants.</summary>
 [StructLayout(LayoutKind.Sequential)]

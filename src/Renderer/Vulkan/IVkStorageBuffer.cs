@@ -6,8 +6,9 @@ namespace ClipLit.Renderer.Vulkan;
 /// A buffer the compute passes can bind as a storage buffer, wherever its memory lives: mapped
 /// host memory (<see cref="VkHostBuffer"/>, what ONNX Runtime on the CPU reads and writes) or
 /// device memory shared with CUDA (Interop.VkSharedBuffer, the zero-copy path).
+/// Ownership: whoever created it disposes it; passes only bind it.
 /// </summary>
-public interface IVkStorageBuffer
+public interface IVkStorageBuffer : IDisposable
 {
     Buffer Handle { get; }
 

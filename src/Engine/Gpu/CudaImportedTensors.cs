@@ -1,0 +1,99 @@
+using ClipLit.Inference.Cuda;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer.Vulkan;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ClipLit.Engine.Gpu;
+
+/// <summary>
+/// The enhancer's tensors in Vulkan device memory that CUDA imports (<see cref="CudaVisibleBuffer"/>):
+/// the pre-process shader writes the network's input where ONNX Runtime's CUDA provider reads it,
+/// and the provider writes the light map where the compose shader reads it. Nothing crosses to the
+/// host. Handoffs are ordered by the frame engine's threads: the pre-process has finished (its fence)
+/// before <see cref="Estimate"/> starts, and ONNX Runtime synchronizes its stream before returning,
+/// before compose is submitted.
+/// Thread-safety: one Estimate at a time. Ownership: owns the CUDA context and the ONNX Runtime
+/// session; buffers from Allocate are the caller's and must be disposed first.
+/// </summary>
+public sealed class CudaImportedTensors : IEnhancerTensors
+{
+    /// <summary>The size of the run that proves the chain when constructed.</summary>
+    private const int ProbeSize = 64;
+
+    private readonly VkComputeDevice _device;
+    private readonly CudaContext _context;
+    private readonly CudaLightMapRunner _runner;
+
+    /// <summary>
+    /// Matches the Vulkan device to its CUDA device, starts ONNX Runtime's CUDA provider on the
+    /// context's stream and runs the network once on shared buffers, so a broken link fails here
+    /// (where the caller falls back) rather than on the first frame.
+    /// </summary>
+    /// <exception cref="CudaException">No driver, no CUDA device with the Vulkan device's UUID, or an import failed.</exception>
+    /// <exception cref="VulkanException">The device does not share memory.</exception>
+    /// <exception cref="OnnxRuntimeException">The CUDA provider did not start or run (CUDA runtime or cuDNN missing or mismatched).</exception>
+    /// <param name="weights">The network.</param>
+    /// <param name="device">The Vulkan device (created with VkDeviceOptions.ExternalMemory).</param>
+    /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs (<see cref="EndProfiling"/>); for benchmarks.</param>
+    public CudaImportedTensors(EnhancementWeights weights, VkComputeDevice device, string? profilePrefix = null)
+    {
+        if (!device.SharesMemory) throw new VulkanException($"{device.Name} was not created to share memory with CUDA");
+        if (CudaContext.Problem() is { } problem) throw new CudaException(problem);
+        _device = device;
+        _context = CudaContext.ForUuid(device.Uuid);
+        try
+        {
+            _runner = new CudaLightMapRunner(weights, _context, profilePrefix);
+            using var input = Allocate(device, 3 * ProbeSize * ProbeSize * sizeof(float), "probe network input");
+            using var lightMap = Allocate(device, ProbeSize * ProbeSize * sizeof(float), "probe light map");
+            _runner.Run(((CudaVisibleBuffer)input).Cuda, ((CudaVisibleBuffer)lightMap).Cuda, ProbeSize, ProbeSize);
+        }
+        catch
+        {
+            _runner?.Dispose();
+            _context.Dispose();
+            throw;
+        }
+    }
+
+    public EnhancerResidence Residence => EnhancerResidence.CudaImported;
+
+    public string Description => $"CUDA ({_context.Device.Name}), zero-copy tensors in Vulkan memory";
+
+    public IVkStorageBuffer Allocate(VkComputeDevice device, ulong bytes, string name)
+    {
+        if (!ReferenceEquals(device, _device)) throw new ArgumentException($"the tensors were set up for {_device.Name}'s device, not this one", nameof(device));
+        return CudaVisibleBuffer.Allocate(device, _context, bytes, name);
+    }
+
+    /// <summary>Nothing to do per size: the CUDA provider plans on the first run of a shape (the probe warmed up the rest).</summary>
+    public void Prepare(int width, int height)
+    {
+    }
+
+    public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        try
+        {
+            _runner.Run(Imported(input).Cuda, Imported(lightMap).Cuda, width, height);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or CudaException)
+        {
+            throw new InferenceException($"the network on CUDA failed at {width}x{height}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Ends profiling (when enabled) and returns the profile file.</summary>
+    public string EndProfiling() => _runner.EndProfiling();
+
+    private static CudaVisibleBuffer Imported(IVkStorageBuffer buffer) =>
+        buffer as CudaVisibleBuffer ?? throw new ArgumentException($"{buffer.Name} is not memory CUDA imported (allocate it from {nameof(CudaImportedTensors)})");
+
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _context.Dispose();
+    }
+}

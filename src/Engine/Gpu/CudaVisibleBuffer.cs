@@ -1,0 +1,53 @@
+using ClipLit.Inference.Cuda;
+using ClipLit.Renderer.Interop;
+using ClipLit.Renderer.Vulkan;
+using Buffer = Silk.NET.Vulkan.Buffer;
+
+namespace ClipLit.Engine.Gpu;
+
+/// <summary>
+/// One tensor buffer both APIs see: Vulkan device memory (<see cref="VkSharedBuffer"/>, what the
+/// shaders bind) exported and imported into CUDA (<see cref="CudaSharedBuffer"/>, what ONNX Runtime's
+/// tensors are created over).
+/// Ownership: owns both halves; Dispose releases the CUDA import, then the Vulkan memory.
+/// </summary>
+public sealed class CudaVisibleBuffer : IVkStorageBuffer
+{
+    private CudaVisibleBuffer(VkSharedBuffer vulkan, CudaSharedBuffer cuda)
+    {
+        Vulkan = vulkan;
+        Cuda = cuda;
+    }
+
+    public VkSharedBuffer Vulkan { get; }
+
+    public CudaSharedBuffer Cuda { get; }
+
+    public Buffer Handle => Vulkan.Handle;
+
+    public ulong Size => Vulkan.Size;
+
+    public string Name => Vulkan.Name;
+
+    /// <exception cref="VulkanException">Vulkan could not allocate or export it.</exception>
+    /// <exception cref="CudaException">CUDA could not import or map it.</exception>
+    public static CudaVisibleBuffer Allocate(VkComputeDevice device, CudaContext context, ulong bytes, string name)
+    {
+        var vulkan = VkSharedBuffer.Allocate(device, bytes, name);
+        try
+        {
+            return new CudaVisibleBuffer(vulkan, new CudaSharedBuffer(context, vulkan.ExportDescriptor(), vulkan.AllocationSize, vulkan.Size));
+        }
+        catch
+        {
+            vulkan.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Cuda.Dispose();
+        Vulkan.Dispose();
+    }
+}

@@ -1,0 +1,61 @@
+using ClipLit.Inference.Cuda;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer.Vulkan;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ClipLit.Engine.Gpu;
+
+/// <summary>
+/// The tensors the frame engine uses, and when they are not the zero-copy ones though the network
+/// runs on CUDA, why not (for the log line and the heads-up display).
+/// </summary>
+/// <param name="Tensors">The chosen implementation; the caller owns it.</param>
+/// <param name="FallbackReason">Null when nothing fell back (CUDA zero-copy, or the network was meant for the CPU).</param>
+public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? FallbackReason)
+{
+    /// <summary>
+    /// Whether to try the zero-copy path: the network runs on CUDA (<c>--device auto</c> found a
+    /// working CUDA provider, or <c>--device cuda</c>). Create the Vulkan device with
+    /// <see cref="SharingDevice"/> then.
+    /// </summary>
+    public static bool WantsCuda(LightMapEstimator estimator) => estimator.Device.Device == ExecutionDevice.Cuda;
+
+    /// <summary>
+    /// A Vulkan device that exports memory when <paramref name="share"/> (what the zero-copy path
+    /// needs), else or when that fails, a plain one; <paramref name="problem"/> says why sharing failed.
+    /// </summary>
+    /// <exception cref="VulkanException">No Vulkan device at all.</exception>
+    public static VkComputeDevice SharingDevice(VkDeviceOptions options, bool share, out string? problem)
+    {
+        problem = null;
+        if (!share) return new VkComputeDevice(options);
+        try
+        {
+            return new VkComputeDevice(options with { ExternalMemory = true });
+        }
+        catch (VulkanException e)
+        {
+            problem = $"Vulkan device that exports memory: {e.Message}";
+            return new VkComputeDevice(options);
+        }
+    }
+
+    /// <summary>
+    /// CUDA-imported tensors when <paramref name="tryCuda"/> and every link works; else the
+    /// host-mapped ones over <paramref name="estimator"/>, with the first broken link as the reason.
+    /// Never throws for a broken link: the CPU path always works.
+    /// </summary>
+    public static EnhancerTensorsChoice Open(EnhancementWeights weights, LightMapEstimator estimator, VkComputeDevice device, bool tryCuda)
+    {
+        if (!tryCuda) return new EnhancerTensorsChoice(new HostMappedTensors(estimator), null);
+        try
+        {
+            return new EnhancerTensorsChoice(new CudaImportedTensors(weights, device), null);
+        }
+        catch (Exception e) when (e is CudaException or VulkanException or OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return new EnhancerTensorsChoice(new HostMappedTensors(estimator), e.Message);
+        }
+    }
+}

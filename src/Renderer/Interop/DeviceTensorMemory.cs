@@ -1,0 +1,16 @@
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Renderer.Interop;
+
+/// <summary>
+/// Network tensors in device-local Vulkan memory (<see cref="VkSharedBuffer"/>), not imported
+/// anywhere: for buffers only the GPU touches, such as the live view's frame slot, whose network
+/// input and light map reach the network's own buffers by GPU copies. Needs a device created to
+/// share memory (VkDeviceOptions.ExternalMemory).
+/// </summary>
+public sealed class DeviceTensorMemory : ITensorMemory
+{
+    public static DeviceTensorMemory Instance { get; } = new();
+
+    public IVkStorageBuffer Allocate(VkComputeDevice device, ulong bytes, string name) => VkSharedBuffer.Allocate(device, bytes, name);
+}

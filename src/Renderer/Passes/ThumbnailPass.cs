@@ -1,0 +1,27 @@
+using ClipLit.Renderer.Shaders;
+using ClipLit.Renderer.Vulkan;
+using Silk.NET.Vulkan;
+
+namespace ClipLit.Renderer.Passes;
+
+/// <summary>
+/// The network input's luminance thumbnail (shaders/thumbnail.comp): a 32x18 grid of Rec. 709 means,
+/// what scene-cut detection compares from frame to frame, computed on the GPU so the host never reads
+/// the network's input. Ownership: owns its pipeline.
+/// </summary>
+public sealed class ThumbnailPass(VkComputeDevice device) : IDisposable
+{
+    public const int Columns = 32;
+    public const int Rows = 18;
+
+    private readonly VkComputePass<ThumbnailPush> _pass = new(device, ShaderBinaries.Thumbnail, 2, (Columns, Rows), "thumbnail");
+
+    /// <param name="planar">The network's input: R, G, B planes (any planes after them are not read).</param>
+    /// <param name="thumbnail">Columns·Rows floats, row by row.</param>
+    public VkComputePass<ThumbnailPush>.VkBindingSet Bind(IVkStorageBuffer planar, IVkStorageBuffer thumbnail) => _pass.Bind(planar, thumbnail);
+
+    public void Record(CommandBuffer commandBuffer, VkComputePass<ThumbnailPush>.VkBindingSet bindings, in ThumbnailPush push) =>
+        _pass.Record(commandBuffer, bindings, push, Columns, Rows);
+
+    public void Dispose() => _pass.Dispose();
+}

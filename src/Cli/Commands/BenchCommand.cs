@@ -44,6 +44,10 @@ public static class BenchCommand
           --train         the training steps instead (TrainingBench: each stage's seconds per
                           iteration with full-size CLIP against the paper's PyTorch step)
           --batch N, --image-size N  with --train: the enhancement batch (default 8) and size (512)
+          --gpu           the NVIDIA path instead (GpuBench: 1080p full quality, zero-copy against the
+                          host round trip: enhancer ms, engine fps, file-to-file fps, copy nodes);
+                          needs a working CUDA provider ('cliplit doctor')
+          --frames N      with --gpu: frames per measured run (default 600)
         """;
 
     private const string LargePhoto = "110_51093502029_o.jpg";
@@ -60,7 +64,9 @@ public static class BenchCommand
         .Value("soak-minutes", "--soak-minutes")
         .Flag("train", "--train")
         .Value("batch", "--batch")
-        .Value("image-size", "--image-size");
+        .Value("image-size", "--image-size")
+        .Flag("gpu", "--gpu")
+        .Value("frames", "--frames");
 
     public static int Run(IReadOnlyList<string> arguments, CliContext context)
     {
@@ -81,6 +87,8 @@ public static class BenchCommand
             log.WriteLine($"error: {shared}: shared data folder not found (bench needs its golden photos)");
             return ExitCodes.SomeFailed;
         }
+        if (args.Has("gpu"))
+            return GpuBench.Run(new GpuBench.Settings(shared, checkpoint, output, args.Int("frames", 600, 30, 100_000)), context);
         if (args.Has("live"))
             return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.Int("soak-minutes", 0, 0, 24 * 60)), context);
         if (args.Has("train"))

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ClipLit.Engine;
+using ClipLit.Engine.Gpu;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Cli.Bench;
+
+/// <summary>
+/// <c>cliplit bench --gpu</c>: the NVIDIA path at 1080p, full quality, zero-copy (the network's
+/// tensors in Vulkan memory CUDA imports) against the round trip (host-mapped tensors, ONNX Runtime
+/// copying each frame to the GPU and back), in the same run on the same GPU: the enhancer's
+/// milliseconds per frame, the frame engine's fps (frames from memory, output discarded, so neither
+/// decoder nor encoder limits it), a file-to-file run through ffmpeg, and the copy nodes in ONNX
+/// Runtime's profile. Replaces the gpu section of docs/benchmarks.md.
+/// </summary>
+public static class GpuBench
+{
+    private const int Width = 1920;
+    private const int Height = 1080;
+    private const int DistinctFrames = 30;
+
+    /// <param name="Shared">The shared data folder (its clip is scaled to 1080p).</param>
+    /// <param name="Checkpoint">The enhancement model.</param>
+    /// <param name="Output">The report file.</param>
+    /// <param name="Frames">Frames per measured engine run.</param>
+    public sealed record Settings(string Shared, string Checkpoint, string Output, int Frames);
+
+    private sealed record EngineRun(string Name, int Frames, double Seconds, IReadOnlyDictionary<string, double> StageSeconds)
+    {
+        public double FramesPerSecond => Frames / Seconds;
+
+        public double StageMilliseconds(string stage) => StageSeconds.GetValueOrDefault(stage) * 1000 / Frames;
+    }
+
+    public static int Run(Settings settings, CliContext context)
+    {
+        var log = context.Error;
+        var inv = CultureInfo.InvariantCulture;
+        var readiness = GpuReadiness.Check();
+        if (!readiness.NetworkOnCuda)
+        {
+            log.WriteLine($"error: bench --gpu needs ONNX Runtime's CUDA provider: {readiness.FallbackReason} (cliplit doctor lists each link)");
+            return ExitCodes.SomeFailed;
+        }
+        var weights = ModelLoader.Load(settings.Checkpoint);
+        string scratch = Directory.CreateTempSubdirectory("cliplit-gpu-bench-").FullName;
+        try
+        {
+            string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
+            var frames = DecodeFrames(clip, scratch);
+            using var estimator = new LightMapEstimator(weights, EnhancerOptions.Default with
+            {
+                Device = ExecutionDevice.Cuda,
+                KeepMemoryBetweenImages = true,
+                ProfilePrefix = Path.Combine(scratch, "round-trip-"),
+            });
+            using var device = EnhancerTensorsChoice.SharingDevice(VkDeviceOptions.Default, share: true, out string? sharingProblem);
+            CudaImportedTensors? zeroCopy = null;
+            string? zeroCopyProblem = sharingProblem;
+            if (zeroCopyProblem is null)
+            {
+                try
+                {
+                    zeroCopy = new CudaImportedTensors(weights, device, Path.Combine(scratch, "zero-copy-"));
+                }
+                catch (Exception e)
+                {
+                    zeroCopyProblem = e.Message;
+                }
+            }
+            using var zeroCopyOwner = zeroCopy;
+            using var roundTrip = new HostMappedTensors(estimator);
+            var variants = new List<(string Name, IEnhancerTensors Tensors)> { ("round trip", roundTrip) };
+            if (zeroCopy is not null) variants.Add(("zero-copy", zeroCopy));
+            else log.WriteLine($"bench --gpu: zero-copy is not available: {zeroCopyProblem}");
+
+            var enhancerMs = new Dictionary<string, double>();
+            foreach (var (name, tensors) in variants)
+            {
+                enhancerMs[name] = EnhancerMilliseconds(device, tensors, frames[0]);
+                log.WriteLine(string.Create(inv, $"bench --gpu: {name}: enhancer {enhancerMs[name]:F2} ms per 1080p frame"));
+            }
+            var runs = new List<EngineRun>();
+            foreach (var (name, tensors) in variants)
+            {
+                Engine(device, tensors, frames, DistinctFrames); // warm-up: first-run planning, allocations
+                var run = Engine(device, tensors, frames, settings.Frames) with { Name = name };
+                runs.Add(run);
+                log.WriteLine(string.Create(inv, $"bench --gpu: {name}: {run.FramesPerSecond:F1} fps, network {run.StageMilliseconds("network"):F2} ms per frame"));
+            }
+            var fileRun = FileToFile(device, zeroCopy ?? (IEnhancerTensors)roundTrip, clip, scratch, settings.Frames);
+            log.WriteLine(string.Create(inv, $"bench --gpu: file to file ({fileRun.Name}): {fileRun.FramesPerSecond:F1} fps"));
+            string[] copyNodes = ["MemcpyFromHost", "MemcpyToHost"];
+            var copies = new Dictionary<string, int> { ["round trip"] = OrtProfile.Runs(estimator.EndProfiling(), copyNodes) };
+            if (zeroCopy is not null) copies["zero-copy"] = OrtProfile.Runs([zeroCopy.EndProfiling()], copyNodes);
+
+            var md = new StringBuilder();
+            md.AppendLine("## NVIDIA GPU: zero-copy against the host round trip");
+            md.AppendLine();
+            md.AppendLine(inv, $"Generated by `./cliplit bench --gpu` on {DateTime.UtcNow:yyyy-MM-dd}: {readiness.Components.FirstOrDefault(c => c.Name.StartsWith("CUDA device", StringComparison.Ordinal))?.Detail ?? "CUDA device"}; ");
+            md.AppendLine(inv, $"Vulkan: {device.Name}. The shared clip scaled to {Width}x{Height}, full quality (the paper's network at full size), {DistinctFrames} distinct frames");
+            md.AppendLine(inv, $"repeated to {settings.Frames} per run from memory, output discarded: the frame engine alone. Round trip: host-mapped tensors, ONNX");
+            md.AppendLine("Runtime's CUDA provider copying each frame's input to the GPU and the light map back. Zero-copy: the tensors in Vulkan");
+            md.AppendLine("device memory imported into CUDA. Copy nodes: MemcpyFromHost/MemcpyToHost nodes in ONNX Runtime's profile over the run.");
+            if (zeroCopy is null) md.AppendLine().AppendLine(inv, $"Zero-copy was not available: {zeroCopyProblem}");
+            md.AppendLine();
+            md.AppendLine("| tensors | enhancer ms per frame (network alone) | engine fps | network stage ms | pre-process ms | compose ms | copy nodes |");
+            md.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var run in runs)
+                md.AppendLine(inv, $"| {run.Name} | {enhancerMs[run.Name]:F2} | {run.FramesPerSecond:F1} | {run.StageMilliseconds("network"):F2} | {run.StageMilliseconds("pre-process"):F2} | {run.StageMilliseconds("compose"):F2} | {copies.GetValueOrDefault(run.Name)} |");
+            if (runs.Count == 2)
+                md.AppendLine().AppendLine(inv, $"Zero-copy against round trip: {runs[1].FramesPerSecond / runs[0].FramesPerSecond:F2}x the fps (goal: at least 1.3x), {enhancerMs["round trip"] / enhancerMs["zero-copy"]:F2}x faster enhancer.");
+            md.AppendLine().AppendLine(inv, $"File to file ({fileRun.Name}, ffmpeg decoding the 1080p clip and encoding H.264): {fileRun.FramesPerSecond:F1} fps over {fileRun.Frames} frames (goal: at least 120 fps on an H100).");
+            ReportFile.WriteSection(settings.Output, "gpu", md.ToString());
+            log.WriteLine($"bench --gpu: wrote {settings.Output}");
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>The shared clip's first frames, scaled to 1080p, as RGBA8.</summary>
+    private static List<byte[]> DecodeFrames(string clip, string scratch)
+    {
+        string raw = Path.Combine(scratch, "frames.rgba");
+        FfmpegRun.Run($"-v error -y -i \"{clip}\" -vf scale={Width}:{Height} -frames:v {DistinctFrames} -f rawvideo -pix_fmt rgba \"{raw}\"");
+        var bytes = File.ReadAllBytes(raw);
+        int frameBytes = Width * Height * 4;
+        return Enumerable.Range(0, bytes.Length / frameBytes).Select(i => bytes.AsSpan(i * frameBytes, frameBytes).ToArray()).ToList();
+    }
+
+    /// <summary>Median milliseconds of the network alone on one pre-processed 1080p frame (after warm-up).</summary>
+    private static double EnhancerMilliseconds(VkComputeDevice device, IEnhancerTensors tensors, byte[] frame)
+    {
+        var layout = FrameLayout.For(Width, Height, EnhanceQuality.Full);
+        using var renderer = new FrameRenderer(device, layout, 1, tensors);
+        var slot = renderer.Slots[0];
+        frame.CopyTo(slot.InputBytes);
+        renderer.PreProcess(slot);
+        var times = new List<double>();
+        for (int i = 0; i < 13; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            tensors.Estimate(slot.Network, slot.LightMap, layout.NetworkWidth, layout.NetworkHeight, CancellationToken.None);
+            if (i >= 3) times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static EngineRun Engine(VkComputeDevice device, IEnhancerTensors tensors, IReadOnlyList<byte[]> frames, int count)
+    {
+        var enhancer = new VideoEnhancer(device, tensors, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full });
+        var sink = new DiscardingFrameSink();
+        var result = enhancer.EnhanceAsync(new RepeatingFrameSource(frames, Width, Height, count), sink, null, CancellationToken.None).GetAwaiter().GetResult();
+        return new EngineRun("", sink.Frames, result.Elapsed.TotalSeconds, result.StageSeconds);
+    }
+
+    private static EngineRun FileToFile(VkComputeDevice device, IEnhancerTensors tensors, string clip, string scratch, int count)
+    {
+        string input = Path.Combine(scratch, "1080p.mp4"), output = Path.Combine(scratch, "out.mp4");
+        FfmpegRun.Run($"-v error -y -stream_loop -1 -i \"{clip}\" -vf scale={Width}:{Height} -frames:v {count} -c:v libx264 -preset ultrafast -an \"{input}\"");
+        var info = ClipLit.VideoIO.Video.VideoProbe.Probe(input);
+        var enhancer = new VideoEnhancer(device, tensors, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full });
+        var result = enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None).GetAwaiter().GetResult();
+        return new EngineRun(tensors.Residence == EnhancerResidence.CudaImported ? "zero-copy" : "round trip", result.FramesWritten, result.Elapsed.TotalSeconds, result.StageSeconds);
+    }
+}

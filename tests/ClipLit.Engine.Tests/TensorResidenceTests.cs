@@ -72,6 +72,44 @@ public sealed class TensorResidenceTests
     }
 
     [Test]
+    public void ADeviceThatDoesNotShareMemoryFallsBackSayingSo()
+    {
+        // A forced break in the chain that every machine can produce: the Vulkan device was created without memory export.
+        using var estimator = CpuEstimator();
+        using var device = new VkComputeDevice(VkDeviceOptions.Default);
+        var choice = EnhancerTensorsChoice.Open(ModelLoader.Load(SharedData.EnhancementCheckpoint), estimator, device, tryCuda: true);
+        using var tensors = choice.Tensors;
+        Assert.That(tensors.Residence, Is.EqualTo(EnhancerResidence.HostMapped));
+        Assert.That(choice.FallbackReason, Is.EqualTo($"{device.Name} was not created to share memory with CUDA"));
+    }
+
+    [Test]
+    public void TheLiveWorkersZeroCopyLightMapIsTheCpuPaths()
+    {
+        if (CudaContext.Problem() is { } problem) Assert.Ignore($"no CUDA on this machine: {problem}");
+        using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Off, null) { ExternalMemory = true });
+        using var estimator = CpuEstimator();
+        using var cuda = new CudaImportedTensors(ModelLoader.Load(SharedData.EnhancementCheckpoint), device);
+        var layout = FrameLayout.For(640, 360, EnhanceQuality.Full);
+        using var renderer = new FrameRenderer(device, layout, 1, DeviceTensorMemory.Instance);
+        var slot = renderer.Slots[0];
+        var input = new float[3 * layout.NetworkPixels];
+        var random = new Random(5);
+        for (int i = 0; i < input.Length; i++) input[i] = (float)random.NextDouble();
+        VkStagingCopy.Upload<float>(device, slot.Network, input);
+        using var network = new LatestFrameEnhancer(device, cuda, layout);
+        Assert.That(network.TryOffer(slot, 0, 1f), Is.True);
+        network.WaitUntilIdle(CancellationToken.None);
+        Assert.That(network.TryTakeNewest(slot, out _), Is.True);
+
+        var expected = new float[layout.NetworkPixels];
+        estimator.Estimate(input, layout.NetworkHeight, layout.NetworkWidth, expected);
+        double psnr = ImageMetrics.Psnr(VkStagingCopy.Download<float>(device, slot.LightMap, expected.Length), expected, peak: expected.Max());
+        TestContext.Out.WriteLine($"{cuda.Description}: live light map PSNR {psnr:F1} dB against the CPU path");
+        Assert.That(psnr, Is.GreaterThanOrEqualTo(60));
+    }
+
+    [Test]
     public void TheZeroCopyFramesAreTheCpuPaths()
     {
         if (CudaContext.Problem() is { } problem) Assert.Ignore($"no CUDA on this machine: {problem}");

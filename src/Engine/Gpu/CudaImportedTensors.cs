@@ -24,6 +24,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     private readonly VkComputeDevice _device;
     private readonly CudaContext _context;
     private readonly CudaLightMapRunner _runner;
+    private readonly HashSet<(int Width, int Height)> _prepared = [];
 
     /// <summary>
     /// Matches the Vulkan device to its CUDA device, starts ONNX Runtime's CUDA provider on the
@@ -32,7 +33,8 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     /// </summary>
     /// <exception cref="CudaException">No driver, no CUDA device with the Vulkan device's UUID, or an import failed.</exception>
     /// <exception cref="VulkanException">The device does not share memory.</exception>
-    /// <exception cref="OnnxRuntimeException">The CUDA provider did not start or run (CUDA runtime or cuDNN missing or mismatched).</exception>
+    /// <exception cref="OnnxRuntimeException">The CUDA provider did not start (CUDA runtime or cuDNN missing or mismatched).</exception>
+    /// <exception cref="InferenceException">The probe run failed.</exception>
     /// <param name="weights">The network.</param>
     /// <param name="device">The Vulkan device (created with VkDeviceOptions.ExternalMemory).</param>
     /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs (<see cref="EndProfiling"/>); for benchmarks.</param>
@@ -45,9 +47,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
         try
         {
             _runner = new CudaLightMapRunner(weights, _context, profilePrefix);
-            using var input = Allocate(device, 3 * ProbeSize * ProbeSize * sizeof(float), "probe network input");
-            using var lightMap = Allocate(device, ProbeSize * ProbeSize * sizeof(float), "probe light map");
-            _runner.Run(((CudaVisibleBuffer)input).Cuda, ((CudaVisibleBuffer)lightMap).Cuda, ProbeSize, ProbeSize);
+            Prepare(ProbeSize, ProbeSize);
         }
         catch
         {
@@ -67,9 +67,19 @@ public sealed class CudaImportedTensors : IEnhancerTensors
         return CudaVisibleBuffer.Allocate(device, _context, bytes, name);
     }
 
-    /// <summary>Nothing to do per size: the CUDA provider plans on the first run of a shape (the probe warmed up the rest).</summary>
+    /// <summary>
+    /// Runs the network once at this size on scratch buffers: the CUDA provider plans each new shape
+    /// on its first run (cuDNN's algorithm search), which would otherwise stall the first frame.
+    /// </summary>
     public void Prepare(int width, int height)
     {
+        lock (_prepared)
+        {
+            if (!_prepared.Add((width, height))) return;
+        }
+        using var input = Allocate(_device, (ulong)(3L * width * height * sizeof(float)), "warm-up network input");
+        using var lightMap = Allocate(_device, (ulong)((long)width * height * sizeof(float)), "warm-up light map");
+        Estimate(input, lightMap, width, height, CancellationToken.None);
     }
 
     public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)

@@ -53,7 +53,7 @@ public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? Fal
         {
             return new EnhancerTensorsChoice(new CudaImportedTensors(weights, device), null);
         }
-        catch (Exception e) when (e is CudaException or VulkanException or OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is CudaException or VulkanException or OnnxRuntimeException or InferenceException or DllNotFoundException or EntryPointNotFoundException)
         {
             return new EnhancerTensorsChoice(new HostMappedTensors(estimator), e.Message);
         }

@@ -82,13 +82,14 @@ public static class BenchCommand
         string launcher = Path.Combine(root, "cliplit");
         var log = context.Error;
 
+        // The GPU bench needs only the model and the photos, so it runs from a small copy of the shared folder (CLIPLIT_SHARED) on a lent GPU machine.
+        if (args.Has("gpu"))
+            return GpuBench.Run(new GpuBench.Settings(shared, checkpoint, output, args.Int("frames", 600, 30, 100_000)), context);
         if (!Directory.Exists(Path.Combine(shared, "golden")))
         {
             log.WriteLine($"error: {shared}: shared data folder not found (bench needs its golden photos)");
             return ExitCodes.SomeFailed;
         }
-        if (args.Has("gpu"))
-            return GpuBench.Run(new GpuBench.Settings(shared, checkpoint, output, args.Int("frames", 600, 30, 100_000)), context);
         if (args.Has("live"))
             return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.Int("soak-minutes", 0, 0, 24 * 60)), context);
         if (args.Has("train"))

@@ -13,7 +13,7 @@ namespace ClipLit.Engine.Gpu;
 /// host. Handoffs are ordered by the frame engine's threads: the pre-process has finished (its fence)
 /// before <see cref="Estimate"/> starts, and ONNX Runtime synchronizes its stream before returning,
 /// before compose is submitted.
-/// Thread-safety: one Estimate at a time. Ownership: owns the CUDA context and the ONNX Runtime
+/// Thread-safety: thread-safe; runs take turns. Ownership: owns the CUDA context and the ONNX Runtime
 /// session; buffers from Allocate are the caller's and must be disposed first.
 /// </summary>
 public sealed class CudaImportedTensors : IEnhancerTensors
@@ -25,6 +25,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     private readonly CudaContext _context;
     private readonly CudaLightMapRunner _runner;
     private readonly HashSet<(int Width, int Height)> _prepared = [];
+    private readonly Lock _running = new();
 
     /// <summary>
     /// Matches the Vulkan device to its CUDA device, starts ONNX Runtime's CUDA provider on the
@@ -87,7 +88,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
         cancellation.ThrowIfCancellationRequested();
         try
         {
-            _runner.Run(Imported(input).Cuda, Imported(lightMap).Cuda, width, height);
+            lock (_running) _runner.Run(Imported(input).Cuda, Imported(lightMap).Cuda, width, height);
         }
         catch (Exception e) when (e is OnnxRuntimeException or CudaException)
         {

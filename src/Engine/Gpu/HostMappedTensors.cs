@@ -8,12 +8,13 @@ namespace ClipLit.Engine.Gpu;
 /// The enhancer's tensors in host-mapped Vulkan memory: ONNX Runtime reads the network's input and
 /// writes the light map in place. On the CPU nothing is copied; with the CUDA provider, ONNX Runtime
 /// copies each frame to the GPU and back (the round trip <see cref="CudaImportedTensors"/> avoids).
-/// Thread-safety: one Estimate at a time. Ownership: does not own the estimator.
+/// Thread-safety: thread-safe; runs take turns (the estimator is not thread-safe).
+/// Ownership: does not own the estimator.
 /// </summary>
 public sealed class HostMappedTensors(LightMapEstimator estimator) : IEnhancerTensors
 {
     private readonly Lock _gate = new();
-    private (int Width, int Height, ExecutionPlan Plan)? _plan;
+    private readonly Dictionary<(int Width, int Height), ExecutionPlan> _plans = new();
 
     public EnhancerResidence Residence => EnhancerResidence.HostMapped;
 
@@ -23,22 +24,24 @@ public sealed class HostMappedTensors(LightMapEstimator estimator) : IEnhancerTe
 
     public IVkStorageBuffer Allocate(VkComputeDevice device, ulong bytes, string name) => HostTensorMemory.Instance.Allocate(device, bytes, name);
 
-    public void Prepare(int width, int height) => estimator.Preload(PlanFor(width, height));
+    public void Prepare(int width, int height)
+    {
+        lock (_gate) estimator.Preload(PlanFor(width, height));
+    }
 
     public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)
     {
         int pixels = width * height;
-        estimator.Estimate(Mapped(input).AsMemory<float>(3 * pixels), height, width, Mapped(lightMap).AsMemory<float>(pixels), PlanFor(width, height), cancellation);
+        var image = Mapped(input).AsMemory<float>(3 * pixels);
+        var light = Mapped(lightMap).AsMemory<float>(pixels);
+        lock (_gate) estimator.Estimate(image, height, width, light, PlanFor(width, height), cancellation);
     }
 
+    /// <summary>The plan for a size, made once (the live view alternates two sizes while switching quality). Call under the lock.</summary>
     private ExecutionPlan PlanFor(int width, int height)
     {
-        lock (_gate)
-        {
-            if (_plan is not { } plan || plan.Width != width || plan.Height != height)
-                _plan = plan = (width, height, estimator.Plan(height, width));
-            return plan.Plan;
-        }
+        if (!_plans.TryGetValue((width, height), out var plan)) _plans[(width, height)] = plan = estimator.Plan(height, width);
+        return plan;
     }
 
     private static VkHostBuffer Mapped(IVkStorageBuffer buffer) =>

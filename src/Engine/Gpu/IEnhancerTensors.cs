@@ -8,8 +8,9 @@ namespace ClipLit.Engine.Gpu;
 /// slot's network input and light map) and the network run on them. Two implementations:
 /// <see cref="HostMappedTensors"/> (host-mapped memory; ONNX Runtime on the CPU, or on CUDA with a
 /// copy each way) and <see cref="CudaImportedTensors"/> (device memory that CUDA imports; no copies).
-/// Thread-safety: one <see cref="Estimate"/> at a time. Ownership: buffers from Allocate belong to
-/// the caller and must be disposed before this.
+/// Thread-safety: thread-safe; runs are serialized (live lanes that share a model, such as the old
+/// and new quality during a switch, take turns). Ownership: buffers from Allocate belong to the
+/// caller and must be disposed before this.
 /// </summary>
 public interface IEnhancerTensors : ITensorMemory, IDisposable
 {

@@ -3,6 +3,7 @@ using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
+using ClipLit.Renderer.Interop;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
@@ -74,6 +75,73 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         TestContext.Out.WriteLine($"peak resident memory: {ten.PeakMiB:F0} MiB for {ten.Frames} frames, {sixty.PeakMiB:F0} MiB for {sixty.Frames} frames");
         Assert.That(sixty.Frames, Is.GreaterThan(5 * ten.Frames), "the long clip is about six times the short one");
         Assert.That(sixty.PeakMiB, Is.LessThan(ten.PeakMiB * 1.10), "peak memory of a 60 s clip within 10% of a 10 s clip");
+    }
+
+    [Test]
+    public async Task TensorsInDeviceMemoryGiveTheSameVideo()
+    {
+        // The CUDA path's layout without CUDA: the slots' tensors in device-local memory that the host
+        // cannot read, the network reached through staging copies. Any host read of a slot's tensors in
+        // the pipeline would throw; the frames must equal the host-mapped run's, cuts included.
+        string clip = Path.Combine(Folder, "small.mp4");
+        Run("ffmpeg", $"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -ss 1.5 -t 1 -vf scale=320:180 -c:v libx264 -preset ultrafast -an \"{clip}\"");
+        using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, null) { ExternalMemory = true });
+        using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
+            EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
+        var options = VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast, FastLongSide = 96 };
+
+        async Task<(List<string> Frames, IReadOnlyList<int> Cuts)> Enhance(IEnhancerTensors tensors)
+        {
+            var frames = new List<string>();
+            await using var source = new VideoFrameReader(VideoProbe.Probe(clip));
+            var result = await new VideoEnhancer(device, tensors, options).EnhanceAsync(source, new DiscardingSink(), null, CancellationToken.None,
+                (_, _, output) => frames.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(output))));
+            return (frames, result.Cuts);
+        }
+        using var hostMapped = new HostMappedTensors(estimator);
+        using var deviceLocal = new StagedDeviceTensors(device, estimator);
+        var expected = await Enhance(hostMapped);
+        var actual = await Enhance(deviceLocal);
+
+        Assert.That(expected.Frames, Has.Count.EqualTo(30));
+        Assert.That(actual.Frames, Is.EqualTo(expected.Frames));
+        Assert.That(actual.Cuts, Is.EqualTo(expected.Cuts).And.EqualTo(new[] { 15 }), "the cut at 2 s is frame 15 of a clip starting at 1.5 s");
+        Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", device.ValidationMessages));
+    }
+
+    /// <summary>Tensors in device-local memory, the network run on the CPU through staging copies: the zero-copy path's memory layout, testable without CUDA.</summary>
+    private sealed class StagedDeviceTensors(VkComputeDevice device, LightMapEstimator estimator) : IEnhancerTensors
+    {
+        public EnhancerResidence Residence => EnhancerResidence.HostMapped;
+
+        public string Description => "CPU through staging copies, tensors in device-local memory";
+
+        public IVkStorageBuffer Allocate(VkComputeDevice on, ulong bytes, string name) => DeviceTensorMemory.Instance.Allocate(on, bytes, name);
+
+        public void Prepare(int width, int height)
+        {
+        }
+
+        public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)
+        {
+            var image = VkStagingCopy.Download<float>(device, input, 3 * width * height);
+            var light = new float[width * height];
+            estimator.Estimate(image, height, width, light, cancellation: cancellation);
+            VkStagingCopy.Upload<float>(device, lightMap, light);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class DiscardingSink : IFrameSink
+    {
+        public Task WriteAsync(ReadOnlyMemory<byte> rgba, long timestampMicroseconds, CancellationToken cancellation) => Task.CompletedTask;
+
+        public Task CompleteAsync() => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static void Run(string program, string arguments)

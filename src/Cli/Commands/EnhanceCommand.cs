@@ -259,6 +259,7 @@ public static class EnhanceCommand
         private VkComputeDevice? _vulkan;
         private string? _sharingProblem;
         private IEnhancerTensors? _videoTensors;
+        private HostMappedTensors? _roundTrip;
 
         public LightMapEstimator Photos { get; } = photos;
 
@@ -267,18 +268,35 @@ public static class EnhanceCommand
         public VkComputeDevice Vulkan() =>
             _vulkan ??= EnhancerTensorsChoice.SharingDevice(VkDeviceOptions.Default, EnhancerTensorsChoice.WantsCuda(Videos), out _sharingProblem);
 
-        public IEnhancerTensors VideoTensors()
+        /// <summary>The tensors for videos whose network runs at <paramref name="networkWidth"/> x <paramref name="networkHeight"/>.</summary>
+        public IEnhancerTensors VideoTensors(int networkWidth, int networkHeight)
         {
-            if (_videoTensors is not null) return _videoTensors;
-            var device = Vulkan();
-            var choice = EnhancerTensorsChoice.Open(weights, Videos, device, EnhancerTensorsChoice.WantsCuda(Videos) && _sharingProblem is null);
-            if ((_sharingProblem ?? choice.FallbackReason) is { } why) note($"video frames take a round trip through host memory, not zero-copy on CUDA: {why}");
-            return _videoTensors = choice.Tensors;
+            const string roundTrip = "frames take a round trip through host memory, not zero-copy on CUDA";
+            if (_videoTensors is null)
+            {
+                var device = Vulkan();
+                var choice = EnhancerTensorsChoice.Open(weights, Videos, device, EnhancerTensorsChoice.WantsCuda(Videos) && _sharingProblem is null, (networkWidth, networkHeight));
+                if ((_sharingProblem ?? choice.FallbackReason) is { } why) note($"video {roundTrip}: {why}");
+                return _videoTensors = choice.Tensors;
+            }
+            if (_videoTensors.Residence != EnhancerResidence.CudaImported) return _videoTensors;
+            try
+            {
+                // Each new size is run once first: one that does not fit on the GPU falls back for its videos alone.
+                _videoTensors.Prepare(networkWidth, networkHeight);
+                return _videoTensors;
+            }
+            catch (InferenceException e)
+            {
+                note($"{networkWidth}x{networkHeight} video {roundTrip}: {e.Message}");
+                return _roundTrip ??= new HostMappedTensors(Videos);
+            }
         }
 
         public void Dispose()
         {
             _videoTensors?.Dispose();
+            _roundTrip?.Dispose();
             Photos.Dispose();
             Videos.Dispose();
             _vulkan?.Dispose();

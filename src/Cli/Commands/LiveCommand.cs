@@ -190,14 +190,18 @@ public static class LiveCommand
             // The network's tensors: zero-copy on CUDA when the network runs there and the chain works.
             bool cuda = EnhancerTensorsChoice.WantsCuda(estimator);
             using var vulkan = EnhancerTensorsChoice.SharingDevice(deviceOptions, cuda, out string? sharingProblem);
-            var choice = EnhancerTensorsChoice.Open(weights, estimator, vulkan, cuda && sharingProblem is null);
+            var startLayout = FrameLayout.For(info.Width, info.Height, options.Quality, options.FastLongSide, options.Upsample);
+            var networkSize = (startLayout.NetworkWidth, startLayout.NetworkHeight);
+            var choice = EnhancerTensorsChoice.Open(weights, estimator, vulkan, cuda && sharingProblem is null, networkSize);
             using var tensors = choice.Tensors;
             string? notice = (sharingProblem ?? choice.FallbackReason) is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null;
             if (notice is not null) context.Error.WriteLine($"note: {notice}");
             var model = new LoadedModel(weights.Source, estimator, tensors, modelLoadTime);
-            using var compareTensors = compareEstimator is null ? null
-                : EnhancerTensorsChoice.Open(compareWeights!, compareEstimator, vulkan, tensors.Residence == EnhancerResidence.CudaImported).Tensors;
-            var compare = compareEstimator is null ? null : new LoadedModel(compareWeights!.Source, compareEstimator, compareTensors!, compareLoadTime);
+            var compareChoice = compareEstimator is null ? null
+                : EnhancerTensorsChoice.Open(compareWeights!, compareEstimator, vulkan, tensors.Residence == EnhancerResidence.CudaImported, networkSize);
+            using var compareTensors = compareChoice?.Tensors;
+            if (compareChoice?.FallbackReason is { } compareWhy) context.Error.WriteLine($"note: the compared model's frames take a round trip through host memory, not zero-copy on CUDA: {compareWhy}");
+            var compare = compareEstimator is null ? null : new LoadedModel(compareWeights!.Source, compareEstimator, compareTensors!, compareLoadTime, compareChoice!.FallbackReason);
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(vulkan, window, presenter, model, options,
                 new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera"),

@@ -8,10 +8,12 @@ namespace ClipLit.Cli.Live;
 
 /// <summary>
 /// A model ready to run: its file, its estimator (graphs already built), the tensors the live view
-/// runs it on (host-mapped over the estimator, or CUDA-imported) and how long loading took.
-/// Ownership: owns the estimator and the tensors.
+/// runs it on (host-mapped over the estimator, or CUDA-imported), how long loading took, and why its
+/// tensors are not zero-copy on CUDA when they were meant to be.
+/// Ownership: <see cref="Dispose"/> frees the estimator and the tensors, for models the live loop
+/// loaded itself (the command disposes the ones it opened).
 /// </summary>
-public sealed record LoadedModel(string Path, LightMapEstimator Estimator, IEnhancerTensors Tensors, TimeSpan LoadTime) : IDisposable
+public sealed record LoadedModel(string Path, LightMapEstimator Estimator, IEnhancerTensors Tensors, TimeSpan LoadTime, string? TensorsNotice = null) : IDisposable
 {
     public string Name => System.IO.Path.GetFileName(Path);
 
@@ -30,11 +32,11 @@ public sealed record LoadedModel(string Path, LightMapEstimator Estimator, IEnha
 /// Ownership: owns a loaded model until it is taken; Dispose frees an untaken one.
 /// </summary>
 /// <param name="options">The estimators' settings.</param>
-/// <param name="openTensors">The tensors a new model runs on (what the running model's run on, where that works).</param>
-/// <param name="networkHeight">The live view's network height.</param>
-/// <param name="networkWidth">The live view's network width.</param>
-public sealed class BackgroundModelLoader(EnhancerOptions options, Func<EnhancementWeights, LightMapEstimator, IEnhancerTensors> openTensors,
-    int networkHeight, int networkWidth) : IDisposable
+/// <param name="openTensors">The tensors a new model runs on at a network size (what the running model's run on, where that works).</param>
+/// <param name="networkSize">The live view's network size when a load starts (it changes with the quality).</param>
+public sealed class BackgroundModelLoader(EnhancerOptions options,
+    Func<EnhancementWeights, LightMapEstimator, (int Width, int Height), EnhancerTensorsChoice> openTensors,
+    Func<(int Width, int Height)> networkSize) : IDisposable
 {
     private readonly ConcurrentQueue<string> _messages = new();
     private Task<LoadedModel?>? _loading;
@@ -72,9 +74,11 @@ public sealed class BackgroundModelLoader(EnhancerOptions options, Func<Enhancem
         {
             var weights = ModelLoader.Load(path);
             estimator = new LightMapEstimator(weights, options);
-            tensors = openTensors(weights, estimator);
-            tensors.Prepare(networkWidth, networkHeight);
-            return new LoadedModel(path, estimator, tensors, watch.Elapsed);
+            var size = networkSize();
+            var choice = openTensors(weights, estimator, size);
+            tensors = choice.Tensors;
+            tensors.Prepare(size.Width, size.Height);
+            return new LoadedModel(path, estimator, tensors, watch.Elapsed, choice.FallbackReason);
         }
         catch (Exception e)
         {

@@ -38,6 +38,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     private EnhanceQuality _quality = enhanceOptions.Quality;
     private EnhancerLane? _primary;
     private EnhancerLane? _nextPrimary;   // quality toggle: takes over once it has a light map
+    private FrameLayout? _networkLayout;  // the primary lane's, read by the model loader's thread
     private EnhancerLane? _left;          // side by side: the other model, left of the divider
     private byte[] _sideBySidePicture = [];
     private LoadedModel? _previous;       // the model before the last swap (side by side without --compare)
@@ -79,8 +80,10 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         var layout = Layout(info, _quality);
         // Models loaded later run where the first one does (CUDA-imported tensors when it does, if they work for them too).
         bool cuda = model.Tensors.Residence == EnhancerResidence.CudaImported;
+        _networkLayout = layout;
         _loader = new BackgroundModelLoader(Commands.LiveCommand.LiveEnhancerOptions(model.Estimator.Device.Device),
-            (weights, estimator) => EnhancerTensorsChoice.Open(weights, estimator, device, cuda).Tensors, layout.NetworkHeight, layout.NetworkWidth);
+            (weights, estimator, size) => EnhancerTensorsChoice.Open(weights, estimator, device, cuda, size),
+            () => Volatile.Read(ref _networkLayout) is { } shown ? (shown.NetworkWidth, shown.NetworkHeight) : (layout.NetworkWidth, layout.NetworkHeight));
         if (StartupNotice is { } notice) _hud.Message(notice);
         var watcher = options.WatchFolder is null ? null : new ModelWatcher(options.WatchFolder, _loader);
         watcher?.Start();
@@ -144,7 +147,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         second.Restart();
                         if (window is not null)
                             window.Title = string.Create(CultureInfo.InvariantCulture, $"ClipLit - {info.Name} - {_rates.DisplayFps:F1} fps, light map {_rates.EnhancerHz:F1} Hz - "
-                                + $"{model.Tensors.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
+                                + $"{_primary!.Model.Tensors.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
                     }
                     if (_paused && _primary!.LightMapFrame is not null)
                     {
@@ -279,6 +282,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 primary.Dispose();
                 _primary = primary = next;
                 _nextPrimary = null;
+                Volatile.Write(ref _networkLayout, next.Layout);
                 _left?.Dispose();
                 _left = null;
                 if (_sideBySide) SetSideBySide(true);
@@ -413,8 +417,32 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _left?.Dispose();
         _left = null;
         if (!_sideBySide) return;
-        _left = new EnhancerLane(device, _primary!.Layout, LeftModel!, enhanceOptions.Temporal);
+        _left = TryLane(() => new EnhancerLane(device, _primary!.Layout, LeftModel!, enhanceOptions.Temporal), "side by side");
+        _sideBySide = _left is not null;
         _split ??= 0.5;
+    }
+
+    /// <summary>
+    /// A new lane, or null with a note and a HUD message when its network cannot start (e.g. the
+    /// GPU has too little memory at that size): the running picture carries on, nothing hangs.
+    /// </summary>
+    private EnhancerLane? TryLane(Func<EnhancerLane> create, string what)
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
+        {
+            Note($"{what} did not start: {e.Message}");
+            return null;
+        }
+    }
+
+    private void Note(string message)
+    {
+        context.Error.WriteLine($"note: {message}");
+        _hud.Message(message);
     }
 
     /// <summary>Q: the other quality; the current lane keeps running until the new one has its first light map.</summary>
@@ -424,7 +452,12 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _nextPrimary?.Dispose();
         _nextPrimary = null;
         var layout = Layout(info, _quality);
-        _nextPrimary = new EnhancerLane(device, layout, _primary!.Model, enhanceOptions.Temporal);
+        _nextPrimary = TryLane(() => new EnhancerLane(device, layout, _primary!.Model, enhanceOptions.Temporal), $"quality {QualityName(layout)}");
+        if (_nextPrimary is null)
+        {
+            _quality = _primary!.Layout.Quality;
+            return;
+        }
         _hud.Message($"quality {QualityName(layout)}: starting");
     }
 
@@ -452,10 +485,34 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         if (_pending is null || !primary.IsIdle || _nextPrimary is not null || _left is { IsIdle: false }) return;
         var incoming = _pending;
         _pending = null;
+        var outgoing = primary.Model;
+        try
+        {
+            primary.Swap(incoming);
+        }
+        catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
+        {
+            incoming.Dispose();
+            Note($"{incoming.Name} did not start: {e.Message}; the running model stays");
+            return;
+        }
         _loaded.Add(incoming);
-        _previous = primary.Model;
-        primary.Swap(incoming);
-        if (_left is not null && options.Compare is null) _left.Swap(_previous);
+        _previous = outgoing;
+        if (incoming.TensorsNotice is { } why) Note($"{incoming.Name}: frames take a round trip through host memory, not zero-copy on CUDA: {why}");
+        if (_left is not null && options.Compare is null)
+        {
+            try
+            {
+                _left.Swap(_previous);
+            }
+            catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
+            {
+                _left.Dispose();
+                _left = null;
+                _sideBySide = false;
+                Note($"side by side stopped: {e.Message}");
+            }
+        }
         ReleaseUnusedModels();
         _swaps++;
         _lightMapsBeforeSwap = primary.LightMaps;
@@ -480,7 +537,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         var primary = _primary!;
         var readings = new HudReadings(_rates.DisplayFps, _rates.EnhancerHz, primary.NetworkMilliseconds,
             _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
-            model.Tensors.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
+            primary.Model.Tensors.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
         return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
     }
 

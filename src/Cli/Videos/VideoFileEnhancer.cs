@@ -1,6 +1,7 @@
 using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
+using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
@@ -17,7 +18,12 @@ namespace ClipLit.Cli.Videos;
 /// atomically and all deleted again when the run does not complete.
 /// Thread-safety: one video at a time. Ownership: owns neither the device nor the tensors.
 /// </summary>
-public sealed class VideoFileEnhancer(Func<IEnhancerTensors> tensors, Func<VkComputeDevice> device, VideoEnhanceOptions options,
+/// <param name="tensors">The network's tensors for a network size (width, height).</param>
+/// <param name="device">The Vulkan device, created on first use.</param>
+/// <param name="options">How videos are enhanced.</param>
+/// <param name="sequenceFramesPerSecond">The frame rate of image-sequence inputs.</param>
+/// <param name="frameWriteOptions">How image-sequence outputs' frames are written.</param>
+public sealed class VideoFileEnhancer(Func<int, int, IEnhancerTensors> tensors, Func<VkComputeDevice> device, VideoEnhanceOptions options,
     double sequenceFramesPerSecond, StillImageWriteOptions frameWriteOptions)
 {
     /// <summary>Where the last video's time went, per stage.</summary>
@@ -41,7 +47,8 @@ public sealed class VideoFileEnhancer(Func<IEnhancerTensors> tensors, Func<VkCom
         await using IFrameSource source = inputSequence is null
             ? new VideoFrameReader(video!)
             : new ImageSequenceSource(inputSequence, sequenceFramesPerSecond);
-        var enhancer = new VideoEnhancer(device(), tensors(), options);
+        var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
+        var enhancer = new VideoEnhancer(device(), tensors(layout.NetworkWidth, layout.NetworkHeight), options);
 
         if (outputSequence is not null)
         {

@@ -26,6 +26,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     private readonly CudaLightMapRunner _runner;
     private readonly HashSet<(int Width, int Height)> _prepared = [];
     private readonly Lock _running = new();
+    private bool _disposed;
 
     /// <summary>
     /// Matches the Vulkan device to its CUDA device, starts ONNX Runtime's CUDA provider on the
@@ -70,17 +71,21 @@ public sealed class CudaImportedTensors : IEnhancerTensors
 
     /// <summary>
     /// Runs the network once at this size on scratch buffers: the CUDA provider plans each new shape
-    /// on its first run (cuDNN's algorithm search), which would otherwise stall the first frame.
+    /// on its first run (cuDNN's algorithm search), which would otherwise stall the first frame. A
+    /// size counts as prepared once that run succeeded; a failure (e.g. too little GPU memory at
+    /// this size) throws, and the next call tries again.
     /// </summary>
+    /// <exception cref="InferenceException">The run failed at this size.</exception>
     public void Prepare(int width, int height)
     {
         lock (_prepared)
         {
-            if (!_prepared.Add((width, height))) return;
+            if (_prepared.Contains((width, height))) return;
         }
-        using var input = Allocate(_device, (ulong)(3L * width * height * sizeof(float)), "warm-up network input");
-        using var lightMap = Allocate(_device, (ulong)((long)width * height * sizeof(float)), "warm-up light map");
-        Estimate(input, lightMap, width, height, CancellationToken.None);
+        using (var input = Allocate(_device, (ulong)(3L * width * height * sizeof(float)), "warm-up network input"))
+        using (var lightMap = Allocate(_device, (ulong)((long)width * height * sizeof(float)), "warm-up light map"))
+            Estimate(input, lightMap, width, height, CancellationToken.None);
+        lock (_prepared) _prepared.Add((width, height));
     }
 
     public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)
@@ -104,6 +109,8 @@ public sealed class CudaImportedTensors : IEnhancerTensors
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _runner.Dispose();
         _context.Dispose();
     }

@@ -47,7 +47,13 @@ public sealed class CudaVisibleBuffer : IVkStorageBuffer
 
     public void Dispose()
     {
-        Cuda.Dispose();
-        Vulkan.Dispose();
+        try
+        {
+            Cuda.Dispose();
+        }
+        finally
+        {
+            Vulkan.Dispose();
+        }
     }
 }

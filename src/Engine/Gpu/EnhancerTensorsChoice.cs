@@ -42,20 +42,30 @@ public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? Fal
     }
 
     /// <summary>
-    /// CUDA-imported tensors when <paramref name="tryCuda"/> and every link works; else the
-    /// host-mapped ones over <paramref name="estimator"/>, with the first broken link as the reason.
-    /// Never throws for a broken link: the CPU path always works.
+    /// CUDA-imported tensors when <paramref name="tryCuda"/> and every link works (at
+    /// <paramref name="networkSize"/> too, when given: the network is run once at that size); else
+    /// the host-mapped ones over <paramref name="estimator"/>, with the first broken link as the
+    /// reason. Never throws for a broken link: the CPU path always works.
     /// </summary>
-    public static EnhancerTensorsChoice Open(EnhancementWeights weights, LightMapEstimator estimator, VkComputeDevice device, bool tryCuda)
+    public static EnhancerTensorsChoice Open(EnhancementWeights weights, LightMapEstimator estimator, VkComputeDevice device, bool tryCuda,
+        (int Width, int Height)? networkSize = null)
     {
         if (!tryCuda) return new EnhancerTensorsChoice(new HostMappedTensors(estimator), null);
+        CudaImportedTensors? cuda = null;
         try
         {
-            return new EnhancerTensorsChoice(new CudaImportedTensors(weights, device), null);
+            cuda = new CudaImportedTensors(weights, device);
+            if (networkSize is { } size) cuda.Prepare(size.Width, size.Height);
+            return new EnhancerTensorsChoice(cuda, null);
         }
-        catch (Exception e) when (e is CudaException or VulkanException or OnnxRuntimeException or InferenceException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (IsBrokenLink(e))
         {
+            cuda?.Dispose();
             return new EnhancerTensorsChoice(new HostMappedTensors(estimator), e.Message);
         }
     }
+
+    /// <summary>What a broken link of the CUDA chain throws (anything else is a bug and propagates).</summary>
+    public static bool IsBrokenLink(Exception e) =>
+        e is CudaException or VulkanException or OnnxRuntimeException or InferenceException or DllNotFoundException or EntryPointNotFoundException;
 }

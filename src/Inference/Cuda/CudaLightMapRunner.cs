@@ -10,8 +10,9 @@ namespace ClipLit.Inference.Cuda;
 /// The enhancement network on ONNX Runtime's CUDA provider, reading its input from and writing the
 /// light map to memory Vulkan shares (<see cref="CudaSharedBuffer"/>): tensors are created over the
 /// imported device pointers and bound with IOBinding, and the provider runs on the context's stream
-/// (user_compute_stream), so the timeline waits and signals enqueued on that stream order it with
-/// Vulkan's work. Nothing is copied through the host.
+/// (user_compute_stream), where timeline waits and signals (CudaTimeline) could order it with
+/// Vulkan's work; the frame engine orders it on the host instead (docs/gpu.md). Nothing is copied
+/// through the host.
 /// Thread-safety: one Run at a time. Ownership: owns its session and run options.
 /// </summary>
 public sealed class CudaLightMapRunner : IDisposable
@@ -27,23 +28,33 @@ public sealed class CudaLightMapRunner : IDisposable
     public CudaLightMapRunner(EnhancementWeights weights, CudaContext context, string? profilePrefix = null)
     {
         _context = context;
-        using var cuda = new OrtCUDAProviderOptions();
-        cuda.UpdateOptions(new Dictionary<string, string>
+        try
         {
-            ["device_id"] = context.Device.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["user_compute_stream"] = context.Stream.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        using var options = SessionOptions.MakeSessionOptionWithCudaProvider(cuda);
-        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
-        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
-        if (profilePrefix is not null)
-        {
-            options.EnableProfiling = true;
-            options.ProfileOutputPathPrefix = profilePrefix;
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string>
+            {
+                ["device_id"] = context.Device.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["user_compute_stream"] = context.Stream.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            using var options = SessionOptions.MakeSessionOptionWithCudaProvider(cuda);
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+            options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            if (profilePrefix is not null)
+            {
+                options.EnableProfiling = true;
+                options.ProfileOutputPathPrefix = profilePrefix;
+            }
+            byte[] model = EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect).ToByteArray();
+            _session = new InferenceSession(model, options);
+            _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, context.Device.Ordinal, OrtMemType.Default);
         }
-        byte[] model = EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect).ToByteArray();
-        _session = new InferenceSession(model, options);
-        _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, context.Device.Ordinal, OrtMemType.Default);
+        catch
+        {
+            // The session holds GPU memory; nobody else can free it when the constructor fails.
+            _session?.Dispose();
+            _runOptions.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

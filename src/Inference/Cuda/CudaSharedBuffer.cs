@@ -6,7 +6,7 @@ namespace ClipLit.Inference.Cuda;
 /// Memory that Vulkan exported (an opaque file descriptor of a dedicated allocation), imported into
 /// CUDA and mapped to a device pointer: ONNX Runtime reads the network's input from it and writes
 /// the light map into it while the Vulkan shaders use the same bytes.
-/// Thread-safety: immutable; ordering access is the timelines' job. Ownership: owns the import and
+/// Thread-safety: immutable; ordering access is the caller's job (the frame engine orders it on the host). Ownership: owns the import and
 /// the mapping (and, once constructed, the descriptor); Dispose releases them.
 /// </summary>
 public sealed unsafe class CudaSharedBuffer : IDisposable
@@ -23,7 +23,7 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
     {
         _context = context;
         Bytes = bytes;
-        using var _ = context.Use();
+        using var _ = UseOrClose(context, descriptor);
         var handle = new ExternalMemoryHandleDesc { Type = ExternalMemoryOpaqueFd, Fd = descriptor, Size = allocationSize, Flags = ExternalMemoryDedicated };
         int imported = cuImportExternalMemory(out _memory, &handle);
         // A successful import owns the descriptor; a refused one leaves it open.
@@ -38,6 +38,20 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         catch
         {
             cuDestroyExternalMemory(_memory);
+            throw;
+        }
+    }
+
+    /// <summary>Makes the context current; if that fails the import never takes the descriptor, so it is closed here.</summary>
+    internal static IDisposable UseOrClose(CudaContext context, int descriptor)
+    {
+        try
+        {
+            return context.Use();
+        }
+        catch
+        {
+            CloseDescriptor(descriptor);
             throw;
         }
     }

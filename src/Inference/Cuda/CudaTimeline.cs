@@ -18,7 +18,7 @@ public sealed unsafe class CudaTimeline : IDisposable
     public CudaTimeline(CudaContext context, int descriptor)
     {
         _context = context;
-        using var _ = context.Use();
+        using var _ = CudaSharedBuffer.UseOrClose(context, descriptor);
         var handle = new ExternalSemaphoreHandleDesc { Type = ExternalSemaphoreTimelineFd, Fd = descriptor };
         int imported = cuImportExternalSemaphore(out _semaphore, &handle);
         if (imported != 0) CloseDescriptor(descriptor);

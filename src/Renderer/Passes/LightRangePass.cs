@@ -6,7 +6,8 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// The bounds an upsampled light map is kept within (shaders/light_range.comp), found on the GPU from
-/// the network's light map: lo = max(min·0.5, 1e-3), hi = max(max(max, 0)·1.5, 1e-3), into two floats.
+/// the network's light map: lo = max(min·0.5, 1e-3), hi = max(max(max, 0)·1.5, 1e-3) (NaN ignored, lo at
+/// most hi), into two floats.
 /// Ownership: owns its pipeline.
 /// </summary>
 public sealed class LightRangePass(VkComputeDevice device) : IDisposable

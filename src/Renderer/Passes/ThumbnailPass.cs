@@ -14,14 +14,15 @@ public sealed class ThumbnailPass(VkComputeDevice device) : IDisposable
     public const int Columns = 32;
     public const int Rows = 18;
 
-    private readonly VkComputePass<ThumbnailPush> _pass = new(device, ShaderBinaries.Thumbnail, 2, (Columns, Rows), "thumbnail");
+    private readonly VkComputePass<ThumbnailPush> _pass = new(device, ShaderBinaries.Thumbnail, 2, (64, 1), "thumbnail");
 
     /// <param name="planar">The network's input: R, G, B planes (any planes after them are not read).</param>
     /// <param name="thumbnail">Columns·Rows floats, row by row.</param>
     public VkComputePass<ThumbnailPush>.VkBindingSet Bind(IVkStorageBuffer planar, IVkStorageBuffer thumbnail) => _pass.Bind(planar, thumbnail);
 
+    /// <summary>One work group of 64 per cell (the shader reduces within it).</summary>
     public void Record(CommandBuffer commandBuffer, VkComputePass<ThumbnailPush>.VkBindingSet bindings, in ThumbnailPush push) =>
-        _pass.Record(commandBuffer, bindings, push, Columns, Rows);
+        _pass.Record(commandBuffer, bindings, push, Columns * 64, Rows);
 
     public void Dispose() => _pass.Dispose();
 }

@@ -77,7 +77,7 @@ public sealed class LatestFrameEnhancer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfFailed();
         if (!_idle.IsSet) return false;
-        CopyOnGpu(slot.Network, _input, InputBytes);
+        _copies.CopyNow(slot.Network.Handle, _input.Handle, InputBytes);
         _job = (frameIndex, temporalWeight);
         _idle.Reset();
         _work.Release();
@@ -104,19 +104,11 @@ public sealed class LatestFrameEnhancer : IDisposable
             }
             // The worker may be writing the other buffer meanwhile; it cannot publish (and then
             // write this one) before the lock is released, after the copy has finished.
-            CopyOnGpu(_lightMaps[1 - _writing], slot.LightMap, LightMapBytes);
+            _copies.CopyNow(_lightMaps[1 - _writing].Handle, slot.LightMap.Handle, LightMapBytes);
             finished = newest;
             _newest = null;
             return true;
         }
-    }
-
-    private void CopyOnGpu(IVkStorageBuffer source, IVkStorageBuffer destination, ulong bytes)
-    {
-        _copies.Begin();
-        _copies.Copy(source.Handle, destination.Handle, bytes);
-        _copies.Submit();
-        _copies.Wait();
     }
 
     private void Work()

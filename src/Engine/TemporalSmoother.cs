@@ -38,17 +38,18 @@ public sealed class TemporalSmoother(TemporalOptions options)
     public float Observe(int frameIndex, ReadOnlySpan<float> thumbnail)
     {
         if (thumbnail.Length != ThumbWidth * ThumbHeight) throw new ArgumentException($"a thumbnail has {ThumbWidth * ThumbHeight} values, not {thumbnail.Length}", nameof(thumbnail));
-        var thumb = thumbnail.ToArray();
         bool first = _previous is null;
         bool cut = false;
         if (_previous is not null)
         {
             double difference = 0;
-            for (int i = 0; i < thumb.Length; i++) difference += Math.Abs(thumb[i] - _previous[i]);
-            cut = difference / thumb.Length > options.CutThreshold;
+            for (int i = 0; i < thumbnail.Length; i++) difference += Math.Abs(thumbnail[i] - _previous[i]);
+            cut = difference / thumbnail.Length > options.CutThreshold;
             if (cut) Cuts.Add(frameIndex);
         }
-        _previous = thumb;
+        // The slot's thumbnail buffer is reused by later frames: keep a copy, in one array for the whole video.
+        _previous ??= new float[thumbnail.Length];
+        thumbnail.CopyTo(_previous);
         if (!options.Enabled || first || cut) return 1f;
         return options.Weight;
     }

@@ -9,11 +9,7 @@ public sealed class DeviceTests
     [Test]
     public void WithoutCudaAutoFallsBackToTheCpuAndSaysWhyWhileCudaIsAnError()
     {
-        if (NativeLibrary.TryLoad("libcuda.so.1", out var driver))
-        {
-            NativeLibrary.Free(driver);
-            Assert.Ignore("an NVIDIA driver is present: this test checks the machine-without-CUDA path");
-        }
+        if (HasNvidiaDriver()) Assert.Ignore("an NVIDIA driver is present: this test checks the machine-without-CUDA path");
         using var workspace = new Workspace();
         string photo = workspace.Photo("photo.png");
 
@@ -37,9 +33,8 @@ public sealed class DeviceTests
         Assert.That(lines.Count(l => l.StartsWith("[ok]", StringComparison.Ordinal) || l.StartsWith("[missing]", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(6));
         Assert.That(lines, Has.Some.Match(@"^\[(ok|missing)\] +Vulkan"));
         Assert.That(lines.Where(l => l.StartsWith("[absent]", StringComparison.Ordinal)), Has.All.Contain("optional"), "only optional links may be absent without a verdict");
-        if (NativeLibrary.TryLoad("libcuda.so.1", out var driver))
+        if (HasNvidiaDriver())
         {
-            NativeLibrary.Free(driver);
             Assert.That(lines[^1], Does.StartWith("enhancer: "));
             return;
         }
@@ -51,11 +46,7 @@ public sealed class DeviceTests
     [Test]
     public void TheGpuBenchSaysWhyItCannotRunWithoutCuda()
     {
-        if (NativeLibrary.TryLoad("libcuda.so.1", out var driver))
-        {
-            NativeLibrary.Free(driver);
-            Assert.Ignore("an NVIDIA driver is present: the GPU bench would run rather than refuse");
-        }
+        if (HasNvidiaDriver()) Assert.Ignore("an NVIDIA driver is present: the GPU bench would run rather than refuse");
         using var workspace = new Workspace();
         string report = workspace.PathOf("benchmarks.md");
         var bench = Cli.Run("bench", "--gpu", "--output", report);
@@ -63,5 +54,12 @@ public sealed class DeviceTests
         Assert.That(bench.ErrorLines.Single(l => l.StartsWith("error:", StringComparison.Ordinal)),
             Is.EqualTo("error: bench --gpu needs ONNX Runtime's CUDA provider: NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found) (cliplit doctor lists each link)"));
         Assert.That(File.Exists(report), Is.False, "nothing measured, nothing written");
+    }
+
+    private static bool HasNvidiaDriver()
+    {
+        if (!NativeLibrary.TryLoad("libcuda.so.1", out var driver)) return false;
+        NativeLibrary.Free(driver);
+        return true;
     }
 }

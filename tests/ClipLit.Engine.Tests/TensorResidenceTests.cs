@@ -141,9 +141,9 @@ public sealed class TensorResidenceTests
             // Not the network's own memory: move the tensors the way the live view does, by GPU copies.
             using var input = tensors.Allocate(device, slot.Network.Size, "network input");
             using var lightMap = tensors.Allocate(device, slot.LightMap.Size, "light map");
-            CopyOnGpu(device, slot.Network, input);
+            VkStagingCopy.Copy(device, slot.Network, input);
             tensors.Estimate(input, lightMap, layout.NetworkWidth, layout.NetworkHeight, CancellationToken.None);
-            CopyOnGpu(device, lightMap, slot.LightMap);
+            VkStagingCopy.Copy(device, lightMap, slot.LightMap);
         }
         else
         {
@@ -152,15 +152,6 @@ public sealed class TensorResidenceTests
         slot.TemporalWeight = 1f;
         renderer.Compose(slot);
         return (slot.OutputBytes.ToArray(), slot.Thumbnail.ToArray());
-    }
-
-    private static void CopyOnGpu(VkComputeDevice device, IVkStorageBuffer source, IVkStorageBuffer destination)
-    {
-        using var recorder = new VkCommandRecorder(device, "copy");
-        recorder.Begin();
-        recorder.Copy(source.Handle, destination.Handle, Math.Min(source.Size, destination.Size));
-        recorder.Submit();
-        recorder.Wait();
     }
 
     private static LightMapEstimator CpuEstimator() =>

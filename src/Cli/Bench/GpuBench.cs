@@ -75,7 +75,7 @@ public static class GpuBench
                 {
                     zeroCopy = new CudaImportedTensors(weights, device, Path.Combine(scratch, "zero-copy-"));
                 }
-                catch (Exception e)
+                catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
                 {
                     zeroCopyProblem = e.Message;
                 }

@@ -83,7 +83,11 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _networkLayout = layout;
         _loader = new BackgroundModelLoader(Commands.LiveCommand.LiveEnhancerOptions(model.Estimator.Device.Device),
             (weights, estimator, size) => EnhancerTensorsChoice.Open(weights, estimator, device, cuda, size),
-            () => Volatile.Read(ref _networkLayout) is { } shown ? (shown.NetworkWidth, shown.NetworkHeight) : (layout.NetworkWidth, layout.NetworkHeight));
+            () =>
+            {
+                var shown = Volatile.Read(ref _networkLayout)!;
+                return (shown.NetworkWidth, shown.NetworkHeight);
+            });
         if (StartupNotice is { } notice) _hud.Message(notice);
         var watcher = options.WatchFolder is null ? null : new ModelWatcher(options.WatchFolder, _loader);
         watcher?.Start();
@@ -471,11 +475,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     /// </summary>
     private void SwapInLoadedModel()
     {
-        foreach (string message in _loader!.TakeMessages())
-        {
-            context.Error.WriteLine($"note: {message}; the running model stays");
-            _hud.Message($"{message}; the running model stays");
-        }
+        foreach (string message in _loader!.TakeMessages()) Note($"{message}; the running model stays");
         if (_loader.TakeLoaded() is { } loaded)
         {
             _pending?.Dispose();

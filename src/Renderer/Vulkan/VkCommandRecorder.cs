@@ -78,6 +78,15 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         Barrier();
     }
 
+    /// <summary>Records a copy of the first <paramref name="bytes"/> alone, submits it and waits until it is done.</summary>
+    public void CopyNow(Buffer source, Buffer destination, ulong bytes)
+    {
+        Begin();
+        Copy(source, destination, bytes);
+        Submit();
+        Wait();
+    }
+
     /// <summary>
     /// Ends recording (with a final barrier to the host) and submits; the work waits until
     /// <paramref name="waitFor"/>'s timeline reaches its value, and signals <paramref name="signal"/>'s when done.

@@ -12,23 +12,21 @@ public static class VkStagingCopy
     {
         using var staging = new VkHostBuffer(device, target.Size, $"{target.Name} upload");
         values.CopyTo(staging.AsSpan<T>());
-        Copy(device, staging, target, "upload");
+        Copy(device, staging, target);
     }
 
     /// <summary>Reads the first <paramref name="count"/> values of <paramref name="source"/>.</summary>
     public static T[] Download<T>(VkComputeDevice device, IVkStorageBuffer source, int count) where T : unmanaged
     {
         using var staging = new VkHostBuffer(device, source.Size, $"{source.Name} download");
-        Copy(device, source, staging, "download");
+        Copy(device, source, staging);
         return staging.AsSpan<T>()[..count].ToArray();
     }
 
-    private static void Copy(VkComputeDevice device, IVkStorageBuffer source, IVkStorageBuffer target, string name)
+    /// <summary>Copies one buffer into another on the queue (as much as both hold) and waits until it is done.</summary>
+    public static void Copy(VkComputeDevice device, IVkStorageBuffer source, IVkStorageBuffer target)
     {
-        using var recorder = new VkCommandRecorder(device, name);
-        recorder.Begin();
-        recorder.Copy(source.Handle, target.Handle, Math.Min(source.Size, target.Size));
-        recorder.Submit();
-        recorder.Wait();
+        using var recorder = new VkCommandRecorder(device, $"{source.Name} to {target.Name}");
+        recorder.CopyNow(source.Handle, target.Handle, Math.Min(source.Size, target.Size));
     }
 }

@@ -24,6 +24,9 @@ public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWei
 public sealed class LatestFrameEnhancer : IDisposable
 {
     private readonly IEnhancerTensors _tensors;
+
+    /// <summary>The network and where its tensors live.</summary>
+    public IEnhancerTensors Tensors { get; }
     private readonly FrameLayout _layout;
     private readonly IVkStorageBuffer _input;
     private readonly IVkStorageBuffer[] _lightMaps = new IVkStorageBuffer[2];
@@ -41,6 +44,7 @@ public sealed class LatestFrameEnhancer : IDisposable
 
     public LatestFrameEnhancer(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout)
     {
+        Tensors = tensors;
         _tensors = tensors;
         _layout = layout;
         try

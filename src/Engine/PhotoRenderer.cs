@@ -1,19 +1,24 @@
 using System.Runtime.InteropServices;
-using ClipLit.Inference.Runtime;
+using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Engine;
 
 /// <summary>
-/// Enhances one RGBA still (8 or 16 bits per channel) through the same Vulkan stages as video frames (no temporal
-/// average): upload into a frame slot, pre-process shader, network in place on the mapped
-/// buffers, compose shader. Photos and video share one implementation of the per-pixel maths; fast
-/// layouts let benchmarks compare fast quality with full on stills.
-/// Thread-safety: one image at a time. Ownership: does not own the device or the estimator.
+/// Enhances RGBA stills (8 or 16 bits per channel) through the frame path video frames take, with
+/// no temporal average: upload into a frame slot, pre-process, network, compose. The path (its
+/// pipelines and buffers) is kept while photos of the same size follow one another, and rebuilt
+/// for a new size. Fast layouts let benchmarks compare fast quality with full on stills.
+/// Thread-safety: one image at a time. Ownership: owns its frame path; not the device or the tensors.
 /// </summary>
-public sealed class PhotoRenderer(VkComputeDevice device, LightMapEstimator estimator)
+/// <param name="device">The Vulkan device.</param>
+/// <param name="tensorsFor">The network's tensors for a network size (width, height).</param>
+public sealed class PhotoRenderer(VkComputeDevice device, Func<int, int, IEnhancerTensors> tensorsFor) : IDisposable
 {
+    private FramePath? _path;
+    private bool _disposed;
+
     /// <summary>Replaces <paramref name="rgba"/> (4·W·H bytes) with the enhanced image in full quality; alpha is kept.</summary>
     public void Enhance(Span<byte> rgba, int width, int height, CancellationToken cancellation) =>
         Enhance(rgba, FrameLayout.For(width, height, EnhanceQuality.Full), cancellation);
@@ -28,15 +33,32 @@ public sealed class PhotoRenderer(VkComputeDevice device, LightMapEstimator esti
     /// </summary>
     public void Enhance(Span<byte> rgba, FrameLayout layout, CancellationToken cancellation)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (rgba.Length != layout.FrameBytes)
             throw new ArgumentException($"{rgba.Length} bytes for a {layout.Width}x{layout.Height} frame of {layout.FrameBytes}", nameof(rgba));
-        using var renderer = new FrameRenderer(device, layout, slotCount: 1);
-        var slot = renderer.Slots[0];
+        var path = PathFor(layout);
+        var slot = path.Slots[0];
         rgba.CopyTo(slot.InputBytes.Span);
-        renderer.PreProcess(slot);
-        estimator.Estimate(slot.NetworkInput, layout.NetworkHeight, layout.NetworkWidth, slot.NetworkLightMap, cancellation: cancellation);
-        slot.TemporalWeight = 1f;
-        renderer.Compose(slot);
+        path.Enhance(slot, cancellation);
         slot.OutputBytes.Span.CopyTo(rgba);
+    }
+
+    /// <summary>The frame path for this layout: the last one when it matches (same size and tensors), else a new one.</summary>
+    private FramePath PathFor(FrameLayout layout)
+    {
+        var tensors = tensorsFor(layout.NetworkWidth, layout.NetworkHeight);
+        if (_path is { } kept && kept.Layout == layout && kept.Tensors == tensors) return kept;
+        _path?.Dispose();
+        _path = null;
+        // No temporal average: every photo is weighted 1 and leaves nothing for the next.
+        _path = new FramePath(device, tensors, layout, slotCount: 1, TemporalOptions.Off);
+        return _path;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _path?.Dispose();
     }
 }

@@ -47,10 +47,25 @@ public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IRead
 /// <see cref="IEnhancerTensors"/> keep them: host-mapped, or device memory CUDA imports) → compose (Vulkan:
 /// temporal average, upsampling, division) → encode (an <see cref="IFrameSink"/>: ffmpeg for files). The stages run concurrently, linked by bounded queues; a fixed set of frame slots
 /// circulates, so memory does not grow with the video's length.
-/// Thread-safety: one video at a time. Ownership: does not own the device or the tensors.
+/// Thread-safety: one video at a time. Ownership: does not own the device, the session or the tensors.
 /// </summary>
-public sealed class VideoEnhancer(VkComputeDevice device, IEnhancerTensors tensors, VideoEnhanceOptions options)
+/// <param name="device">The Vulkan device.</param>
+/// <param name="tensorsFor">The network's tensors for a network size (width, height).</param>
+/// <param name="options">How videos are enhanced.</param>
+public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhancerTensors> tensorsFor, VideoEnhanceOptions options)
 {
+    /// <summary>Videos on a session's model, wherever its tensors are for each video's size.</summary>
+    public VideoEnhancer(EnhancerSession session, VideoEnhanceOptions options)
+        : this(session.Device, session.TensorsFor, options)
+    {
+    }
+
+    /// <summary>Videos on these tensors, whatever the size (benchmarks and tests compare placements this way).</summary>
+    public VideoEnhancer(VkComputeDevice device, IEnhancerTensors tensors, VideoEnhanceOptions options)
+        : this(device, (_, _) => tensors, options)
+    {
+    }
+
     /// <summary>Enhances <paramref name="source"/> into <paramref name="outputPath"/> (a temporary name; the caller renames it).</summary>
     /// <exception cref="VideoFileException">Encoding failed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the output is incomplete.</exception>
@@ -78,14 +93,14 @@ public sealed class VideoEnhancer(VkComputeDevice device, IEnhancerTensors tenso
         IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
     {
         var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
-        using var renderer = new FrameRenderer(device, layout, Math.Max(2, options.FramesInFlight), tensors);
-        var smoother = new TemporalSmoother(options.Temporal);
+        var tensors = tensorsFor(layout.NetworkWidth, layout.NetworkHeight);
         tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
+        using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal);
 
         var free = Channel.CreateUnbounded<FrameSlot>();
-        foreach (var slot in renderer.Slots) free.Writer.TryWrite(slot);
-        var decoded = Channel.CreateBounded<FrameSlot>(renderer.Slots.Count);
-        var inferred = Channel.CreateBounded<FrameSlot>(renderer.Slots.Count);
+        foreach (var slot in path.Slots) free.Writer.TryWrite(slot);
+        var decoded = Channel.CreateBounded<FrameSlot>(path.Slots.Count);
+        var inferred = Channel.CreateBounded<FrameSlot>(path.Slots.Count);
         var stages = new StageClock();
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var token = failure.Token;
@@ -114,10 +129,8 @@ public sealed class VideoEnhancer(VkComputeDevice device, IEnhancerTensors tenso
         {
             await foreach (var slot in decoded.Reader.ReadAllAsync(token))
             {
-                using (stages.Measure("pre-process")) renderer.PreProcess(slot);
-                slot.TemporalWeight = smoother.Observe(slot.FrameIndex, slot.Thumbnail);
-                using (stages.Measure("network"))
-                    tensors.Estimate(slot.Network, slot.LightMap, layout.NetworkWidth, layout.NetworkHeight, token);
+                using (stages.Measure("pre-process")) path.PreProcess(slot);
+                using (stages.Measure("network")) path.Estimate(slot, token);
                 await inferred.Writer.WriteAsync(slot, token);
             }
             inferred.Writer.TryComplete();
@@ -127,7 +140,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, IEnhancerTensors tenso
         {
             await foreach (var slot in inferred.Reader.ReadAllAsync(token))
             {
-                using (stages.Measure("compose")) renderer.Compose(slot);
+                using (stages.Measure("compose")) path.Compose(slot);
                 frameTap?.Invoke(slot.FrameIndex, slot.InputBytes.Span, slot.OutputBytes.Span);
                 using (stages.Measure("encode")) await sink.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
                 written++;
@@ -151,7 +164,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, IEnhancerTensors tenso
             throw;
         }
         await sink.CompleteAsync();
-        return new VideoResult(written, decodeProblem, smoother.Cuts, stages.Totals(), watch.Elapsed);
+        return new VideoResult(written, decodeProblem, path.Cuts.ToList(), stages.Totals(), watch.Elapsed);
 
         Task Run(Func<Task> stage) => Task.Run(async () =>
         {

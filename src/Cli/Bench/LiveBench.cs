@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClipLit.Cli.Commands;
-using ClipLit.Cli.Live;
+using ClipLit.Engine.Live;
 
 namespace ClipLit.Cli.Bench;
 

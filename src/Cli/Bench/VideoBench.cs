@@ -73,7 +73,8 @@ public static class VideoBench
     private static void Quality(Settings settings, VkComputeDevice device, LightMapEstimator estimator, string clip, StringBuilder md)
     {
         var inv = CultureInfo.InvariantCulture;
-        var renderer = new PhotoRenderer(device, estimator);
+        var tensors = new HostMappedTensors(estimator);
+        using var renderer = new PhotoRenderer(device, (_, _) => tensors);
         var images = Directory.GetFiles(Path.Combine(settings.Shared, "golden", "enhance-512"), "*.input.png").Order(StringComparer.Ordinal)
             .Concat(Directory.GetFiles(Path.Combine(settings.Shared, "golden", "enhance-full"), "*.input.png"))
             .Select(path => (Set: "photos", Name: Path.GetFileName(path), Image: LoadRgba(path)))

@@ -2,11 +2,11 @@ using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Models;
 using ClipLit.Cli.Photos;
 using ClipLit.Cli.Terminal;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Videos;
 using ClipLit.Engine;
-using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
@@ -119,14 +119,14 @@ public static class EnhanceCommand
             return ExitCodes.SomeFailed;
         }
 
-        var weights = LoadModel(args.Value("model"), context);
-        if (weights is null) return ExitCodes.SomeFailed;
-        using var session = OpenSession(weights, device, budget, context, quiet);
+        var model = LoadModel(args.Value("model"), context);
+        if (model is null) return ExitCodes.SomeFailed;
+        using var session = OpenSession(model, device, budget, context, quiet);
         if (session is null) return ExitCodes.SomeFailed;
-        var photos = new PhotoEnhancer(session.Photos, session.Vulkan, new StillImageWriteOptions(jpegQuality));
+        var photos = new PhotoEnhancer(session, new StillImageWriteOptions(jpegQuality));
         if (videoOptions.Quality is null)
-            videoOptions = videoOptions with { Quality = session.Photos.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast };
-        var videos = new VideoFileEnhancer(session.VideoTensors, session.Vulkan, videoOptions.Resolve(), sequenceFps, new StillImageWriteOptions(jpegQuality));
+            videoOptions = videoOptions with { Quality = session.RunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast };
+        var videos = new VideoFileEnhancer(session, videoOptions.Resolve(), sequenceFps, new StillImageWriteOptions(jpegQuality));
 
         foreach (var job in jobs)
         {
@@ -224,7 +224,7 @@ public static class EnhanceCommand
     }
 
     /// <summary>Reads the model (--model, else the default); on failure prints the one-line error and returns null.</summary>
-    internal static EnhancementWeights? LoadModel(string? modelOption, CliContext context)
+    internal static LightMapModel? LoadModel(string? modelOption, CliContext context)
     {
         string? modelPath = modelOption;
         if (modelPath is null)
@@ -238,7 +238,7 @@ public static class EnhanceCommand
         }
         try
         {
-            return ModelLoader.Load(modelPath);
+            return ModelFile.Load(modelPath);
         }
         catch (ModelLoadException e)
         {
@@ -248,75 +248,22 @@ public static class EnhanceCommand
     }
 
     /// <summary>
-    /// What a run shares across its files: the ONNX Runtime estimators (photos return memory after
-    /// each image, since sizes vary; videos keep it, since every frame has the same size), both
-    /// loading their graphs on first use; the Vulkan device and the video frames' tensors, created
-    /// on first use: in device memory CUDA imports when the network runs on CUDA and that chain
-    /// works, else host-mapped (with a note saying why).
+    /// The run's session: ONNX Runtime on the device (photos return memory after each image, since
+    /// sizes vary; videos keep it), the Vulkan device and the frames' tensors on first use. On failure
+    /// prints the one-line error and returns null.
     /// </summary>
-    internal sealed class EnhanceSession(EnhancementWeights weights, LightMapEstimator photos, LightMapEstimator videos, Action<string> note) : IDisposable
-    {
-        private VkComputeDevice? _vulkan;
-        private string? _sharingProblem;
-        private IEnhancerTensors? _videoTensors;
-        private HostMappedTensors? _roundTrip;
-
-        public LightMapEstimator Photos { get; } = photos;
-
-        public LightMapEstimator Videos { get; } = videos;
-
-        public VkComputeDevice Vulkan() =>
-            _vulkan ??= EnhancerTensorsChoice.SharingDevice(VkDeviceOptions.Default, EnhancerTensorsChoice.WantsCuda(Videos), out _sharingProblem);
-
-        /// <summary>The tensors for videos whose network runs at <paramref name="networkWidth"/> x <paramref name="networkHeight"/>.</summary>
-        public IEnhancerTensors VideoTensors(int networkWidth, int networkHeight)
-        {
-            const string roundTrip = "frames take a round trip through host memory, not zero-copy on CUDA";
-            if (_videoTensors is null)
-            {
-                var device = Vulkan();
-                var choice = EnhancerTensorsChoice.Open(weights, Videos, device, EnhancerTensorsChoice.WantsCuda(Videos) && _sharingProblem is null, (networkWidth, networkHeight));
-                if ((_sharingProblem ?? choice.FallbackReason) is { } why) note($"video {roundTrip}: {why}");
-                return _videoTensors = choice.Tensors;
-            }
-            if (_videoTensors.Residence != EnhancerResidence.CudaImported) return _videoTensors;
-            try
-            {
-                // Each new size is run once first: one that does not fit on the GPU falls back for its videos alone.
-                _videoTensors.Prepare(networkWidth, networkHeight);
-                return _videoTensors;
-            }
-            catch (InferenceException e)
-            {
-                note($"{networkWidth}x{networkHeight} video {roundTrip}: {e.Message}");
-                return _roundTrip ??= new HostMappedTensors(Videos);
-            }
-        }
-
-        public void Dispose()
-        {
-            _videoTensors?.Dispose();
-            _roundTrip?.Dispose();
-            Photos.Dispose();
-            Videos.Dispose();
-            _vulkan?.Dispose();
-        }
-    }
-
-    /// <summary>Starts ONNX Runtime on the device; on failure prints the one-line error and returns null.</summary>
-    internal static EnhanceSession? OpenSession(EnhancementWeights weights, ExecutionDevice device, long budget, CliContext context, bool quiet)
+    private static EnhancerSession? OpenSession(LightMapModel model, ExecutionDevice device, long budget, CliContext context, bool quiet)
     {
         try
         {
             var options = EnhancerOptions.Default with { Device = device, MemoryBudgetBytes = budget };
-            var photos = new LightMapEstimator(weights, options);
-            var videos = new LightMapEstimator(weights, options with { Device = photos.Device.Device, KeepMemoryBetweenImages = true });
+            var session = new EnhancerSession(model, options, VkDeviceOptions.Default, quiet ? null : why => context.Error.WriteLine($"note: {why}"));
             if (!quiet)
             {
-                context.Error.WriteLine($"model {weights.Source}, running on {photos.Device.Description}");
-                if (photos.Device.FallbackReason is { } why) context.Error.WriteLine($"note: not using CUDA: {why}");
+                context.Error.WriteLine($"model {model.Source}, running on {session.Provider.Description}");
+                if (session.Provider.FallbackReason is { } why) context.Error.WriteLine($"note: not using CUDA: {why}");
             }
-            return new EnhanceSession(weights, photos, videos, quiet ? _ => { } : why => context.Error.WriteLine($"note: {why}"));
+            return session;
         }
         catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
         {

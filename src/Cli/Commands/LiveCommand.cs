@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Live;
 using ClipLit.Engine;
-using ClipLit.Engine.Gpu;
-using ClipLit.Inference.Model;
+using ClipLit.Engine.Live;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
@@ -153,31 +152,20 @@ public static class LiveCommand
         }
         if (args.Has("side-by-side") && args.Value("compare") is null) throw new UsageException("live: --side-by-side needs --compare PATH");
         using var firstOwner = new SourceOwner(first);
+        // Model files are read before the window opens, so a bad one is reported without it.
         var loading = Stopwatch.StartNew();
-        var weights = EnhanceCommand.LoadModel(args.Value("model"), context);
-        if (weights is null) return ExitCodes.SomeFailed;
-        using var estimator = OpenEstimator(weights, device, context);
-        if (estimator is null) return ExitCodes.SomeFailed;
-        var modelLoadTime = loading.Elapsed;
-        EnhancementWeights? compareWeights = null;
-        LightMapEstimator? compareEstimator = null;
-        var compareLoadTime = TimeSpan.Zero;
+        var model = EnhanceCommand.LoadModel(args.Value("model"), context);
+        if (model is null) return ExitCodes.SomeFailed;
+        var modelReadTime = loading.Elapsed;
+        LightMapModel? compared = null;
+        var comparedReadTime = TimeSpan.Zero;
         if (args.Value("compare") is { } comparePath)
         {
             loading.Restart();
-            compareWeights = EnhanceCommand.LoadModel(comparePath, context);
-            if (compareWeights is null) return ExitCodes.SomeFailed;
-            compareEstimator = OpenEstimator(compareWeights, device, context);
-            if (compareEstimator is null) return ExitCodes.SomeFailed;
-            compareLoadTime = loading.Elapsed;
+            compared = EnhanceCommand.LoadModel(comparePath, context);
+            if (compared is null) return ExitCodes.SomeFailed;
+            comparedReadTime = loading.Elapsed;
         }
-        using var compareOwner = compareEstimator;
-        var options = VideoEnhanceOptions.Default with
-        {
-            Quality = quality ?? (estimator.Device.Device == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
-            FastLongSide = args.Int("fast-size", FrameLayout.DefaultFastLongSide, 16, 4096),
-            Temporal = args.Has("no-smoothing") ? TemporalOptions.Off : TemporalOptions.Default,
-        };
 
         try
         {
@@ -187,27 +175,29 @@ public static class LiveCommand
                 InstanceExtensions = window is null ? [] : GlfwWindow.RequiredInstanceExtensions(),
                 Presentation = window is not null,
             };
-            // The network's tensors: zero-copy on CUDA when the network runs there and the chain works.
-            bool cuda = EnhancerTensorsChoice.WantsCuda(estimator);
-            using var vulkan = EnhancerTensorsChoice.SharingDevice(deviceOptions, cuda, out string? sharingProblem);
+            loading.Restart();
+            using var session = OpenSession(model, device, deviceOptions, context);
+            if (session is null) return ExitCodes.SomeFailed;
+            var options = VideoEnhanceOptions.Default with
+            {
+                Quality = quality ?? (session.RunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
+                FastLongSide = args.Int("fast-size", FrameLayout.DefaultFastLongSide, 16, 4096),
+                Temporal = args.Has("no-smoothing") ? TemporalOptions.Off : TemporalOptions.Default,
+            };
+            // The network's tensors at the first network size: zero-copy on CUDA when the network runs there and the chain works.
             var startLayout = FrameLayout.For(info.Width, info.Height, options.Quality, options.FastLongSide, options.Upsample);
-            var networkSize = (startLayout.NetworkWidth, startLayout.NetworkHeight);
-            var choice = EnhancerTensorsChoice.Open(weights, estimator, vulkan, cuda && sharingProblem is null, networkSize);
-            using var tensors = choice.Tensors;
-            string? notice = (sharingProblem ?? choice.FallbackReason) is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null;
-            if (notice is not null) context.Error.WriteLine($"note: {notice}");
-            var model = new LoadedModel(weights.Source, estimator, tensors, modelLoadTime);
-            var compareChoice = compareEstimator is null ? null
-                : EnhancerTensorsChoice.Open(compareWeights!, compareEstimator, vulkan, tensors.Residence == EnhancerResidence.CudaImported, networkSize);
-            using var compareTensors = compareChoice?.Tensors;
-            if (compareChoice?.FallbackReason is { } compareWhy) context.Error.WriteLine($"note: the compared model's frames take a round trip through host memory, not zero-copy on CUDA: {compareWhy}");
-            var compare = compareEstimator is null ? null : new LoadedModel(compareWeights!.Source, compareEstimator, compareTensors!, compareLoadTime, compareChoice!.FallbackReason);
+            session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
+            var running = new LoadedModel(session, modelReadTime + loading.Elapsed);
+            loading.Restart();
+            using var compare = compared is null ? null : new LoadedModel(session.OpenSibling(compared), comparedReadTime + loading.Elapsed);
+            if (compare is not null) context.Error.WriteLine($"model {compared!.Source}, running on {compare.Session.Provider.Description}");
+            var vulkan = session.Device;
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
-            var loop = new LiveLoop(vulkan, window, presenter, model, options,
+            var loop = new LiveLoop(window, presenter, running, options,
                 new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera"),
-                    compare, args.Has("side-by-side"), args.Has("hud")), context)
-            { StartupNotice = notice };
-            firstOwner.Release();
+                    compare, args.Has("side-by-side"), args.Has("hud")), context.Error)
+            { StartupNotice = session.FallbackReason is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null };
+            firstOwner.Release(); // the loop owns the first source from here on
             var measured = loop.Run(info, first, context.Cancellation);
             statistics = measured;
             if (vulkan.ValidationEnabled)
@@ -229,17 +219,18 @@ public static class LiveCommand
         }
     }
 
-    /// <summary>The network's settings in the live view: same-size frames keep their memory; threads sleep rather than spin (the cores are shared).</summary>
-    internal static EnhancerOptions LiveEnhancerOptions(ExecutionDevice device) =>
-        EnhancerOptions.Default with { Device = device, KeepMemoryBetweenImages = true, SpinWhileWaiting = false };
-
-    private static LightMapEstimator? OpenEstimator(ClipLit.Inference.Model.EnhancementWeights weights, ExecutionDevice device, CliContext context)
+    /// <summary>
+    /// The model's session in the live view (frames keep their memory; threads sleep rather than spin, the cores are shared);
+    /// on failure prints the one-line error and returns null.
+    /// </summary>
+    private static EnhancerSession? OpenSession(LightMapModel model, ExecutionDevice device, VkDeviceOptions deviceOptions, CliContext context)
     {
         try
         {
-            var estimator = new LightMapEstimator(weights, LiveEnhancerOptions(device));
-            context.Error.WriteLine($"model {weights.Source}, running on {estimator.Device.Description}");
-            return estimator;
+            var session = new EnhancerSession(model, EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, deviceOptions,
+                note => context.Error.WriteLine($"note: {note}"));
+            context.Error.WriteLine($"model {model.Source}, running on {session.Provider.Description}");
+            return session;
         }
         catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
         {

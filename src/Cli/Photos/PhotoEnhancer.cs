@@ -1,7 +1,6 @@
 using ClipLit.Engine;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
-using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 
 namespace ClipLit.Cli.Photos;
@@ -11,9 +10,9 @@ namespace ClipLit.Cli.Photos;
 /// clamp(I / L, 0, 1), write atomically in the output's format. 8-bit photos go through the frame
 /// engine's Vulkan stages (the same shaders as video); 16-bit photos take the same stages at 16-bit
 /// precision. Alpha passes through, grey stays grey.
-/// Thread-safety: not thread-safe (one estimator). Ownership: does not own the estimator or the device.
+/// Thread-safety: one photo at a time. Ownership: does not own the session.
 /// </summary>
-public sealed class PhotoEnhancer(LightMapEstimator estimator, Func<VkComputeDevice> device, StillImageWriteOptions writeOptions)
+public sealed class PhotoEnhancer(EnhancerSession session, StillImageWriteOptions writeOptions)
 {
     /// <summary>Where the last photo's time went: decode, network (including graph loading), encode.</summary>
     public string LastTimings { get; private set; } = "";
@@ -29,24 +28,24 @@ public sealed class PhotoEnhancer(LightMapEstimator estimator, Func<VkComputeDev
         if (image.Width < EnhancementArchitecture.MinimumSide || image.Height < EnhancementArchitecture.MinimumSide)
             throw new ImageFileException(input, $"too small ({image.Width}x{image.Height}): the network needs at least {EnhancementArchitecture.MinimumSide}x{EnhancementArchitecture.MinimumSide} pixels");
 
-        var loadBefore = estimator.LoadTime;
+        var loadBefore = session.GraphLoadTime;
         var network = System.Diagnostics.Stopwatch.StartNew();
         if (image.BitsPerChannel == 8)
         {
             var rgba = new byte[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            new PhotoRenderer(device(), estimator).Enhance(rgba, image.Width, image.Height, cancellation);
+            session.Stills.Enhance(rgba, image.Width, image.Height, cancellation);
             image.SetPixels(rgba);
         }
         else
         {
             var rgba = new ushort[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            new PhotoRenderer(device(), estimator).Enhance(rgba, image.Width, image.Height, cancellation);
+            session.Stills.Enhance(rgba, image.Width, image.Height, cancellation);
             image.SetPixels(rgba);
         }
         var networkTime = network.Elapsed;
-        var loadTime = estimator.LoadTime - loadBefore;
+        var loadTime = session.GraphLoadTime - loadBefore;
         cancellation.ThrowIfCancellationRequested();
         var processed = watch.Elapsed;
         string? note = StillImageWriter.Write(image, output, writeOptions);

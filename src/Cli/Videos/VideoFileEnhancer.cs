@@ -1,8 +1,5 @@
 using ClipLit.Core;
 using ClipLit.Engine;
-using ClipLit.Engine.Gpu;
-using ClipLit.Renderer;
-using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
 using ClipLit.VideoIO.Video;
@@ -16,14 +13,13 @@ namespace ClipLit.Cli.Videos;
 /// nothing under the output's name, and a source that is cut short yields its decodable part under
 /// an explicit <c>.partial</c> name, with an error. A sequence output's frames are each written
 /// atomically and all deleted again when the run does not complete.
-/// Thread-safety: one video at a time. Ownership: owns neither the device nor the tensors.
+/// Thread-safety: one video at a time. Ownership: does not own the session.
 /// </summary>
-/// <param name="tensors">The network's tensors for a network size (width, height).</param>
-/// <param name="device">The Vulkan device, created on first use.</param>
+/// <param name="session">The model, and where it runs.</param>
 /// <param name="options">How videos are enhanced.</param>
 /// <param name="sequenceFramesPerSecond">The frame rate of image-sequence inputs.</param>
 /// <param name="frameWriteOptions">How image-sequence outputs' frames are written.</param>
-public sealed class VideoFileEnhancer(Func<int, int, IEnhancerTensors> tensors, Func<VkComputeDevice> device, VideoEnhanceOptions options,
+public sealed class VideoFileEnhancer(EnhancerSession session, VideoEnhanceOptions options,
     double sequenceFramesPerSecond, StillImageWriteOptions frameWriteOptions)
 {
     /// <summary>Where the last video's time went, per stage.</summary>
@@ -47,8 +43,7 @@ public sealed class VideoFileEnhancer(Func<int, int, IEnhancerTensors> tensors, 
         await using IFrameSource source = inputSequence is null
             ? new VideoFrameReader(video!)
             : new ImageSequenceSource(inputSequence, sequenceFramesPerSecond);
-        var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
-        var enhancer = new VideoEnhancer(device(), tensors(layout.NetworkWidth, layout.NetworkHeight), options);
+        var enhancer = new VideoEnhancer(session, options);
 
         if (outputSequence is not null)
         {

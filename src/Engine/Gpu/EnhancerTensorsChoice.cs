@@ -1,5 +1,5 @@
 using ClipLit.Inference.Cuda;
-using ClipLit.Inference.Model;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer.Vulkan;
 using Microsoft.ML.OnnxRuntime;
@@ -19,7 +19,7 @@ public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? Fal
     /// working CUDA provider, or <c>--device cuda</c>). Create the Vulkan device with
     /// <see cref="SharingDevice"/> then.
     /// </summary>
-    public static bool WantsCuda(LightMapEstimator estimator) => estimator.Device.Device == ExecutionDevice.Cuda;
+    public static bool WantsCuda(ILightMapEstimator estimator) => estimator.Device.Device == ExecutionDevice.Cuda;
 
     /// <summary>
     /// A Vulkan device that exports memory when <paramref name="share"/> (what the zero-copy path
@@ -47,14 +47,14 @@ public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? Fal
     /// the host-mapped ones over <paramref name="estimator"/>, with the first broken link as the
     /// reason. Never throws for a broken link: the CPU path always works.
     /// </summary>
-    public static EnhancerTensorsChoice Open(EnhancementWeights weights, LightMapEstimator estimator, VkComputeDevice device, bool tryCuda,
+    public static EnhancerTensorsChoice Open(LightMapModel model, ILightMapEstimator estimator, VkComputeDevice device, bool tryCuda,
         (int Width, int Height)? networkSize = null)
     {
         if (!tryCuda) return new EnhancerTensorsChoice(new HostMappedTensors(estimator), null);
-        CudaImportedTensors? cuda = null;
+        IEnhancerTensors? cuda = null;
         try
         {
-            cuda = new CudaImportedTensors(weights, device);
+            cuda = model.OpenCudaTensors(device);
             if (networkSize is { } size) cuda.Prepare(size.Width, size.Height);
             return new EnhancerTensorsChoice(cuda, null);
         }

@@ -8,13 +8,12 @@ namespace ClipLit.Engine.Gpu;
 /// The enhancer's tensors in host-mapped Vulkan memory: ONNX Runtime reads the network's input and
 /// writes the light map in place. On the CPU nothing is copied; with the CUDA provider, ONNX Runtime
 /// copies each frame to the GPU and back (the round trip <see cref="CudaImportedTensors"/> avoids).
-/// Thread-safety: thread-safe; runs take turns (the estimator is not thread-safe).
+/// Thread-safety: thread-safe; runs take turns (an estimator is not thread-safe).
 /// Ownership: does not own the estimator.
 /// </summary>
-public sealed class HostMappedTensors(LightMapEstimator estimator) : IEnhancerTensors
+public sealed class HostMappedTensors(ILightMapEstimator estimator) : IEnhancerTensors
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<(int Width, int Height), ExecutionPlan> _plans = new();
 
     public EnhancerResidence Residence => EnhancerResidence.HostMapped;
 
@@ -26,7 +25,7 @@ public sealed class HostMappedTensors(LightMapEstimator estimator) : IEnhancerTe
 
     public void Prepare(int width, int height)
     {
-        lock (_gate) estimator.Preload(PlanFor(width, height));
+        lock (_gate) estimator.Prepare(width, height);
     }
 
     public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)
@@ -34,14 +33,7 @@ public sealed class HostMappedTensors(LightMapEstimator estimator) : IEnhancerTe
         int pixels = width * height;
         var image = Mapped(input).AsMemory<float>(3 * pixels);
         var light = Mapped(lightMap).AsMemory<float>(pixels);
-        lock (_gate) estimator.Estimate(image, height, width, light, PlanFor(width, height), cancellation);
-    }
-
-    /// <summary>The plan for a size, made once (the live view alternates two sizes while switching quality). Call under the lock.</summary>
-    private ExecutionPlan PlanFor(int width, int height)
-    {
-        if (!_plans.TryGetValue((width, height), out var plan)) _plans[(width, height)] = plan = estimator.Plan(height, width);
-        return plan;
+        lock (_gate) estimator.Estimate(image, width, height, light, cancellation);
     }
 
     private static VkHostBuffer Mapped(IVkStorageBuffer buffer) =>

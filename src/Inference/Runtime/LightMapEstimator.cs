@@ -10,13 +10,15 @@ namespace ClipLit.Inference.Runtime;
 /// an <see cref="ExecutionPlan"/>: one run, the banded CPU plan, or two-pass tiling, all exact.
 /// Whole-image runs read the caller's image and write the caller's light map in place (ONNX
 /// Runtime tensors over the caller's memory); tiles go through scratch buffers sized per image.
+/// As an <see cref="ILightMapEstimator"/> it keeps one plan per image size.
 /// Thread-safety: not thread-safe; use one estimator per thread.
 /// Ownership: owns its sessions; Dispose releases them. Never disposes the caller's buffers.
 /// </summary>
-public sealed class LightMapEstimator : IDisposable
+public sealed class LightMapEstimator : ILightMapEstimator
 {
     private readonly EnhancementGraphSessions _sessions;
     private readonly EnhancerOptions _options;
+    private readonly Dictionary<(int Width, int Height), ExecutionPlan> _plans = new();
     private bool _disposed;
 
     public LightMapEstimator(EnhancementWeights weights, EnhancerOptions options)
@@ -78,6 +80,18 @@ public sealed class LightMapEstimator : IDisposable
         {
             throw new OperationCanceledException(cancellation);
         }
+    }
+
+    void ILightMapEstimator.Prepare(int width, int height) => Preload(PlanFor(width, height));
+
+    void ILightMapEstimator.Estimate(Memory<float> image, int width, int height, Memory<float> lightMap, CancellationToken cancellation) =>
+        Estimate(image, height, width, lightMap, PlanFor(width, height), cancellation);
+
+    /// <summary>The plan for a size, made once (the live view alternates two sizes while switching quality).</summary>
+    private ExecutionPlan PlanFor(int width, int height)
+    {
+        if (!_plans.TryGetValue((width, height), out var plan)) _plans[(width, height)] = plan = Plan(height, width);
+        return plan;
     }
 
     /// <summary>Ends ONNX Runtime profiling (see <see cref="EnhancerOptions.ProfilePrefix"/>); returns the profile files.</summary>

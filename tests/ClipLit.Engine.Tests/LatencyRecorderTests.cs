@@ -1,6 +1,6 @@
-using ClipLit.Cli.Live;
+using ClipLit.Engine.Live;
 
-namespace ClipLit.Cli.Tests;
+namespace ClipLit.Engine.Tests;
 
 /// <summary>Latency percentiles over a bounded window of the most recent frames.</summary>
 [TestFixture]

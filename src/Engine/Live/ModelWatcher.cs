@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
 /// Watches a folder (a trainer's output) for newly completed checkpoints (.onnx, or .pth converted

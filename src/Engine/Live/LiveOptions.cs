@@ -1,4 +1,4 @@
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
 /// What the live view shows: a name for messages, the picture's size and frame rate, and how to

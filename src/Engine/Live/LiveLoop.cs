@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
-using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Streams;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
 /// The window thread's loop, scheduled like a game engine: every decoded frame is composed and
@@ -23,8 +21,14 @@ namespace ClipLit.Cli.Live;
 /// Ownership: owns the lanes, the models it loaded and the decoder; not the device, window,
 /// presenter or the models it was given.
 /// </summary>
-public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPresenter? presenter, LoadedModel model,
-    VideoEnhanceOptions enhanceOptions, LiveOptions options, CliContext context)
+/// <param name="window">The window; null runs headless.</param>
+/// <param name="presenter">Presents into the window; null when headless.</param>
+/// <param name="model">The first model (its session's device is the one everything runs on).</param>
+/// <param name="enhanceOptions">Quality, fast size, upsampling and temporal smoothing.</param>
+/// <param name="options">What the live view does (frame limit, outputs, split, side by side...).</param>
+/// <param name="log">Receives the lines a user reads (notes, swaps, screenshots); standard error in the app.</param>
+public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedModel model,
+    VideoEnhanceOptions enhanceOptions, LiveOptions options, TextWriter log)
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
@@ -79,10 +83,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
     {
         var layout = Layout(info, _quality);
         // Models loaded later run where the first one does (CUDA-imported tensors when it does, if they work for them too).
-        bool cuda = model.Tensors.Residence == EnhancerResidence.CudaImported;
         _networkLayout = layout;
-        _loader = new BackgroundModelLoader(Commands.LiveCommand.LiveEnhancerOptions(model.Estimator.Device.Device),
-            (weights, estimator, size) => EnhancerTensorsChoice.Open(weights, estimator, device, cuda, size),
+        _loader = new BackgroundModelLoader(model.Session,
             () =>
             {
                 var shown = Volatile.Read(ref _networkLayout)!;
@@ -93,7 +95,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         watcher?.Start();
         try
         {
-            _primary = new EnhancerLane(device, layout, model, enhanceOptions.Temporal);
+            _primary = new EnhancerLane(layout, model, enhanceOptions.Temporal);
             if (options.SideBySide && options.Compare is not null) SetSideBySide(true);
             if (options.OutputStream is { } url) _outputs.Add(LiveStreamWriter.ForStream(url, info.Width, info.Height, info.FramesPerSecond));
             if (options.VirtualCamera is { } camera) _outputs.Add(LiveStreamWriter.ForVirtualCamera(camera, info.Width, info.Height, info.FramesPerSecond));
@@ -102,7 +104,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             {
                 output.Dispose();
                 if (output.Problem is { } problem) throw new VideoFileException(output.Url, $"the output failed: {problem}");
-                context.Error.WriteLine($"streamed {output.FramesSent} frames to {output.Url}");
+                log.WriteLine($"streamed {output.FramesSent} frames to {output.Url}");
             }
             return statistics;
         }
@@ -151,7 +153,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                         second.Restart();
                         if (window is not null)
                             window.Title = string.Create(CultureInfo.InvariantCulture, $"ClipLit - {info.Name} - {_rates.DisplayFps:F1} fps, light map {_rates.EnhancerHz:F1} Hz - "
-                                + $"{_primary!.Model.Tensors.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
+                                + $"{_primary!.Description}{(_paused ? " - paused" : "")} - H: heads-up display");
                     }
                     if (_paused && _primary!.LightMapFrame is not null)
                     {
@@ -215,7 +217,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 if (problem is not null && !info.IsCamera) throw new VideoFileException(info.Name, problem);
                 if (info.IsCamera && !cancellation.IsCancellationRequested)
                 {
-                    context.Error.WriteLine($"note: {info.Name} stopped ({problem}); retrying every {RetryInterval.TotalSeconds:F0} s");
+                    log.WriteLine($"note: {info.Name} stopped ({problem}); retrying every {RetryInterval.TotalSeconds:F0} s");
                     _hud.Message($"{info.Name}: no signal, retrying");
                 }
             }
@@ -280,7 +282,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             if (next.Step(frameIndex, options.Lockstep, waitForFirst: false, cancellation))
             {
                 // The new quality has its first light map: it takes over from this frame on.
-                context.Error.WriteLine($"quality now {QualityName(next.Layout)}");
+                log.WriteLine($"quality now {QualityName(next.Layout)}");
                 _hud.Message($"quality {QualityName(next.Layout)}");
                 _lightMapsOfRetiredLanes += primary.LightMaps;
                 primary.Dispose();
@@ -341,12 +343,12 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
                 var source = info.Open();
                 if (source.Width == info.Width && source.Height == info.Height)
                 {
-                    context.Error.WriteLine($"note: {info.Name} is back");
+                    log.WriteLine($"note: {info.Name} is back");
                     _hud.Message($"{info.Name} is back");
                     return source;
                 }
                 source.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                context.Error.WriteLine($"note: {info.Name} came back at {source.Width}x{source.Height}, not {info.Width}x{info.Height}; still retrying");
+                log.WriteLine($"note: {info.Name} came back at {source.Width}x{source.Height}, not {info.Width}x{info.Height}; still retrying");
             }
             catch (VideoFileException)
             {
@@ -375,7 +377,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             {
                 SetSideBySide(!_sideBySide);
                 _split = _sideBySide ? 0.5 : null;
-                context.Error.WriteLine(_sideBySide ? $"side by side: {LeftModel.Name} | {_primary!.Model.Name}" : "side by side off");
+                log.WriteLine(_sideBySide ? $"side by side: {LeftModel.Name} | {_primary!.Model.Name}" : "side by side off");
             }
         }
         if (window.WasPressed(WindowKey.H)) _hud.Visible = !_hud.Visible;
@@ -386,7 +388,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
             try
             {
                 window.ToggleFullscreen();
-                context.Error.WriteLine(window.IsFullscreen ? "fullscreen" : "windowed");
+                log.WriteLine(window.IsFullscreen ? "fullscreen" : "windowed");
             }
             catch (PresentationException e)
             {
@@ -396,7 +398,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         if (window.WasPressed(WindowKey.R))
         {
             string message = _loader!.Start(_primary!.Model.Path) ? $"reloading {_primary.Model.Path}" : "a model is loading already";
-            context.Error.WriteLine($"note: {message}");
+            log.WriteLine($"note: {message}");
             _hud.Message(message);
         }
         if (window.WasPressed(WindowKey.P))
@@ -421,7 +423,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _left?.Dispose();
         _left = null;
         if (!_sideBySide) return;
-        _left = TryLane(() => new EnhancerLane(device, _primary!.Layout, LeftModel!, enhanceOptions.Temporal), "side by side");
+        _left = TryLane(() => new EnhancerLane(_primary!.Layout, LeftModel!, enhanceOptions.Temporal), "side by side");
         _sideBySide = _left is not null;
         _split ??= 0.5;
     }
@@ -445,7 +447,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
 
     private void Note(string message)
     {
-        context.Error.WriteLine($"note: {message}");
+        log.WriteLine($"note: {message}");
         _hud.Message(message);
     }
 
@@ -456,7 +458,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         _nextPrimary?.Dispose();
         _nextPrimary = null;
         var layout = Layout(info, _quality);
-        _nextPrimary = TryLane(() => new EnhancerLane(device, layout, _primary!.Model, enhanceOptions.Temporal), $"quality {QualityName(layout)}");
+        _nextPrimary = TryLane(() => new EnhancerLane(layout, _primary!.Model, enhanceOptions.Temporal), $"quality {QualityName(layout)}");
         if (_nextPrimary is null)
         {
             _quality = _primary!.Layout.Quality;
@@ -498,7 +500,8 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         }
         _loaded.Add(incoming);
         _previous = outgoing;
-        if (incoming.TensorsNotice is { } why) Note($"{incoming.Name}: frames take a round trip through host memory, not zero-copy on CUDA: {why}");
+        // The session's note went to the log when its tensors fell back; the picture says it too.
+        if (incoming.Session.FallbackReason is { } why) _hud.Message($"{incoming.Name}: frames take a round trip through host memory: {why}");
         if (_left is not null && options.Compare is null)
         {
             try
@@ -516,7 +519,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         ReleaseUnusedModels();
         _swaps++;
         _lightMapsBeforeSwap = primary.LightMaps;
-        context.Error.WriteLine($"model swapped in: {incoming.Path} (loaded in {incoming.LoadTime.TotalSeconds:F1} s)");
+        log.WriteLine($"model swapped in: {incoming.Path} (loaded in {incoming.LoadTime.TotalSeconds:F1} s)");
         _hud.Message(string.Create(CultureInfo.InvariantCulture, $"model {incoming.Name} swapped in (loaded in {incoming.LoadTime.TotalSeconds:F1} s)"));
     }
 
@@ -537,7 +540,7 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         var primary = _primary!;
         var readings = new HudReadings(_rates.DisplayFps, _rates.EnhancerHz, primary.NetworkMilliseconds,
             _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
-            primary.Model.Tensors.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
+            primary.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
         return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
     }
 
@@ -564,6 +567,6 @@ public sealed class LiveLoop(VkComputeDevice device, GlfwWindow? window, VkPrese
         var (width, height) = presenter.Extent;
         using var image = StillImage.FromRgba(path, pixels, width, height);
         StillImageWriter.Write(image, path, StillImageWriteOptions.Default);
-        context.Error.WriteLine($"screenshot {width}x{height} written to {path}");
+        log.WriteLine($"screenshot {width}x{height} written to {path}");
     }
 }

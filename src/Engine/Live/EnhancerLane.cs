@@ -1,50 +1,53 @@
-using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Interop;
 using ClipLit.Renderer.Vulkan;
 
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
-/// One model's way through the live view: its renderer (pre-process, temporal average of the
+/// One model's way through the live view: its frame path (pre-process, temporal average of the
 /// light map, compose) and its network worker, which runs on the newest frame whenever it is free.
 /// The slot's network input and light map stay on the GPU when the model runs on CUDA-imported
 /// tensors (device-local memory, GPU copies to and from the worker), else in host-mapped memory.
 /// The live view has one lane, or two side by side (B) to compare models on the same frames.
-/// Thread-safety: the window thread. Ownership: owns the renderer and the worker; not the model.
+/// Thread-safety: the window thread. Ownership: owns the frame path and the worker; not the model.
 /// </summary>
 public sealed class EnhancerLane : IDisposable
 {
     private readonly VkComputeDevice _device;
-    private readonly FrameRenderer _renderer;
+    private readonly FramePath _path;
     private readonly FrameSlot _slot;
-    private readonly TemporalSmoother _smoother;
     private LatestFrameEnhancer _network;
     private bool _restartAverage;
+    private bool _disposed;
 
-    public EnhancerLane(VkComputeDevice device, FrameLayout layout, LoadedModel model, TemporalOptions temporal)
+    public EnhancerLane(FrameLayout layout, LoadedModel model, TemporalOptions temporal)
     {
-        _device = device;
-        var slotTensors = model.Tensors.Residence == EnhancerResidence.CudaImported ? DeviceTensorMemory.Instance : (ITensorMemory)HostTensorMemory.Instance;
-        _renderer = new FrameRenderer(device, layout, slotCount: 1, slotTensors);
+        _device = model.Session.Device;
+        var tensors = model.Session.TensorsFor(layout.NetworkWidth, layout.NetworkHeight);
+        // The worker's buffers are the tensors; the slot's stay on the GPU where those are CUDA's (GPU copies between them).
+        var slotTensors = tensors.Residence == EnhancerResidence.CudaImported ? DeviceTensorMemory.Instance : (ITensorMemory)HostTensorMemory.Instance;
+        _path = new FramePath(_device, tensors, layout, slotCount: 1, temporal, slotTensors);
         try
         {
-            _slot = _renderer.Slots[0];
-            _smoother = new TemporalSmoother(temporal);
-            _network = new LatestFrameEnhancer(device, model.Tensors, layout);
+            _slot = _path.Slots[0];
+            _network = new LatestFrameEnhancer(_device, tensors, layout);
             Model = model;
         }
         catch
         {
-            _renderer.Dispose();
+            _path.Dispose();
             throw;
         }
     }
 
     public LoadedModel Model { get; private set; }
 
-    public FrameLayout Layout => _renderer.Layout;
+    public FrameLayout Layout => _path.Layout;
+
+    /// <summary>Where this lane's network runs and its tensors live, for the title bar and the heads-up display.</summary>
+    public string Description => _network.Tensors.Description;
 
     /// <summary>Where the next frame is decoded to (the renderer's input buffer).</summary>
     public Memory<byte> Input => _slot.InputBytes;
@@ -55,7 +58,7 @@ public sealed class EnhancerLane : IDisposable
     /// <summary>Split view: columns left of this one show the input; 0 turns the split off.</summary>
     public int SplitColumn
     {
-        set => _renderer.SplitColumn = value;
+        set => _path.Renderer.SplitColumn = value;
     }
 
     /// <summary>The frame the shown light map came from; null before the first.</summary>
@@ -79,10 +82,10 @@ public sealed class EnhancerLane : IDisposable
     {
         if (lockstep || _network.IsIdle)
         {
-            _renderer.PreProcess(_slot);
-            float weight = _smoother.Observe(frameIndex, _slot.Thumbnail);
+            _slot.FrameIndex = frameIndex;
+            _path.PreProcess(_slot);
             // A new model's first light map restarts the average rather than blending into the old model's.
-            if (_restartAverage) weight = 1f;
+            float weight = _restartAverage ? 1f : _slot.TemporalWeight;
             _restartAverage = false;
             _network.TryOffer(_slot, frameIndex, weight);
             if (lockstep) _network.WaitUntilIdle(cancellation);
@@ -98,7 +101,7 @@ public sealed class EnhancerLane : IDisposable
                 if (!TakeNewest()) return false;
             }
         }
-        _renderer.Compose(_slot);
+        _path.Compose(_slot);
         return true;
     }
 
@@ -106,7 +109,7 @@ public sealed class EnhancerLane : IDisposable
     public void Hold()
     {
         _slot.TemporalWeight = 0f;
-        _renderer.Compose(_slot);
+        _path.Compose(_slot);
     }
 
     /// <summary>
@@ -115,7 +118,7 @@ public sealed class EnhancerLane : IDisposable
     /// </summary>
     public void Swap(LoadedModel model)
     {
-        var network = new LatestFrameEnhancer(_device, model.Tensors, Layout);
+        var network = new LatestFrameEnhancer(_device, model.Session.TensorsFor(Layout.NetworkWidth, Layout.NetworkHeight), Layout);
         _network.Dispose();
         _network = network;
         Model = model;
@@ -134,7 +137,9 @@ public sealed class EnhancerLane : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _network.Dispose();
-        _renderer.Dispose();
+        _path.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
 /// The most recent frame latencies (a fixed ring, so a run of any length uses the same memory),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ClipLit.Renderer.Presentation;
 
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>What the heads-up display reports (rates are over the last second).</summary>
 public readonly record struct HudReadings(double DisplayFps, double EnhancerHz, double EnhancerMilliseconds, double LightMapAgeFrames,

@@ -1,42 +1,34 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using ClipLit.Engine.Gpu;
-using ClipLit.Inference.Model;
-using ClipLit.Inference.Runtime;
+using ClipLit.Engine.Models;
 
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
-/// A model ready to run: its file, its estimator (graphs already built), the tensors the live view
-/// runs it on (host-mapped over the estimator, or CUDA-imported), how long loading took, and why its
-/// tensors are not zero-copy on CUDA when they were meant to be.
-/// Ownership: <see cref="Dispose"/> frees the estimator and the tensors, for models the live loop
-/// loaded itself (the command disposes the ones it opened).
+/// A model the live view runs: its session (model, estimator, where its tensors live, why not
+/// zero-copy when it was meant to be) and how long loading it took.
+/// Ownership: takes ownership of the session; <see cref="Dispose"/> frees it.
 /// </summary>
-public sealed record LoadedModel(string Path, LightMapEstimator Estimator, IEnhancerTensors Tensors, TimeSpan LoadTime, string? TensorsNotice = null) : IDisposable
+public sealed record LoadedModel(EnhancerSession Session, TimeSpan LoadTime) : IDisposable
 {
-    public string Name => System.IO.Path.GetFileName(Path);
+    public string Path => Session.Model.Source;
 
-    public void Dispose()
-    {
-        Tensors.Dispose();
-        Estimator.Dispose();
-    }
+    public string Name => Session.Model.Name;
+
+    public void Dispose() => Session.Dispose();
 }
 
 /// <summary>
-/// Loads checkpoints (.onnx, or .pth converted on the fly) on a background task, one at a time:
-/// weights, ONNX Runtime session and graphs for the live view's network size, so swapping the
-/// result in costs nothing. A file that does not load becomes a message; nothing throws.
+/// Loads checkpoints (.onnx, or .pth converted on the fly) on a background task, one at a time,
+/// as sibling sessions of the running model (same device, tensors where its tensors are), readied
+/// for the live view's network size, so swapping the result in costs nothing. A file that does not
+/// load becomes a message; nothing throws.
 /// Thread-safety: Start and Take* from one thread (the live loop's); loading runs on the thread pool.
 /// Ownership: owns a loaded model until it is taken; Dispose frees an untaken one.
 /// </summary>
-/// <param name="options">The estimators' settings.</param>
-/// <param name="openTensors">The tensors a new model runs on at a network size (what the running model's run on, where that works).</param>
+/// <param name="running">The session new models are siblings of (the first model's: it owns the device).</param>
 /// <param name="networkSize">The live view's network size when a load starts (it changes with the quality).</param>
-public sealed class BackgroundModelLoader(EnhancerOptions options,
-    Func<EnhancementWeights, LightMapEstimator, (int Width, int Height), EnhancerTensorsChoice> openTensors,
-    Func<(int Width, int Height)> networkSize) : IDisposable
+public sealed class BackgroundModelLoader(EnhancerSession running, Func<(int Width, int Height)> networkSize) : IDisposable
 {
     private readonly ConcurrentQueue<string> _messages = new();
     private Task<LoadedModel?>? _loading;
@@ -68,23 +60,18 @@ public sealed class BackgroundModelLoader(EnhancerOptions options,
     private LoadedModel? Load(string path)
     {
         var watch = Stopwatch.StartNew();
-        LightMapEstimator? estimator = null;
-        IEnhancerTensors? tensors = null;
+        EnhancerSession? session = null;
         try
         {
-            var weights = ModelLoader.Load(path);
-            estimator = new LightMapEstimator(weights, options);
+            session = running.OpenSibling(ModelFile.Load(path));
             var size = networkSize();
-            var choice = openTensors(weights, estimator, size);
-            tensors = choice.Tensors;
-            tensors.Prepare(size.Width, size.Height);
-            return new LoadedModel(path, estimator, tensors, watch.Elapsed, choice.FallbackReason);
+            session.TensorsFor(size.Width, size.Height);
+            return new LoadedModel(session, watch.Elapsed);
         }
         catch (Exception e)
         {
             // Anything a half-written or foreign file can cause: report it, keep the running model.
-            tensors?.Dispose();
-            estimator?.Dispose();
+            session?.Dispose();
             _messages.Enqueue("ignored " + (e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}"));
             return null;
         }

@@ -1,4 +1,4 @@
-namespace ClipLit.Cli.Live;
+namespace ClipLit.Engine.Live;
 
 /// <summary>
 /// What the live loop measured: frames shown, their rate, the network's rate, how old the shown

@@ -1,0 +1,70 @@
+using ClipLit.Engine.Gpu;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Engine;
+
+/// <summary>
+/// The steps every frame takes, whoever drives them: <see cref="PreProcess"/> (shader: the
+/// network's input and a thumbnail; scene-cut detection decides the frame's weight in the light
+/// map's temporal average) → <see cref="Estimate"/> (the network, in place on the frame slot's
+/// tensors) → <see cref="Compose"/> (shaders: temporal average, upsampling in fast quality,
+/// clamp(I / L, 0, 1)). Photos call the three in a row (<see cref="Enhance"/>), videos from their
+/// pipeline's stages, the live view around its network worker.
+/// Thread-safety: a slot is in one step at a time; PreProcess is called in frame order.
+/// Ownership: owns the renderer (and its slots) and the scene-cut state; not the device or the tensors.
+/// </summary>
+public sealed class FramePath : IDisposable
+{
+    private readonly IEnhancerTensors _tensors;
+    private readonly TemporalSmoother _smoother;
+
+    /// <param name="device">The Vulkan device the shaders run on.</param>
+    /// <param name="tensors">The network, and where its tensors live.</param>
+    /// <param name="layout">The frames' size and the network's.</param>
+    /// <param name="slotCount">Frames in flight at once.</param>
+    /// <param name="temporal">The light map's temporal average and cut detection (off for photos).</param>
+    /// <param name="slotTensors">Where the slots' network input and light map live; default: where <paramref name="tensors"/> wants them.</param>
+    public FramePath(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout, int slotCount, TemporalOptions temporal, ITensorMemory? slotTensors = null)
+    {
+        _tensors = tensors;
+        _smoother = new TemporalSmoother(temporal);
+        Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors);
+    }
+
+    public FrameRenderer Renderer { get; }
+
+    public FrameLayout Layout => Renderer.Layout;
+
+    public IReadOnlyList<FrameSlot> Slots => Renderer.Slots;
+
+    /// <summary>The network's tensors this path runs on.</summary>
+    public IEnhancerTensors Tensors => _tensors;
+
+    /// <summary>Frames where a scene cut restarted the temporal average.</summary>
+    public IReadOnlyList<int> Cuts => _smoother.Cuts;
+
+    /// <summary>The input frame (in the slot) to the network's input; sets the slot's temporal weight (1 at a cut).</summary>
+    public void PreProcess(FrameSlot slot)
+    {
+        Renderer.PreProcess(slot);
+        slot.TemporalWeight = _smoother.Observe(slot.FrameIndex, slot.Thumbnail);
+    }
+
+    /// <summary>The network on the slot's input, writing its light map in place.</summary>
+    public void Estimate(FrameSlot slot, CancellationToken cancellation) =>
+        _tensors.Estimate(slot.Network, slot.LightMap, Layout.NetworkWidth, Layout.NetworkHeight, cancellation);
+
+    /// <summary>The light map (averaged with the earlier ones by the slot's weight) divided out of the input: the slot's output.</summary>
+    public void Compose(FrameSlot slot) => Renderer.Compose(slot);
+
+    /// <summary>All three steps on one slot (a photo, or a frame in lockstep).</summary>
+    public void Enhance(FrameSlot slot, CancellationToken cancellation)
+    {
+        PreProcess(slot);
+        Estimate(slot, cancellation);
+        Compose(slot);
+    }
+
+    public void Dispose() => Renderer.Dispose();
+}

@@ -1,0 +1,23 @@
+using ClipLit.Engine.Gpu;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Engine.Models;
+
+/// <summary>
+/// The paper's enhancement network with weights from a checkpoint (.pth, or an .onnx file read as
+/// the weights of that architecture): exact on any size, tiled under a memory budget.
+/// </summary>
+public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapModel
+{
+    public EnhancementWeights Weights { get; } = weights;
+
+    public override string Source => Weights.Source;
+
+    public override string Kind => "CLIP-LIT enhancement network";
+
+    public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new LightMapEstimator(Weights, options);
+
+    public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device) => new CudaImportedTensors(Weights, device);
+}

@@ -11,33 +11,21 @@ namespace ClipLit.VideoIO.Live;
 /// device's size, timestamped by the wall clock when they arrive. The stream ends when the device
 /// goes away (unplugged) or FFmpeg stops; <see cref="FinishAsync"/> then says why. Generated
 /// test sources (lavfi) are paced in real time, like a camera.
-/// Thread-safety: one reader. Ownership: owns the ffmpeg process; DisposeAsync stops it.
+/// Thread-safety: one reader. Ownership: owns the ffmpeg process; DisposeAsync stops it and is
+/// safe to call twice.
 /// </summary>
 public sealed class CameraSource : IFrameSource
 {
-    private readonly Process _process;
-    private readonly Stream _frames;
+    private readonly FfmpegProcess _ffmpeg;
     private readonly Stopwatch _clock = new();
-    private readonly Queue<string> _errors = new();
-    private bool _ended;
 
-    private CameraSource(CameraSpec camera, int width, int height, Process process)
+    /// <summary>Takes ownership of <paramref name="ffmpeg"/> (capturing the device into its standard output).</summary>
+    private CameraSource(CameraSpec camera, int width, int height, FfmpegProcess ffmpeg)
     {
         Camera = camera;
         Width = width;
         Height = height;
-        _process = process;
-        _process.ErrorDataReceived += (_, line) =>
-        {
-            if (string.IsNullOrWhiteSpace(line.Data)) return;
-            lock (_errors)
-            {
-                _errors.Enqueue(line.Data.Trim());
-                if (_errors.Count > 16) _errors.Dequeue();
-            }
-        };
-        _process.BeginErrorReadLine();
-        _frames = _process.StandardOutput.BaseStream;
+        _ffmpeg = ffmpeg;
     }
 
     public CameraSpec Camera { get; }
@@ -55,40 +43,15 @@ public sealed class CameraSource : IFrameSource
     {
         var (width, height) = Probe(camera);
         string pace = camera.IsGenerated ? "-re " : "";
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(),
-            $"-nostdin -hide_banner -loglevel error {pace}{camera.InputArguments()}-i \"{camera.Device}\" -map 0:v:0 -an -f rawvideo -pix_fmt rgba pipe:1")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new VideoFileException(camera.ToString(), "ffmpeg could not be started");
-        return new CameraSource(camera, width, height, process);
+        var ffmpeg = FfmpegProcess.StartReading(camera.ToString(),
+            $"-nostdin -hide_banner -loglevel error {pace}{camera.InputArguments()}-i \"{camera.Device}\" -map 0:v:0 -an -f rawvideo -pix_fmt rgba pipe:1");
+        return new CameraSource(camera, width, height, ffmpeg);
     }
 
     public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
     {
-        if (_ended) return SourceFrame.End;
-        var frame = destination[..(4 * Width * Height)];
-        int filled = 0;
-        try
-        {
-            while (filled < frame.Length)
-            {
-                int read = await _frames.ReadAsync(frame[filled..], cancellation);
-                if (read == 0) break;
-                filled += read;
-            }
-        }
-        catch (IOException) when (!cancellation.IsCancellationRequested)
-        {
-            // The pipe broke: the device went away.
-        }
-        if (filled < frame.Length)
-        {
-            _ended = true;
-            return SourceFrame.End;
-        }
+        // An end or a truncated frame: the device went away (FinishAsync says why).
+        if (await _ffmpeg.ReadFrameAsync(destination[..(4 * Width * Height)], cancellation) != FrameRead.Whole) return SourceFrame.End;
         if (!_clock.IsRunning) _clock.Start();
         return new SourceFrame(true, _clock.Elapsed.Ticks / 10);
     }
@@ -96,27 +59,12 @@ public sealed class CameraSource : IFrameSource
     /// <summary>Why the live stream ended (a camera never ends cleanly): FFmpeg's last error, or that it stopped.</summary>
     public async Task<string?> FinishAsync()
     {
-        await _process.WaitForExitAsync();
-        lock (_errors) return _errors.LastOrDefault() ?? $"the stream ended (ffmpeg exit code {_process.ExitCode})";
+        await _ffmpeg.WaitForExitAsync();
+        return _ffmpeg.LastErrorLine() ?? $"the stream ended (ffmpeg exit code {_ffmpeg.ExitCode})";
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited between the check and the kill.
-            }
-        }
-        await _process.WaitForExitAsync();
-        _frames.Dispose();
-        _process.Dispose();
-    }
+    /// <summary>Stops ffmpeg if it still runs; safe to call twice.</summary>
+    public ValueTask DisposeAsync() => _ffmpeg.DisposeAsync();
 
     /// <summary>The device's picture size, from ffprobe.</summary>
     private static (int Width, int Height) Probe(CameraSpec camera)

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using FFMpegCore;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.VideoIO.Streams;
@@ -12,18 +10,15 @@ namespace ClipLit.VideoIO.Streams;
 /// never stalls the picture; when the encoder falls behind, the oldest waiting frame is dropped.
 /// The container follows the URL: MPEG-TS for udp/rtp/srt/tcp, FLV for rtmp, else the extension.
 /// Thread-safety: one thread offers frames; the worker writes. Ownership: owns the ffmpeg process;
-/// Dispose ends the stream and waits for ffmpeg.
+/// Dispose ends the stream and waits for ffmpeg, and is safe to call twice.
 /// </summary>
 public sealed class LiveStreamWriter : IDisposable
 {
-    private const int StandardErrorLinesKept = 16;
-
-    private readonly Process _process;
+    private readonly FfmpegProcess _ffmpeg;
     private readonly Channel<byte[]> _frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Thread _worker;
-    private readonly Queue<string> _errors = new();
     private readonly int _frameBytes;
-    private bool _disposed;
+    private int _disposed;
 
     /// <summary>A network stream or file: low-latency H.264 in the URL's container.</summary>
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
@@ -49,23 +44,8 @@ public sealed class LiveStreamWriter : IDisposable
         Url = url;
         _frameBytes = 4 * width * height;
         string fps = framesPerSecond.ToString("0.###", CultureInfo.InvariantCulture);
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(),
-            $"-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt rgba -s {width}x{height} -framerate {fps} -i pipe:0 -an {outputArguments}")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        try
-        {
-            _process = Process.Start(start) ?? throw new VideoFileException(url, "ffmpeg could not be started");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new VideoFileException(url, $"ffmpeg could not be started ({e.Message})");
-        }
-        _process.ErrorDataReceived += (_, line) => KeepError(line.Data);
-        _process.BeginErrorReadLine();
+        _ffmpeg = FfmpegProcess.StartWriting(url,
+            $"-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt rgba -s {width}x{height} -framerate {fps} -i pipe:0 -an {outputArguments}");
         _worker = new Thread(Write) { Name = "ClipLit stream output", IsBackground = true };
         _worker.Start();
     }
@@ -81,45 +61,29 @@ public sealed class LiveStreamWriter : IDisposable
     /// <summary>Queues a copy of one RGBA frame (returns at once; the oldest waiting frame is dropped when the encoder lags).</summary>
     public void Offer(ReadOnlySpan<byte> rgba)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (Problem is not null) return;
         _frames.Writer.TryWrite(rgba[.._frameBytes].ToArray());
     }
 
     private void Write()
     {
-        var input = _process.StandardInput.BaseStream;
         try
         {
             while (_frames.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
                 while (_frames.Reader.TryRead(out var frame))
                 {
-                    input.Write(frame);
+                    _ffmpeg.Write(frame);
                     FramesSent++;
                 }
-            input.Close();
+            _ffmpeg.CloseInput();
         }
         catch (IOException)
         {
             // ffmpeg went away (bad URL, closed connection): its error says why.
-            _process.WaitForExit();
-            Problem = LastError() ?? $"ffmpeg stopped with exit code {_process.ExitCode}";
+            _ffmpeg.WaitForExit(Timeout.InfiniteTimeSpan);
+            Problem = _ffmpeg.LastErrorLine() ?? $"ffmpeg stopped with exit code {_ffmpeg.ExitCode}";
         }
-    }
-
-    private void KeepError(string? line)
-    {
-        if (string.IsNullOrWhiteSpace(line)) return;
-        lock (_errors)
-        {
-            _errors.Enqueue(line.Trim());
-            if (_errors.Count > StandardErrorLinesKept) _errors.Dequeue();
-        }
-    }
-
-    private string? LastError()
-    {
-        lock (_errors) return _errors.LastOrDefault();
     }
 
     /// <summary>The container for a URL, or null to let ffmpeg go by the extension.</summary>
@@ -134,19 +98,15 @@ public sealed class LiveStreamWriter : IDisposable
         };
     }
 
-    /// <summary>Ends the stream: the frames already queued are sent, then ffmpeg finishes (killed after 10 s).</summary>
+    /// <summary>Ends the stream: the frames already queued are sent, then ffmpeg finishes (killed after 10 s). Safe to call twice.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _frames.Writer.TryComplete();
         _worker.Join();
-        if (!_process.WaitForExit(10_000))
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-        if (Problem is null && _process.ExitCode != 0) Problem = LastError() ?? $"ffmpeg exited with code {_process.ExitCode}";
-        _process.Dispose();
+        _ffmpeg.WaitForExit(TimeSpan.FromSeconds(10));
+        // Kills ffmpeg if it has not finished by now.
+        _ffmpeg.Dispose();
+        if (Problem is null && _ffmpeg.ExitCode != 0) Problem = _ffmpeg.LastErrorLine() ?? $"ffmpeg exited with code {_ffmpeg.ExitCode}";
     }
 }

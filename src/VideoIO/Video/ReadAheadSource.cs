@@ -23,7 +23,7 @@ public sealed class ReadAheadSource : IFrameSource
     private bool _endTaken;
     private bool _disposed;
 
-    /// <summary>Reads ahead into <paramref name="depth"/> frame buffers of its own.</summary>
+    /// <summary>Reads ahead into <paramref name="depth"/> frame buffers of its own; takes ownership of <paramref name="inner"/>.</summary>
     public ReadAheadSource(IFrameSource inner, int depth, bool latestWins)
         : this(inner, [.. Enumerable.Range(0, depth).Select(_ => new byte[4 * inner.Width * inner.Height])], latestWins)
     {
@@ -32,7 +32,7 @@ public sealed class ReadAheadSource : IFrameSource
     /// <summary>
     /// Reads ahead into the caller's <paramref name="buffers"/> (at least two, each a whole frame), which
     /// are free again once this source is disposed: a loop that reopens its source (looping, a camera
-    /// coming back) reuses them instead of allocating frames each time.
+    /// coming back) reuses them instead of allocating frames each time. Takes ownership of <paramref name="inner"/>.
     /// </summary>
     public ReadAheadSource(IFrameSource inner, IReadOnlyList<byte[]> buffers, bool latestWins)
     {
@@ -119,6 +119,7 @@ public sealed class ReadAheadSource : IFrameSource
         return await _inner.FinishAsync();
     }
 
+    /// <summary>Stops reading ahead and disposes the inner source; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FFMpegCore;
 
 namespace ClipLit.VideoIO.Video;
@@ -7,19 +6,14 @@ namespace ClipLit.VideoIO.Video;
 /// Decodes a video file's frames in display order as RGBA8 with ffmpeg, straight into buffers the
 /// caller provides (e.g. mapped device memory). Rotation metadata is applied by ffmpeg, so frames
 /// are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>.
-/// FFMpegCore builds the command line and finds the binary, but the frames are read from ffmpeg's
-/// standard output rather than FFMpegCore's output pipe: FFMpegCore disposes that pipe as soon as
-/// ffmpeg exits, which drops whatever frames were still buffered in it (the last frames of a clip).
-/// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it.
+/// FFMpegCore builds the command line; <see cref="FfmpegProcess"/> runs it and reads the frames
+/// from ffmpeg's own standard output (FFMpegCore's output pipe drops a clip's last frames).
+/// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it
+/// and is safe to call twice.
 /// </summary>
 public sealed class VideoFrameReader : IFrameSource
 {
-    private const int StandardErrorLinesKept = 32;
-
-    private readonly Process _process;
-    private readonly Stream _frames;
-    private readonly Queue<string> _lastErrorLines = new();
-    private bool _ended;
+    private readonly FfmpegProcess _ffmpeg;
 
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
     public VideoFrameReader(VideoInfo info)
@@ -31,23 +25,7 @@ public sealed class VideoFrameReader : IFrameSource
                 .ForceFormat("rawvideo")
                 .WithCustomArgument("-map 0:v:0 -pix_fmt rgba -fps_mode passthrough -an -sn -dn"))
             .Arguments;
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(), "-nostdin -hide_banner " + arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        try
-        {
-            _process = Process.Start(start) ?? throw new VideoFileException(info.Path, "ffmpeg could not be started");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new VideoFileException(info.Path, $"ffmpeg could not be started ({e.Message})");
-        }
-        _process.ErrorDataReceived += (_, line) => KeepErrorLine(line.Data);
-        _process.BeginErrorReadLine();
-        _frames = _process.StandardOutput.BaseStream;
+        _ffmpeg = FfmpegProcess.StartReading(info.Path, "-nostdin -hide_banner " + arguments);
     }
 
     public VideoInfo Info { get; }
@@ -64,27 +42,9 @@ public sealed class VideoFrameReader : IFrameSource
     /// <summary>Reads the next frame (Info.FrameBytes bytes) into <paramref name="destination"/>, with its timestamp from the probe.</summary>
     public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
     {
-        if (_ended || FramesRead >= Info.FrameCount) return SourceFrame.End;
-        var frame = destination[..Info.FrameBytes];
-        int filled = 0;
-        try
-        {
-            while (filled < frame.Length)
-            {
-                int read = await _frames.ReadAsync(frame[filled..], cancellation);
-                if (read == 0) break; // ffmpeg closed its output: it has ended
-                filled += read;
-            }
-        }
-        catch (IOException) when (!cancellation.IsCancellationRequested)
-        {
-            // The pipe broke (ffmpeg was stopped): the end; FinishAsync reports why.
-        }
-        if (filled < frame.Length)
-        {
-            _ended = true;
-            return SourceFrame.End;
-        }
+        if (FramesRead >= Info.FrameCount) return SourceFrame.End;
+        // An end or a truncated frame: FinishAsync reports why.
+        if (await _ffmpeg.ReadFrameAsync(destination[..Info.FrameBytes], cancellation) != FrameRead.Whole) return SourceFrame.End;
         return new SourceFrame(true, Info.FrameTimestamps[FramesRead++]);
     }
 
@@ -96,45 +56,14 @@ public sealed class VideoFrameReader : IFrameSource
     {
         bool complete = FramesRead >= Info.FrameCount;
         // Every frame was read: whatever ffmpeg still writes is not wanted (closing may end it with a broken pipe).
-        if (complete) _frames.Dispose();
-        await _process.WaitForExitAsync();
+        if (complete) _ffmpeg.CloseOutput();
+        await _ffmpeg.WaitForExitAsync();
         if (complete) return null;
-        string detail = LastError();
-        if (_process.ExitCode != 0 && detail.Length == 0) detail = $"ffmpeg exited with code {_process.ExitCode}";
+        string detail = _ffmpeg.LastErrorLine(l => l.Contains("rror", StringComparison.Ordinal) || l.Contains("nvalid", StringComparison.Ordinal)) ?? "";
+        if (_ffmpeg.ExitCode != 0 && detail.Length == 0) detail = $"ffmpeg exited with code {_ffmpeg.ExitCode}";
         return $"only {FramesRead} of {Info.FrameCount} frames could be decoded" + (detail.Length > 0 ? $" ({detail})" : "");
     }
 
-    private void KeepErrorLine(string? line)
-    {
-        if (string.IsNullOrWhiteSpace(line)) return;
-        lock (_lastErrorLines)
-        {
-            _lastErrorLines.Enqueue(line.Trim());
-            if (_lastErrorLines.Count > StandardErrorLinesKept) _lastErrorLines.Dequeue();
-        }
-    }
-
-    private string LastError()
-    {
-        lock (_lastErrorLines)
-            return _lastErrorLines.LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal) || l.Contains("nvalid", StringComparison.Ordinal)) ?? "";
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited between the check and the kill.
-            }
-        }
-        await _process.WaitForExitAsync();
-        _frames.Dispose();
-        _process.Dispose();
-    }
+    /// <summary>Stops ffmpeg if it still runs; safe to call twice.</summary>
+    public ValueTask DisposeAsync() => _ffmpeg.DisposeAsync();
 }

@@ -19,8 +19,9 @@ public sealed record VideoEncodeOptions(string? Codec, int? Crf, string? Bitrate
 /// frames go over a pipe as uncompressed Matroska (exact per-frame timestamps, so variable frame
 /// rates survive), and the source's audio and subtitle streams, metadata and chapters are copied
 /// from the original file untouched. The codec follows the container unless told otherwise.
-/// Thread-safety: one writer thread. Ownership: owns the ffmpeg process; the output file belongs
-/// to the caller (write to a temporary name and rename when <see cref="CompleteAsync"/> succeeds).
+/// Thread-safety: one writer thread. Ownership: owns the ffmpeg process (FFMpegCore runs it and
+/// hands back its standard error with the result); the output file belongs to the caller (write to
+/// a temporary name and rename when <see cref="CompleteAsync"/> succeeds).
 /// </summary>
 public sealed class VideoFrameWriter : IFrameSink
 {
@@ -30,6 +31,7 @@ public sealed class VideoFrameWriter : IFrameSink
     private readonly Task<FFMpegResult> _process;
     private readonly string _output;
     private bool _completed;
+    private bool _disposed;
 
     /// <param name="source">The video the frames come from (size, time base).</param>
     /// <param name="outputPath">Where ffmpeg writes (a temporary name).</param>
@@ -90,8 +92,11 @@ public sealed class VideoFrameWriter : IFrameSink
         if (!result.Success) throw Failure(result);
     }
 
+    /// <summary>Stops ffmpeg unless <see cref="CompleteAsync"/> finished it, and waits for it; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         _frames.Writer.TryComplete();
         if (!_completed && !_process.IsCompleted) await _stop.CancelAsync();
         try

@@ -144,7 +144,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private static void Run(string program, string arguments)
+    internal static void Run(string program, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
         string error = process.StandardError.ReadToEnd();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Live;
 using ClipLit.Engine.Models;
@@ -151,7 +152,7 @@ public static class LiveCommand
             return ExitCodes.SomeFailed;
         }
         if (args.Has("side-by-side") && args.Value("compare") is null) throw new UsageException("live: --side-by-side needs --compare PATH");
-        using var firstOwner = new SourceOwner(first);
+        using var firstSource = new Owned<IFrameSource>(first);
         // Model files are read before the window opens, so a bad one is reported without it.
         var loading = Stopwatch.StartNew();
         var model = EnhanceCommand.LoadModel(args.Value("model"), context);
@@ -197,8 +198,7 @@ public static class LiveCommand
                 new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera"),
                     compare, args.Has("side-by-side"), args.Has("hud")), context.Error)
             { StartupNotice = session.FallbackReason is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null };
-            firstOwner.Release(); // the loop owns the first source from here on
-            var measured = loop.Run(info, first, context.Cancellation);
+            var measured = loop.Run(info, firstSource.Take(), context.Cancellation);
             statistics = measured;
             if (vulkan.ValidationEnabled)
             {
@@ -268,16 +268,6 @@ public static class LiveCommand
         var source = CameraSource.Open(camera);
         // A camera's rate is whatever arrives; the asked-for rate (else 30) is what outputs declare.
         return (new LiveInput(camera.ToString(), source.Width, source.Height, camera.Mode.FramesPerSecond ?? 30, () => CameraSource.Open(camera), IsCamera: true), source);
-    }
-
-    /// <summary>Disposes the first source if the run never starts (the loop owns it once it does).</summary>
-    private sealed class SourceOwner(IFrameSource source) : IDisposable
-    {
-        private IFrameSource? _source = source;
-
-        public void Release() => _source = null;
-
-        public void Dispose() => _source?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ClipLit.Core;
 using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
@@ -35,8 +36,8 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     /// <summary>Shown on the heads-up display at the start, e.g. why the network's tensors are not zero-copy on CUDA.</summary>
     public string? StartupNotice { get; init; }
 
-    private readonly List<LoadedModel> _loaded = [];
     private readonly List<LiveStreamWriter> _outputs = [];
+    private readonly LiveControls? _controls = window is null ? null : new LiveControls(window);
     private readonly LiveHud _hud = new() { Visible = options.Hud };
     private readonly LatencyRecorder _latencies = new();
     private EnhanceQuality _quality = enhanceOptions.Quality;
@@ -45,14 +46,10 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     private FrameLayout? _networkLayout;  // the primary lane's, read by the model loader's thread
     private EnhancerLane? _left;          // side by side: the other model, left of the divider
     private byte[] _sideBySidePicture = [];
-    private LoadedModel? _previous;       // the model before the last swap (side by side without --compare)
-    private LoadedModel? _pending;        // loaded, waiting for the networks to be between frames
-    private BackgroundModelLoader? _loader;
+    private ModelSwapper? _swapper;
     private bool _sideBySide;
     private bool _paused;
     private double? _split;
-    private bool _firstTaken;
-    private int _swaps;
     private int _lightMapsBeforeSwap = -1;
     private DateTime? _firstFrameOfLastModel;
     private int _presented;
@@ -64,42 +61,37 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     private long _firstLightMapAt = long.MaxValue;
     private byte[][] _readAheadRing = [];   // Stopwatch ticks spent per stage, over shown frames
 
-    private LoadedModel? LeftModel => options.Compare ?? _previous;
+    private LoadedModel? LeftModel => options.Compare ?? _swapper!.Previous;
 
-    /// <summary>Runs until the source ends (files, unless looping), the frame limit, the window closing or cancellation; owns <paramref name="first"/> from the call on.</summary>
+    /// <summary>
+    /// Runs until the source ends (files, unless looping), the frame limit, the window closing or
+    /// cancellation. Takes ownership of <paramref name="first"/>: the decoder loop takes it over, or
+    /// it is freed here when the loop never starts.
+    /// </summary>
     public LiveStatistics Run(LiveInput info, IFrameSource first, CancellationToken cancellation)
     {
-        try
-        {
-            return RunOwned(info, first, cancellation);
-        }
-        finally
-        {
-            if (!_firstTaken) first.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+        using var source = new Owned<IFrameSource>(first);
+        return RunOwned(info, source, cancellation);
     }
 
-    private LiveStatistics RunOwned(LiveInput info, IFrameSource first, CancellationToken cancellation)
+    private LiveStatistics RunOwned(LiveInput info, Owned<IFrameSource> first, CancellationToken cancellation)
     {
         var layout = Layout(info, _quality);
         // Models loaded later run where the first one does (CUDA-imported tensors when it does, if they work for them too).
         _networkLayout = layout;
-        _loader = new BackgroundModelLoader(model.Session,
-            () =>
-            {
-                var shown = Volatile.Read(ref _networkLayout)!;
-                return (shown.NetworkWidth, shown.NetworkHeight);
-            });
+        _swapper = new ModelSwapper(model, options.WatchFolder, () =>
+        {
+            var shown = Volatile.Read(ref _networkLayout)!;
+            return (shown.NetworkWidth, shown.NetworkHeight);
+        });
         if (StartupNotice is { } notice) _hud.Message(notice);
-        var watcher = options.WatchFolder is null ? null : new ModelWatcher(options.WatchFolder, _loader);
-        watcher?.Start();
         try
         {
             _primary = new EnhancerLane(layout, model, enhanceOptions.Temporal);
             if (options.SideBySide && options.Compare is not null) SetSideBySide(true);
             if (options.OutputStream is { } url) _outputs.Add(LiveStreamWriter.ForStream(url, info.Width, info.Height, info.FramesPerSecond));
             if (options.VirtualCamera is { } camera) _outputs.Add(LiveStreamWriter.ForVirtualCamera(camera, info.Width, info.Height, info.FramesPerSecond));
-            var statistics = Run(info, first, watcher, cancellation);
+            var statistics = Play(info, first, cancellation);
             foreach (var output in _outputs)
             {
                 output.Dispose();
@@ -114,9 +106,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             _primary?.Dispose();
             _nextPrimary?.Dispose();
             _left?.Dispose();
-            _loader.Dispose();
-            _pending?.Dispose();
-            foreach (var loaded in _loaded) loaded.Dispose();
+            _swapper.Dispose();
         }
     }
 
@@ -126,7 +116,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     /// <summary>What is on screen: the primary lane's picture, or both lanes' assembled side by side.</summary>
     private ReadOnlySpan<byte> Shown => _sideBySide && _left?.LightMapFrame is not null ? _sideBySidePicture : _primary!.Output.Span;
 
-    private LiveStatistics Run(LiveInput info, IFrameSource first, ModelWatcher? watcher, CancellationToken cancellation)
+    private LiveStatistics Play(LiveInput info, Owned<IFrameSource> first, CancellationToken cancellation)
     {
         _split = options.Split;
         var clock = Stopwatch.StartNew();
@@ -134,8 +124,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         (int Presented, int LightMaps) lastSecond = (0, 0);
         int frameIndex = 0;
 
-        ReadAheadSource? reader = ReadAhead(first, info);
-        _firstTaken = true;
+        ReadAheadSource? reader = ReadAhead(first.Take(), info); // the read-ahead owns the source; the loop below disposes it
         do
         {
             try
@@ -183,7 +172,6 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                         continue;
                     }
 
-                    watcher?.Poll();
                     SwapInLoadedModel();
                     bool firstLightMap = _primary.LightMapFrame is null;
                     if (!StepLanes(frameIndex, info, cancellation)) continue;
@@ -239,7 +227,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             double perFrame = 1000.0 / Stopwatch.Frequency / Math.Max(1, _presented);
             return new LiveStatistics(_presented, _presented / seconds, LightMaps, LightMaps / seconds, _presented > 0 ? (double)_ageSum / _presented : 0,
-                _latencies.Percentile(50), _latencies.Percentile(99), _swaps, _firstFrameOfLastModel, _dropped + (reader?.Dropped ?? 0),
+                _latencies.Percentile(50), _latencies.Percentile(99), _swapper!.Swaps, _firstFrameOfLastModel, _dropped + (reader?.Dropped ?? 0),
                 new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame));
         }
     }
@@ -358,61 +346,65 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         return null;
     }
 
-    /// <summary>
-    /// Keys and mouse: S split view, B side by side, H heads-up display, Space pause, Q quality,
-    /// F fullscreen, R reload the model, P screenshot, drag the divider (Esc is the window's).
-    /// </summary>
+    /// <summary>Carries out what the keys and the mouse ask (<see cref="LiveControls"/>).</summary>
     private void HandleInput(LiveInput info)
     {
-        if (window is null || presenter is null) return;
-        if (window.WasPressed(WindowKey.S))
+        if (_controls is null || presenter is null) return;
+        foreach (var action in _controls.Pressed())
         {
-            _split = _split is null || _sideBySide ? 0.5 : null;
-            SetSideBySide(false);
-        }
-        if (window.WasPressed(WindowKey.B))
-        {
-            if (LeftModel is null) _hud.Message("side by side needs a second model: --compare PATH, or a swap (--watch, R)");
-            else
+            switch (action)
             {
-                SetSideBySide(!_sideBySide);
-                _split = _sideBySide ? 0.5 : null;
-                log.WriteLine(_sideBySide ? $"side by side: {LeftModel.Name} | {_primary!.Model.Name}" : "side by side off");
+                case LiveAction.Split:
+                    _split = _split is null || _sideBySide ? 0.5 : null;
+                    SetSideBySide(false);
+                    break;
+                case LiveAction.SideBySide when LeftModel is null:
+                    _hud.Message("side by side needs a second model: --compare PATH, or a swap (--watch, R)");
+                    break;
+                case LiveAction.SideBySide:
+                    SetSideBySide(!_sideBySide);
+                    _split = _sideBySide ? 0.5 : null;
+                    log.WriteLine(_sideBySide ? $"side by side: {LeftModel!.Name} | {_primary!.Model.Name}" : "side by side off");
+                    break;
+                case LiveAction.Hud:
+                    _hud.Visible = !_hud.Visible;
+                    break;
+                case LiveAction.Pause:
+                    _paused = !_paused;
+                    break;
+                case LiveAction.Quality:
+                    ToggleQuality(info);
+                    break;
+                case LiveAction.Fullscreen:
+                    ToggleFullscreen();
+                    break;
+                case LiveAction.Reload:
+                    string message = _swapper!.Reload(_primary!.Model.Path) ? $"reloading {_primary.Model.Path}" : "a model is loading already";
+                    log.WriteLine($"note: {message}");
+                    _hud.Message(message);
+                    break;
+                case LiveAction.Screenshot:
+                    string path = Path.GetFullPath($"cliplit-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");
+                    SaveScreenshot(presenter.Present(Shown, info.Width, info.Height, screenshot: true, Overlay(info)), presenter, path);
+                    _hud.Message($"screenshot {Path.GetFileName(path)}");
+                    break;
             }
         }
-        if (window.WasPressed(WindowKey.H)) _hud.Visible = !_hud.Visible;
-        if (window.WasPressed(WindowKey.Space)) _paused = !_paused;
-        if (window.WasPressed(WindowKey.Q)) ToggleQuality(info);
-        if (window.WasPressed(WindowKey.F))
-        {
-            try
-            {
-                window.ToggleFullscreen();
-                log.WriteLine(window.IsFullscreen ? "fullscreen" : "windowed");
-            }
-            catch (PresentationException e)
-            {
-                _hud.Message(e.Message);
-            }
-        }
-        if (window.WasPressed(WindowKey.R))
-        {
-            string message = _loader!.Start(_primary!.Model.Path) ? $"reloading {_primary.Model.Path}" : "a model is loading already";
-            log.WriteLine($"note: {message}");
-            _hud.Message(message);
-        }
-        if (window.WasPressed(WindowKey.P))
-        {
-            string path = Path.GetFullPath($"cliplit-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");
-            SaveScreenshot(presenter.Present(Shown, info.Width, info.Height, screenshot: true, Overlay(info)), presenter, path);
-            _hud.Message($"screenshot {Path.GetFileName(path)}");
-        }
-        if (_split is not null && window.DragPosition is { } cursor)
-        {
-            var (x, _, width, _) = VkPresenter.Letterbox(info.Width, info.Height, presenter.Extent.Width, presenter.Extent.Height);
-            _split = Math.Clamp((cursor.X - x) / width, 0, 1);
-        }
+        if (_split is not null && _controls.DividerFraction(info.Width, info.Height, presenter) is { } dragged) _split = dragged;
         _primary!.SplitColumn = _split is { } fraction && !_sideBySide ? Math.Max(1, (int)Math.Round(fraction * info.Width)) : 0;
+    }
+
+    private void ToggleFullscreen()
+    {
+        try
+        {
+            window!.ToggleFullscreen();
+            log.WriteLine(window.IsFullscreen ? "fullscreen" : "windowed");
+        }
+        catch (PresentationException e)
+        {
+            _hud.Message(e.Message);
+        }
     }
 
     /// <summary>Side by side on (a left lane for the other model, built unless it runs already) or off.</summary>
@@ -471,22 +463,15 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         $"{(layout.IsDownscaled ? "fast" : "full")}, network {layout.NetworkWidth}x{layout.NetworkHeight}";
 
     /// <summary>
-    /// At a frame boundary: reports the loader's messages and, once a newly loaded model is ready
-    /// and the networks are between frames (so nothing waits), runs the new model from now on.
-    /// Side by side without --compare, the replaced model moves to the left.
+    /// At a frame boundary: once a newly loaded model is ready and the networks are between frames
+    /// (so nothing waits), runs the new model from now on. Side by side without --compare, the
+    /// replaced model moves to the left.
     /// </summary>
     private void SwapInLoadedModel()
     {
-        foreach (string message in _loader!.TakeMessages()) Note($"{message}; the running model stays");
-        if (_loader.TakeLoaded() is { } loaded)
-        {
-            _pending?.Dispose();
-            _pending = loaded;
-        }
         var primary = _primary!;
-        if (_pending is null || !primary.IsIdle || _nextPrimary is not null || _left is { IsIdle: false }) return;
-        var incoming = _pending;
-        _pending = null;
+        bool idle = primary.IsIdle && _nextPrimary is null && _left is not { IsIdle: false };
+        if (_swapper!.TakeReady(idle, Note) is not { } incoming) return;
         var outgoing = primary.Model;
         try
         {
@@ -494,19 +479,17 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         }
         catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
         {
-            incoming.Dispose();
+            _swapper.Failed(incoming);
             Note($"{incoming.Name} did not start: {e.Message}; the running model stays");
             return;
         }
-        _loaded.Add(incoming);
-        _previous = outgoing;
         // The session's note went to the log when its tensors fell back; the picture says it too.
         if (incoming.Session.FallbackReason is { } why) _hud.Message($"{incoming.Name}: frames take a round trip through host memory: {why}");
         if (_left is not null && options.Compare is null)
         {
             try
             {
-                _left.Swap(_previous);
+                _left.Swap(outgoing);
             }
             catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
             {
@@ -516,22 +499,10 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                 Note($"side by side stopped: {e.Message}");
             }
         }
-        ReleaseUnusedModels();
-        _swaps++;
+        _swapper.Swapped(incoming, outgoing, model => model == _left?.Model || model == _nextPrimary?.Model);
         _lightMapsBeforeSwap = primary.LightMaps;
         log.WriteLine($"model swapped in: {incoming.Path} (loaded in {incoming.LoadTime.TotalSeconds:F1} s)");
         _hud.Message(string.Create(CultureInfo.InvariantCulture, $"model {incoming.Name} swapped in (loaded in {incoming.LoadTime.TotalSeconds:F1} s)"));
-    }
-
-    /// <summary>Frees models this loop loaded that no lane runs and side by side cannot need (memory stays bounded over many swaps).</summary>
-    private void ReleaseUnusedModels()
-    {
-        foreach (var loaded in _loaded.ToList())
-        {
-            if (loaded == _primary!.Model || loaded == _previous || loaded == _left?.Model || loaded == _nextPrimary?.Model) continue;
-            loaded.Dispose();
-            _loaded.Remove(loaded);
-        }
     }
 
     private HudPanel? Overlay(LiveInput info)

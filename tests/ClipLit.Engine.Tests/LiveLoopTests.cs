@@ -1,0 +1,72 @@
+using ClipLit.Engine.Live;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.TestSupport;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Engine.Tests;
+
+/// <summary>The live view's engine, headless, driven through its API: what it did is read from its statistics.</summary>
+[TestFixture]
+public sealed class LiveLoopTests : TemporaryFolderFixture
+{
+    [Test]
+    public void AHeadlessRunPresentsEveryFrameOfAFile()
+    {
+        var statistics = Play(SmallClip(), new LiveOptions(FrameLimit: null, ScreenshotPath: null, Loop: false, Lockstep: false));
+        Assert.That(statistics.Presented, Is.EqualTo(12));
+        Assert.That(statistics.LightMaps, Is.InRange(1, 12));
+        Assert.That(statistics.Skipped, Is.Zero, "a file's frames are all shown when the loop keeps up");
+    }
+
+    [Test]
+    public void InLockstepEveryFrameGetsItsOwnLightMap()
+    {
+        var statistics = Play(SmallClip(), new LiveOptions(FrameLimit: null, ScreenshotPath: null, Loop: false, Lockstep: true));
+        Assert.That((statistics.Presented, statistics.LightMaps, statistics.MeanLightMapAgeFrames), Is.EqualTo((12, 12, 0.0)));
+    }
+
+    [Test]
+    public async Task AWatchedFolderSwapsInACompletedCheckpointOnce()
+    {
+        string watched = Directory.CreateDirectory(Path.Combine(Folder, "checkpoints")).FullName;
+        var options = new LiveOptions(FrameLimit: 240, ScreenshotPath: null, Loop: true, Lockstep: false, WatchFolder: watched);
+        var log = new StringWriter();
+        var live = Task.Run(() => Play(SmallClip(), options, SharedData.Path("models", "clip-lit", "init_enhancement_model.pth"), log));
+        await Task.Delay(1500);
+        // A trainer's checkpoint, written to a temporary name and renamed.
+        string temporary = Path.Combine(watched, ".epoch_2.pth.tmp");
+        File.Copy(SharedData.EnhancementCheckpoint, temporary);
+        File.Move(temporary, Path.Combine(watched, "epoch_2.pth"));
+
+        var statistics = await live;
+        TestContext.Out.WriteLine(log.ToString());
+        Assert.That(statistics.ModelsSwapped, Is.EqualTo(1), log.ToString());
+        Assert.That(statistics.FirstFrameOfLastModelUtc, Is.Not.Null, "a frame lit by the new model was shown");
+        Assert.That(statistics.Presented, Is.EqualTo(240), "no frame was dropped");
+    }
+
+    /// <summary>Twelve 320x180 frames of the shared clip, losslessly coded.</summary>
+    private string SmallClip()
+    {
+        string clip = Path.Combine(Folder, $"small-{Guid.NewGuid():N}.mkv");
+        VideoEnhancerTests.Run("ffmpeg", $"-v error -ss 1.8 -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -frames:v 12 -vf scale=320:180 -c:v ffv1 -an \"{clip}\"");
+        return clip;
+    }
+
+    private static LiveStatistics Play(string clip, LiveOptions options, string? model = null, TextWriter? log = null)
+    {
+        var video = VideoProbe.Probe(clip);
+        var input = new LiveInput(Path.GetFileName(clip), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false);
+        using var session = new EnhancerSession(new PaperNetworkModel(ModelLoader.Load(model ?? SharedData.EnhancementCheckpoint)),
+            EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, new VkDeviceOptions(VkValidation.Required, null));
+        var running = new LoadedModel(session, TimeSpan.Zero);
+        var loop = new LiveLoop(window: null, presenter: null, running, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast }, options, log ?? TextWriter.Null);
+        var statistics = loop.Run(input, input.Open(), CancellationToken.None);
+        Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));
+        return statistics;
+    }
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Commands;
 using ClipLit.Cli.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
@@ -143,7 +144,7 @@ public static class BenchCommand
             log.WriteLine($"bench: whole process {whole.Wall.Median:F2} s");
 
             // The app the launcher runs: the cliplit that started this bench (it says so in CLIPLIT_APP), else the one beside it.
-            string apphost = Environment.GetEnvironmentVariable("CLIPLIT_APP") is { Length: > 0 } parent ? parent : Path.Combine(AppContext.BaseDirectory, "cliplit");
+            string apphost = Environment.GetEnvironmentVariable(SiblingApp.ParentVariable) is { Length: > 0 } parent ? parent : Path.Combine(AppContext.BaseDirectory, "cliplit");
             report.SetLauncher(
                 ProcessBenchmark.Measure(launcher, ["--version"], 10),
                 ProcessBenchmark.Measure(apphost, ["--version"], 10));

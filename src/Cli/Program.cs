@@ -24,51 +24,33 @@ public static class Program
         'cliplit <command> --help' describes a command.
         """;
 
-    public static int Main(string[] args)
-    {
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // First Ctrl+C: stop cleanly (no partial outputs). A second one kills the process.
-            if (cancellation.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        var context = new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, cancellation.Token);
-        return Run(args, context);
-    }
+    public static int Main(string[] args) => ConsoleApp.Main(args, Run);
 
     /// <summary>Runs one command line; never throws for expected failures.</summary>
-    public static int Run(IReadOnlyList<string> args, CliContext context)
+    public static int Run(IReadOnlyList<string> args, CliContext context) => ConsoleApp.Guarded(context, () =>
     {
-        try
+        if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
         {
-            if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
-            {
-                context.Out.WriteLine(Help);
-                return args.Count == 0 ? ExitCodes.Usage : ExitCodes.Success;
-            }
-            var rest = args.Skip(1).ToList();
-            return args[0] switch
-            {
-                "enhance" => EnhanceCommand.Run(rest, context),
-                "live" => LiveCommand.Run(rest, context),
-                "cameras" => CamerasCommand.Run(rest, context),
-                "export" => ExportCommand.Run(rest, context),
-                "train" => TrainCommand.Run(rest, context),
-                "models" => ModelsCommand.Run(rest, context),
-                "bench" => BenchCommand.Run(rest, context),
-                "doctor" => DoctorCommand.Run(rest, context),
-                "--version" => Version(context),
-                _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, train, models, bench, doctor)"),
-            };
+            context.Out.WriteLine(Help);
+            return args.Count == 0 ? ExitCodes.Usage : ExitCodes.Success;
         }
-        catch (UsageException e)
+        var rest = args.Skip(1).ToList();
+        return args[0] switch
         {
-            context.Error.WriteLine($"usage error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-    }
+            "enhance" => EnhanceCommand.Run(rest, context),
+            "live" => LiveCommand.Run(rest, context),
+            "cameras" => CamerasCommand.Run(rest, context),
+            "export" => ExportCommand.Run(rest, context),
+            // Training and benchmarks are executables of their own (libtorch stays out of this app):
+            // they get this command line unchanged.
+            "train" => SiblingApp.Trainer.Run(args, context),
+            "models" => ModelsCommand.Run(rest, context),
+            "bench" => SiblingApp.Bench.Run(args, context),
+            "doctor" => DoctorCommand.Run(rest, context),
+            "--version" => Version(context),
+            _ => throw new UsageException($"unknown command '{args[0]}' (commands: enhance, live, cameras, export, train, models, bench, doctor)"),
+        };
+    });
 
     private static int Version(CliContext context)
     {

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using ClipLit.TestSupport;
 
 namespace ClipLit.Cli.Tests;
 
@@ -9,7 +9,7 @@ public sealed class DeviceTests
     [Test]
     public void WithoutCudaAutoFallsBackToTheCpuAndSaysWhyWhileCudaIsAnError()
     {
-        if (HasNvidiaDriver()) Assert.Ignore("an NVIDIA driver is present: this test checks the machine-without-CUDA path");
+        if (NvidiaDriver.Present()) Assert.Ignore("an NVIDIA driver is present: this test checks the machine-without-CUDA path");
         using var workspace = new Workspace();
         string photo = workspace.Photo("photo.png");
 
@@ -33,7 +33,7 @@ public sealed class DeviceTests
         Assert.That(lines.Count(l => l.StartsWith("[ok]", StringComparison.Ordinal) || l.StartsWith("[missing]", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(6));
         Assert.That(lines, Has.Some.Match(@"^\[(ok|missing)\] +Vulkan"));
         Assert.That(lines.Where(l => l.StartsWith("[absent]", StringComparison.Ordinal)), Has.All.Contain("optional"), "only optional links may be absent without a verdict");
-        if (HasNvidiaDriver())
+        if (NvidiaDriver.Present())
         {
             Assert.That(lines[^1], Does.StartWith("enhancer: "));
             return;
@@ -41,25 +41,5 @@ public sealed class DeviceTests
         Assert.That(lines[0], Is.EqualTo("[missing] NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found)"));
         Assert.That(lines, Has.Some.EqualTo("[missing] libcudnn.so.9: not found on the library path (see docs/gpu.md)"));
         Assert.That(lines[^1], Is.EqualTo("enhancer: CPU, tensors in host-mapped Vulkan memory; not CUDA because NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found)"));
-    }
-
-    [Test]
-    public void TheGpuBenchSaysWhyItCannotRunWithoutCuda()
-    {
-        if (HasNvidiaDriver()) Assert.Ignore("an NVIDIA driver is present: the GPU bench would run rather than refuse");
-        using var workspace = new Workspace();
-        string report = workspace.PathOf("benchmarks.md");
-        var bench = Cli.Run("bench", "--gpu", "--output", report);
-        Assert.That(bench.ExitCode, Is.EqualTo(1), bench.ToString());
-        Assert.That(bench.ErrorLines.Single(l => l.StartsWith("error:", StringComparison.Ordinal)),
-            Is.EqualTo("error: bench --gpu needs ONNX Runtime's CUDA provider: NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found) (cliplit doctor lists each link)"));
-        Assert.That(File.Exists(report), Is.False, "nothing measured, nothing written");
-    }
-
-    private static bool HasNvidiaDriver()
-    {
-        if (!NativeLibrary.TryLoad("libcuda.so.1", out var driver)) return false;
-        NativeLibrary.Free(driver);
-        return true;
     }
 }

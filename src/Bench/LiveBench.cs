@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ClipLit.Cli;
 using ClipLit.Cli.Commands;
 using ClipLit.Engine.Live;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// <c>cliplit bench --live</c>: the live view on the shared 720p clip, in a window when a display

@@ -1,6 +1,6 @@
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>Takes enhanced frames and keeps none (counting them): a benchmark of the engine without an encoder.</summary>
 public sealed class DiscardingFrameSink : IFrameSink

@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// The machine's practical float32 arithmetic ceiling as ONNX Runtime sees it: the best rate of one

@@ -3,7 +3,7 @@ using ClipLit.Inference.Imaging;
 using ClipLit.Inference.Runtime;
 using ClipLit.VideoIO.Images;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>One image's in-process measurement of the light map computation (network only).</summary>
 public sealed record NetworkResult(string Image, int Width, int Height, PlanStrategy Plan, Timings Forward, double PeakMiB, TimeSpan SessionLoad);

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ClipLit.Cli;
 using ClipLit.Trainer.Clip;
 using ClipLit.Trainer.Model;
 using ClipLit.Trainer.Training;
 using static TorchSharp.torch;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// <c>cliplit bench --train</c>: seconds per iteration of each training stage with full-size CLIP

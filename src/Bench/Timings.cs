@@ -1,4 +1,4 @@
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>Repeated measurements of one thing, in seconds.</summary>
 public sealed record Timings(IReadOnlyList<double> Seconds)

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Trainer.Training;
 
-namespace ClipLit.Cli.Commands;
+namespace ClipLit.TrainerApp;
 
 /// <summary><c>cliplit train</c>: learn an enhancement network and prompt pair with the paper's method.</summary>
 public static class TrainCommand

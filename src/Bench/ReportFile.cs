@@ -1,7 +1,7 @@
 using System.Text;
 using ClipLit.Core;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// docs/benchmarks.md is written in sections, one per benchmark (photos, video), each between

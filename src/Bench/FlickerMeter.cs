@@ -1,4 +1,4 @@
-namespace ClipLit.Engine;
+namespace ClipLit.Bench;
 
 /// <summary>Temporal stability figures of one run over a video.</summary>
 /// <param name="InputChange">Mean absolute frame-to-frame change of the input's luma (0..1), cuts excluded.</param>

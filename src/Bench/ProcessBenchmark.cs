@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>A whole-process measurement: wall time from exec to exit, and the process's peak memory.</summary>
 public sealed record ProcessResult(string CommandLine, Timings Wall, double PeakMiB);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>Runs ffmpeg for a benchmark's set-up (cutting, scaling, decoding clips); a failure names the command and ffmpeg's message.</summary>
 public static class FfmpegRun

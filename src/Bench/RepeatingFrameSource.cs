@@ -1,6 +1,6 @@
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// Frames from memory, repeated to a given count at 30 fps timestamps: feeds the frame engine as

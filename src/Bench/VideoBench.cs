@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ClipLit.Cli;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
@@ -14,7 +15,7 @@ using ClipLit.VideoIO.Video;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// <c>cliplit bench --video</c>: fast against full quality on stills (golden photos and frames of the

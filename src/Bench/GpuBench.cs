@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ClipLit.Cli;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
@@ -12,7 +13,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// <c>cliplit bench --gpu</c>: the NVIDIA path at 1080p, full quality, zero-copy (the network's

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
-using ClipLit.Cli.Bench;
+using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Commands;
 using ClipLit.Cli.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using Microsoft.ML.OnnxRuntime;
 
-namespace ClipLit.Cli.Commands;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// <c>cliplit bench</c>: the network and whole-process speed and memory against PyTorch 1.13 in the
@@ -142,7 +143,8 @@ public static class BenchCommand
             report.SetWholeProcess(whole);
             log.WriteLine($"bench: whole process {whole.Wall.Median:F2} s");
 
-            var apphost = Environment.ProcessPath ?? launcher;
+            // The app the launcher runs: the cliplit that started this bench (it says so in CLIPLIT_APP), else the one beside it.
+            string apphost = Environment.GetEnvironmentVariable(SiblingApp.ParentVariable) is { Length: > 0 } parent ? parent : Path.Combine(AppContext.BaseDirectory, "cliplit");
             report.SetLauncher(
                 ProcessBenchmark.Measure(launcher, ["--version"], 10),
                 ProcessBenchmark.Measure(apphost, ["--version"], 10));

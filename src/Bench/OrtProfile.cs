@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>Operator runs from ONNX Runtime profile files (Chrome trace JSON): time per operator type, runs of given operators.</summary>
 public static class OrtProfile

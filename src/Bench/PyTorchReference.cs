@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>One image's PyTorch reference measurement.</summary>
 public sealed record ReferenceResult(string Image, int Width, int Height, Timings Forward, double PeakMiB, string TorchVersion);

@@ -8,13 +8,14 @@ using ClipLit.TestSupport;
 using ClipLit.Trainer.Model;
 using ClipLit.Trainer.Training;
 
-namespace ClipLit.Cli.Tests;
+namespace ClipLit.TrainerApp.Tests;
 
 /// <summary>
 /// <c>cliplit train</c> end to end with the tiny CLIP models of ../shared/golden/clip on the real
 /// backlit photos (../shared/data/backlit) and well-lit references (the golden enhanced outputs):
 /// every stage runs, checkpoints load in <c>cliplit enhance</c> and in the paper's PyTorch code, and
-/// a run killed with SIGKILL resumes from its last snapshot without a truncated file.
+/// a run killed with SIGKILL resumes from its last snapshot without a truncated file. Training runs
+/// in process through cliplit-train's Program (what 'cliplit train' starts), enhancing through cliplit's.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -24,7 +25,7 @@ public sealed partial class TrainCommandTests
     private string _backlit = null!;
     private string _wellLit = null!;
     private string _run = null!;
-    private Cli.Result _result = null!;
+    private CommandResult _result = null!;
 
     [OneTimeSetUp]
     public void TrainOnce()
@@ -34,7 +35,7 @@ public sealed partial class TrainCommandTests
         _backlit = LinkedFolder("backlit", Directory.GetFiles(SharedData.BacklitPhotos, "*.jpg"));
         _wellLit = LinkedFolder("well-lit", Directory.GetFiles(SharedData.Path("golden", "enhance-512"), "*.enhanced.png"));
         _run = Path.Combine(_root, "run");
-        _result = Cli.Run(TrainArguments(_run, enhanceIterations: 10));
+        _result = CliplitTrain.Run(TrainArguments(_run, enhanceIterations: 10));
     }
 
     [OneTimeTearDown]
@@ -83,7 +84,7 @@ public sealed partial class TrainCommandTests
     {
         Assert.That(_result.ExitCode, Is.EqualTo(0), _result.ToString());
         string output = Path.Combine(_root, $"enhanced-{checkpoint}.png");
-        var enhance = Cli.Run("enhance", Workspace.GoldenInput, "-o", output, "--model", Path.Combine(_run, checkpoint));
+        var enhance = Cliplit.Run("enhance", GoldenInput, "-o", output, "--model", Path.Combine(_run, checkpoint));
         Assert.That(enhance.ExitCode, Is.EqualTo(0), enhance.ToString());
         Assert.That(new FileInfo(output).Length, Is.GreaterThan(1000));
     }
@@ -101,8 +102,9 @@ public sealed partial class TrainCommandTests
         string input = Path.Combine(_root, "input.f32"), output = Path.Combine(_root, "light.f32");
         File.WriteAllBytes(input, System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray());
 
-        string script = Path.Combine(SharedData.RepositoryRoot, "tests", "ClipLit.Cli.Tests", "pytorch_light_map.py");
-        var (exit, text) = RunProcess(Python, script, checkpoint, input, height.ToString(CultureInfo.InvariantCulture), width.ToString(CultureInfo.InvariantCulture), output);
+        string script = Path.Combine(SharedData.RepositoryRoot, "tests", "ClipLit.TrainerApp.Tests", "pytorch_light_map.py");
+        var python = ChildProcess.Run(Python, script, checkpoint, input, height.ToString(CultureInfo.InvariantCulture), width.ToString(CultureInfo.InvariantCulture), output);
+        var (exit, text) = (python.ExitCode, python.Out + python.Error);
         Assert.That(exit, Is.EqualTo(0), text);
         var expected = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(output)).ToArray();
 
@@ -122,7 +124,7 @@ public sealed partial class TrainCommandTests
     public void AKilledRunResumesFromItsLastSnapshot()
     {
         string run = Path.Combine(_root, "killed");
-        string program = Path.Combine(AppContext.BaseDirectory, "cliplit");
+        string program = Path.Combine(AppContext.BaseDirectory, "cliplit-train");
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in TrainArguments(run, enhanceIterations: 60)) start.ArgumentList.Add(argument);
         using (var process = Process.Start(start)!)
@@ -150,7 +152,7 @@ public sealed partial class TrainCommandTests
         foreach (string file in Directory.GetFiles(run, "*.onnx"))
             Assert.DoesNotThrow(() => ModelLoader.Load(file), file);
 
-        var resumed = Cli.Run("train", "--out", run, "--resume");
+        var resumed = CliplitTrain.Run("train", "--out", run, "--resume");
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
         Assert.That(resumed.Out, Does.Contain($"resumed from {Path.Combine(run, "state", "step-" + snapshot.TotalIteration)}: enhance r0, iteration {snapshot.StageIteration}/{snapshot.StageLength}"));
         Assert.That(resumed.Out, Does.Not.Contain("== prompt-init"), "finished stages are not run again");
@@ -161,17 +163,17 @@ public sealed partial class TrainCommandTests
     [Test]
     public void BadInputsGetOneLineAndANonZeroExit()
     {
-        var missing = Cli.Run("train", "--backlit", _backlit, "--well-lit", _wellLit, "--clip-vit", Path.Combine(_root, "nope.pt"),
+        var missing = CliplitTrain.Run("train", "--backlit", _backlit, "--well-lit", _wellLit, "--clip-vit", Path.Combine(_root, "nope.pt"),
             "--clip-rn", SharedData.Path("golden", "clip", "rn_tiny.state_dict.pth"), "--vocab", Vocabulary, "--out", Path.Combine(_root, "bad"));
         Assert.That(missing.ExitCode, Is.EqualTo(1));
         Assert.That(missing.ErrorLines, Has.Length.EqualTo(1));
         Assert.That(missing.Error, Does.Contain("nope.pt"));
 
-        var again = Cli.Run(TrainArguments(_run, enhanceIterations: 10));
+        var again = CliplitTrain.Run(TrainArguments(_run, enhanceIterations: 10));
         Assert.That(again.ExitCode, Is.EqualTo(1));
         Assert.That(again.Error, Does.Contain("already holds a run"));
 
-        var vitAsResNet = Cli.Run("train", "--backlit", _backlit, "--well-lit", _wellLit, "--clip-vit", SharedData.Path("golden", "clip", "vit_tiny.jit.pt"),
+        var vitAsResNet = CliplitTrain.Run("train", "--backlit", _backlit, "--well-lit", _wellLit, "--clip-vit", SharedData.Path("golden", "clip", "vit_tiny.jit.pt"),
             "--clip-rn", SharedData.Path("golden", "clip", "vit_tiny.state_dict.pth"), "--vocab", Vocabulary, "--out", Path.Combine(_root, "vit"));
         Assert.That(vitAsResNet.ExitCode, Is.EqualTo(1));
         Assert.That(vitAsResNet.Error, Does.Contain("--clip-rn needs a ModifiedResNet"));
@@ -191,6 +193,8 @@ public sealed partial class TrainCommandTests
     ];
 
     private static string Vocabulary => SharedData.Path("clip", "bpe_simple_vocab_16e6.txt.gz");
+
+    private static string GoldenInput => SharedData.Path("golden", "enhance-512", "110_51093502029_o.input.png");
 
     private string LinkedFolder(string name, IEnumerable<string> files)
     {
@@ -231,23 +235,5 @@ public sealed partial class TrainCommandTests
     /// <summary>Debian's python3 (where python3-torch installs), before any other on PATH.</summary>
     private static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    private static bool PythonHasTorch() => RunProcess(Python, "-c", "import torch").Exit == 0;
-
-    private static (int Exit, string Text) RunProcess(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output + error.Result);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (-1, e.Message);
-        }
-    }
+    private static bool PythonHasTorch() => ChildProcess.Run(Python, "-c", "import torch").ExitCode == 0;
 }

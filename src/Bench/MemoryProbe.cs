@@ -1,4 +1,4 @@
-namespace ClipLit.Cli.Bench;
+namespace ClipLit.Bench;
 
 /// <summary>
 /// Peak resident memory of this process from /proc (Linux): VmHWM, which <see cref="ResetPeak"/>

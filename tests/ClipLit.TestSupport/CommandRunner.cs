@@ -1,0 +1,26 @@
+using ClipLit.Cli;
+using NUnit.Framework;
+
+namespace ClipLit.TestSupport;
+
+/// <summary>What a command line printed and returned.</summary>
+public record CommandResult(int ExitCode, string Out, string Error)
+{
+    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public sealed override string ToString() => $"exit {ExitCode}\nstdout:\n{Out}\nstderr:\n{Error}";
+}
+
+/// <summary>Runs a command-line app's <c>Program.Run</c> (cliplit, cliplit-train, cliplit-bench) in process and captures what it prints.</summary>
+public static class CommandRunner
+{
+    public static CommandResult Run(string app, Func<IReadOnlyList<string>, CliContext, int> program, CancellationToken cancellation, string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = program(args, new CliContext(output, error, ErrorIsTerminal: false, cancellation));
+        var result = new CommandResult(exit, output.ToString(), error.ToString());
+        TestContext.Out.WriteLine($"{app} {string.Join(' ', args)}\n{result}");
+        return result;
+    }
+}

@@ -4,7 +4,7 @@ using System.Text;
 using ClipLit.Cli;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
-using ClipLit.Inference.Model;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
@@ -55,42 +55,27 @@ public static class GpuBench
             log.WriteLine($"error: bench --gpu needs ONNX Runtime's CUDA provider: {readiness.FallbackReason} (cliplit doctor lists each link)");
             return ExitCodes.SomeFailed;
         }
-        var weights = ModelLoader.Load(settings.Checkpoint);
+        var model = ModelFile.Load(settings.Checkpoint);
         string scratch = Directory.CreateTempSubdirectory("cliplit-gpu-bench-").FullName;
         try
         {
             string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
             var frames = LoadFrames(Path.Combine(settings.Shared, "data", "backlit"));
-            using var estimator = new LightMapEstimator(weights, EnhancerOptions.Default with
-            {
-                Device = ExecutionDevice.Cuda,
-                KeepMemoryBetweenImages = true,
-                ProfilePrefix = Path.Combine(scratch, "round-trip-"),
-            });
-            using var device = EnhancerTensorsChoice.SharingDevice(VkDeviceOptions.Default, share: true, out string? sharingProblem);
-            CudaImportedTensors? zeroCopy = null;
-            string? zeroCopyProblem = sharingProblem;
-            if (zeroCopyProblem is null)
-            {
-                try
-                {
-                    zeroCopy = new CudaImportedTensors(weights, device, Path.Combine(scratch, "zero-copy-"));
-                }
-                catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
-                {
-                    zeroCopyProblem = e.Message;
-                }
-            }
-            using var zeroCopyOwner = zeroCopy;
-            using var roundTrip = new HostMappedTensors(estimator);
+            // The session the app opens, profiled: its zero-copy tensors where the chain works, its host-mapped ones as the round trip.
+            using var session = new EnhancerSession(model, EnhancerOptions.Default with { Device = ExecutionDevice.Cuda, ProfilePrefix = Path.Combine(scratch, "gpu-") },
+                VkDeviceOptions.Default);
+            var device = session.Device;
+            var chosen = session.TensorsFor(Width, Height);
+            var zeroCopy = chosen.Residence == EnhancerResidence.CudaImported ? chosen : null;
+            var roundTrip = session.HostTensors;
             var variants = new List<(string Name, IEnhancerTensors Tensors)> { ("round trip", roundTrip) };
             if (zeroCopy is not null) variants.Add(("zero-copy", zeroCopy));
-            else log.WriteLine($"bench --gpu: zero-copy is not available: {zeroCopyProblem}");
+            else log.WriteLine($"bench --gpu: zero-copy is not available: {session.FallbackReason}");
 
             double? psnr = null;
             if (zeroCopy is not null)
             {
-                using var cpu = new LightMapEstimator(weights, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu });
+                using var cpu = model.OpenEstimator(EnhancerOptions.Default with { Device = ExecutionDevice.Cpu });
                 using var cpuTensors = new HostMappedTensors(cpu);
                 psnr = FramePsnr(device, zeroCopy, cpuTensors, frames[0]);
                 log.WriteLine(string.Create(inv, $"bench --gpu: zero-copy frame against the CPU path: PSNR {psnr:F1} dB"));
@@ -114,12 +99,12 @@ public static class GpuBench
             if (FfmpegTools.Problem() is { } noFfmpeg) log.WriteLine($"bench --gpu: no file-to-file run: {noFfmpeg}");
             else
             {
-                fileRun = FileToFile(device, zeroCopy ?? (IEnhancerTensors)roundTrip, clip, scratch, settings.Frames);
+                fileRun = FileToFile(device, zeroCopy ?? roundTrip, clip, scratch, settings.Frames);
                 log.WriteLine(string.Create(inv, $"bench --gpu: file to file ({fileRun.Name}): {fileRun.FramesPerSecond:F1} fps"));
             }
             string[] copyNodes = ["MemcpyFromHost", "MemcpyToHost"];
-            var copies = new Dictionary<string, int> { ["round trip"] = OrtProfile.Runs(estimator.EndProfiling(), copyNodes) };
-            if (zeroCopy is not null) copies["zero-copy"] = OrtProfile.Runs([zeroCopy.EndProfiling()], copyNodes);
+            var copies = new Dictionary<string, int> { ["round trip"] = OrtProfile.Runs(roundTrip.EndProfiling(), copyNodes) };
+            if (zeroCopy is not null) copies["zero-copy"] = OrtProfile.Runs(zeroCopy.EndProfiling(), copyNodes);
 
             var md = new StringBuilder();
             md.AppendLine("## NVIDIA GPU: zero-copy against the host round trip");
@@ -129,7 +114,7 @@ public static class GpuBench
             md.AppendLine(inv, $"repeated to {settings.Frames} per run from memory, output discarded: the frame engine alone. Round trip: host-mapped tensors, ONNX");
             md.AppendLine("Runtime's CUDA provider copying each frame's input to the GPU and the light map back. Zero-copy: the tensors in Vulkan");
             md.AppendLine("device memory imported into CUDA. Copy nodes: MemcpyFromHost/MemcpyToHost nodes in ONNX Runtime's profile over the run.");
-            if (zeroCopy is null) md.AppendLine().AppendLine(inv, $"Zero-copy was not available: {zeroCopyProblem}");
+            if (zeroCopy is null) md.AppendLine().AppendLine(inv, $"Zero-copy was not available: {session.FallbackReason}");
             else md.AppendLine().AppendLine(inv, $"The zero-copy frame against the CPU path's (first photo): PSNR {psnr:F1} dB (required: at least {MinimumPsnr} dB).");
             md.AppendLine();
             md.AppendLine("| tensors | enhancer ms per frame (network alone) | engine fps | network stage ms | pre-process ms | compose ms | copy nodes |");

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ClipLit.Cli;
 using ClipLit.Engine;
-using ClipLit.Engine.Gpu;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
@@ -35,9 +35,11 @@ public static class VideoBench
         var log = context.Error;
         string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
         var weights = ModelLoader.Load(settings.Checkpoint);
-        using var device = new VkComputeDevice(VkDeviceOptions.Default);
+        // The session `cliplit enhance` opens on the CPU; the network alone and the upsampler alone are measured on an estimator of their own.
+        using var session = new EnhancerSession(new PaperNetworkModel(weights), EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, Threads = settings.Threads },
+            VkDeviceOptions.Default);
+        var device = session.Device;
         using var stills = new LightMapEstimator(weights, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, Threads = settings.Threads });
-        using var frames = new LightMapEstimator(weights, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, Threads = settings.Threads, KeepMemoryBetweenImages = true });
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("## Video: fast and full quality, temporal stability, throughput");
@@ -46,15 +48,15 @@ public static class VideoBench
         md.AppendLine();
 
         log.WriteLine("bench --video: fast vs full quality on stills...");
-        Quality(settings, device, stills, clip, md);
+        Quality(settings, device, session.Stills, stills, clip, md);
 
         string scratch = Directory.CreateTempSubdirectory("cliplit-video-bench-").FullName;
         try
         {
             log.WriteLine("bench --video: temporal stability and fast throughput...");
-            Temporal(device, frames, clip, scratch, md, log);
+            Temporal(session, clip, scratch, md, log);
             log.WriteLine("bench --video: full quality throughput and the naive baseline...");
-            Throughput(settings, device, frames, clip, scratch, md, log);
+            Throughput(settings, session, clip, scratch, md, log);
         }
         finally
         {
@@ -71,11 +73,9 @@ public static class VideoBench
     }
 
     /// <summary>PSNR and SSIM of fast quality against full on stills, and silhouette crops.</summary>
-    private static void Quality(Settings settings, VkComputeDevice device, LightMapEstimator estimator, string clip, StringBuilder md)
+    private static void Quality(Settings settings, VkComputeDevice device, PhotoRenderer renderer, LightMapEstimator estimator, string clip, StringBuilder md)
     {
         var inv = CultureInfo.InvariantCulture;
-        var tensors = new HostMappedTensors(estimator);
-        using var renderer = new PhotoRenderer(device, (_, _) => tensors);
         var images = Directory.GetFiles(Path.Combine(settings.Shared, "golden", "enhance-512"), "*.input.png").Order(StringComparer.Ordinal)
             .Concat(Directory.GetFiles(Path.Combine(settings.Shared, "golden", "enhance-full"), "*.input.png"))
             .Select(path => (Set: "photos", Name: Path.GetFileName(path), Image: LoadRgba(path)))
@@ -262,7 +262,7 @@ public static class VideoBench
     /// on a static stretch made from one of its frames held for two seconds with sensor-like noise
     /// (the clip itself pans and zooms throughout, so it has no static stretch of its own).
     /// </summary>
-    private static void Temporal(VkComputeDevice device, LightMapEstimator estimator, string clip, string scratch, StringBuilder md, TextWriter log)
+    private static void Temporal(EnhancerSession session, string clip, string scratch, StringBuilder md, TextWriter log)
     {
         var inv = CultureInfo.InvariantCulture;
         string still = Path.Combine(scratch, "still.png");
@@ -280,7 +280,7 @@ public static class VideoBench
                 var options = VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast, Temporal = smoothing ? TemporalOptions.Default : TemporalOptions.Off };
                 string output = Path.Combine(scratch, $"temporal-{smoothing}.mp4");
                 MemoryProbe.ResetPeak();
-                var result = new VideoEnhancer(device, new HostMappedTensors(estimator), options)
+                var result = new VideoEnhancer(session, options)
                     .EnhanceAsync(info, output, output, null, CancellationToken.None, meter.Add).GetAwaiter().GetResult();
                 // The static stretch counts as static throughout: the identity is its exact warp.
                 var figures = meter.Figures(result.Cuts);
@@ -312,7 +312,7 @@ public static class VideoBench
     private static (VideoResult Result, double PeakMiB)? _fastRun;
 
     /// <summary>Full-quality throughput on a cut of the clip, and the naive baseline, against fast.</summary>
-    private static void Throughput(Settings settings, VkComputeDevice device, LightMapEstimator estimator, string clip, string scratch, StringBuilder md, TextWriter log)
+    private static void Throughput(Settings settings, EnhancerSession session, string clip, string scratch, StringBuilder md, TextWriter log)
     {
         var inv = CultureInfo.InvariantCulture;
         int fullFrames = settings.Quick ? 6 : 30;
@@ -320,7 +320,7 @@ public static class VideoBench
         FfmpegRun.Run($"-v error -y -i \"{clip}\" -frames:v {fullFrames} -c:v libx264 -preset ultrafast -c:a copy \"{cut}\"");
         var cutInfo = VideoProbe.Probe(cut);
         MemoryProbe.ResetPeak();
-        var full = new VideoEnhancer(device, new HostMappedTensors(estimator), VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full })
+        var full = new VideoEnhancer(session, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full })
             .EnhanceAsync(cutInfo, Path.Combine(scratch, "full.mp4"), Path.Combine(scratch, "full.mp4"), null, CancellationToken.None).GetAwaiter().GetResult();
         double fullPeak = MemoryProbe.PeakMiB();
 

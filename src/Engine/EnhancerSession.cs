@@ -30,7 +30,7 @@ public sealed class EnhancerSession : IDisposable
     private readonly ILightMapEstimator _frames;
     private VkComputeDevice? _device;
     private IEnhancerTensors? _frameTensors;
-    private HostMappedTensors? _roundTrip;
+    private readonly HostMappedTensors _hostTensors;
     private ILightMapEstimator? _stills;
     private HostMappedTensors? _stillTensors;
     private PhotoRenderer? _photos;
@@ -55,6 +55,7 @@ public sealed class EnhancerSession : IDisposable
         _deviceOptions = deviceOptions;
         _note = note ?? (_ => { });
         _frames = model.OpenEstimator(_options);
+        _hostTensors = new HostMappedTensors(_frames);
         _device = device;
         _ownsDevice = device is null;
         // CUDA-imported tensors are worth trying only where the network runs on CUDA (and, for a sibling, where the first model's work).
@@ -92,7 +93,7 @@ public sealed class EnhancerSession : IDisposable
     }
 
     /// <summary>The network's tensors as they are for frames now, for logs and the heads-up display.</summary>
-    public string Description => (_frameTensors ?? (IEnhancerTensors?)_roundTrip)?.Description ?? new HostMappedTensors(_frames).Description;
+    public string Description => (_frameTensors ?? _hostTensors).Description;
 
     /// <summary>Photos through the frame path, on this session's tensors (the CUDA ones where the network runs there).</summary>
     public PhotoRenderer Stills => _photos ??= new PhotoRenderer(Device, StillTensorsFor);
@@ -109,7 +110,8 @@ public sealed class EnhancerSession : IDisposable
         if (_frameTensors is null)
         {
             var device = Device;
-            var choice = EnhancerTensorsChoice.Open(Model, _frames, device, _tryCuda && FallbackReason is null, (networkWidth, networkHeight));
+            var choice = EnhancerTensorsChoice.Open(Model, _hostTensors, device, _tryCuda && FallbackReason is null, (networkWidth, networkHeight),
+                _options.ProfilePrefix is { } prefix ? $"{prefix}zero-copy-" : null);
             if (choice.FallbackReason is { } why) Fallback(why);
             _frameTensors = choice.Tensors;
             _frameTensors.Prepare(networkWidth, networkHeight);
@@ -129,11 +131,16 @@ public sealed class EnhancerSession : IDisposable
         catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
         {
             _note($"{networkWidth}x{networkHeight} {RoundTrip}: {e.Message}");
-            _roundTrip ??= new HostMappedTensors(_frames);
-            _roundTrip.Prepare(networkWidth, networkHeight);
-            return _roundTrip;
+            _hostTensors.Prepare(networkWidth, networkHeight);
+            return _hostTensors;
         }
     }
+
+    /// <summary>
+    /// Host-mapped tensors over this session's frame estimator: what frames run on with the CPU, and
+    /// the host round trip on CUDA (benchmarks compare it with the zero-copy tensors).
+    /// </summary>
+    public IEnhancerTensors HostTensors => _hostTensors;
 
     /// <summary>
     /// Another model on this session's device, running where this one runs (CUDA-imported tensors
@@ -167,8 +174,8 @@ public sealed class EnhancerSession : IDisposable
         if (_disposed) return;
         _disposed = true;
         _photos?.Dispose();
-        _frameTensors?.Dispose();
-        _roundTrip?.Dispose();
+        if (_frameTensors != _hostTensors) _frameTensors?.Dispose();
+        _hostTensors.Dispose();
         _stillTensors?.Dispose();
         _stills?.Dispose();
         _frames.Dispose();

@@ -65,7 +65,7 @@ public sealed class TensorResidenceTests
         using var estimator = CpuEstimator();
         using var device = EnhancerTensorsChoice.SharingDevice(VkDeviceOptions.Default, share: true, out string? sharingProblem);
         Assert.That(sharingProblem, Is.Null, $"{device.Name} exports memory");
-        var choice = EnhancerTensorsChoice.Open(new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint)), estimator, device, tryCuda: true);
+        var choice = EnhancerTensorsChoice.Open(new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint)), new HostMappedTensors(estimator), device, tryCuda: true);
         using var tensors = choice.Tensors;
         Assert.That(tensors.Residence, Is.EqualTo(EnhancerResidence.HostMapped));
         Assert.That(choice.FallbackReason, Is.EqualTo(problem));
@@ -78,7 +78,7 @@ public sealed class TensorResidenceTests
         // A forced break in the chain that every machine can produce: the Vulkan device was created without memory export.
         using var estimator = CpuEstimator();
         using var device = new VkComputeDevice(VkDeviceOptions.Default);
-        var choice = EnhancerTensorsChoice.Open(new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint)), estimator, device, tryCuda: true);
+        var choice = EnhancerTensorsChoice.Open(new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint)), new HostMappedTensors(estimator), device, tryCuda: true);
         using var tensors = choice.Tensors;
         Assert.That(tensors.Residence, Is.EqualTo(EnhancerResidence.HostMapped));
         Assert.That(choice.FallbackReason, Is.EqualTo($"{device.Name} was not created to share memory with CUDA"));

@@ -114,6 +114,8 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
     {
         public EnhancerResidence Residence => EnhancerResidence.HostMapped;
 
+        public IReadOnlyList<string> EndProfiling() => [];
+
         public string Description => "CPU through staging copies, tensors in device-local memory";
 
         public IVkStorageBuffer Allocate(VkComputeDevice on, ulong bytes, string name) => DeviceTensorMemory.Instance.Allocate(on, bytes, name);

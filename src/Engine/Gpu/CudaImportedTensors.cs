@@ -102,7 +102,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     }
 
     /// <summary>Ends profiling (when enabled) and returns the profile file.</summary>
-    public string EndProfiling() => _runner.EndProfiling();
+    public IReadOnlyList<string> EndProfiling() => [_runner.EndProfiling()];
 
     private static CudaVisibleBuffer Imported(IVkStorageBuffer buffer) =>
         buffer as CudaVisibleBuffer ?? throw new ArgumentException($"{buffer.Name} is not memory CUDA imported (allocate it from {nameof(CudaImportedTensors)})");

@@ -10,17 +10,10 @@ namespace ClipLit.Engine.Gpu;
 /// The tensors the frame engine uses, and when they are not the zero-copy ones though the network
 /// runs on CUDA, why not (for the log line and the heads-up display).
 /// </summary>
-/// <param name="Tensors">The chosen implementation; the caller owns it.</param>
+/// <param name="Tensors">The chosen implementation; the caller owns it (it is the caller's host-mapped tensors on a fallback).</param>
 /// <param name="FallbackReason">Null when nothing fell back (CUDA zero-copy, or the network was meant for the CPU).</param>
 public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? FallbackReason)
 {
-    /// <summary>
-    /// Whether to try the zero-copy path: the network runs on CUDA (<c>--device auto</c> found a
-    /// working CUDA provider, or <c>--device cuda</c>). Create the Vulkan device with
-    /// <see cref="SharingDevice"/> then.
-    /// </summary>
-    public static bool WantsCuda(ILightMapEstimator estimator) => estimator.Device.Device == ExecutionDevice.Cuda;
-
     /// <summary>
     /// A Vulkan device that exports memory when <paramref name="share"/> (what the zero-copy path
     /// needs), else or when that fails, a plain one; <paramref name="problem"/> says why sharing failed.
@@ -44,24 +37,24 @@ public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? Fal
     /// <summary>
     /// CUDA-imported tensors when <paramref name="tryCuda"/> and every link works (at
     /// <paramref name="networkSize"/> too, when given: the network is run once at that size); else
-    /// the host-mapped ones over <paramref name="estimator"/>, with the first broken link as the
-    /// reason. Never throws for a broken link: the CPU path always works.
+    /// <paramref name="hostMapped"/> (the caller's), with the first broken link as the reason. Never
+    /// throws for a broken link: the CPU path always works.
     /// </summary>
-    public static EnhancerTensorsChoice Open(LightMapModel model, ILightMapEstimator estimator, VkComputeDevice device, bool tryCuda,
-        (int Width, int Height)? networkSize = null)
+    public static EnhancerTensorsChoice Open(LightMapModel model, IEnhancerTensors hostMapped, VkComputeDevice device, bool tryCuda,
+        (int Width, int Height)? networkSize = null, string? profilePrefix = null)
     {
-        if (!tryCuda) return new EnhancerTensorsChoice(new HostMappedTensors(estimator), null);
+        if (!tryCuda) return new EnhancerTensorsChoice(hostMapped, null);
         IEnhancerTensors? cuda = null;
         try
         {
-            cuda = model.OpenCudaTensors(device);
+            cuda = model.OpenCudaTensors(device, profilePrefix);
             if (networkSize is { } size) cuda.Prepare(size.Width, size.Height);
             return new EnhancerTensorsChoice(cuda, null);
         }
         catch (Exception e) when (IsBrokenLink(e))
         {
             cuda?.Dispose();
-            return new EnhancerTensorsChoice(new HostMappedTensors(estimator), e.Message);
+            return new EnhancerTensorsChoice(hostMapped, e.Message);
         }
     }
 

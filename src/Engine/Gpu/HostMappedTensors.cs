@@ -36,6 +36,11 @@ public sealed class HostMappedTensors(ILightMapEstimator estimator) : IEnhancerT
         lock (_gate) estimator.Estimate(image, width, height, light, cancellation);
     }
 
+    public IReadOnlyList<string> EndProfiling()
+    {
+        lock (_gate) return estimator.EndProfiling();
+    }
+
     private static VkHostBuffer Mapped(IVkStorageBuffer buffer) =>
         buffer as VkHostBuffer ?? throw new ArgumentException($"{buffer.Name} is not host-mapped memory from {nameof(HostMappedTensors)}");
 

@@ -30,4 +30,7 @@ public interface IEnhancerTensors : ITensorMemory, IDisposable
     /// <exception cref="ClipLit.Inference.Runtime.InferenceException">The network failed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the light map is incomplete.</exception>
     void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation);
+
+    /// <summary>Ends ONNX Runtime profiling (when the session was opened with a profile prefix); returns the profile files. For benchmarks.</summary>
+    IReadOnlyList<string> EndProfiling();
 }

@@ -29,6 +29,8 @@ public abstract class LightMapModel
     public abstract ILightMapEstimator OpenEstimator(EnhancerOptions options);
 
     /// <summary>The network on Vulkan device memory that CUDA imports (no copies through the host); proven by one run.</summary>
+    /// <param name="device">A Vulkan device created to share memory.</param>
+    /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs into files with this prefix (benchmarks).</param>
     /// <exception cref="Exception">A broken link of the CUDA chain (<see cref="EnhancerTensorsChoice.IsBrokenLink"/>).</exception>
-    public abstract IEnhancerTensors OpenCudaTensors(VkComputeDevice device);
+    public abstract IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null);
 }

@@ -19,5 +19,5 @@ public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapMode
 
     public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new LightMapEstimator(Weights, options);
 
-    public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device) => new CudaImportedTensors(Weights, device);
+    public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null) => new CudaImportedTensors(Weights, device, profilePrefix);
 }

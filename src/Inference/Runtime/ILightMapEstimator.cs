@@ -28,4 +28,7 @@ public interface ILightMapEstimator : IDisposable
     /// <exception cref="OperationCanceledException">Cancelled; the light map is incomplete.</exception>
     /// <exception cref="InferenceException">ONNX Runtime failed.</exception>
     void Estimate(Memory<float> image, int width, int height, Memory<float> lightMap, CancellationToken cancellation);
+
+    /// <summary>Ends ONNX Runtime profiling (when <see cref="EnhancerOptions.ProfilePrefix"/> was set); returns the profile files.</summary>
+    IReadOnlyList<string> EndProfiling();
 }

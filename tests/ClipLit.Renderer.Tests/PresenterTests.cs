@@ -60,6 +60,8 @@ public sealed partial class PresenterTests
     public void CloseWindow()
     {
         _device?.Dispose();
+        // Twice, as every owner must allow (here, not in a test: GLFW has one window per process in ClipLit, and Dispose ends GLFW).
+        _window?.Dispose();
         _window?.Dispose();
         if (_xvfb is { HasExited: false }) _xvfb.Kill();
         _xvfb?.WaitForExit();

@@ -55,6 +55,7 @@ public sealed unsafe class VkPresenter : IDisposable
             _recorder = new VkCommandRecorder(device, "presenter");
             var semaphoreInfo = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo };
             vk.CreateSemaphore(device.Device, &semaphoreInfo, null, out _imageAvailable).Check();
+            device.SetName(ObjectType.Semaphore, _imageAvailable.Handle, "swapchain image acquired");
             BuildSwapchain();
         }
         catch
@@ -362,7 +363,11 @@ public sealed unsafe class VkPresenter : IDisposable
         foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
         _renderFinished = new Semaphore[count];
         var semaphoreInfo = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo };
-        for (int i = 0; i < count; i++) vk.CreateSemaphore(device, &semaphoreInfo, null, out _renderFinished[i]).Check();
+        for (int i = 0; i < count; i++)
+        {
+            vk.CreateSemaphore(device, &semaphoreInfo, null, out _renderFinished[i]).Check();
+            _device.SetName(ObjectType.Semaphore, _renderFinished[i].Handle, $"swapchain image {i} ready to present");
+        }
     }
 
     /// <summary>An 8-bit UNORM format: frames are already sRGB-encoded values, so they are copied, not re-encoded.</summary>
@@ -403,8 +408,10 @@ public sealed unsafe class VkPresenter : IDisposable
         _disposed = true;
         var vk = _device.Vk;
         var device = _device.Device;
-        // Waits for the last frame before anything it uses is freed.
+        // Waits for the last frame before anything it uses is freed: its commands (the recorder's
+        // fence), and its presentation, which waits on a "ready" semaphore that no fence covers.
         _recorder?.Dispose();
+        if (_swapchain.Handle != 0) _ = _device.WaitForQueue();
         _frameImage?.Dispose();
         _screenshot?.Dispose();
         _upload?.Dispose();

@@ -139,7 +139,7 @@ public sealed class DisposeTwiceTests : DeviceFixture
             Assert.Throws<ObjectDisposedException>(() => _ = timeline.Value);
             Assert.Throws<ObjectDisposedException>(() => timeline.Signal(1));
             Assert.Throws<ObjectDisposedException>(() => timeline.Wait(1, TimeSpan.Zero));
-            Assert.That(sharing.ValidationErrorCount, Is.Zero, string.Join("\n", sharing.ValidationMessages));
+            Validation.AssertNoErrors(sharing);
         }
         finally
         {
@@ -154,7 +154,7 @@ public sealed class DisposeTwiceTests : DeviceFixture
     {
         var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, PreferredDevice: null));
         using (new VkHostBuffer(device, 64, "freed before the device")) { }
-        Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", device.ValidationMessages));
+        Validation.AssertNoErrors(device);
         device.Dispose();
         Assert.DoesNotThrow(device.Dispose);
         Assert.Throws<ObjectDisposedException>(() => _ = device.Device);

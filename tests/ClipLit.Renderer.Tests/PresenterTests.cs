@@ -49,12 +49,7 @@ public sealed partial class PresenterTests
     }
 
     [TearDown]
-    public void NoValidationErrors()
-    {
-        if (_device is null) return;
-        var messages = _device.ValidationMessages;
-        Assert.That(_device.ValidationErrorCount, Is.Zero, string.Join("\n", messages));
-    }
+    public void NoValidationErrors() => Validation.AssertNoErrors(_device);
 
     [OneTimeTearDown]
     public void CloseWindow()

@@ -14,7 +14,8 @@ namespace ClipLit.Renderer;
 /// <see cref="ITensorMemory"/> puts them; nothing here reads them on the host.
 /// Thread-safety: PreProcess may run on one thread while Compose runs on another (different slots);
 /// Compose must be called in frame order, from one thread (it owns the temporal history).
-/// Ownership: owns the passes, the slots and the shared buffers; Dispose waits for and frees them.
+/// Ownership: owns the passes, the slots and the shared buffers; Dispose waits for and frees them
+/// (safe twice; PreProcess and Compose throw ObjectDisposedException afterwards).
 /// </summary>
 public sealed class FrameRenderer : IDisposable
 {

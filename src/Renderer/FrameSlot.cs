@@ -13,10 +13,14 @@ namespace ClipLit.Renderer;
 /// <see cref="Thumbnail"/> in host memory for scene-cut detection. A fixed number of slots
 /// circulate, so memory does not grow with video length.
 /// Thread-safety: one stage owns a slot at a time (the pipeline hands them over through queues).
-/// Ownership: owned by its <see cref="FrameRenderer"/>, which disposes it.
+/// Ownership: owned by its <see cref="FrameRenderer"/>, which disposes it; owns its buffers (the
+/// tensors' included) and recorders. Dispose frees them (safe twice; the buffers throw
+/// ObjectDisposedException when used afterwards).
 /// </summary>
 public sealed class FrameSlot : IDisposable
 {
+    private bool _disposed;
+
     internal FrameSlot(VkComputeDevice device, FrameLayout layout, int index, ITensorMemory tensors)
     {
         Layout = layout;
@@ -24,6 +28,7 @@ public sealed class FrameSlot : IDisposable
         try
         {
             Input = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} input");
+            // Takes ownership of the tensor buffers the memory allocates (the caller of Allocate owns them).
             Network = tensors.Allocate(device, (ulong)(layout.NetworkPlanes * layout.NetworkPixels) * sizeof(float), $"slot {index} network input");
             LightMap = tensors.Allocate(device, (ulong)layout.NetworkPixels * sizeof(float), $"slot {index} light map");
             ThumbnailBuffer = new VkHostBuffer(device, ThumbnailPass.Columns * ThumbnailPass.Rows * sizeof(float), $"slot {index} thumbnail");
@@ -89,6 +94,9 @@ public sealed class FrameSlot : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
+        // The recorders first: they wait for the slot's last submissions, which use the buffers.
         PreRecorder?.Dispose();
         PostRecorder?.Dispose();
         Input?.Dispose();

@@ -25,14 +25,21 @@ public abstract class DeviceFixture
     }
 
     [TearDown]
-    public void NoValidationErrors()
-    {
-        if (Device is null) return;
-        var messages = Device.ValidationMessages;
-        foreach (var message in messages) TestContext.Out.WriteLine(message);
-        Assert.That(Device.ValidationErrorCount, Is.Zero, string.Join("\n", messages));
-    }
+    public void NoValidationErrors() => Validation.AssertNoErrors(Device);
 
     [OneTimeTearDown]
     public void DisposeDevice() => Device?.Dispose();
+}
+
+/// <summary>The check every test on a validated device ends with.</summary>
+internal static class Validation
+{
+    /// <summary>Prints what the layer reported on <paramref name="device"/> and asserts none of it was an error (nothing for no device).</summary>
+    public static void AssertNoErrors(VkComputeDevice? device)
+    {
+        if (device is null) return;
+        var messages = device.ValidationMessages;
+        foreach (var message in messages) TestContext.Out.WriteLine(message);
+        Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", messages));
+    }
 }

@@ -37,12 +37,8 @@ public sealed partial class SharedMemoryTests
     [TearDown]
     public void NoValidationErrors()
     {
-        foreach (var device in new[] { _exporter, _importer })
-        {
-            if (device is null) continue;
-            var messages = device.ValidationMessages;
-            Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", messages));
-        }
+        Validation.AssertNoErrors(_exporter);
+        Validation.AssertNoErrors(_importer);
     }
 
     [OneTimeTearDown]

@@ -9,10 +9,13 @@ namespace ClipLit.Engine.Gpu;
 /// One tensor buffer both APIs see: Vulkan device memory (<see cref="VkSharedBuffer"/>, what the
 /// shaders bind) exported and imported into CUDA (<see cref="CudaSharedBuffer"/>, what ONNX Runtime's
 /// tensors are created over).
-/// Ownership: owns both halves; Dispose releases the CUDA import, then the Vulkan memory.
+/// Ownership: owns both halves; Dispose releases the CUDA import, then the Vulkan memory (safe twice).
 /// </summary>
 public sealed class CudaVisibleBuffer : IVkStorageBuffer
 {
+    private bool _disposed;
+
+    /// <summary>Takes ownership of both halves.</summary>
     private CudaVisibleBuffer(VkSharedBuffer vulkan, CudaSharedBuffer cuda)
     {
         Vulkan = vulkan;
@@ -36,6 +39,7 @@ public sealed class CudaVisibleBuffer : IVkStorageBuffer
         var vulkan = VkSharedBuffer.Allocate(device, bytes, name);
         try
         {
+            // The CUDA import takes ownership of the exported descriptor, whether it succeeds or not.
             return new CudaVisibleBuffer(vulkan, new CudaSharedBuffer(context, vulkan.ExportDescriptor(), vulkan.AllocationSize, vulkan.Size));
         }
         catch
@@ -47,6 +51,8 @@ public sealed class CudaVisibleBuffer : IVkStorageBuffer
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         try
         {
             Cuda.Dispose();

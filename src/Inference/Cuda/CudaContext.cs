@@ -12,7 +12,8 @@ public sealed record CudaDeviceInfo(int Ordinal, string Name, Guid Uuid);
 /// on it, chosen by the UUID that Vulkan reports for its physical device, so that memory Vulkan
 /// exports is imported into the same GPU. Calls that need the context current use <see cref="Use"/>.
 /// Thread-safety: Use may be called from any thread (it pushes and pops the context on that thread).
-/// Ownership: owns the stream and its reference on the primary context; Dispose releases both.
+/// Ownership: owns the stream and its reference on the primary context; Dispose releases both (safe
+/// twice; Use throws ObjectDisposedException afterwards).
 /// </summary>
 public sealed class CudaContext : IDisposable
 {
@@ -119,9 +120,16 @@ public sealed class CudaContext : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        using (Use()) cuStreamDestroy(Stream);
-        _disposed = true;
-        cuDevicePrimaryCtxRelease(Device.Ordinal);
+        try
+        {
+            using (Use()) cuStreamDestroy(Stream);
+        }
+        finally
+        {
+            // Marked only now (Use refuses a disposed context), and released even when the stream could not be destroyed.
+            _disposed = true;
+            cuDevicePrimaryCtxRelease(Device.Ordinal);
+        }
     }
 
     /// <summary>CUuuid is 16 bytes in the order Vulkan's deviceUUID has them; Guid reads them big-endian, as VkComputeDevice does.</summary>
@@ -132,8 +140,16 @@ public sealed class CudaContext : IDisposable
         return new Guid(bytes, bigEndian: true);
     }
 
+    /// <summary>Pops the context Use pushed, once: a second Dispose must not pop the thread's next context.</summary>
     private sealed class PopOnDispose : IDisposable
     {
-        public void Dispose() => Check(cuCtxPopCurrent(out _));
+        private bool _popped;
+
+        public void Dispose()
+        {
+            if (_popped) return;
+            _popped = true;
+            Check(cuCtxPopCurrent(out _));
+        }
     }
 }

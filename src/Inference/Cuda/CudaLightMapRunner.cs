@@ -13,7 +13,8 @@ namespace ClipLit.Inference.Cuda;
 /// (user_compute_stream), where timeline waits and signals (CudaTimeline) could order it with
 /// Vulkan's work; the frame engine orders it on the host instead (docs/gpu.md). Nothing is copied
 /// through the host.
-/// Thread-safety: one Run at a time. Ownership: owns its session and run options.
+/// Thread-safety: one Run at a time. Ownership: owns its session, memory info and run options, not
+/// the context; Dispose releases them (safe twice; Run throws ObjectDisposedException afterwards).
 /// </summary>
 public sealed class CudaLightMapRunner : IDisposable
 {
@@ -21,6 +22,7 @@ public sealed class CudaLightMapRunner : IDisposable
     private readonly InferenceSession _session;
     private readonly OrtMemoryInfo _deviceMemory;
     private readonly RunOptions _runOptions = new();
+    private bool _disposed;
 
     /// <param name="weights">The network.</param>
     /// <param name="context">The CUDA device (the Vulkan device's) and the stream the provider runs on.</param>
@@ -64,6 +66,7 @@ public sealed class CudaLightMapRunner : IDisposable
     /// </summary>
     public void Run(CudaSharedBuffer networkInput, CudaSharedBuffer lightMap, int width, int height)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         long pixels = (long)width * height;
         if ((ulong)(3 * pixels * sizeof(float)) > networkInput.Bytes) throw new ArgumentException($"the input buffer holds {networkInput.Bytes} bytes, {width}x{height} needs {3 * pixels * sizeof(float)}");
         if ((ulong)(pixels * sizeof(float)) > lightMap.Bytes) throw new ArgumentException($"the light map buffer holds {lightMap.Bytes} bytes, {width}x{height} needs {pixels * sizeof(float)}");
@@ -76,10 +79,16 @@ public sealed class CudaLightMapRunner : IDisposable
     }
 
     /// <summary>Ends profiling (when enabled) and returns the profile file's path.</summary>
-    public string EndProfiling() => _session.EndProfiling();
+    public string EndProfiling()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _session.EndProfiling();
+    }
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _session.Dispose();
         _deviceMemory.Dispose();
         _runOptions.Dispose();

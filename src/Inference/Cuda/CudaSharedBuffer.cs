@@ -7,12 +7,14 @@ namespace ClipLit.Inference.Cuda;
 /// CUDA and mapped to a device pointer: ONNX Runtime reads the network's input from it and writes
 /// the light map into it while the Vulkan shaders use the same bytes.
 /// Thread-safety: immutable; ordering access is the caller's job (the frame engine orders it on the host). Ownership: owns the import and
-/// the mapping (and, once constructed, the descriptor); Dispose releases them.
+/// the mapping (and, once constructed, the descriptor); Dispose releases them (safe twice;
+/// <see cref="DevicePointer"/> throws ObjectDisposedException afterwards). Not the context.
 /// </summary>
 public sealed unsafe class CudaSharedBuffer : IDisposable
 {
     private readonly CudaContext _context;
     private readonly nint _memory;
+    private readonly ulong _devicePointer;
     private bool _disposed;
 
     /// <param name="context">The CUDA device that is the Vulkan device.</param>
@@ -32,8 +34,7 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         try
         {
             var buffer = new ExternalMemoryBufferDesc { Offset = 0, Size = bytes };
-            Check(cuExternalMemoryGetMappedBuffer(out ulong pointer, _memory, &buffer));
-            DevicePointer = pointer;
+            Check(cuExternalMemoryGetMappedBuffer(out _devicePointer, _memory, &buffer));
         }
         catch
         {
@@ -57,7 +58,7 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
     }
 
     /// <summary>The CUdeviceptr ONNX Runtime's tensors are created over.</summary>
-    public ulong DevicePointer { get; }
+    public ulong DevicePointer => _disposed ? throw new ObjectDisposedException(nameof(CudaSharedBuffer)) : _devicePointer;
 
     public ulong Bytes { get; }
 
@@ -66,7 +67,13 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         if (_disposed) return;
         _disposed = true;
         using var _ = _context.Use();
-        Check(cuMemFree(DevicePointer));
-        Check(cuDestroyExternalMemory(_memory));
+        try
+        {
+            Check(cuMemFree(_devicePointer));
+        }
+        finally
+        {
+            Check(cuDestroyExternalMemory(_memory));
+        }
     }
 }

@@ -5,7 +5,9 @@ namespace ClipLit.Inference.Cuda;
 /// <summary>
 /// A Vulkan timeline semaphore imported into CUDA: the stream waits for the value Vulkan signals
 /// when the network's input is written, and signals the value Vulkan waits for before composing.
-/// Thread-safety: enqueue from one thread. Ownership: owns the import (and, once constructed, the descriptor).
+/// Thread-safety: enqueue from one thread. Ownership: owns the import (and, once constructed, the
+/// descriptor), not the context; Dispose destroys it (safe twice; enqueueing afterwards throws
+/// ObjectDisposedException).
 /// </summary>
 public sealed unsafe class CudaTimeline : IDisposable
 {
@@ -28,6 +30,7 @@ public sealed unsafe class CudaTimeline : IDisposable
     /// <summary>Makes later work on the context's stream wait until the timeline reaches <paramref name="value"/>.</summary>
     public void EnqueueWait(ulong value)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         using var _ = _context.Use();
         var semaphore = _semaphore;
         var parameters = new ExternalSemaphoreParams { FenceValue = value };
@@ -37,6 +40,7 @@ public sealed unsafe class CudaTimeline : IDisposable
     /// <summary>Sets the timeline to <paramref name="value"/> once the stream's earlier work is done.</summary>
     public void EnqueueSignal(ulong value)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         using var _ = _context.Use();
         var semaphore = _semaphore;
         var parameters = new ExternalSemaphoreParams { FenceValue = value };

@@ -11,8 +11,9 @@ namespace ClipLit.Renderer.Interop;
 /// so the pre-process shader writes the network's input where ONNX Runtime reads it, and the compose
 /// shader reads the light map where ONNX Runtime wrote it, without a copy.
 /// Thread-safety: the handle is immutable; ordering access to the contents is the caller's job
-/// (timeline semaphores or fences). Ownership: owns the buffer and its memory; descriptors from
-/// <see cref="ExportDescriptor"/> belong to the caller until an import takes them.
+/// (timeline semaphores or fences). Ownership: owns the buffer and its memory (Dispose frees them,
+/// safe twice); descriptors from <see cref="ExportDescriptor"/> belong to the caller until an import
+/// takes them.
 /// </summary>
 public sealed unsafe class VkSharedBuffer : IVkStorageBuffer, IDisposable
 {

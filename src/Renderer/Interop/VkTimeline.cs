@@ -10,7 +10,8 @@ namespace ClipLit.Renderer.Interop;
 /// written, CUDA waits for N, runs the network, signals N+1; Vulkan waits for N+1 and composes).
 /// Exportable as an opaque file descriptor where the device shares semaphores.
 /// Thread-safety: Vulkan's: signal and wait from any thread. Ownership: owns the semaphore;
-/// exported descriptors belong to the caller.
+/// exported descriptors belong to the caller. Dispose destroys it (safe twice; the caller ensures no
+/// submission still waits on or signals it); members throw ObjectDisposedException afterwards.
 /// </summary>
 public sealed unsafe class VkTimeline : IDisposable
 {
@@ -38,7 +39,15 @@ public sealed unsafe class VkTimeline : IDisposable
         var info = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo, PNext = &type };
         device.Vk.CreateSemaphore(device.Device, &info, null, out var semaphore).Check();
         Handle = semaphore;
-        device.SetName(ObjectType.Semaphore, semaphore.Handle, name);
+        try
+        {
+            device.SetName(ObjectType.Semaphore, semaphore.Handle, name);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public Semaphore Handle { get; }
@@ -48,6 +57,7 @@ public sealed unsafe class VkTimeline : IDisposable
     {
         get
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             ulong value;
             _device.Vk.GetSemaphoreCounterValue(_device.Device, Handle, &value).Check();
             return value;
@@ -57,6 +67,7 @@ public sealed unsafe class VkTimeline : IDisposable
     /// <summary>Sets the counter to <paramref name="value"/> from the host (it must grow).</summary>
     public void Signal(ulong value)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var info = new SemaphoreSignalInfo { SType = StructureType.SemaphoreSignalInfo, Semaphore = Handle, Value = value };
         _device.Vk.SignalSemaphore(_device.Device, &info).Check();
     }
@@ -64,6 +75,7 @@ public sealed unsafe class VkTimeline : IDisposable
     /// <summary>Blocks until the counter reaches <paramref name="value"/>; false when <paramref name="timeout"/> passes first.</summary>
     public bool Wait(ulong value, TimeSpan timeout)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var semaphore = Handle;
         var info = new SemaphoreWaitInfo { SType = StructureType.SemaphoreWaitInfo, SemaphoreCount = 1, PSemaphores = &semaphore, PValues = &value };
         var result = _device.Vk.WaitSemaphores(_device.Device, &info, (ulong)Math.Max(0, timeout.Ticks) * 100);

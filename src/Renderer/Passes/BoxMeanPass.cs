@@ -6,7 +6,7 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// Window means of small planes (shaders/box_mean.comp): the guided filter's averaging of a and b.
-/// Ownership: owns its pipeline.
+/// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class BoxMeanPass(VkComputeDevice device) : IDisposable
 {

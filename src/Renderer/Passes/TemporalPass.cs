@@ -6,7 +6,7 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// Temporal smoothing (shaders/temporal.comp): history = mix(history, current, weight), weight 1
-/// restarting it. Ownership: owns its pipeline.
+/// restarting it. Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class TemporalPass(VkComputeDevice device) : IDisposable
 {

@@ -7,7 +7,7 @@ namespace ClipLit.Renderer.Passes;
 /// <summary>
 /// The network input's luminance thumbnail (shaders/thumbnail.comp): a 32x18 grid of Rec. 709 means,
 /// what scene-cut detection compares from frame to frame, computed on the GPU so the host never reads
-/// the network's input. Ownership: owns its pipeline.
+/// the network's input. Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class ThumbnailPass(VkComputeDevice device) : IDisposable
 {

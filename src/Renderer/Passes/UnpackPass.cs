@@ -8,7 +8,7 @@ namespace ClipLit.Renderer.Passes;
 /// Pre-process (shaders/unpack.comp): an RGBA frame (8 or 16 bits per channel, read as
 /// shaders/frame_pixels.glsl says) to planar float RGB in [0, 1], the network's NCHW input.
 /// CPU reference: <c>PlanarConversion.ToPlanar</c> (the tests hold the two equal).
-/// Ownership: owns its pipeline.
+/// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class UnpackPass(VkComputeDevice device) : IDisposable
 {

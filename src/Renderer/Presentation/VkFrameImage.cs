@@ -6,7 +6,7 @@ namespace ClipLit.Renderer.Presentation;
 /// <summary>
 /// A device image holding one RGBA8 frame for presentation: the composed frame is copied into it
 /// from its buffer, then blitted (scaled, format-converted) into the swapchain image.
-/// Ownership: owns the image and its memory; Dispose frees them (the caller ensures the GPU is done with it).
+/// Ownership: owns the image and its memory; Dispose frees them (safe twice; the caller ensures the GPU is done with it).
 /// </summary>
 internal sealed unsafe class VkFrameImage : IDisposable
 {

@@ -10,11 +10,14 @@ namespace ClipLit.Renderer.Presentation;
 /// buffer (so no caller's buffer is in use by the GPU after Present returns), then straight into
 /// the swapchain image when it fits 1:1 (in the swapchain's channel order), or else into a frame
 /// image and blitted with its aspect ratio kept (black bars around it),
-/// optionally overlaid with the heads-up display (copied over the top-left corner), and presented. One frame is in flight: its fence is waited on before the next is recorded, so the
-/// loop never calls vkDeviceWaitIdle. The swapchain is rebuilt when the window's size changes or
-/// the surface reports it out of date; a minimized window presents nothing.
+/// optionally overlaid with the heads-up display (copied over the top-left corner), and presented.
+/// Commands are recorded and submitted through a <see cref="VkCommandRecorder"/>. One frame is in
+/// flight: the recorder's fence is waited on before the next is recorded, so the loop never calls
+/// vkDeviceWaitIdle. The swapchain is rebuilt when the window's size changes or the surface
+/// reports it out of date; a minimized window presents nothing.
 /// Thread-safety: one thread (the window's). Ownership: owns the surface, swapchain, frame image,
-/// semaphores and command buffer; not the device or the window. Dispose waits for the last frame.
+/// semaphores and recorder; not the device or the window. Dispose waits for the last frame (safe
+/// twice; Present afterwards throws ObjectDisposedException).
 /// </summary>
 public sealed unsafe class VkPresenter : IDisposable
 {
@@ -22,9 +25,7 @@ public sealed unsafe class VkPresenter : IDisposable
     private readonly GlfwWindow _window;
     private readonly VkSurfaceFunctions _khr;
     private readonly SurfaceKHR _surface;
-    private readonly CommandPool _pool;
-    private readonly CommandBuffer _commands;
-    private readonly Fence _frameDone;
+    private readonly VkCommandRecorder _recorder = null!;
     private readonly Semaphore _imageAvailable;
     private Semaphore[] _renderFinished = [];
     private SwapchainKHR _swapchain;
@@ -51,25 +52,10 @@ public sealed unsafe class VkPresenter : IDisposable
             Bool32 supported;
             _khr.GetSurfaceSupport(device.PhysicalDevice, device.QueueFamily, _surface, &supported).Check();
             if (!supported) throw new PresentationException($"{device.Name} cannot present to this window from its compute queue");
-            var poolInfo = new CommandPoolCreateInfo
-            {
-                SType = StructureType.CommandPoolCreateInfo,
-                QueueFamilyIndex = device.QueueFamily,
-                Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
-            };
-            vk.CreateCommandPool(device.Device, &poolInfo, null, out _pool).Check();
-            var allocate = new CommandBufferAllocateInfo
-            {
-                SType = StructureType.CommandBufferAllocateInfo,
-                CommandPool = _pool,
-                Level = CommandBufferLevel.Primary,
-                CommandBufferCount = 1,
-            };
-            vk.AllocateCommandBuffers(device.Device, &allocate, out _commands).Check();
-            var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo, Flags = FenceCreateFlags.SignaledBit };
-            vk.CreateFence(device.Device, &fenceInfo, null, out _frameDone).Check();
+            _recorder = new VkCommandRecorder(device, "presenter");
             var semaphoreInfo = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo };
             vk.CreateSemaphore(device.Device, &semaphoreInfo, null, out _imageAvailable).Check();
+            device.SetName(ObjectType.Semaphore, _imageAvailable.Handle, "swapchain image acquired");
             BuildSwapchain();
         }
         catch
@@ -92,10 +78,9 @@ public sealed unsafe class VkPresenter : IDisposable
     public byte[]? Present(ReadOnlySpan<byte> rgba, int width, int height, bool screenshot = false, HudPanel? overlay = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var vk = _device.Vk;
         var device = _device.Device;
-        var done = _frameDone;
-        vk.WaitForFences(device, 1, &done, true, ulong.MaxValue).Check();
+        // The previous frame's commands finish before its buffers are written again.
+        _recorder.Wait();
 
         var (framebufferWidth, framebufferHeight) = _window.FramebufferSize;
         if (framebufferWidth == 0 || framebufferHeight == 0) return null;
@@ -119,7 +104,7 @@ public sealed unsafe class VkPresenter : IDisposable
             _upload?.Dispose();
             _upload = new VkHostBuffer(_device, (ulong)frameBytes, "presented frame upload");
         }
-        // The previous frame's commands are done (its fence was waited on above), so the buffer is free.
+        // The previous frame's commands are done (waited for above), so the buffer is free.
         if (direct && IsBgra) PixelOrder.CopySwappingRedBlue(rgba[..frameBytes], _upload.AsSpan<byte>());
         else rgba[..frameBytes].CopyTo(_upload.AsSpan<byte>());
         var overlayPlace = overlay is null ? default : StageOverlay(overlay);
@@ -139,24 +124,9 @@ public sealed unsafe class VkPresenter : IDisposable
             _screenshot = new VkHostBuffer(_device, (ulong)(4 * _extent.Width * _extent.Height), "screenshot");
         }
         Record(_upload, width, height, direct, _images[index], screenshot, overlayPlace);
-
-        vk.ResetFences(device, 1, &done).Check();
-        var waitStage = PipelineStageFlags.TransferBit;
-        var imageAvailable = _imageAvailable;
+        // The copies into the image wait until it is acquired; presentation waits until they are done.
         var renderFinished = _renderFinished[index];
-        var commands = _commands;
-        var submit = new SubmitInfo
-        {
-            SType = StructureType.SubmitInfo,
-            WaitSemaphoreCount = 1,
-            PWaitSemaphores = &imageAvailable,
-            PWaitDstStageMask = &waitStage,
-            CommandBufferCount = 1,
-            PCommandBuffers = &commands,
-            SignalSemaphoreCount = 1,
-            PSignalSemaphores = &renderFinished,
-        };
-        _device.Submit(&submit, _frameDone);
+        _recorder.Submit(new BinaryHandOver(_imageAvailable, PipelineStageFlags.TransferBit, renderFinished));
 
         var swapchain = _swapchain;
         var present = new PresentInfoKHR
@@ -173,7 +143,7 @@ public sealed unsafe class VkPresenter : IDisposable
         else presented.Check();
 
         if (!screenshot) return null;
-        vk.WaitForFences(device, 1, &done, true, ulong.MaxValue).Check();
+        _recorder.Wait();
         return ScreenshotPixels();
     }
 
@@ -204,14 +174,13 @@ public sealed unsafe class VkPresenter : IDisposable
 
     private bool IsBgra => _format is Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb;
 
+    /// <summary>Records the frame's commands (bars, frame, overlay, read-back) on the recorder; Submit ends them.</summary>
     private void Record(VkHostBuffer frame, int width, int height, bool direct, Image target, bool screenshot, (int X, int Y, int Width, int Height) overlay)
     {
         var vk = _device.Vk;
-        vk.ResetCommandBuffer(_commands, 0).Check();
-        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
-        vk.BeginCommandBuffer(_commands, &begin).Check();
-        var computeToCopy = new MemoryBarrier { SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.HostWriteBit, DstAccessMask = AccessFlags.TransferReadBit };
-        vk.CmdPipelineBarrier(_commands, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit, PipelineStageFlags.TransferBit, 0, 1, &computeToCopy, 0, null, 0, null);
+        _recorder.Begin();
+        // Shader and host writes before the copies read them.
+        _recorder.Barrier();
 
         // Black bars (only where the frame does not cover the window), then the frame.
         var (x, y, w, h) = Letterbox(width, height, (int)_extent.Width, (int)_extent.Height);
@@ -220,13 +189,12 @@ public sealed unsafe class VkPresenter : IDisposable
         {
             var black = new ClearColorValue(0f, 0f, 0f, 1f);
             var all = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
-            vk.CmdClearColorImage(_commands, target, ImageLayout.TransferDstOptimal, &black, 1, &all);
+            vk.CmdClearColorImage(_recorder.CommandBuffer, target, ImageLayout.TransferDstOptimal, &black, 1, &all);
             Transition(target, ImageLayout.TransferDstOptimal, ImageLayout.TransferDstOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferWriteBit);
         }
         if (direct) CopyFrame(frame, target, x, y, width, height);
         else BlitFrame(frame, target, (x, y, w, h));
         RecordOverlayAndReadBack(target, screenshot, overlay);
-        vk.EndCommandBuffer(_commands).Check();
     }
 
     /// <summary>The frame (already in the swapchain's channel order) copied 1:1 into the swapchain image at (x, y).</summary>
@@ -238,7 +206,7 @@ public sealed unsafe class VkPresenter : IDisposable
             ImageOffset = new Offset3D(x, y, 0),
             ImageExtent = new Extent3D((uint)width, (uint)height, 1),
         };
-        _device.Vk.CmdCopyBufferToImage(_commands, frame.Handle, target, ImageLayout.TransferDstOptimal, 1, &copy);
+        _device.Vk.CmdCopyBufferToImage(_recorder.CommandBuffer, frame.Handle, target, ImageLayout.TransferDstOptimal, 1, &copy);
     }
 
     /// <summary>The frame into the frame image, then scaled into <paramref name="place"/> by a linear blit (which also converts the channel order).</summary>
@@ -252,7 +220,7 @@ public sealed unsafe class VkPresenter : IDisposable
             ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
             ImageExtent = new Extent3D((uint)source.Width, (uint)source.Height, 1),
         };
-        vk.CmdCopyBufferToImage(_commands, frame.Handle, source.Image, ImageLayout.TransferDstOptimal, 1, &copy);
+        vk.CmdCopyBufferToImage(_recorder.CommandBuffer, frame.Handle, source.Image, ImageLayout.TransferDstOptimal, 1, &copy);
         Transition(source.Image, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal, AccessFlags.TransferWriteBit, AccessFlags.TransferReadBit);
         var (x, y, w, h) = place;
         var blit = new ImageBlit
@@ -264,7 +232,7 @@ public sealed unsafe class VkPresenter : IDisposable
         blit.SrcOffsets[1] = new Offset3D(source.Width, source.Height, 1);
         blit.DstOffsets[0] = new Offset3D(x, y, 0);
         blit.DstOffsets[1] = new Offset3D(x + w, y + h, 1);
-        vk.CmdBlitImage(_commands, source.Image, ImageLayout.TransferSrcOptimal, target, ImageLayout.TransferDstOptimal, 1, &blit, Filter.Linear);
+        vk.CmdBlitImage(_recorder.CommandBuffer, source.Image, ImageLayout.TransferSrcOptimal, target, ImageLayout.TransferDstOptimal, 1, &blit, Filter.Linear);
     }
 
     /// <summary>The heads-up display over the corner, then (for screenshots) the image read back; leaves the image ready to present.</summary>
@@ -280,7 +248,7 @@ public sealed unsafe class VkPresenter : IDisposable
                 ImageOffset = new Offset3D(overlay.X, overlay.Y, 0),
                 ImageExtent = new Extent3D((uint)overlay.Width, (uint)overlay.Height, 1),
             };
-            vk.CmdCopyBufferToImage(_commands, _overlayUpload!.Handle, target, ImageLayout.TransferDstOptimal, 1, &hud);
+            vk.CmdCopyBufferToImage(_recorder.CommandBuffer, _overlayUpload!.Handle, target, ImageLayout.TransferDstOptimal, 1, &hud);
         }
 
         if (screenshot)
@@ -291,9 +259,8 @@ public sealed unsafe class VkPresenter : IDisposable
                 ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
                 ImageExtent = new Extent3D(_extent.Width, _extent.Height, 1),
             };
-            vk.CmdCopyImageToBuffer(_commands, target, ImageLayout.TransferSrcOptimal, _screenshot!.Handle, 1, &readBack);
-            var toHost = new MemoryBarrier { SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.TransferWriteBit, DstAccessMask = AccessFlags.HostReadBit };
-            vk.CmdPipelineBarrier(_commands, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
+            // The recorder's Submit ends with the barrier that makes this copy visible to the host.
+            vk.CmdCopyImageToBuffer(_recorder.CommandBuffer, target, ImageLayout.TransferSrcOptimal, _screenshot!.Handle, 1, &readBack);
             Transition(target, ImageLayout.TransferSrcOptimal, ImageLayout.PresentSrcKhr, AccessFlags.TransferReadBit, 0);
         }
         else
@@ -325,7 +292,7 @@ public sealed unsafe class VkPresenter : IDisposable
             Image = image,
             SubresourceRange = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1),
         };
-        _device.Vk.CmdPipelineBarrier(_commands, PipelineStageFlags.TransferBit, PipelineStageFlags.TransferBit | PipelineStageFlags.BottomOfPipeBit,
+        _device.Vk.CmdPipelineBarrier(_recorder.CommandBuffer, PipelineStageFlags.TransferBit, PipelineStageFlags.TransferBit | PipelineStageFlags.BottomOfPipeBit,
             0, 0, null, 0, null, 1, &barrier);
     }
 
@@ -343,8 +310,7 @@ public sealed unsafe class VkPresenter : IDisposable
     {
         var vk = _device.Vk;
         var device = _device.Device;
-        var done = _frameDone;
-        vk.WaitForFences(device, 1, &done, true, ulong.MaxValue).Check();
+        _recorder.Wait();
         _rebuild = false;
 
         SurfaceCapabilitiesKHR capabilities;
@@ -397,7 +363,11 @@ public sealed unsafe class VkPresenter : IDisposable
         foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
         _renderFinished = new Semaphore[count];
         var semaphoreInfo = new SemaphoreCreateInfo { SType = StructureType.SemaphoreCreateInfo };
-        for (int i = 0; i < count; i++) vk.CreateSemaphore(device, &semaphoreInfo, null, out _renderFinished[i]).Check();
+        for (int i = 0; i < count; i++)
+        {
+            vk.CreateSemaphore(device, &semaphoreInfo, null, out _renderFinished[i]).Check();
+            _device.SetName(ObjectType.Semaphore, _renderFinished[i].Handle, $"swapchain image {i} ready to present");
+        }
     }
 
     /// <summary>An 8-bit UNORM format: frames are already sRGB-encoded values, so they are copied, not re-encoded.</summary>
@@ -438,19 +408,16 @@ public sealed unsafe class VkPresenter : IDisposable
         _disposed = true;
         var vk = _device.Vk;
         var device = _device.Device;
-        if (_frameDone.Handle != 0)
-        {
-            var done = _frameDone;
-            vk.WaitForFences(device, 1, &done, true, ulong.MaxValue);
-            vk.DestroyFence(device, _frameDone, null);
-        }
+        // Waits for the last frame before anything it uses is freed: its commands (the recorder's
+        // fence), and its presentation, which waits on a "ready" semaphore that no fence covers.
+        _recorder?.Dispose();
+        if (_swapchain.Handle != 0) _ = _device.WaitForQueue();
         _frameImage?.Dispose();
         _screenshot?.Dispose();
         _upload?.Dispose();
         _overlayUpload?.Dispose();
         foreach (var semaphore in _renderFinished) vk.DestroySemaphore(device, semaphore, null);
         if (_imageAvailable.Handle != 0) vk.DestroySemaphore(device, _imageAvailable, null);
-        if (_pool.Handle != 0) vk.DestroyCommandPool(device, _pool, null);
         if (_swapchain.Handle != 0) _khr.DestroySwapchain(device, _swapchain, null);
         if (_surface.Handle != 0) _khr.DestroySurface(_device.Instance, _surface, null);
     }

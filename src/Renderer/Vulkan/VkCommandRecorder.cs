@@ -6,10 +6,13 @@ namespace ClipLit.Renderer.Vulkan;
 
 /// <summary>
 /// A reusable command buffer with the fence that tells when its last submission finished:
-/// Begin, record passes (with <see cref="Barrier"/> between dependent ones), Submit, Wait. Each
-/// recorder has its own command pool, so recorders on different threads need no locking.
-/// Thread-safety: one thread at a time. Ownership: owns its pool, command buffer and fence;
-/// Dispose waits for the last submission, then frees them (safe twice).
+/// Begin, record passes (with <see cref="Barrier"/> between dependent ones) or any commands on
+/// <see cref="CommandBuffer"/>, Submit (alone, between timeline values, or between a swapchain's
+/// binary semaphores), Wait. Each recorder has its own command pool, so recorders on different
+/// threads need no locking.
+/// Thread-safety: one thread at a time. Ownership: owns its pool, command buffer and fence, not the
+/// semaphores it is given; Dispose waits for the last submission, then frees them (safe twice;
+/// recording afterwards throws ObjectDisposedException).
 /// </summary>
 public sealed unsafe class VkCommandRecorder : IDisposable
 {
@@ -24,27 +27,36 @@ public sealed unsafe class VkCommandRecorder : IDisposable
     {
         _device = device;
         var vk = device.Vk;
-        var poolInfo = new CommandPoolCreateInfo
+        try
         {
-            SType = StructureType.CommandPoolCreateInfo,
-            QueueFamilyIndex = device.QueueFamily,
-            Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
-        };
-        vk.CreateCommandPool(device.Device, &poolInfo, null, out _pool).Check();
-        var allocate = new CommandBufferAllocateInfo
+            var poolInfo = new CommandPoolCreateInfo
+            {
+                SType = StructureType.CommandPoolCreateInfo,
+                QueueFamilyIndex = device.QueueFamily,
+                Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
+            };
+            vk.CreateCommandPool(device.Device, &poolInfo, null, out _pool).Check();
+            var allocate = new CommandBufferAllocateInfo
+            {
+                SType = StructureType.CommandBufferAllocateInfo,
+                CommandPool = _pool,
+                Level = CommandBufferLevel.Primary,
+                CommandBufferCount = 1,
+            };
+            vk.AllocateCommandBuffers(device.Device, &allocate, out _commandBuffer).Check();
+            var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
+            vk.CreateFence(device.Device, &fenceInfo, null, out _fence).Check();
+            device.SetName(ObjectType.CommandBuffer, (ulong)_commandBuffer.Handle, name);
+        }
+        catch
         {
-            SType = StructureType.CommandBufferAllocateInfo,
-            CommandPool = _pool,
-            Level = CommandBufferLevel.Primary,
-            CommandBufferCount = 1,
-        };
-        vk.AllocateCommandBuffers(device.Device, &allocate, out _commandBuffer).Check();
-        var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
-        vk.CreateFence(device.Device, &fenceInfo, null, out _fence).Check();
-        device.SetName(ObjectType.CommandBuffer, (ulong)_commandBuffer.Handle, name);
+            Dispose();
+            throw;
+        }
     }
 
-    public CommandBuffer CommandBuffer => _commandBuffer;
+    /// <summary>The command buffer to record into between <see cref="Begin"/> and Submit.</summary>
+    public CommandBuffer CommandBuffer => _disposed ? throw new ObjectDisposedException(nameof(VkCommandRecorder)) : _commandBuffer;
 
     /// <summary>Starts recording; waits for the previous submission first.</summary>
     public void Begin()
@@ -67,14 +79,14 @@ public sealed unsafe class VkCommandRecorder : IDisposable
             DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.HostReadBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit,
         };
         const PipelineStageFlags stages = PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.HostBit | PipelineStageFlags.TransferBit;
-        _device.Vk.CmdPipelineBarrier(_commandBuffer, stages, stages, 0, 1, &barrier, 0, null, 0, null);
+        _device.Vk.CmdPipelineBarrier(CommandBuffer, stages, stages, 0, 1, &barrier, 0, null, 0, null);
     }
 
     /// <summary>Copies the first <paramref name="bytes"/> of one buffer into another, then a barrier.</summary>
     public void Copy(Buffer source, Buffer destination, ulong bytes)
     {
         var region = new BufferCopy { SrcOffset = 0, DstOffset = 0, Size = bytes };
-        _device.Vk.CmdCopyBuffer(_commandBuffer, source, destination, 1, &region);
+        _device.Vk.CmdCopyBuffer(CommandBuffer, source, destination, 1, &region);
         Barrier();
     }
 
@@ -93,16 +105,7 @@ public sealed unsafe class VkCommandRecorder : IDisposable
     /// </summary>
     public void Submit(TimelinePoint? waitFor = null, TimelinePoint? signal = null)
     {
-        Barrier();
-        var vk = _device.Vk;
-        vk.EndCommandBuffer(_commandBuffer).Check();
-        var fence = _fence;
-        vk.ResetFences(_device.Device, 1, &fence).Check();
-        var commandBuffer = _commandBuffer;
-        var waitSemaphore = waitFor?.Semaphore ?? default;
-        var signalSemaphore = signal?.Semaphore ?? default;
         ulong waitValue = waitFor?.Value ?? 0, signalValue = signal?.Value ?? 0;
-        var waitStage = PipelineStageFlags.AllCommandsBit;
         var values = new TimelineSemaphoreSubmitInfo
         {
             SType = StructureType.TimelineSemaphoreSubmitInfo,
@@ -111,11 +114,32 @@ public sealed unsafe class VkCommandRecorder : IDisposable
             SignalSemaphoreValueCount = signal is null ? 0u : 1u,
             PSignalSemaphoreValues = &signalValue,
         };
+        SubmitCore(waitFor?.Semaphore, PipelineStageFlags.AllCommandsBit, signal?.Semaphore, waitFor is null && signal is null ? null : &values);
+    }
+
+    /// <summary>
+    /// Ends recording (with a final barrier to the host) and submits between two binary semaphores,
+    /// the swapchain's hand-overs: the work waits for <see cref="BinaryHandOver.Wait"/> (image
+    /// acquired) before <see cref="BinaryHandOver.WaitStage"/>, and signals <see cref="BinaryHandOver.Signal"/>
+    /// (ready to present) when done.
+    /// </summary>
+    public void Submit(BinaryHandOver handOver) => SubmitCore(handOver.Wait, handOver.WaitStage, handOver.Signal, null);
+
+    private void SubmitCore(Semaphore? wait, PipelineStageFlags waitStage, Semaphore? signal, TimelineSemaphoreSubmitInfo* values)
+    {
+        Barrier();
+        var vk = _device.Vk;
+        vk.EndCommandBuffer(_commandBuffer).Check();
+        var fence = _fence;
+        vk.ResetFences(_device.Device, 1, &fence).Check();
+        var commandBuffer = _commandBuffer;
+        var waitSemaphore = wait ?? default;
+        var signalSemaphore = signal ?? default;
         var submit = new SubmitInfo
         {
             SType = StructureType.SubmitInfo,
-            PNext = waitFor is null && signal is null ? null : &values,
-            WaitSemaphoreCount = waitFor is null ? 0u : 1u,
+            PNext = values,
+            WaitSemaphoreCount = wait is null ? 0u : 1u,
             PWaitSemaphores = &waitSemaphore,
             PWaitDstStageMask = &waitStage,
             CommandBufferCount = 1,
@@ -142,12 +166,17 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         _disposed = true;
         Wait();
         var vk = _device.Vk;
-        var commandBuffer = _commandBuffer;
-        vk.FreeCommandBuffers(_device.Device, _pool, 1, &commandBuffer);
-        vk.DestroyFence(_device.Device, _fence, null);
-        vk.DestroyCommandPool(_device.Device, _pool, null);
+        if (_fence.Handle != 0) vk.DestroyFence(_device.Device, _fence, null);
+        // Destroying the pool frees its command buffer.
+        if (_pool.Handle != 0) vk.DestroyCommandPool(_device.Device, _pool, null);
     }
 }
 
 /// <summary>A value on a timeline semaphore: what a submission waits for or signals.</summary>
 public readonly record struct TimelinePoint(Semaphore Semaphore, ulong Value);
+
+/// <summary>
+/// Binary semaphores around one submission (swapchain presentation): it waits for
+/// <paramref name="Wait"/> before <paramref name="WaitStage"/> and signals <paramref name="Signal"/> when done.
+/// </summary>
+public readonly record struct BinaryHandOver(Semaphore Wait, PipelineStageFlags WaitStage, Semaphore Signal);

@@ -181,6 +181,16 @@ public sealed unsafe class VkComputeDevice : IDisposable
         lock (_queueLock) return present(Queue, info);
     }
 
+    /// <summary>
+    /// Blocks until the queue has finished all its work, presentation included, which no fence
+    /// covers. For tearing down, not the running loop: it also waits for other threads' submissions.
+    /// Returns the result (a lost device is no reason for a Dispose not to free the rest).
+    /// </summary>
+    internal Result WaitForQueue()
+    {
+        lock (_queueLock) return Vk.QueueWaitIdle(Queue);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

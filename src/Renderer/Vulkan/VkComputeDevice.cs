@@ -12,7 +12,7 @@ namespace ClipLit.Renderer.Vulkan;
 /// physical device (a GPU, or Mesa's lavapipe on machines without one) and a logical device with
 /// one compute queue. Validation messages are collected; errors are counted.
 /// Thread-safety: object creation is thread-safe; queue submission goes through
-/// <see cref="Submit(CommandBuffer, Fence)"/> (and presentation), which serialize access to the queue.
+/// <see cref="VkCommandRecorder"/> (and presentation), which serialize access to the queue.
 /// Ownership: owns every handle it creates; Dispose waits for the queue and destroys them (safe twice).
 /// </summary>
 public sealed unsafe class VkComputeDevice : IDisposable
@@ -157,19 +157,7 @@ public sealed unsafe class VkComputeDevice : IDisposable
         throw new VulkanException($"{Name} has no memory type with {required}");
     }
 
-    /// <summary>Submits a recorded command buffer; <paramref name="fence"/> signals when it completes.</summary>
-    public void Submit(CommandBuffer commandBuffer, Fence fence)
-    {
-        var submit = new SubmitInfo
-        {
-            SType = StructureType.SubmitInfo,
-            CommandBufferCount = 1,
-            PCommandBuffers = &commandBuffer,
-        };
-        lock (_queueLock) Vk.QueueSubmit(Queue, 1, &submit, fence).Check();
-    }
-
-    /// <summary>Submits with semaphores (presentation); <paramref name="fence"/> signals when it completes.</summary>
+    /// <summary>Submits (the recorder's one way onto the queue); <paramref name="fence"/> signals when it completes.</summary>
     internal void Submit(SubmitInfo* submit, Fence fence)
     {
         lock (_queueLock) Vk.QueueSubmit(Queue, 1, submit, fence).Check();

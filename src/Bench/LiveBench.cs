@@ -2,8 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClipLit.Cli;
-using ClipLit.Cli.Commands;
+using ClipLit.Engine;
 using ClipLit.Engine.Live;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Presentation;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Bench;
 
@@ -24,7 +30,8 @@ public static class LiveBench
         var inv = CultureInfo.InvariantCulture;
         string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
         bool windowed = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"));
-        string[] mode = windowed ? [] : ["--no-window"];
+        var model = ModelFile.Load(settings.Checkpoint);
+        var initial = ModelFile.Load(Path.Combine(settings.Shared, "models", "clip-lit", "init_enhancement_model.pth"));
         var md = new StringBuilder();
         md.AppendLine("## Live view: `cliplit live`");
         md.AppendLine();
@@ -36,19 +43,18 @@ public static class LiveBench
         md.AppendLine("| run | frames shown | skipped to keep pace | shown fps | light maps | network Hz | light map age (frames) | latency p50 / p99 (ms) | per frame: decode / render / present (ms) | peak MiB |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
 
-        var runs = new List<(string Name, string[] Arguments)>
+        var runs = new List<(string Name, LiveViewSettings View)>
         {
-            ("fast (default on CPU)", [.. mode, "--quality", "fast", "--frames", "240"]),
-            ("full", [.. mode, "--quality", "full", "--frames", "60"]),
+            ("fast (default on CPU)", View(model, EnhanceQuality.Fast, windowed, Frames(240))),
+            ("full", View(model, EnhanceQuality.Full, windowed, Frames(60))),
         };
-        if (windowed) runs.Insert(1, ("fast, headless (--no-window)", ["--no-window", "--quality", "fast", "--frames", "240"]));
-        runs.Add(("fast, side by side (two models)", [.. mode, "--quality", "fast", "--frames", "120", "--side-by-side", "--compare",
-            Path.Combine(settings.Shared, "models", "clip-lit", "init_enhancement_model.pth")]));
-        foreach (var (name, arguments) in runs)
+        if (windowed) runs.Insert(1, ("fast, headless (--no-window)", View(model, EnhanceQuality.Fast, windowed: false, Frames(240))));
+        runs.Add(("fast, side by side (two models)", View(model, EnhanceQuality.Fast, windowed, Frames(120) with { SideBySide = true }) with { Compare = initial }));
+        foreach (var (name, view) in runs)
         {
             log.WriteLine($"bench --live: {name}...");
             MemoryProbe.ResetPeak();
-            var stats = Live(context, [.. arguments, "--input", clip, "--device", "cpu", "--model", settings.Checkpoint]);
+            var stats = Live(context, clip, view)?.Statistics;
             if (stats is null) return ExitCodes.SomeFailed;
             var times = stats.MeanFrameTimes;
             md.AppendLine(inv, $"| {name} | {stats.Presented} | {stats.Skipped} | {stats.PresentedPerSecond:F1} | {stats.LightMaps} | {stats.LightMapsPerSecond:F1} | {stats.MeanLightMapAgeFrames:F1} | {stats.LatencyP50Milliseconds:F0} / {stats.LatencyP99Milliseconds:F0} | {times.Decode:F1} / {times.Render:F1} / {times.Present:F1} | {MemoryProbe.PeakMiB():F0} |");
@@ -60,7 +66,7 @@ public static class LiveBench
         md.AppendLine();
 
         log.WriteLine("bench --live: hot swap...");
-        var swap = HotSwap(settings, context, mode, clip);
+        var swap = HotSwap(settings, context, initial, windowed, clip);
         if (swap is null) return ExitCodes.SomeFailed;
         md.AppendLine(inv, $"Hot swap: a checkpoint renamed into the `--watch` folder during a run is shown {swap.Value.TotalSeconds:F2} s later (file complete -> first frame lit by the new model: detection by polling every 250 ms and a size-stability check, loading the .pth and building its ONNX Runtime graphs on a background thread, the next idle moment of the network, one network run). The swap drops no frame; frames skipped to keep the video's pace are the loop's usual ones (the table's runs count them too).");
         md.AppendLine();
@@ -80,32 +86,41 @@ public static class LiveBench
         return ExitCodes.Success;
     }
 
-    private static LiveStatistics? Live(CliContext context, string[] arguments, CancellationToken cancellation = default)
+    /// <summary>The live view as `cliplit live --device cpu` runs it, with these choices.</summary>
+    private static LiveViewSettings View(LightMapModel model, EnhanceQuality quality, bool windowed, LiveOptions options) =>
+        new(model, Compare: null, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, quality,
+            FrameLayout.DefaultFastLongSide, TemporalOptions.Default, windowed, WindowSize: null, options);
+
+    private static LiveOptions Frames(int? count, bool loop = false) => new(count, ScreenshotPath: null, loop, Lockstep: false);
+
+    /// <summary>One live run of the clip through the engine (what `cliplit live` runs); null, with an error line, when it failed.</summary>
+    private static LiveRun? Live(CliContext context, string clip, LiveViewSettings view, CancellationToken cancellation = default)
     {
-        var quiet = new CliContext(TextWriter.Null, context.Error, false, cancellation);
-        int exit = LiveCommand.Run(arguments, quiet, out var statistics);
-        if (exit is not (ExitCodes.Success or ExitCodes.Interrupted) || statistics is null)
+        try
         {
-            context.Error.WriteLine($"error: bench --live: 'cliplit live {string.Join(' ', arguments)}' failed (exit {exit})");
+            var (input, first) = LiveSources.OpenFile(clip, cancellation);
+            return LiveView.Run(input, first, view, context.Error, cancellation);
+        }
+        catch (Exception e) when (e is VideoFileException or PresentationException or VulkanException or InferenceException)
+        {
+            context.Error.WriteLine($"error: bench --live: {e.Message}");
             return null;
         }
-        return statistics;
     }
 
     /// <summary>From renaming a complete checkpoint into the watched folder to the first frame the new model lit.</summary>
-    private static TimeSpan? HotSwap(Settings settings, CliContext context, string[] mode, string clip)
+    private static TimeSpan? HotSwap(Settings settings, CliContext context, LightMapModel initial, bool windowed, string clip)
     {
         string folder = Directory.CreateTempSubdirectory("cliplit-bench-watch-").FullName;
         try
         {
-            var run = Task.Run(() => Live(context, [.. mode, "--input", clip, "--loop", "--frames", "300", "--watch", folder, "--device", "cpu",
-                "--model", Path.Combine(settings.Shared, "models", "clip-lit", "init_enhancement_model.pth")]));
+            var run = Task.Run(() => Live(context, clip, View(initial, EnhanceQuality.Fast, windowed, Frames(300, loop: true) with { WatchFolder = folder })));
             Thread.Sleep(4000);
             string temporary = Path.Combine(folder, ".next.pth.tmp");
             File.Copy(settings.Checkpoint, temporary);
             var renamed = DateTime.UtcNow;
             File.Move(temporary, Path.Combine(folder, "next.pth"));
-            var stats = run.GetAwaiter().GetResult();
+            var stats = run.GetAwaiter().GetResult()?.Statistics;
             if (stats?.FirstFrameOfLastModelUtc is not { } shown)
             {
                 context.Error.WriteLine("error: bench --live: the new checkpoint was not swapped in during the run");
@@ -131,12 +146,12 @@ public static class LiveBench
         {
             lock (samples) samples.Add((clock.Elapsed.TotalMinutes, MemoryProbe.CurrentMiB()));
         }, null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
-        var errors = new StringWriter();
-        var soakContext = new CliContext(context.Out, errors, false, stop.Token);
-        var stats = Live(soakContext, ["--input", clip, "--loop", "--no-window", "--device", "cpu", "--model", settings.Checkpoint], stop.Token);
+        var soakContext = new CliContext(context.Out, TextWriter.Null, false, stop.Token);
+        var run = Live(soakContext, clip, View(ModelFile.Load(settings.Checkpoint), EnhanceQuality.Fast, windowed: false, Frames(null, loop: true)), stop.Token);
         sampler.Dispose();
-        string validation = errors.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("Vulkan validation:", StringComparison.Ordinal))?.Trim()
-                            ?? "Vulkan validation: off (set CLIPLIT_VULKAN_VALIDATION=1 to count errors)";
+        var stats = run?.Statistics;
+        string validation = run is { ValidationEnabled: true } ? $"Vulkan validation: {run.ValidationErrors} errors"
+            : "Vulkan validation: off (set CLIPLIT_VULKAN_VALIDATION=1 to count errors)";
         List<(double Minutes, double MiB)> taken;
         lock (samples) taken = [.. samples];
         var md = new StringBuilder();

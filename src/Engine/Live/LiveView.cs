@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using ClipLit.Core;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Presentation;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Engine.Live;
+
+/// <summary>What the live view runs and how.</summary>
+/// <param name="Model">The model shown (right of the divider side by side).</param>
+/// <param name="Compare">A second model for the side-by-side view; null: none.</param>
+/// <param name="Enhancer">Where and how ONNX Runtime runs the network.</param>
+/// <param name="Quality">Fast or full; null: full where the network runs on CUDA, else fast.</param>
+/// <param name="FastLongSide">Long side of the network's input in fast quality.</param>
+/// <param name="Temporal">Temporal smoothing of the light map and cut detection.</param>
+/// <param name="Windowed">Present in a window; false runs the same loop headless.</param>
+/// <param name="WindowSize">The window's initial size; null: the picture's, fitted to 1600x900.</param>
+/// <param name="Options">What the loop does (frame limit, outputs, split, watch folder...); its Compare is filled in here.</param>
+public sealed record LiveViewSettings(LightMapModel Model, LightMapModel? Compare, EnhancerOptions Enhancer, EnhanceQuality? Quality, int FastLongSide,
+    TemporalOptions Temporal, bool Windowed, (int Width, int Height)? WindowSize, LiveOptions Options);
+
+/// <summary>What a live run measured, and what Vulkan validation said of it (when it was on).</summary>
+public sealed record LiveRun(LiveStatistics Statistics, bool ValidationEnabled, int ValidationErrors, IReadOnlyList<string> ValidationMessages);
+
+/// <summary>
+/// The live view put together: the window (when asked), the enhancer session on a Vulkan device
+/// made for that window, the compared model as a sibling session, the presenter and the loop.
+/// The command line and the benchmarks both run the live view through here.
+/// </summary>
+public static class LiveView
+{
+    /// <summary>
+    /// Runs the live view of <paramref name="input"/> until it ends (files, unless looping), the
+    /// frame limit, the window closing or cancellation. Takes ownership of <paramref name="first"/>.
+    /// Writes the lines a user reads (where the model runs, notes, swaps) to <paramref name="log"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">CUDA was asked for explicitly and cannot be used.</exception>
+    /// <exception cref="PresentationException">The window or its swapchain failed.</exception>
+    /// <exception cref="VulkanException">No usable Vulkan device.</exception>
+    /// <exception cref="VideoFileException">The source or an output failed.</exception>
+    public static LiveRun Run(LiveInput input, IFrameSource first, LiveViewSettings settings, TextWriter log, CancellationToken cancellation)
+    {
+        using var firstSource = new Owned<IFrameSource>(first);
+        var loading = Stopwatch.StartNew();
+        using var window = settings.Windowed ? OpenWindow(input, settings.WindowSize) : null;
+        var deviceOptions = VkDeviceOptions.Default with
+        {
+            InstanceExtensions = window is null ? [] : GlfwWindow.RequiredInstanceExtensions(),
+            Presentation = window is not null,
+        };
+        using var session = new EnhancerSession(settings.Model, settings.Enhancer, deviceOptions, note => log.WriteLine($"note: {note}"));
+        log.WriteLine($"model {settings.Model.Source}, running on {session.Provider.Description}");
+        var options = VideoEnhanceOptions.Default with
+        {
+            Quality = settings.Quality ?? (session.RunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
+            FastLongSide = settings.FastLongSide,
+            Temporal = settings.Temporal,
+        };
+        // The network's tensors at the first network size: zero-copy on CUDA when the network runs there and the chain works.
+        var startLayout = FrameLayout.For(input.Width, input.Height, options.Quality, options.FastLongSide, options.Upsample);
+        session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
+        var running = new LoadedModel(session, loading.Elapsed);
+        loading.Restart();
+        using var compare = settings.Compare is null ? null : new LoadedModel(session.OpenSibling(settings.Compare), loading.Elapsed);
+        if (compare is not null) log.WriteLine($"model {compare.Path}, running on {compare.Session.Provider.Description}");
+        var device = session.Device;
+        using var presenter = window is null ? null : new VkPresenter(device, window);
+        var loop = new LiveLoop(window, presenter, running, options, settings.Options with { Compare = compare }, log)
+        {
+            StartupNotice = session.FallbackReason is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null,
+        };
+        var statistics = loop.Run(input, firstSource.Take(), cancellation);
+        return new LiveRun(statistics, device.ValidationEnabled, device.ValidationErrorCount, device.ValidationMessages.ToList());
+    }
+
+    /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>
+    private static GlfwWindow OpenWindow(LiveInput input, (int Width, int Height)? size)
+    {
+        string title = $"ClipLit - {input.Name}";
+        if (size is { } given) return new GlfwWindow(given.Width, given.Height, title);
+        double scale = Math.Min(1.0, Math.Min(1600.0 / input.Width, 900.0 / input.Height));
+        return new GlfwWindow(Math.Max(1, (int)(input.Width * scale)), Math.Max(1, (int)(input.Height * scale)), title);
+    }
+}

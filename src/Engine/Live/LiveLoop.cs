@@ -120,6 +120,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     {
         _split = options.Split;
         var clock = Stopwatch.StartNew();
+        var pacer = new FramePacer(info.FramesPerSecond, window is null ? null : window.PollEvents);
         var second = Stopwatch.StartNew();
         (int Presented, int LightMaps) lastSecond = (0, 0);
         int frameIndex = 0;
@@ -129,7 +130,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         {
             try
             {
-                long? origin = null; // wall-clock microseconds minus the first frame's timestamp
+                pacer.Restart();
                 while (!cancellation.IsCancellationRequested)
                 {
                     window?.PollEvents();
@@ -155,7 +156,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                         }
                         presenter?.Present(Shown, info.Width, info.Height, overlay: Overlay(info));
                         Thread.Sleep(15);
-                        origin = null;
+                        pacer.Restart();
                         continue;
                     }
                     long reading = Stopwatch.GetTimestamp();
@@ -163,7 +164,8 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     if (!frame.HasFrame) break;
                     long received = Stopwatch.GetTimestamp();
                     long arrived = reader.LastArrival; // decoded (read ahead): where latency starts
-                    if (IsLateWithANewerFrameReady(frame.Timestamp, origin, reader, info, clock))
+                    // Cameras need no such test: their read-ahead keeps only the newest frame.
+                    if (!options.Lockstep && !info.IsCamera && reader.HasWaitingFrame && pacer.IsLate(frame.Timestamp))
                     {
                         // As a video player does: a frame already past its time is not rendered
                         // when the next one is decoded, so playback keeps the video's pace.
@@ -181,7 +183,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     _ageSum += frameIndex - _primary.LightMapFrame!.Value;
 
                     long waitStart = Stopwatch.GetTimestamp();
-                    origin = WaitForPresentationTime(frame.Timestamp, origin, clock, cancellation);
+                    pacer.WaitFor(frame.Timestamp, cancellation);
                     long waited = Stopwatch.GetTimestamp() - waitStart;
                     bool last = options.FrameLimit is { } limit && _presented + 1 >= limit;
                     var pixels = presenter?.Present(Shown, info.Width, info.Height, screenshot: last && options.ScreenshotPath is not null, Overlay(info));
@@ -241,17 +243,6 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         // One ring for the whole run: a looping file or a returning camera reopens its source often.
         if (_readAheadRing.Length == 0) _readAheadRing = [new byte[4 * info.Width * info.Height], new byte[4 * info.Width * info.Height]];
         return new ReadAheadSource(source, _readAheadRing, latestWins: info.IsCamera);
-    }
-
-    /// <summary>
-    /// A file's frame (not in lockstep) whose time passed more than a frame period ago while the next
-    /// is already decoded. Cameras need no such test: their read-ahead keeps only the newest frame.
-    /// </summary>
-    private bool IsLateWithANewerFrameReady(long timestamp, long? origin, ReadAheadSource reader, LiveInput info, Stopwatch clock)
-    {
-        if (options.Lockstep || info.IsCamera || origin is not { } start || !reader.HasWaitingFrame) return false;
-        long period = (long)(1_000_000 / Math.Max(info.FramesPerSecond, 1));
-        return clock.Elapsed.Ticks / 10 > start + timestamp + period;
     }
 
     private int LightMaps => _lightMapsOfRetiredLanes + _primary!.LightMaps;
@@ -513,23 +504,6 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
             primary.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
         return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
-    }
-
-    /// <summary>
-    /// Waits, handling window events, until the frame is due at the source's pace; returns the
-    /// (possibly reset) origin. Behind by more than 100 ms, frames are shown as they come.
-    /// </summary>
-    private long WaitForPresentationTime(long timestamp, long? origin, Stopwatch clock, CancellationToken cancellation)
-    {
-        long now = clock.Elapsed.Ticks / 10;
-        long start = origin ?? now - timestamp;
-        if (start + timestamp < now - 100_000) start = now - timestamp;
-        while (start + timestamp > clock.Elapsed.Ticks / 10 && !cancellation.IsCancellationRequested)
-        {
-            window?.PollEvents();
-            Thread.Sleep(1);
-        }
-        return start;
     }
 
     private void SaveScreenshot(byte[]? pixels, VkPresenter presenter, string path)

@@ -20,7 +20,8 @@ namespace ClipLit.Engine;
 /// </summary>
 public sealed class EnhancerSession : IDisposable
 {
-    private const string RoundTrip = "frames take a round trip through host memory, not zero-copy on CUDA";
+    /// <summary>What the note and the heads-up display say when frames cannot take the zero-copy path meant for them.</summary>
+    public const string RoundTrip = "frames take a round trip through host memory, not zero-copy on CUDA";
 
     private readonly EnhancerOptions _options;
     private readonly VkDeviceOptions _deviceOptions;
@@ -31,6 +32,8 @@ public sealed class EnhancerSession : IDisposable
     private VkComputeDevice? _device;
     private IEnhancerTensors? _frameTensors;
     private readonly HostMappedTensors _hostTensors;
+    private readonly HashSet<(int Width, int Height)> _sizesOffGpu = [];
+    private string? _sharingProblem;
     private ILightMapEstimator? _stills;
     private HostMappedTensors? _stillTensors;
     private PhotoRenderer? _photos;
@@ -83,17 +86,10 @@ public sealed class EnhancerSession : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_device is null)
-            {
-                _device = EnhancerTensorsChoice.SharingDevice(_deviceOptions, _tryCuda, out string? problem);
-                if (problem is not null) Fallback(problem);
-            }
-            return _device;
+            // A device that cannot share memory is noted when frames' tensors are chosen (photos alone never need it).
+            return _device ??= EnhancerTensorsChoice.SharingDevice(_deviceOptions, _tryCuda, out _sharingProblem);
         }
     }
-
-    /// <summary>The network's tensors as they are for frames now, for logs and the heads-up display.</summary>
-    public string Description => (_frameTensors ?? _hostTensors).Description;
 
     /// <summary>Photos through the frame path, on this session's tensors (the CUDA ones where the network runs there).</summary>
     public PhotoRenderer Stills => _photos ??= new PhotoRenderer(Device, StillTensorsFor);
@@ -107,33 +103,46 @@ public sealed class EnhancerSession : IDisposable
     public IEnhancerTensors TensorsFor(int networkWidth, int networkHeight)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_frameTensors is null)
+        return Ready(OpenedTensors((networkWidth, networkHeight)), _hostTensors, networkWidth, networkHeight, "frames");
+    }
+
+    /// <summary>The tensors the first call chose: CUDA-imported (proven at <paramref name="networkSize"/>, else by a small probe) or host-mapped, with a note.</summary>
+    private IEnhancerTensors OpenedTensors((int Width, int Height)? networkSize)
+    {
+        if (_frameTensors is not null) return _frameTensors;
+        var device = Device;
+        var choice = EnhancerTensorsChoice.Open(Model, _hostTensors, device, _tryCuda && _sharingProblem is null, networkSize,
+            _options.ProfilePrefix is { } prefix ? $"{prefix}zero-copy-" : null);
+        if ((_sharingProblem ?? choice.FallbackReason) is { } why)
         {
-            var device = Device;
-            var choice = EnhancerTensorsChoice.Open(Model, _hostTensors, device, _tryCuda && FallbackReason is null, (networkWidth, networkHeight),
-                _options.ProfilePrefix is { } prefix ? $"{prefix}zero-copy-" : null);
-            if (choice.FallbackReason is { } why) Fallback(why);
-            _frameTensors = choice.Tensors;
-            _frameTensors.Prepare(networkWidth, networkHeight);
-            return _frameTensors;
+            FallbackReason = why;
+            _note($"{RoundTrip}: {why}");
         }
-        if (_frameTensors.Residence != EnhancerResidence.CudaImported)
+        return _frameTensors = choice.Tensors;
+    }
+
+    /// <summary>
+    /// <paramref name="tensors"/> readied for a size; where they are CUDA's and that size does not run
+    /// on the GPU, <paramref name="host"/> instead, for that size alone (noted once).
+    /// </summary>
+    private IEnhancerTensors Ready(IEnhancerTensors tensors, IEnhancerTensors host, int width, int height, string what)
+    {
+        if (tensors.Residence == EnhancerResidence.CudaImported && !_sizesOffGpu.Contains((width, height)))
         {
-            _frameTensors.Prepare(networkWidth, networkHeight);
-            return _frameTensors;
+            try
+            {
+                // Each new size is run once first: one that does not fit on the GPU falls back for itself alone.
+                tensors.Prepare(width, height);
+                return tensors;
+            }
+            catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
+            {
+                _sizesOffGpu.Add((width, height));
+                _note($"{width}x{height} {what} take a round trip through host memory, not zero-copy on CUDA: {e.Message}");
+            }
         }
-        try
-        {
-            // Each new size is run once first: one that does not fit on the GPU falls back for itself alone.
-            _frameTensors.Prepare(networkWidth, networkHeight);
-            return _frameTensors;
-        }
-        catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
-        {
-            _note($"{networkWidth}x{networkHeight} {RoundTrip}: {e.Message}");
-            _hostTensors.Prepare(networkWidth, networkHeight);
-            return _hostTensors;
-        }
+        host.Prepare(width, height);
+        return host;
     }
 
     /// <summary>
@@ -154,19 +163,22 @@ public sealed class EnhancerSession : IDisposable
         return new EnhancerSession(model, _options with { Device = Provider.Device }, _deviceOptions, _note, Device, cuda);
     }
 
-    /// <summary>Photos: the frames' tensors on CUDA; on the CPU an estimator of their own that returns its memory after each photo (sizes vary).</summary>
+    /// <summary>
+    /// Photos: an estimator of their own that returns its memory after each photo (sizes vary) and
+    /// tiles under the memory budget; on CUDA, photos that fit the budget in one run share the
+    /// zero-copy tensors (which never tile), and a size the GPU cannot run stays on the host.
+    /// A photo never decides where video frames run.
+    /// </summary>
     private IEnhancerTensors StillTensorsFor(int networkWidth, int networkHeight)
     {
-        if (RunsOnCuda) return TensorsFor(networkWidth, networkHeight);
         _stills ??= Model.OpenEstimator(_options with { Device = Provider.Device, KeepMemoryBetweenImages = false });
         _stillTensors ??= new HostMappedTensors(_stills);
-        return _stillTensors;
-    }
-
-    private void Fallback(string why)
-    {
-        FallbackReason ??= why;
-        _note($"{RoundTrip}: {why}");
+        if (!_tryCuda || !_stills.RunsWhole(networkWidth, networkHeight))
+        {
+            _stillTensors.Prepare(networkWidth, networkHeight);
+            return _stillTensors;
+        }
+        return Ready(OpenedTensors(networkSize: null), _stillTensors, networkWidth, networkHeight, "photos");
     }
 
     public void Dispose()

@@ -23,8 +23,6 @@ public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWei
 /// </summary>
 public sealed class LatestFrameEnhancer : IDisposable
 {
-    private readonly IEnhancerTensors _tensors;
-
     /// <summary>The network and where its tensors live.</summary>
     public IEnhancerTensors Tensors { get; }
     private readonly FrameLayout _layout;
@@ -45,7 +43,6 @@ public sealed class LatestFrameEnhancer : IDisposable
     public LatestFrameEnhancer(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout)
     {
         Tensors = tensors;
-        _tensors = tensors;
         _layout = layout;
         try
         {
@@ -125,7 +122,7 @@ public sealed class LatestFrameEnhancer : IDisposable
                 _work.Wait(_stop.Token);
                 var (frameIndex, weight) = _job;
                 watch.Restart();
-                _tensors.Estimate(_input, _lightMaps[_writing], _layout.NetworkWidth, _layout.NetworkHeight, _stop.Token);
+                Tensors.Estimate(_input, _lightMaps[_writing], _layout.NetworkWidth, _layout.NetworkHeight, _stop.Token);
                 lock (_gate)
                 {
                     _writing = 1 - _writing;

@@ -475,7 +475,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             return;
         }
         // The session's note went to the log when its tensors fell back; the picture says it too.
-        if (incoming.Session.FallbackReason is { } why) _hud.Message($"{incoming.Name}: frames take a round trip through host memory: {why}");
+        if (incoming.Session.FallbackReason is { } why) _hud.Message($"{incoming.Name}: {EnhancerSession.RoundTrip}: {why}");
         if (_left is not null && options.Compare is null)
         {
             try

@@ -44,6 +44,8 @@ public static class LiveView
     public static LiveRun Run(LiveInput input, IFrameSource first, LiveViewSettings settings, TextWriter log, CancellationToken cancellation)
     {
         using var firstSource = new Owned<IFrameSource>(first);
+        // Models loaded in the background write their notes from another thread.
+        log = TextWriter.Synchronized(log);
         var loading = Stopwatch.StartNew();
         using var window = settings.Windowed ? OpenWindow(input, settings.WindowSize) : null;
         var deviceOptions = VkDeviceOptions.Default with
@@ -65,12 +67,17 @@ public static class LiveView
         var running = new LoadedModel(session, loading.Elapsed);
         loading.Restart();
         using var compare = settings.Compare is null ? null : new LoadedModel(session.OpenSibling(settings.Compare), loading.Elapsed);
-        if (compare is not null) log.WriteLine($"model {compare.Path}, running on {compare.Session.Provider.Description}");
+        if (compare is not null)
+        {
+            log.WriteLine($"model {compare.Path}, running on {compare.Session.Provider.Description}");
+            // Its tensors now, not on the first B: on CUDA that starts a context and a session, which would stall the window.
+            compare.Session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
+        }
         var device = session.Device;
         using var presenter = window is null ? null : new VkPresenter(device, window);
         var loop = new LiveLoop(window, presenter, running, options, settings.Options with { Compare = compare }, log)
         {
-            StartupNotice = session.FallbackReason is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null,
+            StartupNotice = session.FallbackReason is { } why ? $"{EnhancerSession.RoundTrip}: {why}" : null,
         };
         var statistics = loop.Run(input, firstSource.Take(), cancellation);
         return new LiveRun(statistics, device.ValidationEnabled, device.ValidationErrorCount, device.ValidationMessages.ToList());

@@ -21,9 +21,6 @@ public abstract class LightMapModel
     /// <summary>The file's name, for messages and the heads-up display.</summary>
     public string Name => Path.GetFileName(Source);
 
-    /// <summary>What kind of model this is, in a few words (logs).</summary>
-    public abstract string Kind { get; }
-
     /// <summary>The network on host memory through ONNX Runtime (CPU, or CUDA with a copy each way).</summary>
     /// <exception cref="InvalidOperationException">CUDA was asked for explicitly and cannot be used.</exception>
     public abstract ILightMapEstimator OpenEstimator(EnhancerOptions options);

@@ -15,8 +15,6 @@ public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapMode
 
     public override string Source => Weights.Source;
 
-    public override string Kind => "CLIP-LIT enhancement network";
-
     public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new LightMapEstimator(Weights, options);
 
     public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null) => new CudaImportedTensors(Weights, device, profilePrefix);

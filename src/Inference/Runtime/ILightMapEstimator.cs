@@ -12,11 +12,11 @@ public interface ILightMapEstimator : IDisposable
     /// <summary>The execution provider the network runs on.</summary>
     OrtSessionFactory Device { get; }
 
-    /// <summary>Where the model came from.</summary>
-    string Source { get; }
-
     /// <summary>Time spent building graphs and creating ONNX Runtime sessions so far.</summary>
     TimeSpan LoadTime { get; }
+
+    /// <summary>Whether a <paramref name="width"/> x <paramref name="height"/> image fits the memory budget in one run (the CUDA path over shared memory does not tile).</summary>
+    bool RunsWhole(int width, int height);
 
     /// <summary>Readies the network for <paramref name="width"/> x <paramref name="height"/> images, so the first one does not wait for it.</summary>
     void Prepare(int width, int height);

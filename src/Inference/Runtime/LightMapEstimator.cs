@@ -82,6 +82,10 @@ public sealed class LightMapEstimator : ILightMapEstimator
         }
     }
 
+    public bool RunsWhole(int width, int height) =>
+        _options.Strategy is PlanStrategy.Auto or PlanStrategy.Whole
+        && ExecutionPlanner.Plan(height, width, PlanStrategy.Auto, _options.MemoryBudgetBytes, preferBanded: false).Strategy == PlanStrategy.Whole;
+
     void ILightMapEstimator.Prepare(int width, int height) => Preload(PlanFor(width, height));
 
     void ILightMapEstimator.Estimate(Memory<float> image, int width, int height, Memory<float> lightMap, CancellationToken cancellation) =>

@@ -33,15 +33,7 @@ public sealed unsafe class VkSharedBuffer : IVkStorageBuffer, IDisposable
         if (_getMemoryFd == null) throw new VulkanException("vkGetMemoryFdKHR is not available");
         var vk = device.Vk;
         var external = new ExternalMemoryBufferCreateInfo { SType = StructureType.ExternalMemoryBufferCreateInfo, HandleTypes = OpaqueFd };
-        var info = new BufferCreateInfo
-        {
-            SType = StructureType.BufferCreateInfo,
-            PNext = &external,
-            Size = Size,
-            Usage = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
-            SharingMode = SharingMode.Exclusive,
-        };
-        vk.CreateBuffer(device.Device, &info, null, out var buffer).Check();
+        var buffer = device.CreateStorageBuffer(Size, &external);
         Handle = buffer;
         try
         {

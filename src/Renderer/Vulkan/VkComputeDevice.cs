@@ -147,6 +147,24 @@ public sealed unsafe class VkComputeDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// A storage buffer that copies can read and write (what every frame and tensor buffer is);
+    /// <paramref name="next"/> extends the create info (external memory). The caller owns it.
+    /// </summary>
+    internal Silk.NET.Vulkan.Buffer CreateStorageBuffer(ulong size, void* next = null)
+    {
+        var info = new BufferCreateInfo
+        {
+            SType = StructureType.BufferCreateInfo,
+            PNext = next,
+            Size = size,
+            Usage = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
+            SharingMode = SharingMode.Exclusive,
+        };
+        Vk.CreateBuffer(Device, &info, null, out var buffer).Check();
+        return buffer;
+    }
+
     /// <summary>Index of a memory type allowed by <paramref name="typeBits"/> with all of <paramref name="required"/>.</summary>
     public uint FindMemoryType(uint typeBits, MemoryPropertyFlags required)
     {

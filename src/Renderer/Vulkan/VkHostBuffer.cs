@@ -25,14 +25,7 @@ public sealed unsafe class VkHostBuffer : IVkStorageBuffer, IDisposable
         Size = Math.Max(sizeBytes, 4);
         Name = name;
         var vk = device.Vk;
-        var info = new BufferCreateInfo
-        {
-            SType = StructureType.BufferCreateInfo,
-            Size = Size,
-            Usage = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
-            SharingMode = SharingMode.Exclusive,
-        };
-        vk.CreateBuffer(device.Device, &info, null, out var buffer).Check();
+        var buffer = device.CreateStorageBuffer(Size);
         Handle = buffer;
         try
         {

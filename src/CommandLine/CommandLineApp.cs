@@ -23,10 +23,10 @@ public static class CommandLineApp
     private const int HelpWidth = 100;
 
     /// <summary>
-    /// Tokens are taken as written: no response files (<c>@file</c> is a file name), and POSIX
-    /// bundling (<c>-qv</c>) as System.CommandLine does it.
+    /// Words are taken as written: no response files (<c>@file</c> is a file name) and no POSIX
+    /// bundling (which would read <c>-qx</c> as <c>-q x</c>, an input named x).
     /// </summary>
-    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
     /// <summary>
     /// An app's root command: <paramref name="commands"/> under it, <c>-h/--help</c> (generated

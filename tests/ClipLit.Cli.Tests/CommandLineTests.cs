@@ -113,6 +113,7 @@ public sealed class CommandLineTests
     [TestCase(new[] { "enhance", "photo.png", "-o", "out.png", "--qualty", "fast" }, "enhance: unknown option '--qualty', did you mean '--quality'? (see 'cliplit enhance --help')")]
     [TestCase(new[] { "live", "--input", "clip.mp4", "--no-windw" }, "live: unknown option '--no-windw', did you mean '--no-window'? (see 'cliplit live --help')")]
     [TestCase(new[] { "enhance", "photo.png", "-o", "out.png", "--frobnicate" }, "enhance: unknown option '--frobnicate' (see 'cliplit enhance --help')")]
+    [TestCase(new[] { "enhance", "photo.png", "-o", "out.png", "-qx" }, "enhance: unknown option '-qx', did you mean '-q'? (see 'cliplit enhance --help')")]
     [TestCase(new[] { "enhance", "photo.png" }, "enhance: -o/--output is required (a file, or a folder for several inputs)")]
     [TestCase(new[] { "enhance", "photo.png", "-o" }, "enhance: option '-o' needs a value")]
     [TestCase(new[] { "enhance", "photo.png", "-o", "a.png", "--output", "b.png" }, "enhance: option '--output' is given twice")]

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ClipLit.Cli;
@@ -14,92 +15,84 @@ namespace ClipLit.Bench;
 /// <c>cliplit bench</c>: the network and whole-process speed and memory against PyTorch 1.13 in the
 /// same run on the same machine, written to docs/benchmarks.md.
 /// </summary>
-public static class BenchCommand
+public sealed class BenchCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit bench [--repeat N] [--threads N] [--python PATH] [--output FILE] [--quick]
-
-        Measures, in one run on this machine:
-          * the paper's network in PyTorch (bench/pytorch_reference.py with Debian's python3-torch,
-            PyTorch 1.13) and ClipLit's ONNX Runtime path on the golden photos and a 2048x1536 photo:
-            seconds (min / median / max of N runs), ms per megapixel, peak memory, ratio;
-          * the whole 'cliplit enhance' process on the 2048x1536 photo (start-up, model loading,
-            decoding, encoding included) against the PyTorch network alone;
-          * the launcher's overhead, thread scaling and ONNX Runtime's time per operator.
-        Results replace the photo section of docs/benchmarks.md (or --output FILE; '-' prints them).
-        With --video, measures videos instead (VideoBench: fast vs full quality, temporal
-        stability, throughput against a naive ffmpeg + PyTorch baseline) and replaces the video section.
-        With --live, measures the live view (shown fps, network rate, latency, hot-swap time; in a
-        window when DISPLAY is set, e.g. under xvfb-run) and replaces the live section.
-        Needs the shared data folder beside the repository and python3-torch.
-
-        Options:
-          --repeat N      runs per measurement (default 3)
-          --threads N     threads for both ONNX Runtime and PyTorch (default: all cores)
-          --python PATH   Python with torch 1.13 (default /usr/bin/python3)
-          --output FILE   where to write the report (default docs/benchmarks.md)
-          --quick         one run each, no thread scaling or operator profile
-          --video         the video benchmarks instead of the photo ones
-          --live          the live view's benchmarks instead
-          --soak-minutes N  with --live: also a long headless run, memory sampled every 30 s
-          --train         the training steps instead (TrainingBench: each stage's seconds per
-                          iteration with full-size CLIP against the paper's PyTorch step)
-          --batch N, --image-size N  with --train: the enhancement batch (default 8) and size (512)
-          --gpu           the NVIDIA path instead (GpuBench: 1080p full quality, zero-copy against the
-                          host round trip: enhancer ms, engine fps, file-to-file fps, copy nodes);
-                          needs a working CUDA provider ('cliplit doctor')
-          --frames N      with --gpu: frames per measured run (default 600)
-        """;
-
     private const string LargePhoto = "110_51093502029_o.jpg";
 
-    private static readonly OptionSpec Options = new OptionSpec()
-        .Value("repeat", "--repeat")
-        .Value("threads", "--threads")
-        .Value("python", "--python")
-        .Value("output", "--output")
-        .Value("model", "--model")
-        .Flag("quick", "--quick")
-        .Flag("video", "--video")
-        .Flag("live", "--live")
-        .Value("soak-minutes", "--soak-minutes")
-        .Flag("train", "--train")
-        .Value("batch", "--batch")
-        .Value("image-size", "--image-size")
-        .Flag("gpu", "--gpu")
-        .Value("frames", "--frames");
+    private readonly Option<int?> _repeat = Define.Integer("--repeat", "N", 1, 100, "runs per measurement (default 3; 1 with --quick)");
+    private readonly Option<int?> _threads = Define.Integer("--threads", "N", 1, 1024, "threads for both ONNX Runtime and PyTorch (default: all cores)");
+    private readonly Option<string?> _python = Define.Text("--python", "PATH", "Python with torch 1.13 (default /usr/bin/python3)");
+    private readonly Option<string?> _output = Define.Text("--output", "FILE", "where to write the report (default docs/benchmarks.md; '-' prints it)");
+    private readonly Option<string?> _model = Define.Text("--model", "PATH", "the checkpoint measured (default: the paper's, in the shared data folder)");
+    private readonly Option<bool> _quick = Define.Flag("--quick", "one run each, no thread scaling or operator profile");
+    private readonly Option<bool> _video = Define.Flag("--video", "the video benchmarks instead of the photo ones");
+    private readonly Option<bool> _live = Define.Flag("--live", "the live view's benchmarks instead");
+    private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "with --live: also a long headless run, memory sampled every 30 s");
+    private readonly Option<bool> _train = Define.Flag("--train",
+        "the training steps instead (TrainingBench: each stage's seconds per iteration with full-size CLIP against the paper's PyTorch step)");
+    private readonly Option<int?> _batch = Define.Integer("--batch", "N", 1, 256, "with --train: the enhancement batch (default 8)");
+    private readonly Option<int?> _imageSize = Define.Integer("--image-size", "N", 32, 4096, "with --train: the image size (default 512)");
+    private readonly Option<bool> _gpu = Define.Flag("--gpu",
+        "the NVIDIA path instead (GpuBench: 1080p full quality, zero-copy against the host round trip: enhancer ms, engine fps, "
+        + "file-to-file fps, copy nodes); needs a working CUDA provider ('cliplit doctor')");
+    private readonly Option<int?> _frames = Define.Integer("--frames", "N", 30, 100_000, "with --gpu: frames per measured run (default 600)");
 
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    /// <summary>What <c>cliplit bench --help</c> prints (without its last line break).</summary>
+    public static string Help => CommandLineApp.HelpText(Program.CreateRoot(CliContext.Silent), "bench");
+
+    public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
-        var args = ParsedArguments.ParseOrShowHelp("bench", arguments, Options, Help, context.Out);
-        if (args is null) return ExitCodes.Success;
-        bool quick = args.Has("quick");
-        int repeat = args.Int("repeat", quick ? 1 : 3, 1, 100);
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
+        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames])
+            Options.Add(option);
+        Explain("Details", """
+            Measures, in one run on this machine:
+              * the paper's network in PyTorch (bench/pytorch_reference.py with Debian's python3-torch,
+                PyTorch 1.13) and ClipLit's ONNX Runtime path on the golden photos and a 2048x1536 photo:
+                seconds (min / median / max of N runs), ms per megapixel, peak memory, ratio;
+              * the whole 'cliplit enhance' process on the 2048x1536 photo (start-up, model loading,
+                decoding, encoding included) against the PyTorch network alone;
+              * the launcher's overhead, thread scaling and ONNX Runtime's time per operator.
+            Results replace the photo section of docs/benchmarks.md (or --output FILE; '-' prints them).
+            With --video, measures videos instead (VideoBench: fast vs full quality, temporal
+            stability, throughput against a naive ffmpeg + PyTorch baseline) and replaces the video section.
+            With --live, measures the live view (shown fps, network rate, latency, hot-swap time; in a
+            window when DISPLAY is set, e.g. under xvfb-run) and replaces the live section.
+            With --train and --gpu, the training steps and the NVIDIA path, each in its own section.
+            Needs the shared data folder beside the repository and python3-torch.
+            """);
+        SetAction(result => Run(result, context));
+    }
+
+    private int Run(ParseResult args, CliContext context)
+    {
+        bool quick = args.GetValue(_quick);
+        int repeat = args.GetValue(_repeat) ?? (quick ? 1 : 3);
+        int threads = args.GetValue(_threads) ?? Environment.ProcessorCount;
+        string python = args.GetValue(_python) ?? "/usr/bin/python3";
         string root = ModelStore.RepositoryRoot() ?? throw new UsageException("bench: run it from a ClipLit checkout (the repository's ./cliplit)");
         string shared = ModelStore.SharedFolder() ?? Path.GetFullPath(Path.Combine(root, "..", "shared"));
-        string checkpoint = args.Value("model") ?? Path.Combine(shared, "models", "clip-lit", ModelStore.DefaultModelFileName);
-        string output = args.Value("output") ?? Path.Combine(root, "docs", "benchmarks.md");
+        string checkpoint = args.GetValue(_model) ?? Path.Combine(shared, "models", "clip-lit", ModelStore.DefaultModelFileName);
+        string output = args.GetValue(_output) ?? Path.Combine(root, "docs", "benchmarks.md");
         string launcher = Path.Combine(root, "cliplit");
         var log = context.Error;
 
         // The GPU bench needs only the model and the photos, so it runs from a small copy of the shared folder (CLIPLIT_SHARED) on a lent GPU machine.
-        if (args.Has("gpu"))
-            return GpuBench.Run(new GpuBench.Settings(shared, checkpoint, output, args.Int("frames", 600, 30, 100_000)), context);
+        if (args.GetValue(_gpu))
+            return GpuBench.Run(new GpuBench.Settings(shared, checkpoint, output, args.GetValue(_frames) ?? 600), context);
         if (!Directory.Exists(Path.Combine(shared, "golden")))
         {
             log.WriteLine($"error: {shared}: shared data folder not found (bench needs its golden photos)");
             return ExitCodes.SomeFailed;
         }
-        if (args.Has("live"))
-            return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.Int("soak-minutes", 0, 0, 24 * 60)), context);
-        if (args.Has("train"))
-            return TrainingBench.Run(new TrainingBench.Settings(root, shared, output, args.Value("python") ?? "/usr/bin/python3", threads, repeat,
-                args.Int("batch", 8, 1, 256), 16, args.Int("image-size", 512, 32, 4096)), context);
-        if (args.Has("video"))
-            return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, args.Value("python") ?? "/usr/bin/python3", threads, quick), context);
+        if (args.GetValue(_live))
+            return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.GetValue(_soakMinutes) ?? 0), context);
+        if (args.GetValue(_train))
+            return TrainingBench.Run(new TrainingBench.Settings(root, shared, output, python, threads, repeat,
+                args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
+        if (args.GetValue(_video))
+            return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, python, threads, quick), context);
 
-        var reference = new PyTorchReference(args.Value("python") ?? "/usr/bin/python3", Path.Combine(root, "bench", "pytorch_reference.py"), checkpoint, threads);
+        var reference = new PyTorchReference(python, Path.Combine(root, "bench", "pytorch_reference.py"), checkpoint, threads);
         if (reference.Problem() is { } problem)
         {
             log.WriteLine($"error: the PyTorch reference cannot run: {problem}");

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using ClipLit.Cli;
+using ClipLit.Cli.CommandLine;
 
 namespace ClipLit.Bench;
 
@@ -11,6 +13,10 @@ public static class Program
     public static int Main(string[] args) => ConsoleApp.Main(args, Run);
 
     /// <summary>Runs one command line; never throws for expected failures.</summary>
-    public static int Run(IReadOnlyList<string> args, CliContext context) =>
-        ConsoleApp.Dispatch("cliplit-bench", args, context, ("bench", BenchCommand.Run));
+    public static int Run(IReadOnlyList<string> args, CliContext context) => CommandLineApp.Run(CreateRoot(context), args, context);
+
+    /// <summary>cliplit-bench's commands, their actions writing to <paramref name="context"/>.</summary>
+    public static RootCommand CreateRoot(CliContext context) =>
+        CommandLineApp.Root("cliplit-bench", "cliplit-bench: the benchmarks, run as 'cliplit bench ...' (which starts it with that command line).",
+            [], typeof(Program).Assembly, context, new BenchCommand(context));
 }

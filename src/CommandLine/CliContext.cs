@@ -5,7 +5,11 @@ namespace ClipLit.Cli;
 /// <param name="Error">Standard error: progress, notes and error lines.</param>
 /// <param name="ErrorIsTerminal">Error is an interactive terminal (progress bars redraw in place).</param>
 /// <param name="Cancellation">Fires on Ctrl+C.</param>
-public sealed record CliContext(TextWriter Out, TextWriter Error, bool ErrorIsTerminal, CancellationToken Cancellation);
+public sealed record CliContext(TextWriter Out, TextWriter Error, bool ErrorIsTerminal, CancellationToken Cancellation)
+{
+    /// <summary>Writes nothing and is never cancelled: for building commands only to read their definitions (help).</summary>
+    public static CliContext Silent { get; } = new(TextWriter.Null, TextWriter.Null, false, CancellationToken.None);
+}
 
 /// <summary>Process exit codes.</summary>
 public static class ExitCodes

@@ -7,20 +7,20 @@ using FFMpegCore;
 namespace ClipLit.Cli.Commands;
 
 /// <summary><c>cliplit cameras</c>: the capture devices FFmpeg sees, with their modes, for <c>live --camera</c>.</summary>
-public static class CamerasCommand
+public sealed class CamerasCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit cameras
-
-        Lists the cameras FFmpeg can capture from, with their pixel formats, sizes and rates
-        (Linux: /dev/video* through v4l2; Windows: dshow; macOS: avfoundation). Pass one to
-        'cliplit live --camera DEVICE'.
-        """;
-
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    public CamerasCommand(CliContext context) : base("cameras", "list the cameras live --camera can use")
     {
-        var args = ParsedArguments.ParseOrShowHelp("cameras", arguments, new OptionSpec(), Help, context.Out);
-        if (args is null) return ExitCodes.Success;
+        Explain("Details", """
+            Lists the cameras FFmpeg can capture from, with their pixel formats, sizes and rates
+            (Linux: /dev/video* through v4l2; Windows: dshow; macOS: avfoundation). Pass one to
+            'cliplit live --camera DEVICE'.
+            """);
+        SetAction(_ => Run(context));
+    }
+
+    private static int Run(CliContext context)
+    {
         if (FfmpegTools.Problem() is { } problem)
         {
             context.Error.WriteLine($"error: {problem}");

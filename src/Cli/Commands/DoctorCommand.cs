@@ -4,24 +4,24 @@ using ClipLit.Engine.Gpu;
 namespace ClipLit.Cli.Commands;
 
 /// <summary><c>cliplit doctor</c>: each link of the GPU chain, and where the enhancer will run.</summary>
-public static class DoctorCommand
+public sealed class DoctorCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit doctor
-
-        Checks, in order, what running the enhancer on an NVIDIA GPU without copies needs: the
-        NVIDIA driver (libcuda.so.1) and its CUDA devices, the CUDA 13 and cuDNN 9 libraries
-        ONNX Runtime's CUDA provider links, that provider starting, a Vulkan device that exports
-        memory (and, optionally, semaphores), and that CUDA and Vulkan see the same GPU (UUID).
-        Prints each link's status and where '--device auto' will run the enhancer and keep its
-        tensors, and why when not on CUDA without copies.
-        docs/gpu.md says what to install.
-        """;
-
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    public DoctorCommand(CliContext context) : base("doctor", "check the NVIDIA GPU path link by link and say where the enhancer runs")
     {
-        var args = ParsedArguments.ParseOrShowHelp("doctor", arguments, new OptionSpec(), Help, context.Out);
-        if (args is null) return ExitCodes.Success;
+        Explain("Details", """
+            Checks, in order, what running the enhancer on an NVIDIA GPU without copies needs: the
+            NVIDIA driver (libcuda.so.1) and its CUDA devices, the CUDA 13 and cuDNN 9 libraries
+            ONNX Runtime's CUDA provider links, that provider starting, a Vulkan device that exports
+            memory (and, optionally, semaphores), and that CUDA and Vulkan see the same GPU (UUID).
+            Prints each link's status and where '--device auto' will run the enhancer and keep its
+            tensors, and why when not on CUDA without copies.
+            docs/gpu.md says what to install.
+            """);
+        SetAction(_ => Run(context));
+    }
+
+    private static int Run(CliContext context)
+    {
         var report = GpuReadiness.Check();
         foreach (var component in report.Components)
             context.Out.WriteLine($"{(component.Ready ? "[ok]     " : component.Required ? "[missing]" : "[absent] ")} {component.Name}: {component.Detail}");

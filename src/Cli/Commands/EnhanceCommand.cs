@@ -1,13 +1,11 @@
+using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Models;
 using ClipLit.Cli.Photos;
 using ClipLit.Cli.Terminal;
 using ClipLit.Engine.Models;
-using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Videos;
 using ClipLit.Engine;
-using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
@@ -16,87 +14,83 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Cli.Commands;
 
 /// <summary><c>cliplit enhance</c>: enhance photos and videos (files, folders, patterns).</summary>
-public static class EnhanceCommand
+public sealed class EnhanceCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit enhance <file|folder|pattern>... -o <file|folder> [options]
-
-        Enhances backlit photos (PNG, JPEG, BMP, TIFF, WebP) and videos (MP4, MOV, MKV, WebM,
-        AVI) with the CLIP-LIT network. With a folder as -o (or several inputs), each output
-        keeps its input's file name; the output format follows the output's extension. Inputs
-        are never overwritten, existing outputs only with --overwrite, and outputs appear only
-        when complete.
-
-        Image sequences are videos too: name one FFmpeg's way, e.g. 'frames/%05d.png' (frames
-        00001.png, 00002.png, ... in number order), as an input (read at --fps) or as the
-        output of a video or sequence (frames numbered from 1).
-
-        Options:
-          -o, --output PATH        output file, or folder (created if missing)
-          -m, --model PATH         .pth checkpoint or .onnx model (default: $CLIPLIT_MODEL,
-                                   else the model installed by ./setup)
-          -d, --device DEVICE      auto (default: CUDA if usable, else CPU), cpu or cuda
-              --overwrite          replace outputs that already exist
-              --skip-existing      skip inputs whose output already exists
-              --memory-budget SIZE activation memory per network run before tiling, e.g. 2G
-                                   (default 4G; tiled results equal untiled ones)
-              --jpeg-quality N     JPEG quality 1-100 (default: the source's, else 95)
-          -q, --quiet              print only errors
-          -v, --verbose            print where each file's time went
-
-        Video options:
-              --quality Q          full: the paper's network at full resolution (default with
-                                   CUDA); fast: the network on a downscaled frame, its light map
-                                   upsampled edge-aware (default on CPU)
-              --fast-size N        long side of the network's input in fast quality (default 256)
-              --upsample U         fast quality's upsampler: edge-aware (default) or bilinear
-              --no-smoothing       no temporal smoothing of the light map (it flickers)
-              --codec NAME         FFmpeg encoder (default libx264; libvpx-vp9 for .webm)
-              --crf N              quality, lower is better (default 18 for H.264, 31 for VP9)
-              --bitrate RATE       target bitrate such as 8M instead of --crf
-              --preset NAME        encoder preset such as fast or slow (default medium)
-              --fps N              frame rate of image-sequence inputs (default 30)
-          -h, --help               show this help
-
-        Exit status: 0 all inputs enhanced, 1 some failed (the rest were processed),
-        2 usage error, 130 interrupted.
-        """;
-
-    private static readonly OptionSpec Options = new OptionSpec()
-        .Value("output", "-o", "--output")
-        .Value("model", "-m", "--model")
-        .Value("device", "-d", "--device")
-        .Value("memory-budget", "--memory-budget")
-        .Value("jpeg-quality", "--jpeg-quality")
-        .Value("quality", "--quality")
-        .Value("fast-size", "--fast-size")
-        .Value("upsample", "--upsample")
-        .Value("codec", "--codec")
-        .Value("crf", "--crf")
-        .Value("bitrate", "--bitrate")
-        .Value("preset", "--preset")
-        .Value("fps", "--fps")
-        .Flag("no-smoothing", "--no-smoothing")
-        .Flag("overwrite", "--overwrite")
-        .Flag("skip-existing", "--skip-existing")
-        .Flag("quiet", "-q", "--quiet")
-        .Flag("verbose", "-v", "--verbose");
-
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    private readonly Argument<string[]> _inputs = new("file|folder|pattern")
     {
-        var args = ParsedArguments.ParseOrShowHelp("enhance", arguments, Options, Help, context.Out);
-        if (args is null) return ExitCodes.Success;
-        string output = args.Value("output") ?? throw new UsageException("enhance: -o/--output is required (a file, or a folder for several inputs)");
-        if (args.Positionals.Count == 0) throw new UsageException("enhance: name at least one photo, video, folder or pattern to enhance");
-        if (args.Has("overwrite") && args.Has("skip-existing")) throw new UsageException("enhance: --overwrite and --skip-existing contradict each other");
-        var device = ValueParsers.Device("enhance", args.Value("device"));
-        long budget = args.Value("memory-budget") is { } b ? ValueParsers.ByteSize("enhance", "--memory-budget", b) : EnhancerOptions.Default.MemoryBudgetBytes;
-        int? jpegQuality = args.Value("jpeg-quality") is null ? null : args.Int("jpeg-quality", 95, 1, 100);
-        var videoOptions = VideoOptions(args);
-        double sequenceFps = args.Value("fps") is { } fps ? ValueParsers.FrameRate("enhance", fps) : 30;
-        bool quiet = args.Has("quiet");
+        Description = "photos, videos and image sequences to enhance; folders (not searched recursively) and patterns such as 'shots/*.png'",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
 
-        var inputs = InputExpander.Expand(args.Positionals);
+    private readonly Option<string?> _output = Define.Text("--output", "PATH", "output file, or folder (created if missing); required", "-o");
+    private readonly NetworkOptions _network = new();
+    private readonly Option<bool> _overwrite = Define.Flag("--overwrite", "replace outputs that already exist");
+    private readonly Option<bool> _skipExisting = Define.Flag("--skip-existing", "skip inputs whose output already exists");
+    private readonly Option<long?> _memoryBudget = ValueParsers.ByteSize("--memory-budget",
+        "activation memory per network run before tiling, e.g. 2G (default 4G; tiled results equal untiled ones)");
+    private readonly Option<int?> _jpegQuality = Define.Integer("--jpeg-quality", "N", 1, 100, "JPEG quality 1-100 (default: the source's, else 95)");
+    private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
+    private readonly Option<bool> _verbose = Define.Flag("--verbose", "print where each file's time went", "-v");
+    private readonly Option<UpsampleMode?> _upsample = Define.Parsed<UpsampleMode>("--upsample", null,
+        "videos: fast quality's upsampler, edge-aware (default) or bilinear", ParseUpsample, "edge-aware or bilinear");
+    private readonly Option<string?> _codec = Define.Text("--codec", "NAME", "videos: FFmpeg encoder (default libx264; libvpx-vp9 for .webm)");
+    private readonly Option<int?> _crf = Define.Integer("--crf", "N", 0, 63, "videos: quality, lower is better (default 18 for H.264, 31 for VP9)");
+    private readonly Option<string?> _bitrate = Define.Text("--bitrate", "RATE", "videos: target bitrate such as 8M instead of --crf");
+    private readonly Option<string?> _preset = Define.Text("--preset", "NAME", "videos: encoder preset such as fast or slow (default medium)");
+    private readonly Option<double?> _fps = ValueParsers.FrameRate("--fps", "frame rate of image-sequence inputs (default 30)");
+
+    public EnhanceCommand(CliContext context)
+        : base("enhance", "enhance photos and videos: cliplit enhance <file|folder|pattern>... -o <file|folder>")
+    {
+        Arguments.Add(_inputs);
+        foreach (Option option in (Option[])[_output, _network.Model, _network.Device, _overwrite, _skipExisting, _memoryBudget, _jpegQuality, _quiet, _verbose,
+                     _network.Quality, _network.FastSize, _upsample, _network.NoSmoothing, _codec, _crf, _bitrate, _preset, _fps])
+            Options.Add(option);
+        _upsample.CompletionSources.Add("edge-aware", "bilinear");
+        Validators.Add(result =>
+        {
+            if (result.GetResult(_output) is null) result.AddError("-o/--output is required (a file, or a folder for several inputs)");
+            else if (result.GetValue(_inputs) is not { Length: > 0 }) result.AddError("name at least one photo, video, folder or pattern to enhance");
+            else if (result.GetValue(_overwrite) && result.GetValue(_skipExisting)) result.AddError("--overwrite and --skip-existing contradict each other");
+        });
+        Explain("Details", """
+            Enhances backlit photos (PNG, JPEG, BMP, TIFF, WebP) and videos (MP4, MOV, MKV, WebM,
+            AVI) with the CLIP-LIT network. With a folder as -o (or several inputs), each output
+            keeps its input's file name; the output format follows the output's extension. Inputs
+            are never overwritten, existing outputs only with --overwrite, and outputs appear only
+            when complete. Options marked "videos:" (and --quality, --fast-size, --no-smoothing)
+            apply to videos and image sequences.
+            """);
+        Explain("Image sequences", """
+            Image sequences are videos too: name one FFmpeg's way, e.g. 'frames/%05d.png' (frames
+            00001.png, 00002.png, ... in number order), as an input (read at --fps) or as the
+            output of a video or sequence (frames numbered from 1).
+            """);
+        Explain("Examples", """
+            cliplit enhance photo.jpg -o photo_enhanced.jpg
+            cliplit enhance holiday/ more/*.png -o enhanced/
+            cliplit enhance scan.tif -o scan.png --device cpu --memory-budget 2G
+            cliplit enhance clip.mp4 -o out.mp4 --quality full --crf 20 --preset slow
+            cliplit enhance 'shots/%05d.png' -o shot.mp4 --fps 24
+            """);
+        Explain("Exit status", """
+            0 all inputs enhanced, 1 some failed (the rest were processed), 2 usage error,
+            130 interrupted.
+            """);
+        SetAction(result => Run(result, context));
+    }
+
+    private int Run(ParseResult args, CliContext context)
+    {
+        string output = args.GetValue(_output)!;
+        var device = args.GetValue(_network.Device) ?? ExecutionDevice.Auto;
+        long budget = args.GetValue(_memoryBudget) ?? EnhancerOptions.Default.MemoryBudgetBytes;
+        int? jpegQuality = args.GetValue(_jpegQuality);
+        double sequenceFps = args.GetValue(_fps) ?? 30;
+        bool quiet = args.GetValue(_quiet), verbose = args.GetValue(_verbose);
+        bool overwrite = args.GetValue(_overwrite), skipExisting = args.GetValue(_skipExisting);
+
+        var inputs = InputExpander.Expand(args.GetValue(_inputs)!);
         bool folderOutput = OutputPlanner.IsFolderOutput(output, inputs);
         if (!folderOutput && !InputExpander.IsMedia(output))
             throw new UsageException($"enhance: output {output} has no photo or video extension (.png, .jpg, .bmp, .tif, .webp, .mp4, .mov, .mkv, .webm, .avi); end it with '/' to make it a folder");
@@ -119,14 +113,17 @@ public static class EnhanceCommand
             return ExitCodes.SomeFailed;
         }
 
-        var model = LoadModel(args.Value("model"), context);
+        var model = NetworkOptions.LoadModel(args.GetValue(_network.Model), context);
         if (model is null) return ExitCodes.SomeFailed;
         using var session = OpenSession(model, device, budget, context, quiet);
         if (session is null) return ExitCodes.SomeFailed;
         var photos = new PhotoEnhancer(session, new StillImageWriteOptions(jpegQuality));
-        if (videoOptions.Quality is null)
-            videoOptions = videoOptions with { Quality = session.RunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast };
-        var videos = new VideoFileEnhancer(session, videoOptions.Resolve(), sequenceFps, new StillImageWriteOptions(jpegQuality));
+        var videoOptions = _network.Video(args, session.RunsOnCuda) with
+        {
+            Upsample = args.GetValue(_upsample) ?? UpsampleMode.EdgeAware,
+            Encode = new VideoEncodeOptions(args.GetValue(_codec), args.GetValue(_crf), args.GetValue(_bitrate), args.GetValue(_preset)),
+        };
+        var videos = new VideoFileEnhancer(session, videoOptions, sequenceFps, new StillImageWriteOptions(jpegQuality));
 
         foreach (var job in jobs)
         {
@@ -137,9 +134,9 @@ public static class EnhanceCommand
                 continue;
             }
             bool isVideo = VideoFileEnhancer.IsMovingPicture(job.Input);
-            if ((isVideo ? VideoFileEnhancer.OutputExists(job.Output) : File.Exists(job.Output)) && !args.Has("overwrite"))
+            if ((isVideo ? VideoFileEnhancer.OutputExists(job.Output) : File.Exists(job.Output)) && !overwrite)
             {
-                if (args.Has("skip-existing")) progress.Skip(job.Input, $"{job.Output} exists (--skip-existing)");
+                if (skipExisting) progress.Skip(job.Input, $"{job.Output} exists (--skip-existing)");
                 else progress.Fail($"{job.Input}: output {job.Output} already exists (use --overwrite to replace it, or --skip-existing)");
                 continue;
             }
@@ -158,12 +155,12 @@ public static class EnhanceCommand
                 {
                     videos.EnhanceAsync(job.Input, job.Output, new Progress<VideoProgress>(p => progress.Frames(p.FramesDone, p.FrameCount, p.FramesPerSecond)),
                         context.Cancellation).GetAwaiter().GetResult();
-                    note = args.Has("verbose") ? $"{job.Input}: {videos.LastTimings}" : null;
+                    note = verbose ? $"{job.Input}: {videos.LastTimings}" : null;
                 }
                 else
                 {
                     note = photos.Enhance(job.Input, job.Output, context.Cancellation);
-                    if (args.Has("verbose")) note = note is null ? $"{job.Input}: {photos.LastTimings}" : $"{note}; {photos.LastTimings}";
+                    if (verbose) note = note is null ? $"{job.Input}: {photos.LastTimings}" : $"{note}; {photos.LastTimings}";
                 }
                 progress.Succeeded(job.Input, job.Output, note);
             }
@@ -190,61 +187,10 @@ public static class EnhanceCommand
         return progress.Failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 
-    /// <summary>Video options from the command line; Quality stays null when not given (it depends on the device).</summary>
-    private sealed record VideoChoices(EnhanceQuality? Quality, int FastLongSide, UpsampleMode Upsample, bool Smoothing, VideoEncodeOptions Encode)
+    private static bool ParseUpsample(string text, out UpsampleMode mode)
     {
-        public VideoEnhanceOptions Resolve() => VideoEnhanceOptions.Default with
-        {
-            Quality = Quality ?? EnhanceQuality.Fast,
-            FastLongSide = FastLongSide,
-            Upsample = Upsample,
-            Temporal = Smoothing ? TemporalOptions.Default : TemporalOptions.Off,
-            Encode = Encode,
-        };
-    }
-
-    private static VideoChoices VideoOptions(ParsedArguments args)
-    {
-        EnhanceQuality? quality = args.Value("quality") switch
-        {
-            null => null,
-            "full" => EnhanceQuality.Full,
-            "fast" => EnhanceQuality.Fast,
-            var other => throw new UsageException($"enhance: --quality must be fast or full, got '{other}'"),
-        };
-        var upsample = args.Value("upsample") switch
-        {
-            null or "edge-aware" or "guided" => UpsampleMode.EdgeAware,
-            "bilinear" => UpsampleMode.Bilinear,
-            var other => throw new UsageException($"enhance: --upsample must be edge-aware or bilinear, got '{other}'"),
-        };
-        int? crf = args.Value("crf") is null ? null : args.Int("crf", 18, 0, 63);
-        var encode = new VideoEncodeOptions(args.Value("codec"), crf, args.Value("bitrate"), args.Value("preset"));
-        return new VideoChoices(quality, args.Int("fast-size", FrameLayout.DefaultFastLongSide, 16, 4096), upsample, !args.Has("no-smoothing"), encode);
-    }
-
-    /// <summary>Reads the model (--model, else the default); on failure prints the one-line error and returns null.</summary>
-    internal static LightMapModel? LoadModel(string? modelOption, CliContext context)
-    {
-        string? modelPath = modelOption;
-        if (modelPath is null)
-        {
-            modelPath = ModelStore.ResolveDefault(out string reason);
-            if (modelPath is null)
-            {
-                context.Error.WriteLine($"error: {reason}");
-                return null;
-            }
-        }
-        try
-        {
-            return ModelFile.Load(modelPath);
-        }
-        catch (ModelLoadException e)
-        {
-            context.Error.WriteLine($"error: {e.Message}");
-            return null;
-        }
+        mode = text is "bilinear" ? UpsampleMode.Bilinear : UpsampleMode.EdgeAware;
+        return text is "edge-aware" or "guided" or "bilinear";
     }
 
     /// <summary>

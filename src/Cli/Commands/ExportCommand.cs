@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Core;
 using ClipLit.Inference.Graph;
@@ -8,39 +9,40 @@ using Google.Protobuf;
 namespace ClipLit.Cli.Commands;
 
 /// <summary><c>cliplit export</c>: write the network as a self-contained ONNX model.</summary>
-public static class ExportCommand
+public sealed class ExportCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit export --checkpoint MODEL -o OUTPUT.onnx [--size WxH]
+    private readonly Option<string?> _checkpoint = Define.Text("--checkpoint", "MODEL", "the model to export (.pth, or an .onnx to re-export); required", "-c");
+    private readonly Option<string?> _output = Define.Text("--output", "PATH", "the .onnx file to write; required", "-o");
+    private readonly Option<(int Height, int Width)?> _size = ValueParsers.Size("--size", "fix the input size, e.g. 1920x1080", "-s");
 
-        Converts a CLIP-LIT checkpoint (.pth, or an .onnx to re-export) into an ONNX model
-        (opset 17) with one input, "image" (1x3xHxW float RGB in [0, 1]), and one output,
-        "light_map" (1x1xHxW); the enhanced image is clamp(image / light_map, 0, 1).
-        The graph reproduces PyTorch's adaptive average pooling and align_corners bilinear
-        upsampling exactly at any size. Without --size the height and width are symbolic;
-        with it they are fixed. The model is checked by loading it in ONNX Runtime before
-        it is written.
-
-        Options:
-          -c, --checkpoint PATH   the model to export
-          -o, --output PATH       the .onnx file to write
-          -s, --size WxH          fix the input size, e.g. 1920x1080
-          -h, --help              show this help
-        """;
-
-    private static readonly OptionSpec Options = new OptionSpec()
-        .Value("checkpoint", "-c", "--checkpoint")
-        .Value("output", "-o", "--output")
-        .Value("size", "-s", "--size");
-
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    public ExportCommand(CliContext context)
+        : base("export", "write the network as an ONNX model: cliplit export --checkpoint X.pth -o X.onnx")
     {
-        var args = ParsedArguments.ParseOrShowHelp("export", arguments, Options, Help, context.Out);
-        if (args is null) return ExitCodes.Success;
-        if (args.Positionals.Count > 0) throw new UsageException($"export: unexpected argument '{args.Positionals[0]}'");
-        string checkpoint = args.Value("checkpoint") ?? throw new UsageException("export: --checkpoint is required");
-        string output = args.Value("output") ?? throw new UsageException("export: -o/--output is required");
-        (int Height, int Width)? size = args.Value("size") is { } s ? ValueParsers.Size("export", "--size", s) : null;
+        Options.Add(_checkpoint);
+        Options.Add(_output);
+        Options.Add(_size);
+        Validators.Add(result =>
+        {
+            if (result.GetResult(_checkpoint) is null) result.AddError("--checkpoint is required");
+            else if (result.GetResult(_output) is null) result.AddError("-o/--output is required");
+        });
+        Explain("Details", """
+            Converts a CLIP-LIT checkpoint (.pth, or an .onnx to re-export) into an ONNX model
+            (opset 17) with one input, "image" (1x3xHxW float RGB in [0, 1]), and one output,
+            "light_map" (1x1xHxW); the enhanced image is clamp(image / light_map, 0, 1).
+            The graph reproduces PyTorch's adaptive average pooling and align_corners bilinear
+            upsampling exactly at any size. Without --size the height and width are symbolic;
+            with it they are fixed. The model is checked by loading it in ONNX Runtime before
+            it is written.
+            """);
+        SetAction(result => Run(result, context));
+    }
+
+    private int Run(ParseResult args, CliContext context)
+    {
+        string checkpoint = args.GetValue(_checkpoint)!;
+        string output = args.GetValue(_output)!;
+        var size = args.GetValue(_size);
         if (Path.GetFullPath(output) == Path.GetFullPath(checkpoint))
             throw new UsageException($"export: output {output} is the checkpoint itself");
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.CommandLine;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Core;
 using ClipLit.Engine;
@@ -16,128 +17,125 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Cli.Commands;
 
 /// <summary><c>cliplit live</c>: the enhanced feed of a video in a window (or headless).</summary>
-public static class LiveCommand
+public sealed class LiveCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit live (--input FILE | --camera DEVICE) [options]
+    private readonly Option<string?> _input = Define.Text("--input", "FILE|URL",
+        "the video to show: a file, or a network stream (udp://, rtsp://, http://...; retried when it ends, like a camera)", "-i");
+    private readonly Option<string?> _camera = Define.Text("--camera", "DEVICE",
+        "a camera: /dev/video0 (v4l2; dshow on Windows, avfoundation on macOS), or FORMAT:DEVICE for any FFmpeg input device, "
+        + "e.g. lavfi:testsrc2=size=640x360:rate=30 (a generated test camera). 'cliplit cameras' lists them. "
+        + "A camera that goes away is retried every second", "-c");
+    private readonly Option<(int Height, int Width)?> _cameraSize = ValueParsers.Size("--camera-size", "capture mode: picture size (one 'cliplit cameras' lists)");
+    private readonly Option<double?> _cameraFps = Define.Parsed<double>("--camera-fps", "N", "capture mode: frames per second",
+        (string text, out double rate) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) && rate is > 0 and <= 1000,
+        "a rate from 0 to 1000");
+    private readonly Option<string?> _cameraFormat = Define.Text("--camera-format", "F", "capture mode: the camera's pixel format (mjpeg, yuyv422, nv12...)",
+        format => format.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'), "a pixel format name like mjpeg or yuyv422");
+    private readonly Option<bool> _loop = Define.Flag("--loop", "start again at the end");
+    private readonly NetworkOptions _network = new();
+    private readonly Option<string?> _compare = Define.Text("--compare", "PATH",
+        "a second model for the side-by-side view (B): PATH left of the divider, --model right of it");
+    private readonly Option<bool> _sideBySide = Define.Flag("--side-by-side", "start side by side (with --compare)");
+    private readonly Option<bool> _hud = Define.Flag("--hud", "start with the heads-up display shown");
+    private readonly Option<string?> _watch = Define.Text("--watch", "DIR",
+        "hot reload: swap in each checkpoint (.onnx or .pth) completed in DIR while running (a trainer's output folder); "
+        + "files that do not load are reported and the running model stays");
+    private readonly Option<int?> _frames = Define.Integer("--frames", "N", 1, int.MaxValue, "stop after presenting N frames");
+    private readonly Option<string?> _screenshot = Define.Text("--screenshot", "PATH", "save the last presented image (read back from the swapchain) as PNG");
+    private readonly Option<(int Height, int Width)?> _windowSize = ValueParsers.Size("--window-size",
+        "the window's initial size (default: the video's, fitted to 1600x900); the picture keeps its aspect ratio, with black bars");
+    private readonly Option<bool> _noWindow = Define.Flag("--no-window", "run the same loop headless (servers)");
+    private readonly Option<string?> _virtualCamera = Define.Text("--virtual-camera", "DEV",
+        "also write the enhanced frames to a v4l2loopback device, so video calls see them (sudo modprobe v4l2loopback video_nr=10 "
+        + "card_label=ClipLit exclusive_caps=1, then --virtual-camera /dev/video10)");
+    private readonly Option<string?> _outputStream = Define.Text("--output-stream", "URL",
+        "also send the enhanced frames to any FFmpeg output as low-latency H.264: udp://HOST:PORT, rtmp://..., srt://..., or a file");
+    private readonly Option<double?> _split = Define.Parsed<double>("--split", "F",
+        "start in split view, input left of the divider at fraction F of the width (0-1), enhanced right of it",
+        (string text, out double fraction) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out fraction) && fraction is >= 0 and <= 1,
+        "a fraction from 0 to 1");
+    private readonly Option<bool> _lockstep = Define.Flag("--lockstep", "every frame waits for its own light map (slower; shows exactly what enhance writes)");
 
-        Shows the enhanced video in a window (GLFW, presented through a Vulkan swapchain) at the
-        source's frame rate. The network runs beside it on the newest frame whenever it is free,
-        and every shown frame gets the newest light map (temporally averaged), so the picture stays
-        fluid when the network is slower than the video. Esc or closing the window quits.
+    /// <summary>What the last run measured (null when it did not run), for benchmarks.</summary>
+    private LiveStatistics? _statistics;
 
-        Options:
-          -i, --input FILE|URL     the video to show: a file, or a network stream (udp://, rtsp://,
-                                   http://...; retried when it ends, like a camera)
-          -c, --camera DEVICE      a camera: /dev/video0 (v4l2; dshow on Windows, avfoundation on
-                                   macOS), or FORMAT:DEVICE for any FFmpeg input device, e.g.
-                                   lavfi:testsrc2=size=640x360:rate=30 (a generated test camera).
-                                   'cliplit cameras' lists them. A camera that goes away is
-                                   retried every second.
-              --camera-size WxH    capture mode: picture size (one 'cliplit cameras' lists)
-              --camera-fps N       capture mode: frames per second
-              --camera-format F    capture mode: the camera's pixel format (mjpeg, yuyv422, nv12...)
-              --loop               start again at the end
-              --quality Q          fast (default on CPU) or full, as for enhance
-              --fast-size N        long side of the network's input in fast quality (default 256)
-              --no-smoothing       no temporal smoothing of the light map
-          -m, --model PATH         .pth checkpoint or .onnx model (default as for enhance)
-              --compare PATH       a second model for the side-by-side view (B): PATH left of the
-                                   divider, --model right of it
-              --side-by-side       start side by side (with --compare)
-              --hud                start with the heads-up display shown
-              --watch DIR          hot reload: swap in each checkpoint (.onnx or .pth) completed in
-                                   DIR while running (a trainer's output folder); files that do
-                                   not load are reported and the running model stays
-          -d, --device DEVICE      auto (default), cpu or cuda
-              --frames N           stop after presenting N frames
-              --screenshot PATH    save the last presented image (read back from the swapchain) as PNG
-              --window-size WxH    the window's initial size (default: the video's, fitted to 1600x900);
-                                   the picture keeps its aspect ratio, with black bars
-              --no-window          run the same loop headless (servers)
-              --virtual-camera DEV also write the enhanced frames to a v4l2loopback device, so video
-                                   calls see them (sudo modprobe v4l2loopback video_nr=10
-                                   card_label=ClipLit exclusive_caps=1, then --virtual-camera /dev/video10)
-              --output-stream URL  also send the enhanced frames to any FFmpeg output as low-latency
-                                   H.264: udp://HOST:PORT, rtmp://..., srt://..., or a file
-              --split F            start in split view, input left of the divider at fraction F of
-                                   the width (0-1), enhanced right of it
-              --lockstep           every frame waits for its own light map (slower; shows exactly
-                                   what enhance writes)
-          -h, --help               show this help
+    public LiveCommand(CliContext context)
+        : base("live", "show a video or camera enhanced in a window: cliplit live --input FILE")
+    {
+        foreach (Option option in (Option[])[_input, _camera, _cameraSize, _cameraFps, _cameraFormat, _loop, _network.Quality, _network.FastSize,
+                     _network.NoSmoothing, _network.Model, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
+                     _noWindow, _virtualCamera, _outputStream, _split, _lockstep])
+            Options.Add(option);
+        Validators.Add(result =>
+        {
+            string? screenshot = result.GetValue(_screenshot);
+            if ((result.GetResult(_input) is null) == (result.GetResult(_camera) is null)) result.AddError("name either --input FILE or --camera DEVICE");
+            else if (screenshot is not null && result.GetValue(_noWindow)) result.AddError("--screenshot needs the window (drop --no-window)");
+            else if (screenshot is not null && !screenshot.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) result.AddError("--screenshot must name a .png file");
+            else if (result.GetValue(_sideBySide) && result.GetResult(_compare) is null) result.AddError("--side-by-side needs --compare PATH");
+        });
+        Explain("Details", """
+            Name what to show with either --input or --camera.
+            Shows the enhanced video in a window (GLFW, presented through a Vulkan swapchain) at the
+            source's frame rate. The network runs beside it on the newest frame whenever it is free,
+            and every shown frame gets the newest light map (temporally averaged), so the picture stays
+            fluid when the network is slower than the video. Esc or closing the window quits.
+            """);
+        Explain("Keys", """
+            S      split view before|after (drag the divider with the mouse)
+            B      side by side of two models (--compare, or the model before the last swap; the
+                   divider drags too)
+            H      heads-up display (display fps, the network's rate and milliseconds, how old the
+                   light map is, latency, device, model and its load time)
+            Space  pause
+            Q      quality fast|full
+            F      fullscreen
+            R      reload the model from its file
+            P      screenshot (cliplit-DATE-TIME.png in the current folder)
+            Esc    quit
+            Messages (a checkpoint that did not load, no signal) show on screen.
+            """);
+        Explain("Examples", """
+            cliplit live --input clip.mp4 --loop --quality full
+            cliplit live --input clip.mp4 --frames 100 --screenshot last.png --window-size 1280x720
+            cliplit live --camera /dev/video0 --camera-size 1280x720 --camera-fps 30
+            cliplit live --camera lavfi:testsrc2=size=640x360:rate=30 --no-window --frames 60
+            """);
+        Explain("Exit status", """
+            0 done (end of input, --frames reached or window closed), 1 failure, 2 usage error,
+            130 interrupted.
+            """);
+        SetAction(result => Run(result, context));
+    }
 
-        Keys: S split view before|after (drag the divider with the mouse), B side by side of two
-        models (--compare, or the model before the last swap; the divider drags too), H heads-up
-        display (display fps, the network's rate and milliseconds, how old the light map is,
-        latency, device, model and its load time), Space pause, Q quality fast|full, F fullscreen,
-        R reload the model from its file, P screenshot (cliplit-DATE-TIME.png in the current
-        folder), Esc quit. Messages (a checkpoint that did not load, no signal) show on screen.
-
-        Exit status: 0 done (end of input, --frames reached or window closed), 1 failure,
-        2 usage error, 130 interrupted.
-        """;
-
-    private static readonly OptionSpec Options = new OptionSpec()
-        .Value("input", "-i", "--input")
-        .Value("camera", "-c", "--camera")
-        .Value("camera-size", "--camera-size")
-        .Value("camera-fps", "--camera-fps")
-        .Value("camera-format", "--camera-format")
-        .Value("quality", "--quality")
-        .Value("fast-size", "--fast-size")
-        .Value("model", "-m", "--model")
-        .Value("compare", "--compare")
-        .Flag("side-by-side", "--side-by-side")
-        .Flag("hud", "--hud")
-        .Value("device", "-d", "--device")
-        .Value("frames", "--frames")
-        .Value("screenshot", "--screenshot")
-        .Value("window-size", "--window-size")
-        .Value("watch", "--watch")
-        .Value("split", "--split")
-        .Value("output-stream", "--output-stream")
-        .Value("virtual-camera", "--virtual-camera")
-        .Flag("loop", "--loop")
-        .Flag("no-smoothing", "--no-smoothing")
-        .Flag("no-window", "--no-window")
-        .Flag("lockstep", "--lockstep");
-
-    public static int Run(IReadOnlyList<string> arguments, CliContext context) => Run(arguments, context, out _);
-
-    /// <summary>Runs the live view; <paramref name="statistics"/> is what it measured (null when it did not run), for benchmarks.</summary>
+    /// <summary>
+    /// Runs the live view on a command line of its options alone (no "live" first), as the live
+    /// bench does; <paramref name="statistics"/> is what it measured (null when it did not run).
+    /// </summary>
     internal static int Run(IReadOnlyList<string> arguments, CliContext context, out LiveStatistics? statistics)
     {
-        statistics = null;
-        var args = ParsedArguments.ParseOrShowHelp("live", arguments, Options, Help, context.Out);
-        if (args is null) return ExitCodes.Success;
-        string? file = args.Value("input");
-        string? camera = args.Value("camera");
-        if ((file is null) == (camera is null)) throw new UsageException("live: name either --input FILE or --camera DEVICE");
+        var command = new LiveCommand(context);
+        int exit = CommandLineApp.Run(command, arguments, context);
+        statistics = command._statistics;
+        return exit;
+    }
+
+    private int Run(ParseResult args, CliContext context)
+    {
+        _statistics = null;
+        string? file = args.GetValue(_input);
+        string? camera = args.GetValue(_camera);
         string input = file ?? camera!;
-        int? frameLimit = args.Value("frames") is null ? null : args.Int("frames", 0, 1, int.MaxValue);
-        string? screenshot = args.Value("screenshot");
-        bool windowed = !args.Has("no-window");
-        if (screenshot is not null && !windowed) throw new UsageException("live: --screenshot needs the window (drop --no-window)");
-        if (screenshot is not null && !screenshot.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException("live: --screenshot must name a .png file");
-        var quality = args.Value("quality") switch
-        {
-            null => (EnhanceQuality?)null,
-            "fast" => EnhanceQuality.Fast,
-            "full" => EnhanceQuality.Full,
-            var other => throw new UsageException($"live: --quality must be fast or full, got '{other}'"),
-        };
-        var device = ValueParsers.Device("live", args.Value("device"));
-        double? split = args.Value("split") is { } fraction
-            ? double.TryParse(fraction, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 1 ? f
-                : throw new UsageException($"live: --split must be a fraction from 0 to 1, got '{fraction}'")
-            : null;
-        string? watch = args.Value("watch");
+        string? screenshot = args.GetValue(_screenshot);
+        bool windowed = !args.GetValue(_noWindow);
+        var device = args.GetValue(_network.Device) ?? ExecutionDevice.Auto;
+        string? watch = args.GetValue(_watch);
         if (watch is not null && !Directory.Exists(watch)) throw new UsageException($"live: --watch {watch} is not a folder");
-        (int Height, int Width)? windowSize = args.Value("window-size") is { } size ? ValueParsers.Size("live", "--window-size", size) : null;
-        var cameraSpec = camera is null ? null : CameraSpec.Parse(camera) with { Mode = CameraModeOptions(args) };
+        var cameraMode = new CameraMode(args.GetValue(_cameraSize) is (int height, int width) ? (width, height) : null, args.GetValue(_cameraFps), args.GetValue(_cameraFormat));
+        var cameraSpec = camera is null ? null : CameraSpec.Parse(camera) with { Mode = cameraMode };
         if (cameraSpec is { HasModes: false, Mode.IsDefault: false })
             throw new UsageException($"live: --camera-size, --camera-fps and --camera-format apply to capture devices (v4l2, dshow, avfoundation), not {cameraSpec.Format}");
-        if (cameraSpec is null && !CameraModeOptions(args).IsDefault) throw new UsageException("live: --camera-size, --camera-fps and --camera-format need --camera");
+        if (cameraSpec is null && !cameraMode.IsDefault) throw new UsageException("live: --camera-size, --camera-fps and --camera-format need --camera");
 
         LiveInput info;
         IFrameSource first;
@@ -151,26 +149,25 @@ public static class LiveCommand
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.SomeFailed;
         }
-        if (args.Has("side-by-side") && args.Value("compare") is null) throw new UsageException("live: --side-by-side needs --compare PATH");
         using var firstSource = new Owned<IFrameSource>(first);
         // Model files are read before the window opens, so a bad one is reported without it.
         var loading = Stopwatch.StartNew();
-        var model = EnhanceCommand.LoadModel(args.Value("model"), context);
+        var model = NetworkOptions.LoadModel(args.GetValue(_network.Model), context);
         if (model is null) return ExitCodes.SomeFailed;
         var modelReadTime = loading.Elapsed;
         LightMapModel? compared = null;
         var comparedReadTime = TimeSpan.Zero;
-        if (args.Value("compare") is { } comparePath)
+        if (args.GetValue(_compare) is { } comparePath)
         {
             loading.Restart();
-            compared = EnhanceCommand.LoadModel(comparePath, context);
+            compared = NetworkOptions.LoadModel(comparePath, context);
             if (compared is null) return ExitCodes.SomeFailed;
             comparedReadTime = loading.Elapsed;
         }
 
         try
         {
-            using var window = windowed ? OpenWindow(info, windowSize) : null;
+            using var window = windowed ? OpenWindow(info, args.GetValue(_windowSize)) : null;
             var deviceOptions = VkDeviceOptions.Default with
             {
                 InstanceExtensions = window is null ? [] : GlfwWindow.RequiredInstanceExtensions(),
@@ -179,12 +176,7 @@ public static class LiveCommand
             loading.Restart();
             using var session = OpenSession(model, device, deviceOptions, context);
             if (session is null) return ExitCodes.SomeFailed;
-            var options = VideoEnhanceOptions.Default with
-            {
-                Quality = quality ?? (session.RunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
-                FastLongSide = args.Int("fast-size", FrameLayout.DefaultFastLongSide, 16, 4096),
-                Temporal = args.Has("no-smoothing") ? TemporalOptions.Off : TemporalOptions.Default,
-            };
+            var options = _network.Video(args, session.RunsOnCuda);
             // The network's tensors at the first network size: zero-copy on CUDA when the network runs there and the chain works.
             var startLayout = FrameLayout.For(info.Width, info.Height, options.Quality, options.FastLongSide, options.Upsample);
             session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
@@ -195,11 +187,11 @@ public static class LiveCommand
             var vulkan = session.Device;
             using var presenter = window is null ? null : new VkPresenter(vulkan, window);
             var loop = new LiveLoop(window, presenter, running, options,
-                new LiveOptions(frameLimit, screenshot, args.Has("loop"), args.Has("lockstep"), watch, split, args.Value("output-stream"), args.Value("virtual-camera"),
-                    compare, args.Has("side-by-side"), args.Has("hud")), context.Error)
+                new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
+                    args.GetValue(_outputStream), args.GetValue(_virtualCamera), compare, args.GetValue(_sideBySide), args.GetValue(_hud)), context.Error)
             { StartupNotice = session.FallbackReason is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null };
             var measured = loop.Run(info, firstSource.Take(), context.Cancellation);
-            statistics = measured;
+            _statistics = measured;
             if (vulkan.ValidationEnabled)
             {
                 context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
@@ -249,19 +241,6 @@ public static class LiveCommand
     /// <summary>A network stream is shown like a camera (retried when it ends); anything else is a file.</summary>
     private static (LiveInput, IFrameSource) OpenFileOrStream(string input, CancellationToken cancellation) =>
         CameraSpec.IsUrl(input) && !File.Exists(input) ? OpenCamera(CameraSpec.ForUrl(input)) : OpenFile(input, cancellation);
-
-    private static CameraMode CameraModeOptions(ParsedArguments args)
-    {
-        (int Width, int Height)? size = args.Value("camera-size") is { } text ? ValueParsers.Size("live", "--camera-size", text) is var (h, w) ? (w, h) : null : null;
-        double? rate = args.Value("camera-fps") is { } fps
-            ? double.TryParse(fps, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r is > 0 and <= 1000 ? r
-                : throw new UsageException($"live: --camera-fps must be a rate from 0 to 1000, got '{fps}'")
-            : null;
-        string? format = args.Value("camera-format");
-        if (format is not null && !format.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            throw new UsageException($"live: --camera-format must be a pixel format name like mjpeg or yuyv422, got '{format}'");
-        return new CameraMode(size, rate, format);
-    }
 
     private static (LiveInput, IFrameSource) OpenCamera(CameraSpec camera)
     {

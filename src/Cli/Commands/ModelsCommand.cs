@@ -1,57 +1,65 @@
+using System.CommandLine;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Models;
 using ClipLit.Inference.Model;
 
 namespace ClipLit.Cli.Commands;
 
-/// <summary><c>cliplit models</c>: show and install the default model.</summary>
-public static class ModelsCommand
+/// <summary><c>cliplit models</c>: show the default model; <c>cliplit models install</c>: install it.</summary>
+public sealed class ModelsCommand : AppCommand
 {
-    public const string Help = """
-        Usage: cliplit models [install [--source DIR] [--url URL]]
-
-        Without arguments, prints which model 'cliplit enhance' uses when --model is not given.
-        'install' puts the paper's trained checkpoint (enhancement_model.pth) into the per-user
-        model folder, taking it from, in order: --source DIR, $CLIPLIT_MODEL_SOURCE, the
-        shared/models/clip-lit folder beside the repository, or a download of the paper's
-        release (verified by SHA-256). Nothing is replaced if a valid model is already there.
-        """;
-
-    private static readonly OptionSpec Options = new OptionSpec()
-        .Value("source", "--source")
-        .Value("url", "--url");
-
-    public static int Run(IReadOnlyList<string> arguments, CliContext context)
+    public ModelsCommand(CliContext context) : base("models", "show or install the default model")
     {
-        var args = ParsedArguments.ParseOrShowHelp("models", arguments, Options, Help, context.Out);
-        if (args is null) return ExitCodes.Success;
-        switch (args.Positionals)
+        Explain("Details", """
+            Without arguments, prints which model 'cliplit enhance' uses when --model is not given,
+            and the per-user model folder. 'cliplit models install' installs one.
+            """);
+        SetAction(_ => Show(context));
+        Subcommands.Add(new InstallCommand(context));
+    }
+
+    private static int Show(CliContext context)
+    {
+        string? model = ModelStore.ResolveDefault(out string reason);
+        context.Out.WriteLine(model is null ? reason : $"default model: {model} (from {reason})");
+        context.Out.WriteLine($"per-user model folder: {ModelStore.UserModelFolder}");
+        return model is null ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    /// <summary><c>cliplit models install</c>: put the paper's checkpoint into the per-user model folder.</summary>
+    private sealed class InstallCommand : AppCommand
+    {
+        private readonly Option<string?> _source = Define.Text("--source", "DIR", "take the checkpoint from this folder first");
+        private readonly Option<string?> _url = Define.Text("--url", "URL", "download it from here instead of the paper's release");
+
+        public InstallCommand(CliContext context) : base("install", "install the paper's trained checkpoint as the default model")
         {
-            case []:
-                {
-                    string? model = ModelStore.ResolveDefault(out string reason);
-                    context.Out.WriteLine(model is null ? reason : $"default model: {model} (from {reason})");
-                    context.Out.WriteLine($"per-user model folder: {ModelStore.UserModelFolder}");
-                    return model is null ? ExitCodes.SomeFailed : ExitCodes.Success;
-                }
-            case ["install"]:
-                {
-                    Uri? url = args.Value("url") is { } u
-                        ? Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : throw new UsageException($"models: --url is not an absolute URL: {u}")
-                        : null;
-                    try
-                    {
-                        context.Error.WriteLine(ModelStore.ProvisionAsync(args.Value("source"), url, context.Cancellation).GetAwaiter().GetResult());
-                        return ExitCodes.Success;
-                    }
-                    catch (ModelLoadException e)
-                    {
-                        context.Error.WriteLine($"error: {e.Message}");
-                        return ExitCodes.SomeFailed;
-                    }
-                }
-            default:
-                throw new UsageException($"models: unknown subcommand '{string.Join(' ', args.Positionals)}' (try 'cliplit models --help')");
+            Options.Add(_source);
+            Options.Add(_url);
+            Explain("Details", """
+                Puts the paper's trained checkpoint (enhancement_model.pth) into the per-user model
+                folder, taking it from, in order: --source DIR, $CLIPLIT_MODEL_SOURCE, the
+                shared/models/clip-lit folder beside the repository, or a download of the paper's
+                release (verified by SHA-256). Nothing is replaced if a valid model is already there.
+                """);
+            SetAction(result => Run(result, context));
+        }
+
+        private int Run(ParseResult args, CliContext context)
+        {
+            Uri? url = args.GetValue(_url) is { } u
+                ? Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : throw new UsageException($"models: --url is not an absolute URL: {u}")
+                : null;
+            try
+            {
+                context.Error.WriteLine(ModelStore.ProvisionAsync(args.GetValue(_source), url, context.Cancellation).GetAwaiter().GetResult());
+                return ExitCodes.Success;
+            }
+            catch (ModelLoadException e)
+            {
+                context.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.SomeFailed;
+            }
         }
     }
 }

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Models;
+using ClipLit.Engine;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+
+namespace ClipLit.Cli.Commands;
+
+/// <summary>
+/// The options enhance and live share, defined once: which model, where it runs, and how video
+/// frames get their light map (quality, the fast quality's network size, temporal smoothing).
+/// Each command builds its own set and adds the options where its help lists them.
+/// Thread-safety: build and read on one thread.
+/// </summary>
+public sealed class NetworkOptions
+{
+    public Option<string?> Model { get; } = Define.Text("--model", "PATH",
+        ".pth checkpoint or .onnx model (default: $CLIPLIT_MODEL, else the model installed by ./setup)", "-m");
+
+    public Option<ExecutionDevice?> Device { get; } = ValueParsers.Device("auto (default: CUDA if usable, else CPU), cpu or cuda");
+
+    public Option<EnhanceQuality?> Quality { get; } = Define.Choice("--quality",
+        "full: the paper's network at full resolution (default with CUDA); fast: the network on a downscaled frame, "
+        + "its light map upsampled edge-aware (default on CPU). Videos and the live view; photos always run full",
+        [("fast", EnhanceQuality.Fast), ("full", EnhanceQuality.Full)]);
+
+    public Option<int?> FastSize { get; } = Define.Integer("--fast-size", "N", 16, 4096,
+        $"long side of the network's input in fast quality (default {FrameLayout.DefaultFastLongSide})");
+
+    public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "no temporal smoothing of the light map (it flickers)");
+
+    /// <summary>The video options chosen; without --quality, full where the network runs on CUDA, else fast.</summary>
+    public VideoEnhanceOptions Video(ParseResult result, bool runsOnCuda) => VideoEnhanceOptions.Default with
+    {
+        Quality = result.GetValue(Quality) ?? (runsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
+        FastLongSide = result.GetValue(FastSize) ?? FrameLayout.DefaultFastLongSide,
+        Temporal = result.GetValue(NoSmoothing) ? TemporalOptions.Off : TemporalOptions.Default,
+    };
+
+    /// <summary>Reads the model (<paramref name="path"/>, else the default); on failure prints the one-line error and returns null.</summary>
+    public static LightMapModel? LoadModel(string? path, CliContext context)
+    {
+        string? modelPath = path;
+        if (modelPath is null)
+        {
+            modelPath = ModelStore.ResolveDefault(out string reason);
+            if (modelPath is null)
+            {
+                context.Error.WriteLine($"error: {reason}");
+                return null;
+            }
+        }
+        try
+        {
+            return ModelFile.Load(modelPath);
+        }
+        catch (ModelLoadException e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+}

@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Live;
-using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
@@ -142,119 +140,52 @@ public sealed class LiveCommand : AppCommand
         try
         {
             FfmpegTools.EnsureAvailable(input);
-            (info, first) = cameraSpec is not null ? OpenCamera(cameraSpec) : OpenFileOrStream(file!, context.Cancellation);
+            (info, first) = cameraSpec is not null ? LiveSources.OpenCamera(cameraSpec) : LiveSources.OpenFileOrStream(file!, context.Cancellation);
         }
         catch (VideoFileException e)
         {
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.SomeFailed;
         }
-        using var firstSource = new Owned<IFrameSource>(first);
+        using var firstSource = new Owned<IFrameSource>(first); // freed here unless the live view takes it
         // Model files are read before the window opens, so a bad one is reported without it.
-        var loading = Stopwatch.StartNew();
         var model = NetworkOptions.LoadModel(args.GetValue(_network.Model), context);
         if (model is null) return ExitCodes.SomeFailed;
-        var modelReadTime = loading.Elapsed;
-        LightMapModel? compared = null;
-        var comparedReadTime = TimeSpan.Zero;
-        if (args.GetValue(_compare) is { } comparePath)
-        {
-            loading.Restart();
-            compared = NetworkOptions.LoadModel(comparePath, context);
-            if (compared is null) return ExitCodes.SomeFailed;
-            comparedReadTime = loading.Elapsed;
-        }
+        var compared = args.GetValue(_compare) is { } comparePath ? NetworkOptions.LoadModel(comparePath, context) : null;
+        if (args.GetValue(_compare) is not null && compared is null) return ExitCodes.SomeFailed;
 
+        var settings = new LiveViewSettings(model, compared,
+            EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, // the cores are shared: idle threads sleep
+            args.GetValue(_network.Quality), args.GetValue(_network.FastSize) ?? FrameLayout.DefaultFastLongSide,
+            args.GetValue(_network.NoSmoothing) ? TemporalOptions.Off : TemporalOptions.Default,
+            windowed, args.GetValue(_windowSize) is (int windowHeight, int windowWidth) ? (windowWidth, windowHeight) : null,
+            new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
+                args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud)));
         try
         {
-            using var window = windowed ? OpenWindow(info, args.GetValue(_windowSize)) : null;
-            var deviceOptions = VkDeviceOptions.Default with
+            var run = LiveView.Run(info, firstSource.Take(), settings, context.Error, context.Cancellation);
+            var measured = _statistics = run.Statistics;
+            if (run.ValidationEnabled)
             {
-                InstanceExtensions = window is null ? [] : GlfwWindow.RequiredInstanceExtensions(),
-                Presentation = window is not null,
-            };
-            loading.Restart();
-            using var session = OpenSession(model, device, deviceOptions, context);
-            if (session is null) return ExitCodes.SomeFailed;
-            var options = _network.Video(args, session.RunsOnCuda);
-            // The network's tensors at the first network size: zero-copy on CUDA when the network runs there and the chain works.
-            var startLayout = FrameLayout.For(info.Width, info.Height, options.Quality, options.FastLongSide, options.Upsample);
-            session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
-            var running = new LoadedModel(session, modelReadTime + loading.Elapsed);
-            loading.Restart();
-            using var compare = compared is null ? null : new LoadedModel(session.OpenSibling(compared), comparedReadTime + loading.Elapsed);
-            if (compare is not null) context.Error.WriteLine($"model {compared!.Source}, running on {compare.Session.Provider.Description}");
-            var vulkan = session.Device;
-            using var presenter = window is null ? null : new VkPresenter(vulkan, window);
-            var loop = new LiveLoop(window, presenter, running, options,
-                new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
-                    args.GetValue(_outputStream), args.GetValue(_virtualCamera), compare, args.GetValue(_sideBySide), args.GetValue(_hud)), context.Error)
-            { StartupNotice = session.FallbackReason is { } why ? $"frames take a round trip through host memory, not zero-copy on CUDA: {why}" : null };
-            var measured = loop.Run(info, firstSource.Take(), context.Cancellation);
-            _statistics = measured;
-            if (vulkan.ValidationEnabled)
-            {
-                context.Error.WriteLine($"Vulkan validation: {vulkan.ValidationErrorCount} errors");
-                foreach (string message in vulkan.ValidationMessages.Take(3)) context.Error.WriteLine($"  {message}");
+                context.Error.WriteLine($"Vulkan validation: {run.ValidationErrors} errors");
+                foreach (string message in run.ValidationMessages.Take(3)) context.Error.WriteLine($"  {message}");
             }
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"presented {measured.Presented} frames ({measured.PresentedPerSecond:F1} fps); {measured.LightMaps} light maps ({measured.LightMapsPerSecond:F1} Hz), on average {measured.MeanLightMapAgeFrames:F1} frames old; latency p50 {measured.LatencyP50Milliseconds:F0} ms, p99 {measured.LatencyP99Milliseconds:F0} ms; "
                 + $"{measured.Skipped} skipped to keep pace; per frame: decode {measured.MeanFrameTimes.Decode:F1} ms, render {measured.MeanFrameTimes.Render:F1} ms, present {measured.MeanFrameTimes.Present:F1} ms"));
             if (watch is not null) context.Error.WriteLine($"models swapped in: {measured.ModelsSwapped}");
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
-            return vulkan.ValidationErrorCount > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+            return run.ValidationErrors > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+        }
+        catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
+        {
+            context.Error.WriteLine($"error: --device cuda: {e.Message}");
+            return ExitCodes.SomeFailed;
         }
         catch (Exception e) when (e is PresentationException or VulkanException or VideoFileException or ImageFileException or InferenceException)
         {
             context.Error.WriteLine($"error: {(e is VideoFileException or ImageFileException ? e.Message : $"{input}: {e.Message}")}");
             return ExitCodes.SomeFailed;
         }
-    }
-
-    /// <summary>
-    /// The model's session in the live view (frames keep their memory; threads sleep rather than spin, the cores are shared);
-    /// on failure prints the one-line error and returns null.
-    /// </summary>
-    private static EnhancerSession? OpenSession(LightMapModel model, ExecutionDevice device, VkDeviceOptions deviceOptions, CliContext context)
-    {
-        try
-        {
-            var session = new EnhancerSession(model, EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, deviceOptions,
-                note => context.Error.WriteLine($"note: {note}"));
-            context.Error.WriteLine($"model {model.Source}, running on {session.Provider.Description}");
-            return session;
-        }
-        catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
-        {
-            context.Error.WriteLine($"error: --device cuda: {e.Message}");
-            return null;
-        }
-    }
-
-    private static (LiveInput, IFrameSource) OpenFile(string path, CancellationToken cancellation)
-    {
-        var video = VideoProbe.Probe(path, cancellation);
-        return (new LiveInput(Path.GetFileName(path), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false),
-            new VideoFrameReader(video));
-    }
-
-    /// <summary>A network stream is shown like a camera (retried when it ends); anything else is a file.</summary>
-    private static (LiveInput, IFrameSource) OpenFileOrStream(string input, CancellationToken cancellation) =>
-        CameraSpec.IsUrl(input) && !File.Exists(input) ? OpenCamera(CameraSpec.ForUrl(input)) : OpenFile(input, cancellation);
-
-    private static (LiveInput, IFrameSource) OpenCamera(CameraSpec camera)
-    {
-        var source = CameraSource.Open(camera);
-        // A camera's rate is whatever arrives; the asked-for rate (else 30) is what outputs declare.
-        return (new LiveInput(camera.ToString(), source.Width, source.Height, camera.Mode.FramesPerSecond ?? 30, () => CameraSource.Open(camera), IsCamera: true), source);
-    }
-
-    /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>
-    private static GlfwWindow OpenWindow(LiveInput info, (int Height, int Width)? size)
-    {
-        string title = $"ClipLit - {info.Name}";
-        if (size is { } given) return new GlfwWindow(given.Width, given.Height, title);
-        double scale = Math.Min(1.0, Math.Min(1600.0 / info.Width, 900.0 / info.Height));
-        return new GlfwWindow(Math.Max(1, (int)(info.Width * scale)), Math.Max(1, (int)(info.Height * scale)), title);
     }
 }

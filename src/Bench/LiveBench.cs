@@ -7,9 +7,6 @@ using ClipLit.Engine.Live;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
-using ClipLit.Renderer.Presentation;
-using ClipLit.Renderer.Vulkan;
-using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Bench;
 
@@ -101,7 +98,7 @@ public static class LiveBench
             var (input, first) = LiveSources.OpenFile(clip, cancellation);
             return LiveView.Run(input, first, view, context.Error, cancellation);
         }
-        catch (Exception e) when (e is VideoFileException or PresentationException or VulkanException or InferenceException)
+        catch (Exception e) when (LiveView.IsRunFailure(e))
         {
             context.Error.WriteLine($"error: bench --live: {e.Message}");
             return null;

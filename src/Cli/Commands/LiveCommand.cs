@@ -6,8 +6,6 @@ using ClipLit.Engine;
 using ClipLit.Engine.Live;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
-using ClipLit.Renderer.Presentation;
-using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Live;
 using ClipLit.VideoIO.Video;
@@ -182,7 +180,7 @@ public sealed class LiveCommand : AppCommand
             context.Error.WriteLine($"error: --device cuda: {e.Message}");
             return ExitCodes.SomeFailed;
         }
-        catch (Exception e) when (e is PresentationException or VulkanException or VideoFileException or ImageFileException or InferenceException)
+        catch (Exception e) when (LiveView.IsRunFailure(e))
         {
             context.Error.WriteLine($"error: {(e is VideoFileException or ImageFileException ? e.Message : $"{input}: {e.Message}")}");
             return ExitCodes.SomeFailed;

@@ -83,6 +83,10 @@ public static class LiveView
         return new LiveRun(statistics, device.ValidationEnabled, device.ValidationErrorCount, device.ValidationMessages.ToList());
     }
 
+    /// <summary>What a live run throws when its input, an output, the window, the Vulkan device or the network fails (one error line; anything else is a bug).</summary>
+    public static bool IsRunFailure(Exception e) =>
+        e is PresentationException or VulkanException or VideoFileException or VideoIO.Images.ImageFileException or InferenceException;
+
     /// <summary>A window of the given size, else the frame's size scaled down to fit 1600x900 (it can be resized).</summary>
     private static GlfwWindow OpenWindow(LiveInput input, (int Width, int Height)? size)
     {

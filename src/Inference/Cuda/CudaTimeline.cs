@@ -28,23 +28,20 @@ public sealed unsafe class CudaTimeline : IDisposable
     }
 
     /// <summary>Makes later work on the context's stream wait until the timeline reaches <paramref name="value"/>.</summary>
-    public void EnqueueWait(ulong value)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var _ = _context.Use();
-        var semaphore = _semaphore;
-        var parameters = new ExternalSemaphoreParams { FenceValue = value };
-        Check(cuWaitExternalSemaphoresAsync(&semaphore, &parameters, 1, _context.Stream));
-    }
+    public void EnqueueWait(ulong value) => Enqueue(value, signal: false);
 
     /// <summary>Sets the timeline to <paramref name="value"/> once the stream's earlier work is done.</summary>
-    public void EnqueueSignal(ulong value)
+    public void EnqueueSignal(ulong value) => Enqueue(value, signal: true);
+
+    private void Enqueue(ulong value, bool signal)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var _ = _context.Use();
         var semaphore = _semaphore;
         var parameters = new ExternalSemaphoreParams { FenceValue = value };
-        Check(cuSignalExternalSemaphoresAsync(&semaphore, &parameters, 1, _context.Stream));
+        Check(signal
+            ? cuSignalExternalSemaphoresAsync(&semaphore, &parameters, 1, _context.Stream)
+            : cuWaitExternalSemaphoresAsync(&semaphore, &parameters, 1, _context.Stream));
     }
 
     public void Dispose()

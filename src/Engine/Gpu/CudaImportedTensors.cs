@@ -41,6 +41,21 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     /// <param name="device">The Vulkan device (created with VkDeviceOptions.ExternalMemory).</param>
     /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs (<see cref="EndProfiling"/>); for benchmarks.</param>
     public CudaImportedTensors(EnhancementWeights weights, VkComputeDevice device, string? profilePrefix = null)
+        : this(device, context => new CudaLightMapRunner(weights, context, profilePrefix))
+    {
+    }
+
+    /// <summary>The same for any ONNX model with the enhancer's contract (image in, light map out; see <see cref="CudaLightMapRunner"/>).</summary>
+    /// <exception cref="CudaException">No driver, no CUDA device with the Vulkan device's UUID, or an import failed.</exception>
+    /// <exception cref="VulkanException">The device does not share memory.</exception>
+    /// <exception cref="OnnxRuntimeException">The CUDA provider did not start.</exception>
+    /// <exception cref="InferenceException">The probe run failed.</exception>
+    public CudaImportedTensors(byte[] onnxModel, VkComputeDevice device, string? profilePrefix = null)
+        : this(device, context => new CudaLightMapRunner(onnxModel, context, profilePrefix))
+    {
+    }
+
+    private CudaImportedTensors(VkComputeDevice device, Func<CudaContext, CudaLightMapRunner> startRunner)
     {
         if (!device.SharesMemory) throw new VulkanException($"{device.Name} was not created to share memory with CUDA");
         if (CudaContext.Problem() is { } problem) throw new CudaException(problem);
@@ -48,7 +63,7 @@ public sealed class CudaImportedTensors : IEnhancerTensors
         _context = CudaContext.ForUuid(device.Uuid);
         try
         {
-            _runner = new CudaLightMapRunner(weights, _context, profilePrefix);
+            _runner = startRunner(_context);
             Prepare(ProbeSize, ProbeSize);
         }
         catch

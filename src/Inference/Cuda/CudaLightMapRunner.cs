@@ -24,10 +24,21 @@ public sealed class CudaLightMapRunner : IDisposable
     private readonly RunOptions _runOptions = new();
     private bool _disposed;
 
-    /// <param name="weights">The network.</param>
+    /// <param name="weights">The paper's network.</param>
     /// <param name="context">The CUDA device (the Vulkan device's) and the stream the provider runs on.</param>
     /// <param name="profilePrefix">Non-null: ONNX Runtime profiles every run into a file with this prefix (<see cref="EndProfiling"/>); for benchmarks.</param>
     public CudaLightMapRunner(EnhancementWeights weights, CudaContext context, string? profilePrefix = null)
+        : this(EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect).ToByteArray(), context, profilePrefix)
+    {
+    }
+
+    /// <param name="onnxModel">
+    /// Any serialized ONNX model with the enhancer's contract: input <c>image</c> (1x3xHxW, RGB in [0, 1]),
+    /// output <c>light_map</c> (1x1xHxW), symbolic H and W.
+    /// </param>
+    /// <param name="context">The CUDA device (the Vulkan device's) and the stream the provider runs on.</param>
+    /// <param name="profilePrefix">Non-null: ONNX Runtime profiles every run into a file with this prefix (<see cref="EndProfiling"/>); for benchmarks.</param>
+    public CudaLightMapRunner(byte[] onnxModel, CudaContext context, string? profilePrefix = null)
     {
         _context = context;
         try
@@ -46,8 +57,7 @@ public sealed class CudaLightMapRunner : IDisposable
                 options.EnableProfiling = true;
                 options.ProfileOutputPathPrefix = profilePrefix;
             }
-            byte[] model = EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect).ToByteArray();
-            _session = new InferenceSession(model, options);
+            _session = new InferenceSession(onnxModel, options);
             _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, context.Device.Ordinal, OrtMemType.Default);
         }
         catch

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ClipLit.Cli;
+using ClipLit.Core.Imaging;
 using ClipLit.Engine;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;

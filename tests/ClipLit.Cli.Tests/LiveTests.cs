@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ClipLit.Engine;
+using ClipLit.Core.Imaging;
 using ClipLit.TestSupport;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,8 +1,9 @@
-namespace ClipLit.Engine;
+namespace ClipLit.Core.Imaging;
 
 /// <summary>
-/// Image comparison figures for benchmarks: PSNR over 8-bit RGB and SSIM (Wang et al. 2004) on
-/// Rec. 709 luma with the usual 11x11 Gaussian window (σ 1.5) and constants (K1 0.01, K2 0.03).
+/// Image comparison figures for benchmarks and tests: PSNR over 8-bit RGB and SSIM (Wang et al.
+/// 2004) on Rec. 709 luma with the usual 11x11 Gaussian window (σ 1.5) and constants (K1 0.01,
+/// K2 0.03). GPU-free maths, so in the bottom tier rather than the engine.
 /// Thread-safety: stateless.
 /// </summary>
 public static class FrameMetrics

@@ -1,4 +1,6 @@
-namespace ClipLit.Engine.Tests;
+using ClipLit.Core.Imaging;
+
+namespace ClipLit.Core.Tests;
 
 /// <summary>The benchmark's image figures on images whose answers are known.</summary>
 [TestFixture]

@@ -56,6 +56,15 @@ public sealed record FrameLayout(int Width, int Height, EnhanceQuality Quality, 
         return new FrameLayout(width, height, quality, networkWidth, networkHeight, upsample);
     }
 
+    /// <summary>A fast layout whose network size another rule chose (a student's scale); never larger than the frame.</summary>
+    public static FrameLayout Downscaled(int width, int height, int networkWidth, int networkHeight, UpsampleMode upsample = UpsampleMode.EdgeAware)
+    {
+        if (width < 2 || height < 2) throw new ArgumentException($"{width}x{height} is smaller than the network's minimum of 2x2 pixels");
+        if (networkWidth < 1 || networkHeight < 1 || networkWidth > width || networkHeight > height)
+            throw new ArgumentException($"a {networkWidth}x{networkHeight} network input does not fit a {width}x{height} frame");
+        return new FrameLayout(width, height, EnhanceQuality.Fast, networkWidth, networkHeight, upsample);
+    }
+
     /// <summary>The network runs on a smaller copy of the frame.</summary>
     public bool IsDownscaled => NetworkWidth != Width || NetworkHeight != Height;
 

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
 using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Engine.Models;
@@ -7,19 +10,26 @@ namespace ClipLit.Engine.Models;
 /// <summary>
 /// A model the engine runs on frames: an RGB image in, a one-channel light map out (the output is
 /// clamp(I / L, 0, 1)). Each kind says how it runs on host memory and on memory CUDA imports from
-/// Vulkan; everything else (photos, videos, the live view, hot reload, side by side, benchmarks)
-/// reaches it through <see cref="EnhancerSession"/> only. Today's kind is the paper's network
-/// (<see cref="PaperNetworkModel"/>); a new kind is one more subclass and one more case in
-/// <see cref="ModelFile.Load"/>.
-/// Thread-safety: immutable. Ownership: what it opens belongs to the caller.
+/// Vulkan, and what size of input it takes for a frame; everything else (photos, videos, the live
+/// view, hot reload, side by side, benchmarks) reaches it through <see cref="EnhancerSession"/> only.
+/// Kinds: the paper's network (<see cref="PaperNetworkModel"/>) and a distilled student
+/// (<see cref="StudentModel"/>); a new kind is one more subclass and one more case in <see cref="ModelFile.Load"/>.
+/// Thread-safety: immutable (the checksum is computed once). Ownership: what it opens belongs to the caller.
 /// </summary>
 public abstract class LightMapModel
 {
+    private readonly Lazy<string> _sha256;
+
+    protected LightMapModel() => _sha256 = new Lazy<string>(() => FileSha256(Source));
+
     /// <summary>The file the model came from.</summary>
     public abstract string Source { get; }
 
     /// <summary>The file's name, for messages and the heads-up display.</summary>
     public string Name => Path.GetFileName(Source);
+
+    /// <summary>SHA-256 of the model file (lower-case hex): how a student names its teacher.</summary>
+    public string Sha256 => _sha256.Value;
 
     /// <summary>The network on host memory through ONNX Runtime (CPU, or CUDA with a copy each way).</summary>
     /// <exception cref="InvalidOperationException">CUDA was asked for explicitly and cannot be used.</exception>
@@ -30,4 +40,18 @@ public abstract class LightMapModel
     /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs into files with this prefix (benchmarks).</param>
     /// <exception cref="Exception">A broken link of the CUDA chain (<see cref="EnhancerTensorsChoice.IsBrokenLink"/>).</exception>
     public abstract IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null);
+
+    /// <summary>
+    /// The sizes a <paramref name="width"/> x <paramref name="height"/> frame runs at: the paper's
+    /// network runs at full size in full quality and on a copy with a long side of
+    /// <paramref name="fastLongSide"/> in fast quality; a student always runs at its own scale.
+    /// </summary>
+    public abstract FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
+        UpsampleMode upsample = UpsampleMode.EdgeAware);
+
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
 }

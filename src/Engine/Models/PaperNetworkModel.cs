@@ -1,6 +1,8 @@
 using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Engine.Models;
@@ -18,4 +20,8 @@ public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapMode
     public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new LightMapEstimator(Weights, options);
 
     public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null) => new CudaImportedTensors(Weights, device, profilePrefix);
+
+    public override FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
+        UpsampleMode upsample = UpsampleMode.EdgeAware) =>
+        FrameLayout.For(width, height, quality, fastLongSide, upsample);
 }

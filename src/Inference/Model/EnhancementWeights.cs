@@ -51,6 +51,7 @@ public sealed class EnhancementWeights
             throw new ModelLoadException(source,
                 "not a CLIP-LIT enhancement network (UNet_emb_oneBranch_symmetry): " + string.Join("; ", parts));
         }
+        FiniteWeights.Check(source, stripped);
         return new EnhancementWeights(stripped, source);
     }
 

@@ -1,0 +1,37 @@
+using ClipLit.Engine.Gpu;
+using ClipLit.Inference.Runtime;
+using ClipLit.Inference.Student;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Passes;
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Engine.Models;
+
+/// <summary>
+/// A student distilled from the paper's network (<c>cliplit distill</c>): an ONNX file run as it is,
+/// on a copy of the frame downscaled by the student's own scale (whatever the quality asked), its
+/// light map brought to full size by the fast path's upsampler.
+/// </summary>
+public sealed class StudentModel(StudentModelData data) : LightMapModel
+{
+    public StudentModelData Data { get; } = data;
+
+    public StudentMetadata Metadata => Data.Metadata;
+
+    public override string Source => Data.Source;
+
+    /// <summary>Whether this student was distilled from <paramref name="teacher"/> (the same file, by checksum).</summary>
+    public bool IsStudentOf(LightMapModel teacher) => string.Equals(Metadata.TeacherSha256, teacher.Sha256, StringComparison.OrdinalIgnoreCase);
+
+    public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new StudentEstimator(Data, options);
+
+    public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null) =>
+        new CudaImportedTensors(Data.OnnxBytes, device, profilePrefix);
+
+    public override FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
+        UpsampleMode upsample = UpsampleMode.EdgeAware)
+    {
+        var (networkWidth, networkHeight) = StudentArchitecture.InputSizeFor(Metadata.InputScale, width, height);
+        return FrameLayout.Downscaled(width, height, networkWidth, networkHeight, upsample);
+    }
+}

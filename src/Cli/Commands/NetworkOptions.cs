@@ -23,12 +23,15 @@ public sealed class NetworkOptions
     public Option<ExecutionDevice?> Device { get; } = ValueParsers.Device("auto (default: CUDA if usable, else CPU), cpu or cuda");
 
     public Option<EnhanceQuality?> Quality { get; } = Define.Choice("--quality",
-        "full: the paper's network at full resolution (default with CUDA); fast: the network on a downscaled frame, "
-        + "its light map upsampled edge-aware (default on CPU). Videos and the live view; photos always run full",
+        "full: the paper's network at full resolution (default with CUDA; photos always default to full); fast: a distilled "
+        + "student of the model on a downscaled frame (else the network itself on a downscaled copy), its light map upsampled edge-aware (default for videos and live on CPU)",
         [("fast", EnhanceQuality.Fast), ("full", EnhanceQuality.Full)]);
 
+    public Option<string?> FastModel { get; } = Define.Text("--fast-model", "PATH",
+        "the student (from 'cliplit distill') that gives fast quality its light maps (default: an installed student distilled from --model)");
+
     public Option<int?> FastSize { get; } = Define.Integer("--fast-size", "N", 16, 4096,
-        $"long side of the network's input in fast quality (default {FrameLayout.DefaultFastLongSide})");
+        $"long side of the network's input in fast quality without a student (default {FrameLayout.DefaultFastLongSide})");
 
     public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "no temporal smoothing of the light map (it flickers)");
 

@@ -92,7 +92,7 @@ public sealed class EnhancerSession : IDisposable
     }
 
     /// <summary>Photos through the frame path, on this session's tensors (the CUDA ones where the network runs there).</summary>
-    public PhotoRenderer Stills => _photos ??= new PhotoRenderer(Device, StillTensorsFor);
+    public PhotoRenderer Stills => _photos ??= new PhotoRenderer(Device, StillTensorsFor, (width, height) => Model.LayoutFor(width, height, Renderer.EnhanceQuality.Full));
 
     /// <summary>
     /// The network's tensors for frames whose network input is <paramref name="networkWidth"/> x

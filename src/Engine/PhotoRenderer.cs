@@ -14,18 +14,21 @@ namespace ClipLit.Engine;
 /// </summary>
 /// <param name="device">The Vulkan device.</param>
 /// <param name="tensorsFor">The network's tensors for a network size (width, height).</param>
-public sealed class PhotoRenderer(VkComputeDevice device, Func<int, int, IEnhancerTensors> tensorsFor) : IDisposable
+/// <param name="fullLayout">The layout of a full-quality still of a size (the model's; default: the network at full size).</param>
+public sealed class PhotoRenderer(VkComputeDevice device, Func<int, int, IEnhancerTensors> tensorsFor, Func<int, int, FrameLayout>? fullLayout = null) : IDisposable
 {
+    private readonly Func<int, int, FrameLayout> _fullLayout = fullLayout ?? ((width, height) => FrameLayout.For(width, height, EnhanceQuality.Full));
+
     private FramePath? _path;
     private bool _disposed;
 
     /// <summary>Replaces <paramref name="rgba"/> (4·W·H bytes) with the enhanced image in full quality; alpha is kept.</summary>
     public void Enhance(Span<byte> rgba, int width, int height, CancellationToken cancellation) =>
-        Enhance(rgba, FrameLayout.For(width, height, EnhanceQuality.Full), cancellation);
+        Enhance(rgba, _fullLayout(width, height), cancellation);
 
     /// <summary>Replaces <paramref name="rgba"/> (4·W·H 16-bit words) with the enhanced image in full quality, at 16-bit precision; alpha is kept.</summary>
     public void Enhance(Span<ushort> rgba, int width, int height, CancellationToken cancellation) =>
-        Enhance(MemoryMarshal.AsBytes(rgba), FrameLayout.For(width, height, EnhanceQuality.Full) with { BitsPerChannel = 16 }, cancellation);
+        Enhance(MemoryMarshal.AsBytes(rgba), _fullLayout(width, height) with { BitsPerChannel = 16 }, cancellation);
 
     /// <summary>
     /// Replaces <paramref name="rgba"/> (<see cref="FrameLayout.FrameBytes"/> bytes at the layout's bits per channel)

@@ -52,17 +52,18 @@ public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IRead
 /// <param name="device">The Vulkan device.</param>
 /// <param name="tensorsFor">The network's tensors for a network size (width, height).</param>
 /// <param name="options">How videos are enhanced.</param>
-public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhancerTensors> tensorsFor, VideoEnhanceOptions options)
+/// <param name="model">The model, which decides the network's input size (a student runs at its own scale); null: the paper's network's rule.</param>
+public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhancerTensors> tensorsFor, VideoEnhanceOptions options, Models.LightMapModel? model = null)
 {
     /// <summary>Videos on a session's model, wherever its tensors are for each video's size.</summary>
     public VideoEnhancer(EnhancerSession session, VideoEnhanceOptions options)
-        : this(session.Device, session.TensorsFor, options)
+        : this(session.Device, session.TensorsFor, options, session.Model)
     {
     }
 
     /// <summary>Videos on these tensors, whatever the size (benchmarks and tests compare placements this way).</summary>
-    public VideoEnhancer(VkComputeDevice device, IEnhancerTensors tensors, VideoEnhanceOptions options)
-        : this(device, (_, _) => tensors, options)
+    public VideoEnhancer(VkComputeDevice device, IEnhancerTensors tensors, VideoEnhanceOptions options, Models.LightMapModel? model = null)
+        : this(device, (_, _) => tensors, options, model)
     {
     }
 
@@ -92,7 +93,8 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
     public async Task<VideoResult> EnhanceAsync(IFrameSource source, IFrameSink sink,
         IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
     {
-        var layout = FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
+        var layout = model?.LayoutFor(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample)
+            ?? FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
         var tensors = tensorsFor(layout.NetworkWidth, layout.NetworkHeight);
         tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
         using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal);

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Models;
 using ClipLit.Cli.Photos;
 using ClipLit.Cli.Terminal;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Videos;
 using ClipLit.Engine;
+using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
@@ -44,7 +46,7 @@ public sealed class EnhanceCommand : AppCommand
     {
         Arguments.Add(_inputs);
         foreach (Option option in (Option[])[_output, _network.Model, _network.Device, _overwrite, _skipExisting, _memoryBudget, _jpegQuality, _quiet, _verbose,
-                     _network.Quality, _network.FastSize, _upsample, _network.NoSmoothing, _codec, _crf, _bitrate, _preset, _fps])
+                     _network.Quality, _network.FastModel, _network.FastSize, _upsample, _network.NoSmoothing, _codec, _crf, _bitrate, _preset, _fps])
             Options.Add(option);
         _upsample.CompletionSources.Add("edge-aware", "bilinear");
         Validators.Add(result =>
@@ -117,13 +119,27 @@ public sealed class EnhanceCommand : AppCommand
         if (model is null) return ExitCodes.SomeFailed;
         using var session = OpenSession(model, device, budget, context, quiet);
         if (session is null) return ExitCodes.SomeFailed;
-        var photos = new PhotoEnhancer(session, new StillImageWriteOptions(jpegQuality));
         var videoOptions = _network.Video(args, session.RunsOnCuda) with
         {
             Upsample = args.GetValue(_upsample) ?? UpsampleMode.EdgeAware,
             Encode = new VideoEncodeOptions(args.GetValue(_codec), args.GetValue(_crf), args.GetValue(_bitrate), args.GetValue(_preset)),
         };
-        var videos = new VideoFileEnhancer(session, videoOptions, sequenceFps, new StillImageWriteOptions(jpegQuality));
+        // Photos default to full quality whatever the device; videos to fast on the CPU.
+        var photoQuality = args.GetValue(_network.Quality) ?? EnhanceQuality.Full;
+        bool fastNeeded = jobs.Any(job => VideoFileEnhancer.IsMovingPicture(job.Input) ? videoOptions.Quality == EnhanceQuality.Fast : photoQuality == EnhanceQuality.Fast);
+        StudentModel? student = null;
+        if (fastNeeded)
+        {
+            student = FastModelChoice.Resolve(model, args.GetValue(_network.FastModel), context, quiet, out bool fastModelFailed);
+            if (fastModelFailed) return ExitCodes.SomeFailed;
+        }
+        using var studentSession = student is null ? null : session.OpenSibling(student);
+        if (student is not null && !quiet) context.Error.WriteLine($"fast quality: student {student.Source} ({student.Metadata.Validation})");
+        var fastSession = studentSession ?? session;
+        var photos = new PhotoEnhancer(photoQuality == EnhanceQuality.Fast ? fastSession : session, photoQuality, videoOptions.FastLongSide,
+            new StillImageWriteOptions(jpegQuality));
+        var videos = new VideoFileEnhancer(videoOptions.Quality == EnhanceQuality.Fast ? fastSession : session, videoOptions, sequenceFps,
+            new StillImageWriteOptions(jpegQuality));
 
         foreach (var job in jobs)
         {

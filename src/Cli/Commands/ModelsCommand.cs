@@ -23,6 +23,9 @@ public sealed class ModelsCommand : AppCommand
         string? model = ModelStore.ResolveDefault(out string reason);
         context.Out.WriteLine(model is null ? reason : $"default model: {model} (from {reason})");
         context.Out.WriteLine($"per-user model folder: {ModelStore.UserModelFolder}");
+        if (Directory.Exists(StudentStore.UserStudentFolder))
+            foreach (string student in Directory.EnumerateFiles(StudentStore.UserStudentFolder, "*.onnx").Order(StringComparer.Ordinal))
+                context.Out.WriteLine($"student (fast quality): {student}");
         return model is null ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 
@@ -32,7 +35,7 @@ public sealed class ModelsCommand : AppCommand
         private readonly Option<string?> _source = Define.Text("--source", "DIR", "take the checkpoint from this folder first");
         private readonly Option<string?> _url = Define.Text("--url", "URL", "download it from here instead of the paper's release");
 
-        public InstallCommand(CliContext context) : base("install", "install the paper's trained checkpoint as the default model")
+        public InstallCommand(CliContext context) : base("install", "install the paper's trained checkpoint as the default model, and its distilled student")
         {
             Options.Add(_source);
             Options.Add(_url);
@@ -41,6 +44,8 @@ public sealed class ModelsCommand : AppCommand
                 folder, taking it from, in order: --source DIR, $CLIPLIT_MODEL_SOURCE, the
                 shared/models/clip-lit folder beside the repository, or a download of the paper's
                 release (verified by SHA-256). Nothing is replaced if a valid model is already there.
+                With it comes the default student distilled from that checkpoint (students/ in the
+                same folder), which gives fast quality its light maps.
                 """);
             SetAction(result => Run(result, context));
         }
@@ -53,6 +58,7 @@ public sealed class ModelsCommand : AppCommand
             try
             {
                 context.Error.WriteLine(ModelStore.ProvisionAsync(args.GetValue(_source), url, context.Cancellation).GetAwaiter().GetResult());
+                context.Error.WriteLine(StudentStore.Install());
                 return ExitCodes.Success;
             }
             catch (ModelLoadException e)

@@ -1,6 +1,7 @@
 using ClipLit.Engine;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
 using ClipLit.VideoIO.Images;
 
 namespace ClipLit.Cli.Photos;
@@ -12,7 +13,11 @@ namespace ClipLit.Cli.Photos;
 /// precision. Alpha passes through, grey stays grey.
 /// Thread-safety: one photo at a time. Ownership: does not own the session.
 /// </summary>
-public sealed class PhotoEnhancer(EnhancerSession session, StillImageWriteOptions writeOptions)
+/// <param name="session">The model (the student's session in fast quality when there is one).</param>
+/// <param name="quality">Full: the paper's network at full resolution; fast: the model's fast layout.</param>
+/// <param name="fastLongSide">The network's input long side in fast quality without a student.</param>
+/// <param name="writeOptions">How outputs are encoded.</param>
+public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality quality, int fastLongSide, StillImageWriteOptions writeOptions)
 {
     /// <summary>Where the last photo's time went: decode, network (including graph loading), encode.</summary>
     public string LastTimings { get; private set; } = "";
@@ -34,14 +39,14 @@ public sealed class PhotoEnhancer(EnhancerSession session, StillImageWriteOption
         {
             var rgba = new byte[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            session.Stills.Enhance(rgba, image.Width, image.Height, cancellation);
+            session.Stills.Enhance(rgba, Layout(image.Width, image.Height), cancellation);
             image.SetPixels(rgba);
         }
         else
         {
             var rgba = new ushort[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            session.Stills.Enhance(rgba, image.Width, image.Height, cancellation);
+            session.Stills.Enhance(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rgba.AsSpan()), Layout(image.Width, image.Height) with { BitsPerChannel = 16 }, cancellation);
             image.SetPixels(rgba);
         }
         var networkTime = network.Elapsed;
@@ -53,4 +58,6 @@ public sealed class PhotoEnhancer(EnhancerSession session, StillImageWriteOption
                       $"encode {(watch.Elapsed - processed).TotalSeconds:F2} s";
         return note;
     }
+
+    private FrameLayout Layout(int width, int height) => session.Model.LayoutFor(width, height, quality, fastLongSide);
 }

@@ -26,6 +26,9 @@ public sealed class BenchCommand : AppCommand
     private readonly Option<string?> _model = Define.Text("--model", "PATH", "the checkpoint measured (default: the paper's, in the shared data folder)");
     private readonly Option<bool> _quick = Define.Flag("--quick", "one run each, no thread scaling or operator profile");
     private readonly Option<bool> _video = Define.Flag("--video", "the video benchmarks instead of the photo ones");
+    private readonly Option<bool> _distill = Define.Flag("--distill", "the student against the teacher at 256 and at full resolution instead");
+    private readonly Option<string?> _fastModel = Define.Text("--fast-model", "PATH", "with --distill: the student measured (default: the one shipped in models/student)");
+    private readonly Option<string?> _run = Define.Text("--run", "RUN_DIR", "with --distill: the distillation run whose history.csv is plotted");
     private readonly Option<bool> _live = Define.Flag("--live", "the live view's benchmarks instead");
     private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "with --live: also a long headless run, memory sampled every 30 s");
     private readonly Option<bool> _train = Define.Flag("--train",
@@ -42,7 +45,7 @@ public sealed class BenchCommand : AppCommand
 
     public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
-        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames])
+        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames])
             Options.Add(option);
         Explain("Details", """
             Measures, in one run on this machine:
@@ -89,6 +92,9 @@ public sealed class BenchCommand : AppCommand
         if (args.GetValue(_train))
             return TrainingBench.Run(new TrainingBench.Settings(root, shared, output, python, threads, repeat,
                 args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
+        if (args.GetValue(_distill))
+            return DistillBench.Run(new DistillBench.Settings(root, shared, checkpoint,
+                args.GetValue(_fastModel) ?? Path.Combine(root, "models", "student", StudentStore.DefaultStudentFileName), args.GetValue(_run), output, python, threads, quick), context);
         if (args.GetValue(_video))
             return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, python, threads, quick), context);
 

@@ -350,7 +350,8 @@ public static class VideoBench
         md.AppendLine("On 2 cores they compete for the same CPU: the slowest stage (the network) sets the pace.");
     }
 
-    private static double Baseline(Settings settings, string clip, string output, int frames, bool hugePages)
+    /// <summary>The naive ffmpeg + PyTorch video baseline's fps on the first <paramref name="frames"/> frames.</summary>
+    internal static double Baseline(Settings settings, string clip, string output, int frames, bool hugePages)
     {
         var start = new ProcessStartInfo(settings.Python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(settings.Root, "bench") };
         foreach (string a in new[] { Path.Combine(settings.Root, "bench", "pytorch_video_baseline.py"), "--checkpoint", settings.Checkpoint,

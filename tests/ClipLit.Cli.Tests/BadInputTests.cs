@@ -116,6 +116,39 @@ public sealed class BadInputTests
             Does.Contain(model).And.Contain("not a valid ONNX model"));
     }
 
+    /// <summary>Found while testing: a checkpoint with a NaN weight turned every photo black with exit status 0.</summary>
+    [TestCase(float.NaN, "NaN")]
+    [TestCase(float.PositiveInfinity, "infinity")]
+    public void CheckpointWithANonFiniteWeightIsRefused(float bad, string named)
+    {
+        string model = _workspace.PathOf("broken.pth");
+        File.Copy(SharedData.EnhancementCheckpoint, model);
+        using (var zip = System.IO.Compression.ZipFile.Open(model, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            // archive/data/0 is the storage of cond1.weight (32x3x3x3 float32): its 8th value becomes bad.
+            var entry = zip.GetEntry("archive/data/0")!;
+            byte[] storage;
+            using (var stream = entry.Open())
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                storage = copy.ToArray();
+            }
+            BitConverter.TryWriteBytes(storage.AsSpan(4 * 7), bad);
+            entry.Delete();
+            using var replaced = zip.CreateEntry("archive/data/0", System.IO.Compression.CompressionLevel.NoCompression).Open();
+            replaced.Write(storage);
+        }
+        string photo = _workspace.Photo("photo.png");
+
+        var result = Cli.Run("enhance", photo, "-o", _workspace.PathOf("out.png"), "--model", model);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines.Single(l => l.StartsWith("error:", StringComparison.Ordinal)),
+            Does.Contain(model).And.Contain("cond1.weight").And.Contain(named));
+        Assert.That(File.Exists(_workspace.PathOf("out.png")), Is.False, "no black photo is written");
+    }
+
     [Test]
     public void MissingModelFileIsRefused()
     {

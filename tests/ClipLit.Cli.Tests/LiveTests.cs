@@ -161,7 +161,7 @@ public sealed class LiveTests
         Assert.That(lines, Has.One.EqualTo("side by side: init_enhancement_model.pth | enhancement_model.pth"));
         Assert.That(lines, Has.One.StartsWith("note: reloading ").And.EndsWith("enhancement_model.pth"));
         Assert.That(lines, Has.One.StartsWith("model swapped in: ").And.Contains("enhancement_model.pth"));
-        Assert.That(lines, Has.One.EqualTo("quality now full, network 320x180"));
+        Assert.That(lines, Has.One.EqualTo("quality now full: light maps from teacher enhancement_model.pth at 320x180"));
         var shot = Directory.GetFiles(_workspace.Root, "cliplit-*.png").Single();
         var pixels = Pixels(shot);
         Assert.That((pixels.Width, pixels.Height), Is.EqualTo((1600, 900)), "fullscreen on the 1600x900 screen");

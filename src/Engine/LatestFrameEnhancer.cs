@@ -37,6 +37,7 @@ public sealed class LatestFrameEnhancer : IDisposable
     private (int FrameIndex, float Weight) _job;
     private int _writing;
     private FinishedLightMap? _newest;
+    private int _notBefore;
     private Exception? _failure;
     private bool _disposed;
 
@@ -92,12 +93,32 @@ public sealed class LatestFrameEnhancer : IDisposable
         ThrowIfFailed();
     }
 
-    /// <summary>Copies the newest finished light map into <paramref name="slot"/>'s light map if one arrived since the last call.</summary>
+    /// <summary>Light maps of frames before a scene cut that were dropped, never taken (<see cref="DropOlderThan"/>).</summary>
+    public int Dropped { get; private set; }
+
+    /// <summary>
+    /// A scene cut at <paramref name="frameIndex"/>: light maps of earlier frames (finished, or still
+    /// being computed) belong to the old scene and are never handed out.
+    /// </summary>
+    public void DropOlderThan(int frameIndex)
+    {
+        lock (_gate) _notBefore = Math.Max(_notBefore, frameIndex);
+    }
+
+    /// <summary>
+    /// Copies the newest finished light map into <paramref name="slot"/>'s light map if one arrived
+    /// since the last call (and it is not of a frame before the last <see cref="DropOlderThan"/>).
+    /// </summary>
     public bool TryTakeNewest(FrameSlot slot, out FinishedLightMap finished)
     {
         ThrowIfFailed();
         lock (_gate)
         {
+            if (_newest is { } stale && stale.FrameIndex < _notBefore)
+            {
+                _newest = null;
+                Dropped++;
+            }
             if (_newest is not { } newest)
             {
                 finished = default;

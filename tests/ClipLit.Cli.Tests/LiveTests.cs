@@ -161,7 +161,7 @@ public sealed class LiveTests
         Assert.That(lines, Has.One.EqualTo("side by side: init_enhancement_model.pth | enhancement_model.pth"));
         Assert.That(lines, Has.One.StartsWith("note: reloading ").And.EndsWith("enhancement_model.pth"));
         Assert.That(lines, Has.One.StartsWith("model swapped in: ").And.Contains("enhancement_model.pth"));
-        Assert.That(lines, Has.One.EqualTo("quality now full, network 320x180"));
+        Assert.That(lines, Has.One.EqualTo("quality now full: light maps from teacher enhancement_model.pth at 320x180"));
         var shot = Directory.GetFiles(_workspace.Root, "cliplit-*.png").Single();
         var pixels = Pixels(shot);
         Assert.That((pixels.Width, pixels.Height), Is.EqualTo((1600, 900)), "fullscreen on the 1600x900 screen");
@@ -209,6 +209,37 @@ public sealed class LiveTests
         var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--device", "cpu"));
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(Statistics(result.Error).Presented, Is.EqualTo(12));
+    }
+
+    [Test]
+    public void AStudentRunsAsTheModelAndSideBySideWithThePaperNetwork()
+    {
+        string clip = SmallClip();
+        string student = TestStudents.Write(_workspace.PathOf("student.onnx"));
+        var alone = RunInXvfb("live", "--input", clip, "--no-window", "--frames", "8", "--device", "cpu", "--model", student);
+        Assert.That(alone.ExitCode, Is.Zero, alone.ToString());
+        Assert.That(alone.Error, Does.Contain("Vulkan validation: 0 errors"));
+        Assert.That(alone.Error, Does.Contain("light maps from student student.onnx at 64x36"), "a student runs at its own scale");
+
+        var beside = RunInXvfb("live", "--input", clip, "--no-window", "--frames", "8", "--device", "cpu", "--quality", "full",
+            "--model", SharedData.EnhancementCheckpoint, "--compare", student, "--side-by-side");
+        Assert.That(beside.ExitCode, Is.Zero, beside.ToString());
+        Assert.That(beside.Error, Does.Contain("Vulkan validation: 0 errors"));
+        Assert.That(beside.Error, Does.Contain("presented 8 frames"));
+    }
+
+    [Test]
+    public void FullQualityWithAFastModelSaysTheStudentLightsTheCutFrames()
+    {
+        string clip = _workspace.PathOf("cut.mkv");
+        VideoTests.Ffmpeg($"-ss 1.7 -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -frames:v 16 -vf scale=320:180 -c:v ffv1 -an \"{clip}\"");
+        string student = TestStudents.Write(_workspace.PathOf("student.onnx"));
+        var live = RunInXvfb("live", "--input", clip, "--no-window", "--device", "cpu", "--quality", "full",
+            "--model", SharedData.EnhancementCheckpoint, "--fast-model", student);
+        Assert.That(live.ExitCode, Is.Zero, live.ToString());
+        Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
+        Assert.That(live.Error, Does.Contain("fast quality: light maps from student student.onnx at 64x36 (in full quality: the frames at scene cuts"));
+        Assert.That(Statistics(live.Error).Presented, Is.EqualTo(16));
     }
 
     [Test]

@@ -58,7 +58,7 @@ public sealed class DisposeTwiceTests
     public void TheModelSwapperAndALoadedModel()
     {
         using var session = CpuSession();
-        var swapper = new ModelSwapper(new LoadedModel(session, TimeSpan.Zero), watchFolder: null, () => (32, 24));
+        var swapper = new ModelSwapper(new LoadedModel(session, TimeSpan.Zero), watchFolder: null, _ => (32, 24));
         Assert.That(swapper.Reload(SharedData.EnhancementCheckpoint), Is.True);
         DisposeTwice(swapper); // waits for the load and frees the model it loaded
 

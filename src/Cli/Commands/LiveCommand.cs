@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Models;
 using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Live;
@@ -59,7 +60,7 @@ public sealed class LiveCommand : AppCommand
         : base("live", "show a video or camera enhanced in a window: cliplit live --input FILE")
     {
         foreach (Option option in (Option[])[_input, _camera, _cameraSize, _cameraFps, _cameraFormat, _loop, _network.Quality, _network.FastSize,
-                     _network.NoSmoothing, _network.Model, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
+                     _network.NoSmoothing, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
                      _noWindow, _virtualCamera, _outputStream, _split, _lockstep])
             Options.Add(option);
         Validators.Add(result =>
@@ -151,6 +152,9 @@ public sealed class LiveCommand : AppCommand
         if (model is null) return ExitCodes.SomeFailed;
         var compared = args.GetValue(_compare) is { } comparePath ? NetworkOptions.LoadModel(comparePath, context) : null;
         if (args.GetValue(_compare) is not null && compared is null) return ExitCodes.SomeFailed;
+        // Always: full quality lights the frames at scene cuts with it too.
+        var fast = FastModelChoice.Resolve(model, args.GetValue(_network.FastModel), context, quiet: false, out bool fastFailed);
+        if (fastFailed) return ExitCodes.SomeFailed;
 
         var settings = new LiveViewSettings(model, compared,
             EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, // the cores are shared: idle threads sleep
@@ -158,7 +162,7 @@ public sealed class LiveCommand : AppCommand
             args.GetValue(_network.NoSmoothing) ? TemporalOptions.Off : TemporalOptions.Default,
             windowed, args.GetValue(_windowSize) is (int windowHeight, int windowWidth) ? (windowWidth, windowHeight) : null,
             new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
-                args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud)));
+                args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud)), fast);
         try
         {
             var run = LiveView.Run(info, firstSource.Take(), settings, context.Error, context.Cancellation);

@@ -27,8 +27,8 @@ public sealed record LoadedModel(EnhancerSession Session, TimeSpan LoadTime) : I
 /// Ownership: owns a loaded model until it is taken; Dispose frees an untaken one.
 /// </summary>
 /// <param name="running">The session new models are siblings of (the first model's: it owns the device).</param>
-/// <param name="networkSize">The live view's network size when a load starts (it changes with the quality).</param>
-public sealed class BackgroundModelLoader(EnhancerSession running, Func<(int Width, int Height)> networkSize) : IDisposable
+/// <param name="networkSize">The network size the live view will run a model at (it changes with the quality and the kind of model).</param>
+public sealed class BackgroundModelLoader(EnhancerSession running, Func<LightMapModel, (int Width, int Height)> networkSize) : IDisposable
 {
     private readonly ConcurrentQueue<string> _messages = new();
     private Task<LoadedModel?>? _loading;
@@ -64,7 +64,7 @@ public sealed class BackgroundModelLoader(EnhancerSession running, Func<(int Wid
         try
         {
             session = running.OpenSibling(ModelFile.Load(path));
-            var size = networkSize();
+            var size = networkSize(session.Model);
             session.TensorsFor(size.Width, size.Height);
             return new LoadedModel(session, watch.Elapsed);
         }

@@ -1,4 +1,5 @@
 using ClipLit.Engine.Gpu;
+using ClipLit.Engine.Models;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Interop;
 using ClipLit.Renderer.Vulkan;
@@ -11,7 +12,12 @@ namespace ClipLit.Engine.Live;
 /// The slot's network input and light map stay on the GPU when the model runs on CUDA-imported
 /// tensors (device-local memory, GPU copies to and from the worker), else in host-mapped memory.
 /// The live view has one lane, or two side by side (B) to compare models on the same frames.
-/// Thread-safety: the window thread. Ownership: owns the frame path and the worker; not the model.
+/// A light map is never shown on a frame of another scene: every frame is checked for a scene cut;
+/// at a cut, light maps of earlier frames (in flight or waiting) are dropped, and the cut frame gets
+/// a light map of its own before it is composed: a slow lane (full quality) shows its
+/// <see cref="CutRefiner"/>'s cheap estimate until its own network has one of the new scene, a cheap
+/// lane waits for its network on the cut frame.
+/// Thread-safety: the window thread. Ownership: owns the frame path, the worker and the refiner; not the models.
 /// </summary>
 public sealed class EnhancerLane : IDisposable
 {
@@ -19,10 +25,22 @@ public sealed class EnhancerLane : IDisposable
     private readonly FramePath _path;
     private readonly FrameSlot _slot;
     private LatestFrameEnhancer _network;
+    private CutRefiner? _refiner;
     private bool _restartAverage;
+    private bool _refined;          // the refiner's picture is shown: no light map of this scene from the network yet
+    private int _sceneStart;        // the frame the current scene starts at
+    private int _lastOffered = -1;  // the newest frame handed to the network
+    private int _droppedBefore;     // stale light maps dropped by workers replaced since
     private bool _disposed;
 
-    public EnhancerLane(FrameLayout layout, LoadedModel model, TemporalOptions temporal)
+    /// <param name="layout">The frames' size and the network's.</param>
+    /// <param name="model">The model whose light maps the lane shows.</param>
+    /// <param name="temporal">Temporal smoothing and cut detection.</param>
+    /// <param name="refiner">
+    /// A cheap estimator and its layout for the frames at scene cuts (a slow lane: full quality);
+    /// null: the lane's own network gives the cut frame its light map (it is cheap enough to wait for).
+    /// </param>
+    public EnhancerLane(FrameLayout layout, LoadedModel model, TemporalOptions temporal, (FrameLayout Layout, LoadedModel Model)? refiner = null)
     {
         _device = model.Session.Device;
         var tensors = model.Session.TensorsFor(layout.NetworkWidth, layout.NetworkHeight);
@@ -33,10 +51,12 @@ public sealed class EnhancerLane : IDisposable
         {
             _slot = _path.Slots[0];
             _network = new LatestFrameEnhancer(_device, tensors, layout);
+            _refiner = refiner is { } cheap ? new CutRefiner(cheap.Layout, cheap.Model) : null;
             Model = model;
         }
         catch
         {
+            _network?.Dispose();
             _path.Dispose();
             throw;
         }
@@ -46,26 +66,50 @@ public sealed class EnhancerLane : IDisposable
 
     public FrameLayout Layout => _path.Layout;
 
+    /// <summary>The cheap estimator that lights the frames at scene cuts; null where the lane's own network does.</summary>
+    public LoadedModel? RefinerModel => _refiner?.Model;
+
     /// <summary>Where this lane's network runs and its tensors live, for the title bar and the heads-up display.</summary>
     public string Description => _network.Tensors.Description;
+
+    /// <summary>Which model gives the shown light maps, and at what size (the heads-up display, statistics).</summary>
+    public string LightMapSource => _refined && _refiner is { } refiner
+        ? $"{Source(refiner.Model, refiner.Layout)} (scene cut; {Source(Model, Layout)} follows)"
+        : Source(Model, Layout);
 
     /// <summary>Where the next frame is decoded to (the renderer's input buffer).</summary>
     public Memory<byte> Input => _slot.InputBytes;
 
     /// <summary>The composed frame after <see cref="Step"/> or <see cref="Hold"/>.</summary>
-    public ReadOnlyMemory<byte> Output => _slot.OutputBytes;
+    public ReadOnlyMemory<byte> Output => _refined ? _refiner!.Output : _slot.OutputBytes;
 
     /// <summary>Split view: columns left of this one show the input; 0 turns the split off.</summary>
     public int SplitColumn
     {
-        set => _path.Renderer.SplitColumn = value;
+        set
+        {
+            _path.Renderer.SplitColumn = value;
+            if (_refiner is not null) _refiner.SplitColumn = value;
+        }
     }
 
     /// <summary>The frame the shown light map came from; null before the first.</summary>
     public int? LightMapFrame { get; private set; }
 
-    /// <summary>Light maps taken so far.</summary>
+    /// <summary>Light maps taken so far (the network's; the cut frames' own are counted in <see cref="CutFramesLit"/>).</summary>
     public int LightMaps { get; private set; }
+
+    /// <summary>Light maps taken from the model running now (since the last <see cref="Swap"/>).</summary>
+    public int LightMapsOfModel { get; private set; }
+
+    /// <summary>Scene cuts found (every frame is checked).</summary>
+    public int Cuts { get; private set; }
+
+    /// <summary>Cut frames given a light map of their own before being shown (the refiner's, or the network's waited for).</summary>
+    public int CutFramesLit { get; private set; }
+
+    /// <summary>Light maps of an earlier scene dropped at a cut, never shown.</summary>
+    public int StaleLightMapsDropped => _droppedBefore + _network.Dropped;
 
     /// <summary>How long the network took for the newest light map.</summary>
     public double NetworkMilliseconds { get; private set; }
@@ -73,24 +117,53 @@ public sealed class EnhancerLane : IDisposable
     public bool IsIdle => _network.IsIdle;
 
     /// <summary>
-    /// Frame <paramref name="frameIndex"/> (in <see cref="Input"/>) through the lane: offered to the
-    /// network when it is free (and waited for with <paramref name="lockstep"/>), then composed with
-    /// the newest light map. Returns false, composing nothing, while the lane has no light map yet:
-    /// with <paramref name="waitForFirst"/> it first waits for the network's first one.
+    /// Frame <paramref name="frameIndex"/> (in <see cref="Input"/>) through the lane: checked for a
+    /// scene cut, offered to the network when it is free (and waited for with
+    /// <paramref name="lockstep"/>), then composed with the newest light map of its scene. Returns
+    /// false, composing nothing, while the lane has no light map yet: with
+    /// <paramref name="waitForFirst"/> it first waits for the network's first one.
     /// </summary>
     public bool Step(int frameIndex, bool lockstep, bool waitForFirst, CancellationToken cancellation)
     {
+        // Every frame is pre-processed, so the cut detector compares consecutive frames (not the
+        // few the network takes); the network copies its input when it takes a frame.
+        _slot.FrameIndex = frameIndex;
+        _path.PreProcess(_slot);
+        float weight = _slot.TemporalWeight;
+        bool cut = _path.Cuts.Count > 0 && _path.Cuts[^1] == frameIndex;
+        // Nothing of another scene is on screen before the first light map: only later cuts need their own.
+        bool lightCut = cut && !lockstep && LightMapFrame is not null;
+        if (cut)
+        {
+            Cuts++;
+            _sceneStart = frameIndex;
+            _network.DropOlderThan(frameIndex);
+        }
+        bool waitForCut = lightCut && _refiner is null;
+        // A cheap network busy with a frame of the old scene: wait for it, then give it the cut frame.
+        if (waitForCut && !_network.IsIdle) _network.WaitUntilIdle(cancellation);
         if (lockstep || _network.IsIdle)
         {
-            _slot.FrameIndex = frameIndex;
-            _path.PreProcess(_slot);
-            // A new model's first light map restarts the average rather than blending into the old model's.
-            float weight = _restartAverage ? 1f : _slot.TemporalWeight;
+            // The first light map of a scene (or of a new model) restarts the average rather than blending into the old one.
+            if (_restartAverage || _sceneStart > _lastOffered) weight = 1f;
             _restartAverage = false;
             _network.TryOffer(_slot, frameIndex, weight);
-            if (lockstep) _network.WaitUntilIdle(cancellation);
+            _lastOffered = frameIndex;
+            if (lockstep || waitForCut) _network.WaitUntilIdle(cancellation);
         }
-        if (!TakeNewest())
+        if (lightCut && _refiner is not null)
+        {
+            _refiner.Estimate(Input.Span, frameIndex, cancellation);
+            _refined = true;
+            LightMapFrame = frameIndex;
+        }
+        if (lightCut) CutFramesLit++;
+        if (TakeNewest())
+        {
+            // The lane's own light map of this scene: it replaces the cheap one.
+            _refined = false;
+        }
+        else
         {
             _slot.TemporalWeight = 0f;
             if (LightMapFrame is null)
@@ -101,6 +174,11 @@ public sealed class EnhancerLane : IDisposable
                 if (!TakeNewest()) return false;
             }
         }
+        if (_refined)
+        {
+            if (!lightCut) _refiner!.Hold(Input.Span);
+            return true;
+        }
         _path.Compose(_slot);
         return true;
     }
@@ -108,20 +186,47 @@ public sealed class EnhancerLane : IDisposable
     /// <summary>Composes the same frame again with no new light map (paused; the split may have moved).</summary>
     public void Hold()
     {
+        if (_refined)
+        {
+            _refiner!.Hold(Input.Span);
+            return;
+        }
         _slot.TemporalWeight = 0f;
         _path.Compose(_slot);
     }
 
     /// <summary>
-    /// Runs <paramref name="model"/> from now on; the temporal average restarts with its first light map.
+    /// Runs <paramref name="model"/> from now on (at the same layout), with <paramref name="refiner"/>
+    /// at scene cuts; the temporal average restarts with its first light map.
     /// Call between frames while <see cref="IsIdle"/>, so nothing waits.
     /// </summary>
-    public void Swap(LoadedModel model)
+    public void Swap(LoadedModel model, (FrameLayout Layout, LoadedModel Model)? refiner)
     {
         var network = new LatestFrameEnhancer(_device, model.Session.TensorsFor(Layout.NetworkWidth, Layout.NetworkHeight), Layout);
+        CutRefiner? cheap = null;
+        try
+        {
+            // A cut frame on screen keeps its refiner (and the light map it shows) until the network has one of that scene.
+            if (_refined) cheap = _refiner;
+            else if (refiner is { } given)
+                cheap = given.Model == _refiner?.Model && given.Layout == _refiner.Layout ? _refiner : new CutRefiner(given.Layout, given.Model);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        _droppedBefore += _network.Dropped;
+        network.DropOlderThan(_sceneStart);
         _network.Dispose();
         _network = network;
+        if (cheap != _refiner)
+        {
+            _refiner?.Dispose();
+            _refiner = cheap;
+        }
         Model = model;
+        LightMapsOfModel = 0;
         _restartAverage = true;
     }
 
@@ -132,14 +237,19 @@ public sealed class EnhancerLane : IDisposable
         LightMapFrame = finished.FrameIndex;
         NetworkMilliseconds = finished.Milliseconds;
         LightMaps++;
+        LightMapsOfModel++;
         return true;
     }
+
+    private static string Source(LoadedModel model, FrameLayout layout) =>
+        $"{(model.Session.Model is StudentModel ? "student" : "teacher")} {model.Name} at {layout.NetworkWidth}x{layout.NetworkHeight}";
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         _network.Dispose();
+        _refiner?.Dispose();
         _path.Dispose();
     }
 }

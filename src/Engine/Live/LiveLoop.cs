@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ClipLit.Core;
 using ClipLit.Engine.Gpu;
+using ClipLit.Engine.Models;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 using ClipLit.VideoIO.Images;
@@ -17,8 +18,11 @@ namespace ClipLit.Engine.Live;
 /// map, temporally averaged. When the network is slower than the source, the picture stays
 /// fluid and the light map is a few frames old. Window events are handled between frames.
 /// Side by side (B) runs a second lane with another model on the same frames. A lane being
-/// replaced (quality toggle) keeps running until its successor has a light map, so the picture
-/// never freezes.
+/// replaced (quality toggle, a swapped-in model of another layout) keeps running until its
+/// successor has a light map, so the picture never freezes. Fast quality runs the student
+/// (<see cref="LiveOptions.FastModel"/>) where one serves the model, full quality the model; each
+/// model at its own layout (<see cref="LightMapModel.LayoutFor"/>). At scene cuts, full-quality lanes
+/// show the cheap estimator's light map of the cut frame until their own arrives (<see cref="CutRefiner"/>).
 /// Ownership: owns the lanes, the models it loaded and the decoder; not the device, window,
 /// presenter or the models it was given.
 /// </summary>
@@ -43,17 +47,22 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     private EnhanceQuality _quality = enhanceOptions.Quality;
     private EnhancerLane? _primary;
     private EnhancerLane? _nextPrimary;   // quality toggle: takes over once it has a light map
-    private FrameLayout? _networkLayout;  // the primary lane's, read by the model loader's thread
+    private int _loaderQuality;           // the shown quality, read by the model loader's thread
+    private LiveInput? _info;
+    private LoadedModel _main = null!;    // the model the user runs: --model, then each one swapped in
+    private bool _fastServesMain;         // the student serves the main model (else fast quality runs the main model itself)
+    private readonly Dictionary<LightMapModel, LoadedModel> _refiners = [];   // teachers at the fast size, for cut frames
+    private LoadedModel? _awaitingFirstFrameOf;
     private EnhancerLane? _left;          // side by side: the other model, left of the divider
     private byte[] _sideBySidePicture = [];
     private ModelSwapper? _swapper;
     private bool _sideBySide;
     private bool _paused;
     private double? _split;
-    private int _lightMapsBeforeSwap = -1;
     private DateTime? _firstFrameOfLastModel;
     private int _presented;
     private int _lightMapsOfRetiredLanes;
+    private (int Cuts, int Lit, int Dropped) _cutsOfRetiredLanes;
     private long _ageSum;
     private (double DisplayFps, double EnhancerHz) _rates;
     private (long Decode, long Render, long Present) _ticks;
@@ -76,18 +85,23 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
 
     private LiveStatistics RunOwned(LiveInput info, Owned<IFrameSource> first, CancellationToken cancellation)
     {
-        var layout = Layout(info, _quality);
+        _main = model;
+        _info = info;
+        _fastServesMain = options.FastModel is not null;
+        var running = Running(_quality);
+        var layout = LayoutOf(info, running, _quality);
         // Models loaded later run where the first one does (CUDA-imported tensors when it does, if they work for them too).
-        _networkLayout = layout;
-        _swapper = new ModelSwapper(model, options.WatchFolder, () =>
+        Volatile.Write(ref _loaderQuality, (int)_quality);
+        _swapper = new ModelSwapper(model, options.WatchFolder, loaded =>
         {
-            var shown = Volatile.Read(ref _networkLayout)!;
+            var shown = LayoutOf(info, loaded, (EnhanceQuality)Volatile.Read(ref _loaderQuality));
             return (shown.NetworkWidth, shown.NetworkHeight);
         });
         if (StartupNotice is { } notice) _hud.Message(notice);
         try
         {
-            _primary = new EnhancerLane(layout, model, enhanceOptions.Temporal);
+            _primary = new EnhancerLane(layout, running, enhanceOptions.Temporal, RefinerFor(info, running, layout));
+            log.WriteLine($"light maps from {_primary.LightMapSource}");
             if (options.SideBySide && options.Compare is not null) SetSideBySide(true);
             if (options.OutputStream is { } url) _outputs.Add(LiveStreamWriter.ForStream(url, info.Width, info.Height, info.FramesPerSecond));
             if (options.VirtualCamera is { } camera) _outputs.Add(LiveStreamWriter.ForVirtualCamera(camera, info.Width, info.Height, info.FramesPerSecond));
@@ -106,12 +120,61 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             _primary?.Dispose();
             _nextPrimary?.Dispose();
             _left?.Dispose();
+            foreach (var refiner in _refiners.Values) refiner.Dispose();
             _swapper.Dispose();
         }
     }
 
-    private FrameLayout Layout(LiveInput info, EnhanceQuality quality) =>
-        FrameLayout.For(info.Width, info.Height, quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
+    /// <summary>The model whose light maps <paramref name="quality"/> shows: the student in fast quality where one serves the main model, else the main model.</summary>
+    private LoadedModel Running(EnhanceQuality quality) =>
+        quality == EnhanceQuality.Fast && _fastServesMain && options.FastModel is { } student && _main.Session.Model is not StudentModel ? student : _main;
+
+    /// <summary>The frame's layout for <paramref name="model"/>: a student at its own scale, the paper's network full or at the fast size.</summary>
+    private FrameLayout LayoutOf(LiveInput info, LoadedModel model, EnhanceQuality quality) => LayoutOf(info, model.Session.Model, quality);
+
+    private FrameLayout LayoutOf(LiveInput info, LightMapModel model, EnhanceQuality quality) =>
+        model.LayoutFor(info.Width, info.Height, quality, enhanceOptions.FastLongSide, enhanceOptions.Upsample);
+
+    /// <summary>
+    /// What lights the cut frames of a lane running <paramref name="running"/> at <paramref name="layout"/>:
+    /// where the lane is slow (not downscaled), the student serving it, else the model itself on the
+    /// fast quality's small copy (a session of its own: the lane's is busy for seconds); null where the
+    /// lane is cheap already (its own network lights the cut frame).
+    /// </summary>
+    private (FrameLayout Layout, LoadedModel Model)? RefinerFor(LiveInput info, LoadedModel running, FrameLayout layout)
+    {
+        if (layout.IsDownscaled || options.Lockstep) return null;
+        var cheap = running == _main && _fastServesMain && options.FastModel is { } student && running.Session.Model is not StudentModel ? student : null;
+        var cheapLayout = LayoutOf(info, cheap ?? running, EnhanceQuality.Fast);
+        if (!cheapLayout.IsDownscaled) return null;
+        if (cheap is null && !_refiners.TryGetValue(running.Session.Model, out cheap))
+        {
+            var watch = Stopwatch.StartNew();
+            var session = model.Session.OpenSibling(running.Session.Model);
+            try
+            {
+                session.TensorsFor(cheapLayout.NetworkWidth, cheapLayout.NetworkHeight);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+            _refiners[running.Session.Model] = cheap = new LoadedModel(session, watch.Elapsed);
+        }
+        return (cheapLayout, cheap);
+    }
+
+    /// <summary>Frees the cut-frame sessions no lane uses any more (after a swap).</summary>
+    private void ReleaseUnusedRefiners()
+    {
+        var used = new[] { _primary, _nextPrimary, _left }.Select(lane => lane?.RefinerModel).ToHashSet();
+        foreach (var (key, refiner) in _refiners.Where(entry => !used.Contains(entry.Value)).ToList())
+        {
+            refiner.Dispose();
+            _refiners.Remove(key);
+        }
+    }
 
     /// <summary>What is on screen: the primary lane's picture, or both lanes' assembled side by side.</summary>
     private ReadOnlySpan<byte> Shown => _sideBySide && _left?.LightMapFrame is not null ? _sideBySidePicture : _primary!.Output.Span;
@@ -180,6 +243,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     long rendered = Stopwatch.GetTimestamp();
                     if (firstLightMap) _firstLightMapAt = rendered;
                     foreach (var output in _outputs) output.Offer(Shown);
+                    options.FrameTap?.Invoke(frameIndex, Shown);
                     _ageSum += frameIndex - _primary.LightMapFrame!.Value;
 
                     long waitStart = Stopwatch.GetTimestamp();
@@ -192,10 +256,10 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     frameIndex++;
                     // Frames decoded before the first light map existed waited for it (seconds in full quality): no steady-state latency.
                     if (arrived >= _firstLightMapAt) _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
-                    if (_lightMapsBeforeSwap >= 0 && _primary.LightMaps > _lightMapsBeforeSwap)
+                    if (_awaitingFirstFrameOf is not null && _primary.Model == _awaitingFirstFrameOf && _primary.LightMapsOfModel > 0)
                     {
                         _firstFrameOfLastModel = DateTime.UtcNow; // the first shown frame lit by the new model
-                        _lightMapsBeforeSwap = -1;
+                        _awaitingFirstFrameOf = null;
                     }
                     if (last)
                     {
@@ -230,7 +294,9 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             double perFrame = 1000.0 / Stopwatch.Frequency / Math.Max(1, _presented);
             return new LiveStatistics(_presented, _presented / seconds, LightMaps, LightMaps / seconds, _presented > 0 ? (double)_ageSum / _presented : 0,
                 _latencies.Percentile(50), _latencies.Percentile(99), _swapper!.Swaps, _firstFrameOfLastModel, _dropped + (reader?.Dropped ?? 0),
-                new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame));
+                new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame),
+                _cutsOfRetiredLanes.Cuts + _primary!.Cuts, _cutsOfRetiredLanes.Lit + _primary.CutFramesLit,
+                _cutsOfRetiredLanes.Dropped + _primary.StaleLightMapsDropped, _primary.LightMapSource);
         }
     }
 
@@ -261,16 +327,18 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
             if (next.Step(frameIndex, options.Lockstep, waitForFirst: false, cancellation))
             {
                 // The new quality has its first light map: it takes over from this frame on.
-                log.WriteLine($"quality now {QualityName(next.Layout)}");
-                _hud.Message($"quality {QualityName(next.Layout)}");
+                log.WriteLine($"quality now {QualityName(next)}");
+                _hud.Message($"quality {QualityName(next)}");
                 _lightMapsOfRetiredLanes += primary.LightMaps;
+                _cutsOfRetiredLanes = (_cutsOfRetiredLanes.Cuts + primary.Cuts, _cutsOfRetiredLanes.Lit + primary.CutFramesLit,
+                    _cutsOfRetiredLanes.Dropped + primary.StaleLightMapsDropped);
                 primary.Dispose();
                 _primary = primary = next;
                 _nextPrimary = null;
-                Volatile.Write(ref _networkLayout, next.Layout);
                 _left?.Dispose();
                 _left = null;
                 if (_sideBySide) SetSideBySide(true);
+                ReleaseUnusedRefiners();
                 return true;
             }
         }
@@ -406,7 +474,14 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         _left?.Dispose();
         _left = null;
         if (!_sideBySide) return;
-        _left = TryLane(() => new EnhancerLane(_primary!.Layout, LeftModel!, enhanceOptions.Temporal), "side by side");
+        var leftModel = LeftModel!;
+        var quality = _quality;
+        _left = TryLane(() =>
+        {
+            // Each model at its own layout (a student beside the paper's network: each as it runs alone).
+            var layout = LayoutOf(_info!, leftModel, quality);
+            return new EnhancerLane(layout, leftModel, enhanceOptions.Temporal, RefinerFor(_info!, leftModel, layout));
+        }, "side by side");
         _sideBySide = _left is not null;
         _split ??= 0.5;
     }
@@ -440,18 +515,22 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         _quality = _quality == EnhanceQuality.Fast ? EnhanceQuality.Full : EnhanceQuality.Fast;
         _nextPrimary?.Dispose();
         _nextPrimary = null;
-        var layout = Layout(info, _quality);
-        _nextPrimary = TryLane(() => new EnhancerLane(layout, _primary!.Model, enhanceOptions.Temporal), $"quality {QualityName(layout)}");
+        var running = Running(_quality);
+        var layout = LayoutOf(info, running, _quality);
+        _nextPrimary = TryLane(() => new EnhancerLane(layout, running, enhanceOptions.Temporal, RefinerFor(info, running, layout)), $"quality {QualityName(_quality, running, layout)}");
         if (_nextPrimary is null)
         {
-            _quality = _primary!.Layout.Quality;
+            _quality = _quality == EnhanceQuality.Fast ? EnhanceQuality.Full : EnhanceQuality.Fast;
             return;
         }
-        _hud.Message($"quality {QualityName(layout)}: starting");
+        Volatile.Write(ref _loaderQuality, (int)_quality);
+        _hud.Message($"quality {QualityName(_quality, running, layout)}: starting");
     }
 
-    private static string QualityName(FrameLayout layout) =>
-        $"{(layout.IsDownscaled ? "fast" : "full")}, network {layout.NetworkWidth}x{layout.NetworkHeight}";
+    private string QualityName(EnhancerLane lane) => $"{(_quality == EnhanceQuality.Fast ? "fast" : "full")}: light maps from {lane.LightMapSource}";
+
+    private static string QualityName(EnhanceQuality quality, LoadedModel model, FrameLayout layout) =>
+        $"{(quality == EnhanceQuality.Fast ? "fast" : "full")}: {(model.Session.Model is StudentModel ? "student" : "teacher")} {model.Name} at {layout.NetworkWidth}x{layout.NetworkHeight}";
 
     /// <summary>
     /// At a frame boundary: once a newly loaded model is ready and the networks are between frames
@@ -461,38 +540,48 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
     private void SwapInLoadedModel()
     {
         var primary = _primary!;
+        var info = _info!;
         bool idle = primary.IsIdle && _nextPrimary is null && _left is not { IsIdle: false };
         if (_swapper!.TakeReady(idle, Note) is not { } incoming) return;
-        var outgoing = primary.Model;
+        var outgoing = _main;
+        bool fastServed = _fastServesMain;
+        // A student serves the model it was distilled from; a teacher of another file runs itself in fast quality.
+        _fastServesMain = options.FastModel?.Session.Model is StudentModel student && incoming.Session.Model is not StudentModel && student.IsStudentOf(incoming.Session.Model);
+        _main = incoming;
+        var running = Running(_quality);
+        var layout = LayoutOf(info, running, _quality);
         try
         {
-            primary.Swap(incoming);
+            if (layout == primary.Layout) primary.Swap(running, RefinerFor(info, running, layout));
+            else
+            {
+                // Another layout (a student in place of the paper's network, or back): a lane of its own takes over once it has a light map.
+                _nextPrimary = new EnhancerLane(layout, running, enhanceOptions.Temporal, RefinerFor(info, running, layout));
+            }
         }
         catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
         {
+            (_main, _fastServesMain) = (outgoing, fastServed);
             _swapper.Failed(incoming);
             Note($"{incoming.Name} did not start: {e.Message}; the running model stays");
             return;
         }
+        if (fastServed && !_fastServesMain && options.FastModel is { } fast)
+            Note($"{fast.Name} was not distilled from {incoming.Name}: fast quality runs {incoming.Name} itself");
         // The session's note went to the log when its tensors fell back; the picture says it too.
         if (incoming.Session.FallbackReason is { } why) _hud.Message($"{incoming.Name}: {EnhancerSession.RoundTrip}: {why}");
-        if (_left is not null && options.Compare is null)
+        bool leftFollows = _left is not null && options.Compare is null;
+        if (leftFollows)
         {
-            try
-            {
-                _left.Swap(outgoing);
-            }
-            catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
-            {
-                _left.Dispose();
-                _left = null;
-                _sideBySide = false;
-                Note($"side by side stopped: {e.Message}");
-            }
+            _left!.Dispose();
+            _left = null;
         }
-        _swapper.Swapped(incoming, outgoing, model => model == _left?.Model || model == _nextPrimary?.Model);
-        _lightMapsBeforeSwap = primary.LightMaps;
-        log.WriteLine($"model swapped in: {incoming.Path} (loaded in {incoming.LoadTime.TotalSeconds:F1} s)");
+        _swapper.Swapped(incoming, outgoing, model => model == _left?.Model || model == _nextPrimary?.Model || model == _primary?.Model);
+        // Side by side without --compare: the replaced model moves to the left.
+        if (leftFollows) SetSideBySide(true);
+        ReleaseUnusedRefiners();
+        _awaitingFirstFrameOf = running;
+        log.WriteLine($"model swapped in: {incoming.Path} (loaded in {incoming.LoadTime.TotalSeconds:F1} s); light maps from {QualityName(_quality, running, layout)}");
         _hud.Message(string.Create(CultureInfo.InvariantCulture, $"model {incoming.Name} swapped in (loaded in {incoming.LoadTime.TotalSeconds:F1} s)"));
     }
 
@@ -502,7 +591,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         var primary = _primary!;
         var readings = new HudReadings(_rates.DisplayFps, _rates.EnhancerHz, primary.NetworkMilliseconds,
             _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
-            primary.Description, QualityName(primary.Layout), primary.Model, _sideBySide ? _left?.Model : null, _paused);
+            primary.Description, QualityName(primary), primary.Model, _sideBySide ? _left?.Model : null, _paused);
         return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
     }
 

@@ -19,5 +19,14 @@ public sealed record LiveInput(string Name, int Width, int Height, double Frames
 /// <param name="Compare">The second model of the side-by-side view (B); null: the model before the last swap.</param>
 /// <param name="SideBySide">Start side by side (needs <paramref name="Compare"/>).</param>
 /// <param name="Hud">Start with the heads-up display shown.</param>
+/// <param name="FastModel">
+/// The student that gives fast quality its light maps (and the frames at scene cuts in full quality)
+/// when the model is the paper's network; null: the model itself on a downscaled copy. A sibling of the model's session.
+/// </param>
+/// <param name="FrameTap">Receives every shown frame (RGBA, as presented, before the heads-up display) with its index in the source; null: none (tests).</param>
 public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null,
-    string? OutputStream = null, string? VirtualCamera = null, LoadedModel? Compare = null, bool SideBySide = false, bool Hud = false);
+    string? OutputStream = null, string? VirtualCamera = null, LoadedModel? Compare = null, bool SideBySide = false, bool Hud = false,
+    LoadedModel? FastModel = null, LiveFrameTap? FrameTap = null);
+
+/// <summary>A shown frame: its index among the source's frames and its pixels (valid during the call only).</summary>
+public delegate void LiveFrameTap(int frameIndex, ReadOnlySpan<byte> rgba);

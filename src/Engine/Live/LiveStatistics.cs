@@ -5,10 +5,13 @@ namespace ClipLit.Engine.Live;
 /// light maps were, the latency from a frame's arrival to its presentation (waiting for the
 /// frame's time at the source's pace left out; frames decoded before the first light map, which
 /// waited for it, left out too), model swaps, frames not shown to keep the video's pace (late frames of a
-/// file, stale frames of a camera), and where the window thread's time went per shown frame.
+/// file, stale frames of a camera), and where the window thread's time went per shown frame; scene
+/// cuts (shown lanes), how many cut frames got a light map of their own before being shown, how many
+/// light maps of an earlier scene were dropped at cuts, and which model gave the last shown frame its light map.
 /// </summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
-    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, int Skipped, FrameTimes MeanFrameTimes);
+    double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, int Skipped, FrameTimes MeanFrameTimes,
+    int SceneCuts = 0, int CutFramesLit = 0, int StaleLightMapsDropped = 0, string LightMapSource = "");
 
 /// <summary>
 /// The window thread's milliseconds per shown frame: waiting for the decoder, the renderer (pre-process

@@ -18,9 +18,14 @@ namespace ClipLit.Engine.Live;
 /// <param name="Temporal">Temporal smoothing of the light map and cut detection.</param>
 /// <param name="Windowed">Present in a window; false runs the same loop headless.</param>
 /// <param name="WindowSize">The window's initial size; null: the picture's, fitted to 1600x900.</param>
-/// <param name="Options">What the loop does (frame limit, outputs, split, watch folder...); its Compare is filled in here.</param>
+/// <param name="Options">What the loop does (frame limit, outputs, split, watch folder...); its Compare and FastModel are filled in here.</param>
+/// <param name="FastModel">
+/// The student that gives fast quality its light maps, and lights the frames at scene cuts in full
+/// quality, when <paramref name="Model"/> is the paper's network; null: the model itself on a copy
+/// with a long side of <paramref name="FastLongSide"/>.
+/// </param>
 public sealed record LiveViewSettings(LightMapModel Model, LightMapModel? Compare, EnhancerOptions Enhancer, EnhanceQuality? Quality, int FastLongSide,
-    TemporalOptions Temporal, bool Windowed, (int Width, int Height)? WindowSize, LiveOptions Options);
+    TemporalOptions Temporal, bool Windowed, (int Width, int Height)? WindowSize, LiveOptions Options, StudentModel? FastModel = null);
 
 /// <summary>What a live run measured, and what Vulkan validation said of it (when it was on).</summary>
 public sealed record LiveRun(LiveStatistics Statistics, bool ValidationEnabled, int ValidationErrors, IReadOnlyList<string> ValidationMessages);
@@ -62,20 +67,30 @@ public static class LiveView
             Temporal = settings.Temporal,
         };
         // The network's tensors at the first network size: zero-copy on CUDA when the network runs there and the chain works.
-        var startLayout = FrameLayout.For(input.Width, input.Height, options.Quality, options.FastLongSide, options.Upsample);
+        var startLayout = settings.Model.LayoutFor(input.Width, input.Height, options.Quality, options.FastLongSide, options.Upsample);
         session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
         var running = new LoadedModel(session, loading.Elapsed);
         loading.Restart();
+        using var fast = settings.FastModel is not { } student || settings.Model is StudentModel ? null : new LoadedModel(session.OpenSibling(student), loading.Elapsed);
+        if (fast is not null)
+        {
+            var studentLayout = settings.FastModel!.LayoutFor(input.Width, input.Height, EnhanceQuality.Fast);
+            fast.Session.TensorsFor(studentLayout.NetworkWidth, studentLayout.NetworkHeight);
+            log.WriteLine($"fast quality: light maps from student {fast.Name} at {studentLayout.NetworkWidth}x{studentLayout.NetworkHeight}"
+                + (options.Quality == EnhanceQuality.Full ? " (in full quality: the frames at scene cuts, until the model's own light map)" : ""));
+            loading.Restart();
+        }
         using var compare = settings.Compare is null ? null : new LoadedModel(session.OpenSibling(settings.Compare), loading.Elapsed);
         if (compare is not null)
         {
             log.WriteLine($"model {compare.Path}, running on {compare.Session.Provider.Description}");
             // Its tensors now, not on the first B: on CUDA that starts a context and a session, which would stall the window.
-            compare.Session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
+            var compareLayout = settings.Compare!.LayoutFor(input.Width, input.Height, options.Quality, options.FastLongSide, options.Upsample);
+            compare.Session.TensorsFor(compareLayout.NetworkWidth, compareLayout.NetworkHeight);
         }
         var device = session.Device;
         using var presenter = window is null ? null : new VkPresenter(device, window);
-        var loop = new LiveLoop(window, presenter, running, options, settings.Options with { Compare = compare }, log)
+        var loop = new LiveLoop(window, presenter, running, options, settings.Options with { Compare = compare, FastModel = fast }, log)
         {
             StartupNotice = session.FallbackReason is { } why ? $"{EnhancerSession.RoundTrip}: {why}" : null,
         };

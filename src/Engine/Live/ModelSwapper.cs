@@ -1,3 +1,5 @@
+using ClipLit.Engine.Models;
+
 namespace ClipLit.Engine.Live;
 
 /// <summary>
@@ -19,8 +21,8 @@ public sealed class ModelSwapper : IDisposable
 
     /// <param name="first">The running model: new ones are siblings of its session (same device, tensors where its are).</param>
     /// <param name="watchFolder">Swap in checkpoints completed here; null: swaps only on request.</param>
-    /// <param name="networkSize">The live view's network size when a load starts (it changes with the quality).</param>
-    public ModelSwapper(LoadedModel first, string? watchFolder, Func<(int Width, int Height)> networkSize)
+    /// <param name="networkSize">The network size the live view will run a model at (it changes with the quality and the kind of model).</param>
+    public ModelSwapper(LoadedModel first, string? watchFolder, Func<LightMapModel, (int Width, int Height)> networkSize)
     {
         _loader = new BackgroundModelLoader(first.Session, networkSize);
         if (watchFolder is not null)

@@ -1,0 +1,70 @@
+using ClipLit.Renderer;
+
+namespace ClipLit.Engine.Live;
+
+/// <summary>
+/// Progressive refinement at scene cuts for a lane whose network is slow (full quality): the cheap
+/// estimator (the student, else the teacher on the fast quality's small copy) runs synchronously on
+/// the cut frame, so the first frame of the new scene is divided by a light map of its own scene,
+/// and the frames after it reuse that map until the lane's own network delivers one of the new scene.
+/// Thread-safety: the window thread. Ownership: owns its frame path (one slot); not the model,
+/// whose session may be shared with other lanes (its tensors serialize the runs).
+/// </summary>
+public sealed class CutRefiner : IDisposable
+{
+    private readonly FramePath _path;
+    private readonly FrameSlot _slot;
+    private bool _disposed;
+
+    /// <param name="layout">The cheap estimator's layout for the lane's frames (downscaled).</param>
+    /// <param name="model">The cheap estimator.</param>
+    public CutRefiner(FrameLayout layout, LoadedModel model)
+    {
+        var tensors = model.Session.TensorsFor(layout.NetworkWidth, layout.NetworkHeight);
+        // One frame at a time, each standing alone: the light map shown is the cut frame's own.
+        _path = new FramePath(model.Session.Device, tensors, layout, slotCount: 1, TemporalOptions.Off);
+        _slot = _path.Slots[0];
+        Model = model;
+    }
+
+    public LoadedModel Model { get; }
+
+    public FrameLayout Layout => _path.Layout;
+
+    /// <summary>The frame composed by <see cref="Estimate"/> or <see cref="Hold"/>.</summary>
+    public ReadOnlyMemory<byte> Output => _slot.OutputBytes;
+
+    /// <summary>Split view, as the lane's.</summary>
+    public int SplitColumn
+    {
+        set => _path.Renderer.SplitColumn = value;
+    }
+
+    /// <summary>The cut frame's own light map, computed now (the caller waits for it), and the frame composed with it.</summary>
+    public void Estimate(ReadOnlySpan<byte> frame, int frameIndex, CancellationToken cancellation)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        frame.CopyTo(_slot.InputBytes.Span);
+        _slot.FrameIndex = frameIndex;
+        _path.PreProcess(_slot);
+        _path.Estimate(_slot, cancellation);
+        _slot.TemporalWeight = 1f;
+        _path.Compose(_slot);
+    }
+
+    /// <summary>A later frame of the same scene composed with the cut frame's light map.</summary>
+    public void Hold(ReadOnlySpan<byte> frame)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        frame.CopyTo(_slot.InputBytes.Span);
+        _slot.TemporalWeight = 0f;
+        _path.Compose(_slot);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _path.Dispose();
+    }
+}

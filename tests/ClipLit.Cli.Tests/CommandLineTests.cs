@@ -11,7 +11,7 @@ namespace ClipLit.Cli.Tests;
 [TestFixture]
 public sealed class CommandLineTests
 {
-    private static readonly string[] Commands = ["enhance", "live", "cameras", "export", "train", "models", "bench", "doctor", "completion"];
+    private static readonly string[] Commands = ["enhance", "live", "cameras", "export", "train", "distill", "models", "bench", "doctor", "completion"];
 
     [TestCase("cliplit enh", "enhance")]
     [TestCase("cliplit enhance --qua", "--quality")]

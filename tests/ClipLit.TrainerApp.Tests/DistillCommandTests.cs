@@ -116,6 +116,18 @@ public sealed class DistillCommandTests
     }
 
     [Test]
+    public void FramesOfAVideoAreSourceImages()
+    {
+        string run = Path.Combine(_root, "video");
+        var result = CliplitTrain.Run(["distill", "--teacher", SharedData.EnhancementCheckpoint, "--images", _photos, "--videos", SharedData.Path("data", "video", "backlit_720p30.mp4"),
+            "--frame-step", "120", "--out", run, "--widths", "4,8", "--views-per-image", "1", "--validation-images", "1", "--iterations", "2", "--validate-every", "2", "--threads", "2"]);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain("3 photos, 2 frames of 1 videos"));
+        Assert.That(Directory.GetFiles(Path.Combine(run, "labels"), "backlit_720p30_*.bin"), Has.Length.EqualTo(2));
+        Assert.That(File.Exists(Path.Combine(run, StudentDistiller.StudentFile)));
+    }
+
+    [Test]
     public void AnExistingRunIsRefusedWithoutResume()
     {
         Assert.That(_result.ExitCode, Is.EqualTo(0), _result.ToString());

@@ -10,6 +10,9 @@ namespace ClipLit.Trainer.Distillation;
 /// </summary>
 public sealed record SourceImage(string Path, int? Frame, string Key, string Group)
 {
+    /// <summary>A short readable name for files: the file name without extension, and the frame for a video (<c>clip_f120</c>).</summary>
+    public string Label => System.IO.Path.GetFileNameWithoutExtension(Path) + (Frame is { } frame ? $"_f{frame}" : "");
+
     public override string ToString() => Frame is { } frame ? $"{Path} frame {frame}" : Path;
 }
 

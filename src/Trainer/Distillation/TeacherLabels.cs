@@ -36,7 +36,7 @@ public sealed class LabelledView : IDisposable
     /// <summary>Held-out views: the teacher's enhanced view (RGBA8), rounded as the runtime rounds.</summary>
     public byte[]? TeacherRgba { get; init; }
 
-    public string Name => $"{Path.GetFileNameWithoutExtension(Source.Key.Replace('#', '_'))}_v{Recipe.Index}";
+    public string Name => $"{Source.Label}_v{Recipe.Index}";
 
     public void Dispose()
     {
@@ -168,7 +168,7 @@ public static class TeacherLabels
     {
         string identity = string.Join("|", Version, teacher.Sha256, options.Seed, options.Scale.ToString("R", CultureInfo.InvariantCulture), source.Path, source.Frame, index);
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..12];
-        string readable = new(Path.GetFileNameWithoutExtension(source.Key.Replace('#', '_')).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        string readable = new(source.Label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
         return $"{readable}.{hash}.v{index}";
     }
 

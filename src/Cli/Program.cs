@@ -32,6 +32,7 @@ public static class Program
             // Training and benchmarks are executables of their own (libtorch stays out of this app):
             // they get this command line unchanged, --help included.
             new ForwardedCommand(SiblingApp.Trainer.Command, "train a new model from backlit and well-lit photos (the paper's method)", SiblingApp.Trainer.Run),
+            new ForwardedCommand("distill", "distil a model into a small student that runs in real time (the fast quality)", SiblingApp.Trainer.Run),
             new ModelsCommand(context),
             new ForwardedCommand(SiblingApp.Bench.Command, "measure speed and memory against PyTorch, update docs/benchmarks.md", SiblingApp.Bench.Run),
             new DoctorCommand(context),

@@ -18,6 +18,6 @@ public static class Program
 
     /// <summary>cliplit-train's commands, their actions writing to <paramref name="context"/>.</summary>
     public static RootCommand CreateRoot(CliContext context) =>
-        CommandLineApp.Root("cliplit-train", "cliplit-train: the training commands, run as 'cliplit train ...' (which starts it with that command line).",
-            [], typeof(Program).Assembly, context, new TrainCommand(context));
+        CommandLineApp.Root("cliplit-train", "cliplit-train: the training commands, run as 'cliplit train ...' or 'cliplit distill ...' (which starts it with that command line).",
+            [], typeof(Program).Assembly, context, new TrainCommand(context), new DistillCommand(context));
 }

@@ -43,8 +43,10 @@ public sealed record DistillationOptions
     /// <summary>CPU threads for the teacher and the student; null: one per core.</summary>
     public int? Threads { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public StudentArchitecture Architecture => new(Widths, Scale);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveThreads => Threads ?? Environment.ProcessorCount;
 
     /// <summary>The first problem with the numbers, or null.</summary>

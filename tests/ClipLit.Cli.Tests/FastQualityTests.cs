@@ -1,0 +1,124 @@
+using ClipLit.Cli.Models;
+using ClipLit.Engine;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Graph;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.TestSupport;
+using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Video;
+using Google.Protobuf;
+
+namespace ClipLit.Cli.Tests;
+
+/// <summary>
+/// Fast quality finds the student of the model in use (--fast-model, or installed in the per-user
+/// students/ folder), photos take it when asked, and a model that is not a student is refused.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class FastQualityTests
+{
+    private Workspace _workspace = null!;
+    private string? _savedDataHome;
+
+    [SetUp]
+    public void CreateWorkspace()
+    {
+        _workspace = new Workspace();
+        _savedDataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        Environment.SetEnvironmentVariable("XDG_DATA_HOME", _workspace.PathOf("data"));
+    }
+
+    [TearDown]
+    public void Restore()
+    {
+        Environment.SetEnvironmentVariable("XDG_DATA_HOME", _savedDataHome);
+        _workspace.Dispose();
+    }
+
+    private string Student(string name = "student.onnx", string? teacher = null) => TestStudents.Write(_workspace.PathOf(name), teacher);
+
+    [Test]
+    public void APhotoInFastQualityIsTheStudentsPictureThroughTheEngine()
+    {
+        string student = Student();
+        string photo = _workspace.Photo("photo.png", 320, 200);
+        var result = Cli.Run(Cli.WithModel("enhance", photo, "-o", _workspace.PathOf("fast.png"), "--quality", "fast", "--fast-model", student, "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain($"fast quality: student {student}"));
+
+        // The same picture straight from the engine: the student's session, at its own scale.
+        var (rgba, width, height) = Read(photo);
+        var model = ModelFile.Load(student);
+        using (var session = new EnhancerSession(model, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu }, VkDeviceOptions.Default))
+            session.Stills.Enhance(rgba, model.LayoutFor(width, height, EnhanceQuality.Fast), CancellationToken.None);
+        var (written, _, _) = Read(_workspace.PathOf("fast.png"));
+        Assert.That(written, Is.EqualTo(rgba));
+
+        var full = Cli.Run(Cli.WithModel("enhance", photo, "-o", _workspace.PathOf("full.png"), "--fast-model", student, "--device", "cpu"));
+        Assert.That(full.ExitCode, Is.EqualTo(0), full.ToString());
+        Assert.That(full.Error, Does.Not.Contain("fast quality"), "photos default to full quality");
+        Assert.That(Read(_workspace.PathOf("full.png")).Rgba, Is.Not.EqualTo(written));
+    }
+
+    [Test]
+    public void AnInstalledStudentOfTheModelGivesVideosTheirLightMaps()
+    {
+        Directory.CreateDirectory(StudentStore.UserStudentFolder);
+        string other = Student("other.onnx", SharedData.InitialEnhancementCheckpoint);
+        File.Copy(other, Path.Combine(StudentStore.UserStudentFolder, "a-other.onnx"));
+        string installed = TestStudents.Write(Path.Combine(StudentStore.UserStudentFolder, "b-mine.onnx"));
+        string clip = _workspace.PathOf("clip.mp4");
+        VideoTests.Ffmpeg($"-i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t 0.3 -c:v libx264 -preset ultrafast -c:a copy \"{clip}\"");
+
+        var result = Cli.Run(Cli.WithModel("enhance", clip, "-o", _workspace.PathOf("out.mp4"), "--device", "cpu", "--preset", "ultrafast"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain($"fast quality: student {installed}"), "the student distilled from the model, not the other teacher's");
+        Assert.That(VideoProbe.Probe(_workspace.PathOf("out.mp4")).FrameCount, Is.EqualTo(VideoProbe.Probe(clip).FrameCount));
+    }
+
+    [Test]
+    public void WithoutAStudentFastQualitySaysItRunsTheModelOnASmallCopy()
+    {
+        TestStudents.Write(Path.Combine(Directory.CreateDirectory(StudentStore.UserStudentFolder).FullName, "other.onnx"), SharedData.InitialEnhancementCheckpoint);
+        var result = Cli.Run(Cli.WithModel("enhance", _workspace.Photo("photo.png", 320, 200), "-o", _workspace.PathOf("out.png"), "--quality", "fast", "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain("note: no student distilled from enhancement_model.pth is installed").And.Contain("256-pixel long side"));
+    }
+
+    [Test]
+    public void AFastModelThatIsNoStudentIsRefusedWithOneLine()
+    {
+        string paper = _workspace.PathOf("paper.onnx");
+        File.WriteAllBytes(paper, EnhancementGraphBuilder.Build(ModelLoader.Load(SharedData.EnhancementCheckpoint), EnhancementGraphKind.Full).ToByteArray());
+        string output = _workspace.PathOf("out.png");
+
+        var result = Cli.Run(Cli.WithModel("enhance", _workspace.Photo("photo.png"), "-o", output, "--quality", "fast", "--fast-model", paper));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.ErrorLines.Single(l => l.StartsWith("error:", StringComparison.Ordinal)),
+            Does.Contain(paper).And.Contain("not a ClipLit student").And.Contain("--fast-model"));
+        Assert.That(File.Exists(output), Is.False);
+    }
+
+    [Test]
+    public void AStudentRunsAsTheModelItself()
+    {
+        string student = Student();
+        var result = Cli.Run("enhance", _workspace.Photo("photo.png", 320, 200), "-o", _workspace.PathOf("out.png"), "--model", student, "--device", "cpu");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain($"model {student}"));
+    }
+
+    private static (byte[] Rgba, int Width, int Height) Read(string path)
+    {
+        using var image = StillImageReader.Read(path);
+        var rgba = new byte[4 * image.Width * image.Height];
+        image.CopyPixelsTo(rgba);
+        return (rgba, image.Width, image.Height);
+    }
+}

@@ -27,7 +27,7 @@ public sealed class BenchCommand : AppCommand
     private readonly Option<bool> _quick = Define.Flag("--quick", "one run each, no thread scaling or operator profile");
     private readonly Option<bool> _video = Define.Flag("--video", "the video benchmarks instead of the photo ones");
     private readonly Option<bool> _distill = Define.Flag("--distill", "the student against the teacher at 256 and at full resolution instead");
-    private readonly Option<string?> _fastModel = Define.Text("--fast-model", "PATH", "with --distill: the student measured (default: the one shipped in models/student)");
+    private readonly Option<string?> _fastModel = Define.Text("--fast-model", "PATH", "with --distill and --live: the student measured (default: the one shipped in models/student)");
     private readonly Option<string?> _run = Define.Text("--run", "RUN_DIR", "with --distill: the distillation run whose history.csv is plotted");
     private readonly Option<bool> _live = Define.Flag("--live", "the live view's benchmarks instead");
     private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "with --live: also a long headless run, memory sampled every 30 s");
@@ -88,7 +88,8 @@ public sealed class BenchCommand : AppCommand
             return ExitCodes.SomeFailed;
         }
         if (args.GetValue(_live))
-            return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.GetValue(_soakMinutes) ?? 0), context);
+            return LiveBench.Run(new LiveBench.Settings(shared, checkpoint, output, args.GetValue(_soakMinutes) ?? 0,
+                args.GetValue(_fastModel) ?? Path.Combine(root, "models", "student", StudentStore.DefaultStudentFileName)), context);
         if (args.GetValue(_train))
             return TrainingBench.Run(new TrainingBench.Settings(root, shared, output, python, threads, repeat,
                 args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);

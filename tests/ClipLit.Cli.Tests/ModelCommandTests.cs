@@ -1,4 +1,5 @@
 using ClipLit.Cli.Models;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;
 using ClipLit.TestSupport;
@@ -83,8 +84,14 @@ public sealed class ModelCommandTests
         string installed = Path.Combine(_workspace.PathOf("data"), "cliplit", "models", ModelStore.DefaultModelFileName);
         Assert.That(File.ReadAllBytes(installed), Is.EqualTo(File.ReadAllBytes(SharedData.EnhancementCheckpoint)));
 
+        // The default student comes with it: a student of the very checkpoint installed.
+        string student = Path.Combine(StudentStore.UserStudentFolder, StudentStore.DefaultStudentFileName);
+        Assert.That(install.Error, Does.Contain($"installed the default student").And.Contain(student));
+        Assert.That(ModelFile.LoadStudent(student).IsStudentOf(ModelFile.Load(installed)), "the student names the installed checkpoint as its teacher");
+        Assert.That(Cli.Run("models").Out, Does.Contain($"student (fast quality): {student}"));
+
         var again = Cli.Run("models", "install");
-        Assert.That(again.Error, Does.Contain("already installed"));
+        Assert.That(again.Error, Does.Contain("already installed").And.Contain("default student already installed"));
 
         var result = Cli.Run("enhance", _workspace.Photo("p.png"), "-o", _workspace.PathOf("out.png"));
         Assert.That(result.ExitCode, Is.EqualTo(0));

@@ -34,7 +34,7 @@ public sealed class EnhanceCommand : AppCommand
     private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
     private readonly Option<bool> _verbose = Define.Flag("--verbose", "print where each file's time went", "-v");
     private readonly Option<UpsampleMode?> _upsample = Define.Parsed<UpsampleMode>("--upsample", null,
-        "videos: fast quality's upsampler, edge-aware (default) or bilinear", ParseUpsample, "edge-aware or bilinear");
+        "videos: fast quality's upsampler without a student, edge-aware (default) or bilinear (a student's map is always bilinear)", ParseUpsample, "edge-aware or bilinear");
     private readonly Option<string?> _codec = Define.Text("--codec", "NAME", "videos: FFmpeg encoder (default libx264; libvpx-vp9 for .webm)");
     private readonly Option<int?> _crf = Define.Integer("--crf", "N", 0, 63, "videos: quality, lower is better (default 18 for H.264, 31 for VP9)");
     private readonly Option<string?> _bitrate = Define.Text("--bitrate", "RATE", "videos: target bitrate such as 8M instead of --crf");

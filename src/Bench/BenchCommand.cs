@@ -29,6 +29,7 @@ public sealed class BenchCommand : AppCommand
     private readonly Option<bool> _distill = Define.Flag("--distill", "the student against the teacher at 256 and at full resolution instead");
     private readonly Option<string?> _fastModel = Define.Text("--fast-model", "PATH", "with --distill and --live: the student measured (default: the one shipped in models/student)");
     private readonly Option<string?> _run = Define.Text("--run", "RUN_DIR", "with --distill: the distillation run whose history.csv is plotted");
+    private readonly Option<string?> _section = Define.Text("--section", "NAME", "with --distill: the report section written (default distill)");
     private readonly Option<bool> _live = Define.Flag("--live", "the live view's benchmarks instead");
     private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "with --live: also a long headless run, memory sampled every 30 s");
     private readonly Option<bool> _train = Define.Flag("--train",
@@ -45,7 +46,7 @@ public sealed class BenchCommand : AppCommand
 
     public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
-        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames])
+        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _section, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames])
             Options.Add(option);
         Explain("Details", """
             Measures, in one run on this machine:
@@ -58,6 +59,9 @@ public sealed class BenchCommand : AppCommand
             Results replace the photo section of docs/benchmarks.md (or --output FILE; '-' prints them).
             With --video, measures videos instead (VideoBench: fast vs full quality, temporal
             stability, throughput against a naive ffmpeg + PyTorch baseline) and replaces the video section.
+            With --distill, measures a student (--fast-model, default the shipped one) against the teacher
+            at 256 and at full resolution (quality on the backlit photos and the clip, network rate, flicker,
+            fps, a 2048x1536 photo as a process; --run RUN_DIR plots its distillation) into --section.
             With --live, measures the live view (shown fps, network rate, latency, hot-swap time; in a
             window when DISPLAY is set, e.g. under xvfb-run) and replaces the live section.
             With --train and --gpu, the training steps and the NVIDIA path, each in its own section.
@@ -95,7 +99,8 @@ public sealed class BenchCommand : AppCommand
                 args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
         if (args.GetValue(_distill))
             return DistillBench.Run(new DistillBench.Settings(root, shared, checkpoint,
-                args.GetValue(_fastModel) ?? Path.Combine(root, "models", "student", StudentStore.DefaultStudentFileName), args.GetValue(_run), output, python, threads, quick), context);
+                args.GetValue(_fastModel) ?? Path.Combine(root, "models", "student", StudentStore.DefaultStudentFileName), args.GetValue(_run), output, python, threads, quick,
+                args.GetValue(_section) ?? "distill"), context);
         if (args.GetValue(_video))
             return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, python, threads, quick), context);
 

@@ -25,8 +25,9 @@ namespace ClipLit.Bench;
 /// </summary>
 public static class DistillBench
 {
+    /// <summary>What to measure; <c>Section</c> names the report's section (two students can be reported side by side).</summary>
     public sealed record Settings(string Root, string Shared, string Checkpoint, string Student, string? RunFolder, string Output, string Python,
-        int Threads, bool Quick);
+        int Threads, bool Quick, string Section = "distill");
 
     private const string LargePhoto = "91_51094235055_o.jpg";
     private const int ClipFrameStep = 8;
@@ -79,8 +80,8 @@ public static class DistillBench
         if (settings.Output == "-") context.Out.Write(md.ToString());
         else
         {
-            ReportFile.WriteSection(settings.Output, "distill", md.ToString());
-            log.WriteLine($"bench --distill: wrote the distill section of {settings.Output}");
+            ReportFile.WriteSection(settings.Output, settings.Section, md.ToString());
+            log.WriteLine($"bench --distill: wrote the {settings.Section} section of {settings.Output}");
         }
         return ExitCodes.Success;
     }
@@ -151,11 +152,10 @@ public static class DistillBench
         md.AppendLine();
         md.AppendLine("Each picture is enhanced three ways through the same frame path `cliplit enhance` takes: the paper's");
         md.AppendLine("network at full resolution (the reference), today's fast quality without a student (the network on a");
-        md.AppendLine("copy with a 256-pixel long side, edge-aware upsampling), and the student (its own scale, the same");
-        md.AppendLine("upsampler). Figures: PSNR (RGB, dB), edge PSNR (within 4 px of strong input edges) and SSIM (luma)");
-        md.AppendLine("against the reference, mean / worst. The default student never saw any of this material: it was");
-        md.AppendLine("distilled from `data/photos` only; the six backlit photos (at their own size, and as the golden");
-        md.AppendLine(inv, $"512-pixel inputs) and the shared clip (every {ClipFrameStep}th frame and the first frame of each scene) are held out.");
+        md.AppendLine("copy with a 256-pixel long side, edge-aware upsampling), and the student (its own scale, bilinear");
+        md.AppendLine("upsampling). Figures: PSNR (RGB, dB), edge PSNR (within 4 px of strong input edges) and SSIM (luma)");
+        md.AppendLine("against the reference, mean / worst, on the six backlit photos (at their own size, and as the golden");
+        md.AppendLine(CultureInfo.InvariantCulture, $"512-pixel inputs) and the shared clip (every {ClipFrameStep}th frame and the first frame of each scene). {SeenOrNot(settings)}");
         md.AppendLine();
         md.AppendLine("| material | n | fast quality | PSNR | edge PSNR | SSIM | frames >= 38 dB |");
         md.AppendLine("|---|---|---|---|---|---|---|");
@@ -345,7 +345,7 @@ public static class DistillBench
         CurvePlot.Write(Path.Combine(folder, "distillation-curve.png"), points.Select(p => (p.Minutes, p.Mean)).ToList(), points.Select(p => (p.Minutes, p.Worst)).ToList());
         md.AppendLine("### Distillation: validation PSNR against wall time");
         md.AppendLine();
-        md.AppendLine(inv, $"From the run that made the student (`{Path.GetFileName(Path.GetFullPath(run))}/history.csv`): PSNR of the student's output against the teacher's on its held-out validation views, scored at full resolution with bilinear upsampling, on this 2-core CPU (labelling included in the wall time).");
+        md.AppendLine(inv, $"From the run that made the student (`{Path.GetFileName(Path.GetFullPath(run))}/history.csv`): PSNR of the student's output against the teacher's on its held-out validation views, scored at full resolution with bilinear upsampling, against training time on this 2-core CPU (the teacher's labels come first and are not counted: about 8 s per 1080p view, once per run folder).");
         md.AppendLine();
         md.AppendLine("![validation PSNR against minutes: mean (blue), worst (red)](images/distillation-curve.png)");
         md.AppendLine();
@@ -355,6 +355,19 @@ public static class DistillBench
         foreach (var p in points.Where((_, i) => i % every == 0 || i == points.Count - 1))
             md.AppendLine(inv, $"| {p.Iteration} | {p.Minutes:F1} | {p.Mean:F2} | {p.Worst:F2} |");
         md.AppendLine();
+    }
+
+    /// <summary>Whether the student learnt from this material, read from its run's options.json (the run is the evidence).</summary>
+    private static string SeenOrNot(Settings settings)
+    {
+        if (settings.RunFolder is not { } run || !File.Exists(Path.Combine(run, "options.json")))
+            return "Whether the student learnt from this material: see its training line above (no run folder given).";
+        using var options = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "options.json")));
+        var sources = new[] { "Images", "Videos" }.SelectMany(name => options.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString() ?? "")).ToList();
+        bool photos = sources.Any(s => s.Contains("backlit", StringComparison.Ordinal) && !s.EndsWith(".mp4", StringComparison.Ordinal));
+        bool clip = sources.Any(s => s.EndsWith("backlit_720p30.mp4", StringComparison.Ordinal));
+        string Say(bool seen) => seen ? "**seen in training**" : "held out (never seen)";
+        return $"From its run's sources ({string.Join(", ", sources.Select(Path.GetFileName))}): the backlit photos are {Say(photos)}, the clip is {Say(clip)}.";
     }
 
     private static string Figure(IEnumerable<double> values, string format)

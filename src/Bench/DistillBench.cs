@@ -75,7 +75,7 @@ public static class DistillBench
         {
             Directory.Delete(scratch, recursive: true);
         }
-        if (settings.RunFolder is { } run) DistillationCurve(run, settings.Output, md);
+        if (settings.RunFolder is { } run) DistillationCurve(run, settings.Output, settings.Section, md);
 
         if (settings.Output == "-") context.Out.Write(md.ToString());
         else
@@ -205,10 +205,10 @@ public static class DistillBench
                     int i = 4 * ((best.Y + y / scale) * still.Width + best.X + x / scale);
                     panel[s * crop * scale + x, y] = new Rgba32(sources[s][i], sources[s][i + 1], sources[s][i + 2], 255);
                 }
-        panel.SaveAsPng(Path.Combine(folder, "student-silhouette.png"));
+        panel.SaveAsPng(Path.Combine(folder, $"{settings.Section}-silhouette.png"));
         md.AppendLine(CultureInfo.InvariantCulture, $"Silhouette crop of {still.Name} ({still.Width}x{still.Height}) at ({best.X}, {best.Y}), {crop}x{crop} shown {scale}x, where strong edges meet the largest errors of today's fast quality: teacher at full resolution | teacher at 256 | student.");
         md.AppendLine();
-        md.AppendLine("![silhouette crop: full | teacher at 256 | student](images/student-silhouette.png)");
+        md.AppendLine(CultureInfo.InvariantCulture, $"![silhouette crop: full | teacher at 256 | student](images/{settings.Section}-silhouette.png)");
         md.AppendLine();
     }
 
@@ -324,7 +324,7 @@ public static class DistillBench
     }
 
     /// <summary>Validation PSNR against wall time from a run's history.csv, as a table and a plot.</summary>
-    private static void DistillationCurve(string run, string output, StringBuilder md)
+    private static void DistillationCurve(string run, string output, string section, StringBuilder md)
     {
         string history = Path.Combine(run, "history.csv");
         if (!File.Exists(history)) return;
@@ -342,12 +342,12 @@ public static class DistillBench
         if (points.Count == 0) return;
         string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output == "-" ? "benchmarks.md" : output))!, "images");
         Directory.CreateDirectory(folder);
-        CurvePlot.Write(Path.Combine(folder, "distillation-curve.png"), points.Select(p => (p.Minutes, p.Mean)).ToList(), points.Select(p => (p.Minutes, p.Worst)).ToList());
+        CurvePlot.Write(Path.Combine(folder, $"{section}-curve.png"), points.Select(p => (p.Minutes, p.Mean)).ToList(), points.Select(p => (p.Minutes, p.Worst)).ToList());
         md.AppendLine("### Distillation: validation PSNR against wall time");
         md.AppendLine();
         md.AppendLine(inv, $"From the run that made the student (`{Path.GetFileName(Path.GetFullPath(run))}/history.csv`): PSNR of the student's output against the teacher's on its held-out validation views, scored at full resolution with bilinear upsampling, against training time on this 2-core CPU (the teacher's labels come first and are not counted: about 8 s per 1080p view, once per run folder).");
         md.AppendLine();
-        md.AppendLine("![validation PSNR against minutes: mean (blue), worst (red)](images/distillation-curve.png)");
+        md.AppendLine(CultureInfo.InvariantCulture, $"![validation PSNR against minutes: mean (blue), worst (red)](images/{section}-curve.png)");
         md.AppendLine();
         md.AppendLine("| iteration | minutes | val PSNR mean | val PSNR worst |");
         md.AppendLine("|---|---|---|---|");

@@ -175,24 +175,7 @@ public sealed class ClipLitTrainer : IDisposable
         _ => (0.9, 0.1),
     };
 
-    /// <summary>
-    /// <paramref name="count"/> indices for iteration <paramref name="iteration"/>: consecutive slices
-    /// of seeded per-epoch shuffles, as a shuffling data loader walks its data.
-    /// </summary>
-    private int[] Draw(int population, int count, int iteration)
-    {
-        var picks = new int[count];
-        long cachedEpoch = -1;
-        int[] order = [];
-        for (int k = 0; k < count; k++)
-        {
-            long position = (long)iteration * count + k;
-            long epoch = position / population;
-            if (epoch != cachedEpoch) (order, cachedEpoch) = (new KeyedRandom(_options.Seed, 1, population, epoch).Permutation(population), epoch);
-            picks[k] = order[position % population];
-        }
-        return picks;
-    }
+    private int[] Draw(int population, int count, int iteration) => KeyedRandom.EpochDraw(_options.Seed, population, count, iteration);
 
     private void EndStage(double lastLoss)
     {

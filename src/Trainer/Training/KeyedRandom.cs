@@ -40,6 +40,25 @@ public struct KeyedRandom
         return order;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> indices of <paramref name="population"/> for iteration <paramref name="iteration"/>:
+    /// consecutive slices of per-epoch shuffles keyed by the seed, as a shuffling data loader walks its data.
+    /// </summary>
+    public static int[] EpochDraw(ulong seed, int population, int count, int iteration)
+    {
+        var picks = new int[count];
+        long cachedEpoch = -1;
+        int[] order = [];
+        for (int k = 0; k < count; k++)
+        {
+            long position = (long)iteration * count + k;
+            long epoch = position / population;
+            if (epoch != cachedEpoch) (order, cachedEpoch) = (new KeyedRandom(seed, 1, population, epoch).Permutation(population), epoch);
+            picks[k] = order[position % population];
+        }
+        return picks;
+    }
+
     private static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -140,7 +140,9 @@ public sealed class LiveTests
             xdotool windowfocus --sync "$window"
             sleep 1
             for key in h f b r q; do xdotool key "$key"; sleep 2; done
-            sleep 3
+            # The new quality takes over at its first light map (slower on a loaded machine): wait for it, 20 s at most.
+            for i in $(seq 1 40); do grep -q "quality now" "{_workspace.PathOf("live.err")}" && break; sleep 0.5; done
+            sleep 1
             xdotool key p; sleep 1
             xdotool key Escape
             wait $live

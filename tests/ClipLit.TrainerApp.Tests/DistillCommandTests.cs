@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using ClipLit.Cli;
 using ClipLit.Inference.Student;
 using ClipLit.TestSupport;
 using ClipLit.Trainer.Distillation;
@@ -94,11 +95,21 @@ public sealed class DistillCommandTests
     {
         Assert.That(_result.ExitCode, Is.EqualTo(0), _result.ToString());
         string run = Path.Combine(_root, "resumed");
-        var first = CliplitTrain.Run(Arguments(run, 6));
-        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
-        var second = CliplitTrain.Run("distill", "--out", run, "--resume", "--iterations", "12");
+        // Stopped as Ctrl+C stops it, once its first snapshot exists: it ends the current iteration with a snapshot.
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && !Directory.Exists(Path.Combine(run, "state", "step-4"))) await Task.Delay(20);
+            stop.Cancel();
+        });
+        var first = CommandRunner.Run("cliplit-train", Program.Run, stop.Token, Arguments(run, 12));
+        stop.Cancel();
+        watcher.Wait();
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Interrupted), first.ToString());
+        Assert.That(first.Error, Does.Contain("stopped at iteration"));
+        var second = CliplitTrain.Run("distill", "--out", run, "--resume");
         Assert.That(second.ExitCode, Is.EqualTo(0), second.ToString());
-        Assert.That(second.Error, Does.Contain("resumed from").And.Contain("step-6").And.Contain("labels: 3 views cached"));
+        Assert.That(second.Error, Does.Contain("resumed from").And.Contain("labels: 3 views cached"));
         Assert.That(second.Error, Does.Not.Contain("the teacher labels"), "labels are reused");
 
         var expected = Weights(Path.Combine(_run, "state", "step-12", "student.pth"));

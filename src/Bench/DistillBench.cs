@@ -164,7 +164,7 @@ public static class DistillBench
             {
                 var list = scores[(set, variant)];
                 string above = set == "clip" ? $"{list.Count(s => s.Scores.Psnr >= 38)} of {list.Count}" : "";
-                md.AppendLine(inv, $"| {set} | {list.Count} | {(variant == Variant.Student ? "**student**" : "teacher at 256")} | {Figure(list.Select(s => s.Scores.Psnr), "F2")} | {Figure(list.Select(s => s.Scores.EdgePsnr), "F2")} | {Figure(list.Select(s => s.Scores.Ssim), "F4")} | {above} |");
+                md.AppendLine(inv, $"| {set} | {list.Count} | {(variant == Variant.Student ? "**student**" : "teacher at 256")} | {VideoBench.Figure(list.Select(s => s.Scores.Psnr), "F2")} | {VideoBench.Figure(list.Select(s => s.Scores.EdgePsnr), "F2")} | {VideoBench.Figure(list.Select(s => s.Scores.Ssim), "F4")} | {above} |");
             }
         md.AppendLine();
         md.AppendLine("Per photo (PSNR, teacher at 256 → student): " + string.Join("; ",
@@ -240,7 +240,7 @@ public static class DistillBench
             }
             seconds.Sort();
             double gflop = model is StudentModel s
-                ? 2 * StudentArchitectureOf(s).MultiplyAdds(w, h) / 1e9
+                ? 2 * s.Metadata.ParsedArchitecture().MultiplyAdds(w, h) / 1e9
                 : 2 * 555e3 * w * h / 1e9;
             string name = model is StudentModel ? "**student**" : "teacher at 256";
             md.AppendLine(inv, $"| {name} | {w}x{h} | {gflop:F2} | {1 / seconds[seconds.Count / 2]:F1} |");
@@ -250,12 +250,6 @@ public static class DistillBench
         md.AppendLine();
     }
 
-    private static Inference.Student.StudentArchitecture StudentArchitectureOf(StudentModel student)
-    {
-        // "unet 16,32,48,64 at 0.2"
-        var parts = student.Metadata.Architecture.Split(' ');
-        return new Inference.Student.StudentArchitecture(Inference.Student.StudentArchitecture.ParseWidths(parts[1]), student.Metadata.InputScale);
-    }
 
     /// <summary>Fast quality through the video pipeline on the shared clip: flicker (smoothing on) and file-to-file fps, against the naive baseline.</summary>
     private static void VideoRuns(Settings settings, EnhancerSession teacher, EnhancerSession student, string clip, string scratch, StringBuilder md, TextWriter log)
@@ -368,12 +362,5 @@ public static class DistillBench
         bool clip = sources.Any(s => s.EndsWith("backlit_720p30.mp4", StringComparison.Ordinal));
         string Say(bool seen) => seen ? "**seen in training**" : "held out (never seen)";
         return $"From its run's sources ({string.Join(", ", sources.Select(Path.GetFileName))}): the backlit photos are {Say(photos)}, the clip is {Say(clip)}.";
-    }
-
-    private static string Figure(IEnumerable<double> values, string format)
-    {
-        var list = values.ToList();
-        string Show(double v) => double.IsPositiveInfinity(v) ? "identical" : v.ToString(format, CultureInfo.InvariantCulture);
-        return $"{Show(list.Average())} / {Show(list.Min())}";
     }
 }

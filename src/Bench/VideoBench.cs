@@ -399,7 +399,8 @@ public static class VideoBench
         return frames;
     }
 
-    private static string Figure(IEnumerable<double> values, string format)
+    /// <summary>"mean / worst" of a list of figures (infinity, identical pictures, shown as such).</summary>
+    internal static string Figure(IEnumerable<double> values, string format)
     {
         var list = values.ToList();
         string Show(double v) => double.IsPositiveInfinity(v) ? "identical" : v.ToString(format, CultureInfo.InvariantCulture);

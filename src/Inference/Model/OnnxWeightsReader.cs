@@ -33,11 +33,7 @@ public static class OnnxWeightsReader
         {
             // Scalars are graph constants, not weights (every weight has at least one dimension).
             if (initializer.DataType != (int)TensorProto.Types.DataType.Float || initializer.Dims.Count == 0) continue;
-            if (initializer.DataLocation == TensorProto.Types.DataLocation.External)
-                throw new ModelLoadException(path, $"weights stored outside the file (external data for {initializer.Name}) are not supported");
-            float[] values = initializer.RawData.Length > 0
-                ? MemoryMarshal.Cast<byte, float>(initializer.RawData.Span).ToArray()
-                : initializer.FloatData.ToArray();
+            float[] values = FloatValues(path, initializer);
             try
             {
                 tensors[initializer.Name] = new TensorData(initializer.Dims.ToArray(), values);
@@ -48,5 +44,16 @@ public static class OnnxWeightsReader
             }
         }
         return tensors;
+    }
+
+    /// <summary>A float32 initializer's values, stored raw or as a list.</summary>
+    /// <exception cref="ModelLoadException">The values lie outside the file (external data).</exception>
+    public static float[] FloatValues(string path, TensorProto initializer)
+    {
+        if (initializer.DataLocation == TensorProto.Types.DataLocation.External)
+            throw new ModelLoadException(path, $"weights stored outside the file (external data for {initializer.Name}) are not supported");
+        return initializer.RawData.Length > 0
+            ? MemoryMarshal.Cast<byte, float>(initializer.RawData.Span).ToArray()
+            : initializer.FloatData.ToArray();
     }
 }

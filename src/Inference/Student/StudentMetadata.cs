@@ -29,6 +29,15 @@ public sealed record StudentMetadata(
     private const string ValidationKey = "cliplit.validation";
     private const string TrainingKey = "cliplit.training";
 
+    /// <summary>The architecture <see cref="Architecture"/> describes (<see cref="StudentArchitecture.Describe"/>: "unet 16,32,48,64 at 0.2").</summary>
+    /// <exception cref="FormatException">Not a description ClipLit writes (a student made elsewhere).</exception>
+    public StudentArchitecture ParsedArchitecture()
+    {
+        var parts = Architecture.Split(' ');
+        if (parts.Length < 2 || parts[0] != "unet") throw new FormatException($"'{Architecture}' is not a ClipLit student architecture");
+        return new StudentArchitecture(StudentArchitecture.ParseWidths(parts[1]), InputScale);
+    }
+
     /// <summary>Whether <paramref name="model"/> declares itself a ClipLit student.</summary>
     public static bool IsStudent(ModelProto model) =>
         model.MetadataProps.Any(p => p.Key == KindKey && p.Value == KindValue);

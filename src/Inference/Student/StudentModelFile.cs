@@ -126,11 +126,7 @@ public static class StudentModelFile
         foreach (var initializer in graph.Initializer)
         {
             if (initializer.DataType != (int)TensorProto.Types.DataType.Float) continue;
-            if (initializer.DataLocation == TensorProto.Types.DataLocation.External)
-                throw new ModelLoadException(path, $"weights stored outside the file (external data for {initializer.Name}) are not supported");
-            float[] values = initializer.RawData.Length > 0
-                ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(initializer.RawData.Span).ToArray()
-                : initializer.FloatData.ToArray();
+            float[] values = OnnxWeightsReader.FloatValues(path, initializer);
             yield return KeyValuePair.Create(initializer.Name, new TensorData([values.Length], values));
         }
     }

@@ -112,7 +112,7 @@ public sealed class EnhancerSession : IDisposable
         if (_frameTensors is not null) return _frameTensors;
         var device = Device;
         var choice = EnhancerTensorsChoice.Open(Model, _hostTensors, device, _tryCuda && _sharingProblem is null, networkSize,
-            _options.ProfilePrefix is { } prefix ? $"{prefix}zero-copy-" : null);
+            _options.ProfilePrefix is { } prefix ? $"{prefix}zero-copy-" : null, _options.AllowTf32);
         if ((_sharingProblem ?? choice.FallbackReason) is { } why)
         {
             FallbackReason = why;

@@ -64,7 +64,7 @@ public sealed class ZeroCopyLightMapTests
         VkStagingCopy.Upload<float>(vulkan, networkInput, input);
         using var cudaInput = new CudaSharedBuffer(cuda, networkInput.ExportDescriptor(), networkInput.AllocationSize, networkInput.Size);
         using var cudaLightMap = new CudaSharedBuffer(cuda, lightMap.ExportDescriptor(), lightMap.AllocationSize, lightMap.Size);
-        using var runner = new CudaLightMapRunner(weights, cuda);
+        using var runner = new CudaLightMapRunner(weights, cuda, allowTf32: false); // TF32 would round convolution inputs: not the CPU path
         runner.Run(cudaInput, cudaLightMap, width, height);
         var actual = VkStagingCopy.Download<float>(vulkan, lightMap, expected.Length);
 

@@ -4,18 +4,8 @@ namespace ClipLit.TestSupport;
 public static class ImageMetrics
 {
     /// <summary>Peak signal-to-noise ratio in dB for values with the given peak (1 for [0, 1] floats).</summary>
-    public static double Psnr(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double peak = 1.0)
-    {
-        if (actual.Length != expected.Length) throw new ArgumentException($"lengths differ: {actual.Length} vs {expected.Length}");
-        double sum = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double d = actual[i] - (double)expected[i];
-            sum += d * d;
-        }
-        double mse = sum / actual.Length;
-        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(peak * peak / mse);
-    }
+    public static double Psnr(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double peak = 1.0) =>
+        ClipLit.Core.Imaging.FrameMetrics.Psnr(actual, expected, peak);
 
     public static double MaxAbsDifference(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
     {

@@ -24,6 +24,22 @@ public static class FrameMetrics
         return sum == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 * count / sum);
     }
 
+    /// <summary>
+    /// PSNR in dB between two float maps (a light map: <paramref name="peak"/> is the reference's
+    /// largest value, as it is not in [0, 1]); infinity when identical, NaN when either holds a NaN.
+    /// </summary>
+    public static double Psnr(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double peak)
+    {
+        if (actual.Length != expected.Length) throw new ArgumentException("maps differ in size");
+        double sum = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double d = actual[i] - expected[i];
+            sum += d * d;
+        }
+        return sum == 0 ? double.PositiveInfinity : 10 * Math.Log10(peak * peak * actual.Length / sum);
+    }
+
     /// <summary>PSNR in dB over the pixels where <paramref name="mask"/> is set (alpha ignored).</summary>
     public static double Psnr(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<bool> mask)
     {

@@ -39,9 +39,10 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     /// <exception cref="InferenceException">The probe run failed.</exception>
     /// <param name="weights">The network.</param>
     /// <param name="device">The Vulkan device (created with VkDeviceOptions.ExternalMemory).</param>
+    /// <param name="allowTf32">Let Ampere and newer round convolutions to TF32 (faster; off for fidelity).</param>
     /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs (<see cref="EndProfiling"/>); for benchmarks.</param>
-    public CudaImportedTensors(EnhancementWeights weights, VkComputeDevice device, string? profilePrefix = null)
-        : this(device, context => new CudaLightMapRunner(weights, context, profilePrefix))
+    public CudaImportedTensors(EnhancementWeights weights, VkComputeDevice device, bool allowTf32 = false, string? profilePrefix = null)
+        : this(device, context => new CudaLightMapRunner(weights, context, allowTf32, profilePrefix))
     {
     }
 
@@ -50,8 +51,12 @@ public sealed class CudaImportedTensors : IEnhancerTensors
     /// <exception cref="VulkanException">The device does not share memory.</exception>
     /// <exception cref="OnnxRuntimeException">The CUDA provider did not start.</exception>
     /// <exception cref="InferenceException">The probe run failed.</exception>
-    public CudaImportedTensors(byte[] onnxModel, VkComputeDevice device, string? profilePrefix = null)
-        : this(device, context => new CudaLightMapRunner(onnxModel, context, profilePrefix))
+    /// <param name="onnxModel">The serialized model.</param>
+    /// <param name="device">The Vulkan device (created with VkDeviceOptions.ExternalMemory).</param>
+    /// <param name="allowTf32">Let Ampere and newer round convolutions to TF32.</param>
+    /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs; for benchmarks.</param>
+    public CudaImportedTensors(byte[] onnxModel, VkComputeDevice device, bool allowTf32 = false, string? profilePrefix = null)
+        : this(device, context => new CudaLightMapRunner(onnxModel, context, allowTf32, profilePrefix))
     {
     }
 
@@ -76,7 +81,13 @@ public sealed class CudaImportedTensors : IEnhancerTensors
 
     public EnhancerResidence Residence => EnhancerResidence.CudaImported;
 
-    public string Description => $"CUDA ({_context.Device.Name}), zero-copy tensors in Vulkan memory";
+    public string Description => $"CUDA ({_context.Device.Name}), zero-copy tensors in Vulkan memory, TF32 {(_runner.Settings.AllowTf32 ? "on" : "off")}";
+
+    /// <summary>The CUDA provider's options as ONNX Runtime read them back (device, stream, TF32).</summary>
+    public string ProviderOptions => _runner.ProviderOptions;
+
+    /// <summary>Null when the provider computes on the context's stream with the TF32 setting asked for; else what it took instead.</summary>
+    public string? StreamProblem => _runner.StreamProblem;
 
     public IVkStorageBuffer Allocate(VkComputeDevice device, ulong bytes, string name)
     {

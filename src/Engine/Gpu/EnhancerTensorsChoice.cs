@@ -41,13 +41,13 @@ public sealed record EnhancerTensorsChoice(IEnhancerTensors Tensors, string? Fal
     /// throws for a broken link: the CPU path always works.
     /// </summary>
     public static EnhancerTensorsChoice Open(LightMapModel model, IEnhancerTensors hostMapped, VkComputeDevice device, bool tryCuda,
-        (int Width, int Height)? networkSize = null, string? profilePrefix = null)
+        (int Width, int Height)? networkSize = null, string? profilePrefix = null, bool? allowTf32 = null)
     {
         if (!tryCuda) return new EnhancerTensorsChoice(hostMapped, null);
         IEnhancerTensors? cuda = null;
         try
         {
-            cuda = model.OpenCudaTensors(device, profilePrefix);
+            cuda = model.OpenCudaTensors(device, allowTf32, profilePrefix);
             if (networkSize is { } size) cuda.Prepare(size.Width, size.Height);
             return new EnhancerTensorsChoice(cuda, null);
         }

@@ -17,8 +17,13 @@ public sealed record GpuComponent(string Name, bool Ready, string Detail, bool R
 /// </summary>
 public static class GpuReadiness
 {
-    /// <summary>The CUDA 13 and cuDNN 9 libraries Microsoft.ML.OnnxRuntime.Gpu 1.31's CUDA provider links.</summary>
-    public static readonly string[] CudaRuntimeLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcufft.so.12", "libcudnn.so.9"];
+    /// <summary>
+    /// The CUDA 13 libraries Microsoft.ML.OnnxRuntime.Gpu 1.31's CUDA provider links (its DT_NEEDED
+    /// entries, besides libcuda.so.1, which the driver check covers), and cuDNN 9, which it loads when
+    /// the first convolution is planned: the network is convolutions, so it is required too. cuFFT
+    /// is not linked (only FFT operators, which the network has none of, would load it).
+    /// </summary>
+    public static readonly string[] CudaRuntimeLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10", "libcudnn.so.9"];
 
     /// <summary>What was found.</summary>
     /// <param name="Components">Each link, in chain order.</param>
@@ -39,6 +44,7 @@ public static class GpuReadiness
         {
             bool same = cudaDevices.Any(d => d.Uuid == uuid);
             components.Add(new GpuComponent("CUDA device is the Vulkan device (same UUID)", same, same ? "yes" : $"no CUDA device has the Vulkan device's UUID {uuid}"));
+            if (same && provider) CheckProviderStream(components, uuid);
         }
         var broken = components.FirstOrDefault(c => c.Required && !c.Ready);
         return broken is null && provider
@@ -92,6 +98,32 @@ public static class GpuReadiness
             components.Add(new GpuComponent(library, found, found ? "found" : "not found on the library path (see docs/gpu.md)"));
         }
         return all;
+    }
+
+    /// <summary>
+    /// The zero-copy runner's provider options as ONNX Runtime reads them back: that it computes on
+    /// the stream ClipLit made (has_user_compute_stream) with TF32 off. Optional: every run ends
+    /// with a whole-context synchronize, so the host ordering holds on any stream; the line is
+    /// there so that a GPU run shows which stream the provider really took.
+    /// </summary>
+    private static void CheckProviderStream(List<GpuComponent> components, Guid uuid)
+    {
+        const string name = "ONNX Runtime CUDA provider on ClipLit's stream (optional)";
+        try
+        {
+            using var context = CudaContext.ForUuid(uuid);
+            var settings = new CudaProviderSettings(context.Device.Ordinal, context.Stream, AllowTf32: false);
+            using var options = settings.Create();
+            var effective = CudaProviderSettings.Parse(options.GetOptions());
+            string described = CudaProviderSettings.Describe(effective);
+            components.Add(settings.Mismatch(effective) is { } mismatch
+                ? new GpuComponent(name, false, $"{mismatch} ({described})", Required: false)
+                : new GpuComponent(name, true, $"{described} (ClipLit's stream is {context.Stream})", Required: false));
+        }
+        catch (Exception e) when (EnhancerTensorsChoice.IsBrokenLink(e))
+        {
+            components.Add(new GpuComponent(name, false, e.Message, Required: false));
+        }
     }
 
     private static bool CheckProvider(List<GpuComponent> components)

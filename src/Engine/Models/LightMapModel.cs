@@ -37,9 +37,10 @@ public abstract class LightMapModel
 
     /// <summary>The network on Vulkan device memory that CUDA imports (no copies through the host); proven by one run.</summary>
     /// <param name="device">A Vulkan device created to share memory.</param>
+    /// <param name="allowTf32">Whether convolutions may round to TF32; null: the model's default (<see cref="EnhancerOptions.AllowTf32"/>).</param>
     /// <param name="profilePrefix">Non-null: ONNX Runtime profiles the runs into files with this prefix (benchmarks).</param>
     /// <exception cref="Exception">A broken link of the CUDA chain (<see cref="EnhancerTensorsChoice.IsBrokenLink"/>).</exception>
-    public abstract IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null);
+    public abstract CudaImportedTensors OpenCudaTensors(VkComputeDevice device, bool? allowTf32 = null, string? profilePrefix = null);
 
     /// <summary>
     /// The sizes a <paramref name="width"/> x <paramref name="height"/> frame runs at: the paper's

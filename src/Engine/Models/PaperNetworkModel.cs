@@ -19,7 +19,8 @@ public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapMode
 
     public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new LightMapEstimator(Weights, options);
 
-    public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null) => new CudaImportedTensors(Weights, device, profilePrefix);
+    public override CudaImportedTensors OpenCudaTensors(VkComputeDevice device, bool? allowTf32 = null, string? profilePrefix = null) =>
+        new CudaImportedTensors(Weights, device, allowTf32 ?? LightMapEstimator.Tf32ByDefault, profilePrefix);
 
     public override FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
         UpsampleMode upsample = UpsampleMode.EdgeAware) =>

@@ -25,8 +25,8 @@ public sealed class StudentModel(StudentModelData data) : LightMapModel
 
     public override ILightMapEstimator OpenEstimator(EnhancerOptions options) => new StudentEstimator(Data, options);
 
-    public override IEnhancerTensors OpenCudaTensors(VkComputeDevice device, string? profilePrefix = null) =>
-        new CudaImportedTensors(Data.OnnxBytes, device, profilePrefix);
+    public override CudaImportedTensors OpenCudaTensors(VkComputeDevice device, bool? allowTf32 = null, string? profilePrefix = null) =>
+        new CudaImportedTensors(Data.OnnxBytes, device, allowTf32 ?? StudentEstimator.Tf32ByDefault, profilePrefix);
 
     public override FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
         UpsampleMode upsample = UpsampleMode.EdgeAware)

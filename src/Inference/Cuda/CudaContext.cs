@@ -111,10 +111,31 @@ public sealed class CudaContext : IDisposable
         return new PopOnDispose();
     }
 
-    /// <summary>Blocks until the stream's queued work is done.</summary>
+    /// <summary>
+    /// Blocks until all work queued in the context is done: the stream's, and any ONNX Runtime queued
+    /// on streams of its own (the primary context is shared with it).
+    /// </summary>
     public void Synchronize()
     {
-        using (Use()) Check(cuStreamSynchronize(Stream));
+        using (Use()) Check(cuCtxSynchronize());
+    }
+
+    /// <summary>
+    /// <see cref="Synchronize"/> on a path that is already failing: true when it succeeded; false when
+    /// CUDA itself is what broke (a sticky error), which the caller's exception already reports.
+    /// </summary>
+    public bool TrySynchronize()
+    {
+        if (_disposed) return false;
+        try
+        {
+            Synchronize();
+            return true;
+        }
+        catch (CudaException)
+        {
+            return false;
+        }
     }
 
     public void Dispose()

@@ -97,7 +97,7 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Library, EntryPoint = "cuCtxPopCurrent_v2")] public static partial int cuCtxPopCurrent(out nint context);
     [LibraryImport(Library)] public static partial int cuStreamCreate(out nint stream, uint flags);
     [LibraryImport(Library, EntryPoint = "cuStreamDestroy_v2")] public static partial int cuStreamDestroy(nint stream);
-    [LibraryImport(Library)] public static partial int cuStreamSynchronize(nint stream);
+    [LibraryImport(Library)] public static partial int cuCtxSynchronize();
     [LibraryImport(Library)] public static partial int cuImportExternalMemory(out nint memory, ExternalMemoryHandleDesc* description);
     [LibraryImport(Library)] public static partial int cuExternalMemoryGetMappedBuffer(out ulong pointer, nint memory, ExternalMemoryBufferDesc* description);
     [LibraryImport(Library)] public static partial int cuDestroyExternalMemory(nint memory);

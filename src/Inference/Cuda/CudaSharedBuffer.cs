@@ -67,6 +67,10 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         if (_disposed) return;
         _disposed = true;
         using var _ = _context.Use();
+        // Work still queued on the GPU (a failed run's kernels, say) may use these bytes: let it end
+        // before the mapping goes. The synchronize's error is reported after the frees, which run
+        // either way (a lost context frees nothing later).
+        int synchronized = cuCtxSynchronize();
         try
         {
             Check(cuMemFree(_devicePointer));
@@ -75,5 +79,6 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         {
             Check(cuDestroyExternalMemory(_memory));
         }
+        Check(synchronized, nameof(cuCtxSynchronize));
     }
 }

@@ -16,6 +16,9 @@ namespace ClipLit.Inference.Runtime;
 /// </summary>
 public sealed class LightMapEstimator : ILightMapEstimator
 {
+    /// <summary>TF32 on CUDA unless asked otherwise: off, the paper's network is promised faithful (<see cref="EnhancerOptions.AllowTf32"/>).</summary>
+    public const bool Tf32ByDefault = false;
+
     private readonly EnhancementGraphSessions _sessions;
     private readonly EnhancerOptions _options;
     private readonly Dictionary<(int Width, int Height), ExecutionPlan> _plans = new();
@@ -24,7 +27,7 @@ public sealed class LightMapEstimator : ILightMapEstimator
     public LightMapEstimator(EnhancementWeights weights, EnhancerOptions options)
     {
         _options = options;
-        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting);
+        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting, options.AllowTf32 ?? Tf32ByDefault);
         _sessions = new EnhancementGraphSessions(weights, Device);
         Source = weights.Source;
     }

@@ -14,9 +14,10 @@ namespace ClipLit.Inference.Runtime;
 /// </summary>
 public sealed class OrtSessionFactory
 {
-    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason, string? profilePrefix, bool spinWhileWaiting)
+    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason, string? profilePrefix, bool spinWhileWaiting, bool allowTf32)
     {
         Device = device;
+        AllowTf32 = allowTf32;
         Threads = threads;
         SpinWhileWaiting = spinWhileWaiting;
         FallbackReason = fallbackReason;
@@ -27,6 +28,9 @@ public sealed class OrtSessionFactory
     public ExecutionDevice Device { get; }
 
     public int Threads { get; }
+
+    /// <summary>On CUDA: convolutions may round to TF32 (<see cref="CudaProviderSettings"/>).</summary>
+    public bool AllowTf32 { get; }
 
     /// <summary>Whether idle intra-op threads spin (ONNX Runtime's default) rather than sleep.</summary>
     public bool SpinWhileWaiting { get; }
@@ -40,19 +44,24 @@ public sealed class OrtSessionFactory
     /// <summary>One line saying where the network runs, for logs and the HUD.</summary>
     public string Description =>
         Device == ExecutionDevice.Cuda
-            ? $"CUDA (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device 0)"
+            ? $"CUDA (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device 0, TF32 {(AllowTf32 ? "on" : "off")})"
             : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} threads)";
 
     /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used; the message says why.</exception>
-    public static OrtSessionFactory Create(ExecutionDevice requested, int threads, string? profilePrefix = null, bool spinWhileWaiting = true)
+    /// <param name="requested">Where to run.</param>
+    /// <param name="threads">ONNX Runtime's intra-op threads.</param>
+    /// <param name="profilePrefix">Non-null: sessions are profiled into files with this prefix.</param>
+    /// <param name="spinWhileWaiting">Idle intra-op threads spin rather than sleep.</param>
+    /// <param name="allowTf32">On CUDA: convolutions may round to TF32 (faster, not faithful).</param>
+    public static OrtSessionFactory Create(ExecutionDevice requested, int threads, string? profilePrefix = null, bool spinWhileWaiting = true, bool allowTf32 = false)
     {
         threads = Math.Max(1, threads);
-        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null, profilePrefix, spinWhileWaiting);
+        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null, profilePrefix, spinWhileWaiting, allowTf32);
 
         string? problem = ProbeCuda();
-        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null, profilePrefix, spinWhileWaiting);
+        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null, profilePrefix, spinWhileWaiting, allowTf32);
         if (requested == ExecutionDevice.Cuda) throw new InvalidOperationException($"CUDA is not usable: {problem}");
-        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem, profilePrefix, spinWhileWaiting);
+        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem, profilePrefix, spinWhileWaiting, allowTf32);
     }
 
     /// <summary>Creates a session for an in-memory ONNX model on the resolved device.</summary>
@@ -60,7 +69,7 @@ public sealed class OrtSessionFactory
     /// <param name="name">Names the session's profile file when profiling.</param>
     public InferenceSession CreateSession(byte[] model, string name = "session")
     {
-        using var options = CreateOptions(Device, Threads, SpinWhileWaiting);
+        using var options = CreateOptions(Device, Threads, SpinWhileWaiting, AllowTf32);
         if (ProfilePrefix is not null)
         {
             options.EnableProfiling = true;
@@ -69,7 +78,7 @@ public sealed class OrtSessionFactory
         return new InferenceSession(model, options);
     }
 
-    private static SessionOptions CreateOptions(ExecutionDevice device, int threads, bool spinWhileWaiting)
+    private static SessionOptions CreateOptions(ExecutionDevice device, int threads, bool spinWhileWaiting, bool allowTf32)
     {
         var options = new SessionOptions
         {
@@ -88,7 +97,11 @@ public sealed class OrtSessionFactory
         if (!spinWhileWaiting) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
-            if (device == ExecutionDevice.Cuda) options.AppendExecutionProvider_CUDA(0);
+            if (device == ExecutionDevice.Cuda)
+            {
+                using var cuda = new CudaProviderSettings(0, null, allowTf32).Create();
+                options.AppendExecutionProvider_CUDA(cuda);
+            }
             return options;
         }
         catch
@@ -98,7 +111,10 @@ public sealed class OrtSessionFactory
         }
     }
 
-    /// <summary>Returns null when a CUDA session can be created, else the reason it cannot.</summary>
+    /// <summary>
+    /// Returns null when a CUDA session can be created and run, else the reason it cannot. It is run,
+    /// not only created: the provider loads cuDNN and creates its handles on the first run.
+    /// </summary>
     private static string? ProbeCuda()
     {
         if (!NativeLibrary.TryLoad("libcuda.so.1", out var driver) && !NativeLibrary.TryLoad("nvcuda.dll", out driver))
@@ -106,8 +122,11 @@ public sealed class OrtSessionFactory
         NativeLibrary.Free(driver);
         try
         {
-            using var options = CreateOptions(ExecutionDevice.Cuda, 1, spinWhileWaiting: true);
-            using var session = new InferenceSession(ProbeModel(), options);
+            using var options = CreateOptions(ExecutionDevice.Cuda, 1, spinWhileWaiting: true, allowTf32: false);
+            using var session = new InferenceSession(CudaProbeModel(), options);
+            using var input = OrtValue.CreateTensorValueFromMemory(new float[64], [1, 1, 8, 8]);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, ["x"], [input], ["y"]);
             return null;
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
@@ -116,13 +135,18 @@ public sealed class OrtSessionFactory
         }
     }
 
-    /// <summary>A one-node graph (Relu on a float vector) to prove a provider starts.</summary>
-    private static byte[] ProbeModel()
+    /// <summary>
+    /// A one-node graph, a 3x3 convolution, to prove a provider starts and can run the network's
+    /// main operator: the CUDA provider loads cuDNN only when a convolution is planned, so a probe
+    /// without one would pass on a machine with no cuDNN and the first frame would fail.
+    /// </summary>
+    public static byte[] CudaProbeModel()
     {
         var graph = new Graph.OnnxGraphWriter("probe");
-        string x = graph.Input("x", TensorProto.Types.DataType.Float, 4);
-        string y = graph.Rename(graph.Op("Relu", x), "y");
-        graph.Output(y, TensorProto.Types.DataType.Float, 4);
+        string x = graph.Input("x", TensorProto.Types.DataType.Float, 1, 1, 8, 8);
+        string w = graph.Weight("w", new Model.TensorData([1, 1, 3, 3], Enumerable.Repeat(1f / 9, 9).ToArray()));
+        string y = graph.Rename(graph.Op("Conv", x, w, Graph.OnnxGraphWriter.Attr("pads", [1L, 1, 1, 1])), "y");
+        graph.Output(y, TensorProto.Types.DataType.Float, 1, 1, 8, 8);
         return Google.Protobuf.MessageExtensions.ToByteArray(graph.ToModel("probe", "CUDA probe"));
     }
 

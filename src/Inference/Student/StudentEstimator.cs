@@ -11,12 +11,15 @@ namespace ClipLit.Inference.Student;
 /// </summary>
 public sealed class StudentEstimator : ILightMapEstimator
 {
+    /// <summary>TF32 on CUDA unless asked otherwise: on, a student approximates its teacher far beyond TF32's error (<see cref="EnhancerOptions.AllowTf32"/>).</summary>
+    public const bool Tf32ByDefault = true;
+
     private readonly InferenceSession _session;
     private bool _disposed;
 
     public StudentEstimator(StudentModelData student, EnhancerOptions options)
     {
-        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting);
+        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting, options.AllowTf32 ?? Tf32ByDefault);
         var clock = Stopwatch.StartNew();
         try
         {

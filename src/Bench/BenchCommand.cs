@@ -40,13 +40,17 @@ public sealed class BenchCommand : AppCommand
         "the NVIDIA path instead (GpuBench: 1080p full quality, zero-copy against the host round trip: enhancer ms, engine fps, "
         + "file-to-file fps, copy nodes); needs a working CUDA provider ('cliplit doctor')");
     private readonly Option<int?> _frames = Define.Integer("--frames", "N", 30, 100_000, "with --gpu: frames per measured run (default 600)");
+    private readonly Option<(int Height, int Width)?> _size = ValueParsers.Size("--size", "with --gpu: the frame size (default 1920x1080)");
+    private readonly Option<string?> _proof = Define.Text("--proof", "DIR", "with --gpu: also write a zero-copy frame (PNG) into DIR");
+    private readonly Option<bool> _rehearse = Define.Flag("--rehearse",
+        "with --gpu: CUDA replaced by the CPU path throughout, to try the proof on a machine without a GPU (the figures are not a GPU's)");
 
     /// <summary>What <c>cliplit bench --help</c> prints (without its last line break).</summary>
     public static string Help => CommandLineApp.HelpText(Program.CreateRoot(CliContext.Silent), "bench");
 
     public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
-        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _section, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames])
+        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _section, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames, _size, _proof, _rehearse])
             Options.Add(option);
         Explain("Details", """
             Measures, in one run on this machine:
@@ -64,7 +68,9 @@ public sealed class BenchCommand : AppCommand
             fps, a 2048x1536 photo as a process; --run RUN_DIR plots its distillation) into --section.
             With --live, measures the live view (shown fps, network rate, latency, hot-swap time; in a
             window when DISPLAY is set, e.g. under xvfb-run) and replaces the live section.
-            With --train and --gpu, the training steps and the NVIDIA path, each in its own section.
+            With --train and --gpu, the training steps and the NVIDIA path, each in its own section; --gpu
+            checks the zero-copy path against the CPU path first and stops at the first check that fails
+            (bench/gpu_check.sh runs it with doctor; --rehearse tries it all without a GPU).
             Needs the shared data folder beside the repository and python3-torch.
             """);
         SetAction(result => Run(result, context));
@@ -76,6 +82,21 @@ public sealed class BenchCommand : AppCommand
         int repeat = args.GetValue(_repeat) ?? (quick ? 1 : 3);
         int threads = args.GetValue(_threads) ?? Environment.ProcessorCount;
         string python = args.GetValue(_python) ?? "/usr/bin/python3";
+        // The GPU bench needs only the model and the photos, so it runs from an app unpacked anywhere
+        // and a small copy of the shared folder (CLIPLIT_SHARED) on a lent GPU machine.
+        if (args.GetValue(_gpu))
+        {
+            string? checkout = ModelStore.RepositoryRoot();
+            string gpuShared = ModelStore.SharedFolder() ?? throw new UsageException("bench --gpu: set CLIPLIT_SHARED to the shared data folder (outside a checkout)");
+            string gpuReport = args.GetValue(_output) ?? (checkout is null
+                ? throw new UsageException("bench --gpu: give --output FILE (outside a checkout there is no docs/benchmarks.md)")
+                : Path.Combine(checkout, "docs", "benchmarks.md"));
+            var (height, width) = args.GetValue(_size) ?? (1080, 1920);
+            return GpuBench.Run(new GpuBench.Settings(gpuShared,
+                args.GetValue(_model) ?? Path.Combine(gpuShared, "models", "clip-lit", ModelStore.DefaultModelFileName), gpuReport,
+                args.GetValue(_frames) ?? 600, width, height,
+                args.GetValue(_proof) is { } proof ? Directory.CreateDirectory(proof).FullName : null, args.GetValue(_rehearse)), context);
+        }
         string root = ModelStore.RepositoryRoot() ?? throw new UsageException("bench: run it from a ClipLit checkout (the repository's ./cliplit)");
         string shared = ModelStore.SharedFolder() ?? Path.GetFullPath(Path.Combine(root, "..", "shared"));
         string checkpoint = args.GetValue(_model) ?? Path.Combine(shared, "models", "clip-lit", ModelStore.DefaultModelFileName);
@@ -83,9 +104,6 @@ public sealed class BenchCommand : AppCommand
         string launcher = Path.Combine(root, "cliplit");
         var log = context.Error;
 
-        // The GPU bench needs only the model and the photos, so it runs from a small copy of the shared folder (CLIPLIT_SHARED) on a lent GPU machine.
-        if (args.GetValue(_gpu))
-            return GpuBench.Run(new GpuBench.Settings(shared, checkpoint, output, args.GetValue(_frames) ?? 600), context);
         if (!Directory.Exists(Path.Combine(shared, "golden")))
         {
             log.WriteLine($"error: {shared}: shared data folder not found (bench needs its golden photos)");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClipLit.Cli;
+using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Engine.Models;
@@ -16,27 +17,33 @@ using SixLabors.ImageSharp.Processing;
 namespace ClipLit.Bench;
 
 /// <summary>
-/// <c>cliplit bench --gpu</c>: the NVIDIA path at 1080p, full quality, zero-copy (the network's
-/// tensors in Vulkan memory CUDA imports) against the round trip (host-mapped tensors, ONNX Runtime
-/// copying each frame to the GPU and back), in the same run on the same GPU: the enhancer's
-/// milliseconds per frame, the frame engine's fps (frames from memory, output discarded, so neither
-/// decoder nor encoder limits it), a file-to-file run through ffmpeg (where ffmpeg is installed),
-/// the copy nodes in ONNX Runtime's profile, and whether the zero-copy frame is the CPU path's
-/// (PSNR; the check the CUDA unit tests make, runnable where no .NET SDK is). The frames are the
-/// shared backlit photos scaled to 1080p (ImageSharp), so only the model and photos must be there.
-/// Replaces the gpu section of docs/benchmarks.md; exit status 1 when the zero-copy frame is off.
+/// <c>cliplit bench --gpu</c>, the proof of the NVIDIA path in one run (bench/gpu_check.sh runs it
+/// after doctor): at 1080p, full quality, first the checks (<see cref="GpuChecks"/>: the CUDA light
+/// map, a frame and a stale frame against the CPU path, the frame engine's every frame, TF32 off),
+/// failing fast at the first one off; then the figures, zero-copy (the network's tensors in Vulkan
+/// memory CUDA imports) against the round trip (host-mapped tensors, ONNX Runtime copying each
+/// frame to the GPU and back) in the same run on the same GPU: the enhancer's milliseconds, the
+/// frame engine's fps (frames from memory, output discarded), zero-copy with TF32 on, a
+/// file-to-file run through ffmpeg (where ffmpeg is installed) and the copy nodes in ONNX Runtime's
+/// profile. The frames are the shared backlit photos scaled to the frame size (ImageSharp), so only
+/// the model and the photos must be there. Writes the gpu section of the report and, with a proof
+/// folder, a zero-copy frame (PNG) there.
+/// <para>Rehearsal (<see cref="Settings.Rehearse"/>): the same flow on a machine without CUDA, every
+/// CUDA session replaced by the CPU path (the "zero-copy" tensors are a second, independent CPU
+/// path), so the script, the checks' plumbing and the report are tried before GPU time is spent.</para>
 /// </summary>
 public static class GpuBench
 {
-    private const int Width = 1920;
-    private const int Height = 1080;
-    private const double MinimumPsnr = 60;
-
     /// <param name="Shared">The shared data folder (its backlit photos become the frames; its clip the file-to-file run's input).</param>
     /// <param name="Checkpoint">The enhancement model.</param>
     /// <param name="Output">The report file.</param>
     /// <param name="Frames">Frames per measured engine run.</param>
-    public sealed record Settings(string Shared, string Checkpoint, string Output, int Frames);
+    /// <param name="Width">Frame width (1920 for the proof).</param>
+    /// <param name="Height">Frame height (1080 for the proof).</param>
+    /// <param name="ProofFolder">Non-null: the zero-copy frame is written there as a PNG.</param>
+    /// <param name="Rehearse">CUDA replaced by the CPU path throughout (see the class summary).</param>
+    public sealed record Settings(string Shared, string Checkpoint, string Output, int Frames, int Width = 1920, int Height = 1080,
+        string? ProofFolder = null, bool Rehearse = false);
 
     private sealed record EngineRun(string Name, int Frames, double Seconds, IReadOnlyDictionary<string, double> StageSeconds)
     {
@@ -45,95 +52,144 @@ public static class GpuBench
         public double StageMilliseconds(string stage) => StageSeconds.GetValueOrDefault(stage) * 1000 / Frames;
     }
 
+    /// <summary>The tensors measured: the round trip, zero-copy with TF32 off (the default, faithful) and on.</summary>
+    private sealed record Variants(IEnhancerTensors RoundTrip, IEnhancerTensors ZeroCopy, IEnhancerTensors ZeroCopyTf32);
+
     public static int Run(Settings settings, CliContext context)
     {
         var log = context.Error;
-        var inv = CultureInfo.InvariantCulture;
-        var readiness = GpuReadiness.Check();
-        if (!readiness.NetworkOnCuda)
-        {
-            log.WriteLine($"error: bench --gpu needs ONNX Runtime's CUDA provider: {readiness.FallbackReason} (cliplit doctor lists each link)");
-            return ExitCodes.SomeFailed;
-        }
-        var model = ModelFile.Load(settings.Checkpoint);
+        var clock = Stopwatch.StartNew();
+        void Step(FormattableString line) => log.WriteLine($"bench --gpu [{clock.Elapsed.TotalSeconds,5:F0} s] {line.ToString(CultureInfo.InvariantCulture)}");
         string scratch = Directory.CreateTempSubdirectory("cliplit-gpu-bench-").FullName;
         try
         {
-            string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
-            var frames = LoadFrames(Path.Combine(settings.Shared, "data", "backlit"));
-            // The session the app opens, profiled: its zero-copy tensors where the chain works, its host-mapped ones as the round trip.
-            using var session = new EnhancerSession(model, EnhancerOptions.Default with { Device = ExecutionDevice.Cuda, ProfilePrefix = Path.Combine(scratch, "gpu-") },
-                VkDeviceOptions.Default);
-            var device = session.Device;
-            var chosen = session.TensorsFor(Width, Height);
-            var zeroCopy = chosen.Residence == EnhancerResidence.CudaImported ? chosen : null;
-            var roundTrip = session.HostTensors;
-            var variants = new List<(string Name, IEnhancerTensors Tensors)> { ("round trip", roundTrip) };
-            if (zeroCopy is not null) variants.Add(("zero-copy", zeroCopy));
-            else log.WriteLine($"bench --gpu: zero-copy is not available: {session.FallbackReason}");
-
-            double? psnr = null;
-            if (zeroCopy is not null)
-            {
-                using var cpu = model.OpenEstimator(EnhancerOptions.Default with { Device = ExecutionDevice.Cpu });
-                using var cpuTensors = new HostMappedTensors(cpu);
-                psnr = FramePsnr(device, zeroCopy, cpuTensors, frames[0]);
-                log.WriteLine(string.Create(inv, $"bench --gpu: zero-copy frame against the CPU path: PSNR {psnr:F1} dB"));
-            }
-
-            var enhancerMs = new Dictionary<string, double>();
-            foreach (var (name, tensors) in variants)
-            {
-                enhancerMs[name] = EnhancerMilliseconds(device, tensors, frames[0]);
-                log.WriteLine(string.Create(inv, $"bench --gpu: {name}: enhancer {enhancerMs[name]:F2} ms per 1080p frame"));
-            }
-            var runs = new List<EngineRun>();
-            foreach (var (name, tensors) in variants)
-            {
-                Engine(device, tensors, frames, 30); // warm-up: first-run planning, allocations
-                var run = Engine(device, tensors, frames, settings.Frames) with { Name = name };
-                runs.Add(run);
-                log.WriteLine(string.Create(inv, $"bench --gpu: {name}: {run.FramesPerSecond:F1} fps, network {run.StageMilliseconds("network"):F2} ms per frame"));
-            }
-            EngineRun? fileRun = null;
-            if (FfmpegTools.Problem() is { } noFfmpeg) log.WriteLine($"bench --gpu: no file-to-file run: {noFfmpeg}");
+            string? gpuName = null;
+            if (settings.Rehearse) Step($"rehearsal: CUDA replaced by the CPU path throughout; the figures are not the GPU's");
             else
             {
-                fileRun = FileToFile(device, zeroCopy ?? roundTrip, clip, scratch, settings.Frames);
-                log.WriteLine(string.Create(inv, $"bench --gpu: file to file ({fileRun.Name}): {fileRun.FramesPerSecond:F1} fps"));
+                var readiness = GpuReadiness.Check();
+                foreach (var component in readiness.Components) Step($"{(component.Ready ? "ok" : component.Required ? "MISSING" : "absent")}: {component.Name}: {component.Detail}");
+                if (readiness.Residence != EnhancerResidence.CudaImported)
+                {
+                    log.WriteLine($"error: bench --gpu needs the zero-copy CUDA path: {readiness.FallbackReason} (cliplit doctor lists each link)");
+                    return ExitCodes.SomeFailed;
+                }
+                gpuName = readiness.Components.FirstOrDefault(c => c.Name.StartsWith("CUDA device", StringComparison.Ordinal))?.Detail;
             }
-            string[] copyNodes = ["MemcpyFromHost", "MemcpyToHost"];
-            var copies = new Dictionary<string, int> { ["round trip"] = OrtProfile.Runs(roundTrip.EndProfiling(), copyNodes) };
-            if (zeroCopy is not null) copies["zero-copy"] = OrtProfile.Runs(zeroCopy.EndProfiling(), copyNodes);
+            var model = ModelFile.Load(settings.Checkpoint);
+            var frames = LoadFrames(Path.Combine(settings.Shared, "data", "backlit"), settings.Width, settings.Height);
+            Step($"{frames.Count} backlit photos as {settings.Width}x{settings.Height} frames");
 
+            var device = ExecutionDevice.Cuda;
+            if (settings.Rehearse) device = ExecutionDevice.Cpu;
+            // The session the app opens, profiled: its zero-copy tensors where the chain works, its host-mapped ones as the round trip.
+            using var session = new EnhancerSession(model, EnhancerOptions.Default with { Device = device, ProfilePrefix = Path.Combine(scratch, "gpu-") },
+                VkDeviceOptions.Default);
+            using var cpu = model.OpenEstimator(EnhancerOptions.Default with { Device = ExecutionDevice.Cpu });
+            var cpuTensors = new HostMappedTensors(cpu);
+            using var standIns = new StandIns(model, settings.Rehearse);
+            var variants = OpenVariants(session, model, standIns, settings, scratch);
+            Step($"zero-copy: {variants.ZeroCopy.Description}");
+            if (variants.ZeroCopy is CudaImportedTensors cuda)
+                Step($"CUDA provider options: {cuda.ProviderOptions}{(cuda.StreamProblem is { } problem ? $" ({problem})" : " (on ClipLit's stream)")}");
+
+            // The checks first: a wrong path is not worth timing.
+            var checks = new GpuChecks(session.Device, settings.Width, settings.Height);
+            double lightMapPsnr = checks.LightMap(variants.ZeroCopy, cpuTensors, frames[0], "the zero-copy light map (TF32 off)");
+            Step($"check: zero-copy light map against the CPU path: {lightMapPsnr:F1} dB");
+            var (framePsnr, zeroCopyFrame) = checks.Frame(variants.ZeroCopy, cpuTensors, frames[0], "the zero-copy frame against the CPU path");
+            Step($"check: zero-copy frame against the CPU path: {framePsnr:F1} dB");
+            double roundTripPsnr = checks.Frame(variants.ZeroCopy, variants.RoundTrip, frames[0], "the zero-copy frame against the round trip").Psnr;
+            Step($"check: zero-copy frame against the round trip: {roundTripPsnr:F1} dB");
+            var stale = checks.StaleFrame(variants.ZeroCopy, cpuTensors, frames[0], frames[1 % frames.Count]);
+            Step($"check: second frame through one slot: {stale.Right:F1} dB to its own light map, {stale.Stale:F1} dB to the first frame's (stale)");
+            int engineFrames = 2 * frames.Count;
+            double enginePsnr = checks.Engine(variants.ZeroCopy, cpuTensors, frames, engineFrames);
+            Step($"check: frame engine, {engineFrames} frames in flight by threes: worst frame {enginePsnr:F1} dB against the CPU path's");
+            double tf32LightMapPsnr = ReportedPsnr(() => checks.LightMap(variants.ZeroCopyTf32, cpuTensors, frames[0], "TF32 on"));
+            Step($"TF32 on: light map {tf32LightMapPsnr:F1} dB against the CPU path (reported, not required)");
+            if (settings.ProofFolder is { } folder)
+            {
+                string png = Path.Combine(folder, "zero-copy-frame.png");
+                SavePng(zeroCopyFrame, settings.Width, settings.Height, png);
+                Step($"wrote {png}");
+            }
+
+            var named = new (string Name, IEnhancerTensors Tensors)[] { ("round trip", variants.RoundTrip), ("zero-copy", variants.ZeroCopy), ("zero-copy, TF32 on", variants.ZeroCopyTf32) };
+            var enhancerMs = new Dictionary<string, double>();
+            foreach (var (name, tensors) in named)
+            {
+                enhancerMs[name] = EnhancerMilliseconds(session.Device, tensors, frames[0], settings.Width, settings.Height);
+                Step($"{name}: enhancer {enhancerMs[name]:F2} ms per frame");
+            }
+            var runs = new List<EngineRun>();
+            foreach (var (name, tensors) in named)
+            {
+                Engine(session.Device, tensors, frames, settings.Width, settings.Height, 30); // warm-up: first-run planning, allocations
+                var run = Engine(session.Device, tensors, frames, settings.Width, settings.Height, settings.Frames) with { Name = name };
+                runs.Add(run);
+                Step($"{name}: {run.FramesPerSecond:F1} fps, network {run.StageMilliseconds("network"):F2} ms per frame");
+            }
+            EngineRun? fileRun = null;
+            string? noFileRun = FfmpegTools.Problem();
+            if (noFileRun is null)
+            {
+                try
+                {
+                    fileRun = FileToFile(session.Device, variants.ZeroCopy, Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4"), scratch,
+                        settings.Width, settings.Height, settings.Frames);
+                    Step($"file to file (zero-copy): {fileRun.FramesPerSecond:F1} fps");
+                }
+                catch (Exception e) when (e is VideoFileException or InvalidOperationException or IOException)
+                {
+                    // A carried ffmpeg that does not start on that machine costs this figure, not the proof.
+                    noFileRun = $"ffmpeg failed: {e.Message}";
+                }
+            }
+            if (noFileRun is not null) Step($"no file-to-file run: {noFileRun}");
+            string[] copyNodes = ["MemcpyFromHost", "MemcpyToHost"];
+            var copies = named.ToDictionary(n => n.Name, n => OrtProfile.Runs(n.Tensors.EndProfiling(), copyNodes));
+
+            var inv = CultureInfo.InvariantCulture;
             var md = new StringBuilder();
             md.AppendLine("## NVIDIA GPU: zero-copy against the host round trip");
             md.AppendLine();
-            md.AppendLine(inv, $"Generated by `./cliplit bench --gpu` on {DateTime.UtcNow:yyyy-MM-dd}: {readiness.Components.FirstOrDefault(c => c.Name.StartsWith("CUDA device", StringComparison.Ordinal))?.Detail ?? "CUDA device"}; ");
-            md.AppendLine(inv, $"Vulkan: {device.Name}. The shared backlit photos scaled to {Width}x{Height}, full quality (the paper's network at full size), {frames.Count} distinct frames");
+            if (settings.Rehearse)
+                md.AppendLine("**Rehearsal on a machine without CUDA: every CUDA session replaced by the CPU path; these figures are not a GPU's.**").AppendLine();
+            md.AppendLine(inv, $"Generated by `./cliplit bench --gpu` (bench/gpu_check.sh) on {DateTime.UtcNow:yyyy-MM-dd}: {gpuName ?? "no GPU (rehearsal)"}; Vulkan: {session.Device.Name}.");
+            md.AppendLine(inv, $"The shared backlit photos scaled to {settings.Width}x{settings.Height}, full quality (the paper's network at full size), {frames.Count} distinct frames");
             md.AppendLine(inv, $"repeated to {settings.Frames} per run from memory, output discarded: the frame engine alone. Round trip: host-mapped tensors, ONNX");
             md.AppendLine("Runtime's CUDA provider copying each frame's input to the GPU and the light map back. Zero-copy: the tensors in Vulkan");
-            md.AppendLine("device memory imported into CUDA. Copy nodes: MemcpyFromHost/MemcpyToHost nodes in ONNX Runtime's profile over the run.");
-            if (zeroCopy is null) md.AppendLine().AppendLine(inv, $"Zero-copy was not available: {session.FallbackReason}");
-            else md.AppendLine().AppendLine(inv, $"The zero-copy frame against the CPU path's (first photo): PSNR {psnr:F1} dB (required: at least {MinimumPsnr} dB).");
+            md.AppendLine("device memory imported into CUDA, TF32 off (the default) and on. Copy nodes: MemcpyFromHost/MemcpyToHost nodes in ONNX Runtime's profile.");
+            md.AppendLine();
+            md.AppendLine(inv, $"Checks (each at least {GpuChecks.MinimumPsnr} dB against the CPU path, TF32 off; the run stops at the first one below):");
+            md.AppendLine();
+            md.AppendLine("| check | PSNR |");
+            md.AppendLine("|---|---|");
+            md.AppendLine(inv, $"| zero-copy light map against the CPU path's | {lightMapPsnr:F1} dB |");
+            md.AppendLine(inv, $"| zero-copy frame against the CPU path's | {framePsnr:F1} dB |");
+            md.AppendLine(inv, $"| zero-copy frame against the round trip's | {roundTripPsnr:F1} dB |");
+            md.AppendLine(inv, $"| second of two frames through one slot: to its own light map / to the first frame's (stale; must be at least 10 dB lower) | {stale.Right:F1} / {stale.Stale:F1} dB |");
+            md.AppendLine(inv, $"| frame engine, {engineFrames} alternating frames, worst frame | {enginePsnr:F1} dB |");
+            md.AppendLine(inv, $"| TF32 on: light map against the CPU path's (not required) | {tf32LightMapPsnr:F1} dB |");
             md.AppendLine();
             md.AppendLine("| tensors | enhancer ms per frame (network alone) | engine fps | network stage ms | pre-process ms | compose ms | copy nodes |");
             md.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var run in runs)
-                md.AppendLine(inv, $"| {run.Name} | {enhancerMs[run.Name]:F2} | {run.FramesPerSecond:F1} | {run.StageMilliseconds("network"):F2} | {run.StageMilliseconds("pre-process"):F2} | {run.StageMilliseconds("compose"):F2} | {copies.GetValueOrDefault(run.Name)} |");
-            if (runs.Count == 2)
-                md.AppendLine().AppendLine(inv, $"Zero-copy against round trip: {runs[1].FramesPerSecond / runs[0].FramesPerSecond:F2}x the fps (goal: at least 1.3x), {enhancerMs["round trip"] / enhancerMs["zero-copy"]:F2}x faster enhancer.");
+                md.AppendLine(inv, $"| {run.Name} | {enhancerMs[run.Name]:F2} | {run.FramesPerSecond:F1} | {run.StageMilliseconds("network"):F2} | {run.StageMilliseconds("pre-process"):F2} | {run.StageMilliseconds("compose"):F2} | {copies[run.Name]} |");
+            md.AppendLine().AppendLine(inv, $"Zero-copy against round trip: {runs[1].FramesPerSecond / runs[0].FramesPerSecond:F2}x the fps (goal: at least 1.3x), {enhancerMs["round trip"] / enhancerMs["zero-copy"]:F2}x faster enhancer; TF32 on: {runs[2].FramesPerSecond / runs[1].FramesPerSecond:F2}x the fps of TF32 off.");
             md.AppendLine().AppendLine(fileRun is null
-                ? "File to file: not run (no ffmpeg on this machine)."
-                : string.Create(inv, $"File to file ({fileRun.Name}, ffmpeg decoding the shared clip scaled to 1080p and encoding H.264): {fileRun.FramesPerSecond:F1} fps over {fileRun.Frames} frames (goal: at least 120 fps on an H100)."));
+                ? $"File to file: not run ({noFileRun})."
+                : string.Create(inv, $"File to file (zero-copy, ffmpeg decoding the shared clip scaled to {settings.Width}x{settings.Height} and encoding H.264): {fileRun.FramesPerSecond:F1} fps over {fileRun.Frames} frames (goal at 1080p: at least 120 fps on an H100/H200)."));
             ReportFile.WriteSection(settings.Output, "gpu", md.ToString());
-            log.WriteLine($"bench --gpu: wrote {settings.Output}");
-            if (psnr < MinimumPsnr)
-            {
-                log.WriteLine(string.Create(inv, $"error: the zero-copy frame differs from the CPU path's: PSNR {psnr:F1} dB < {MinimumPsnr} dB"));
-                return ExitCodes.SomeFailed;
-            }
+            Step($"wrote {settings.Output}");
+            Step($"done: every check passed");
             return ExitCodes.Success;
+        }
+        catch (GpuCheckFailure e)
+        {
+            log.WriteLine($"error: bench --gpu: {e.Message}");
+            return ExitCodes.SomeFailed;
         }
         finally
         {
@@ -141,54 +197,89 @@ public static class GpuBench
         }
     }
 
-    /// <summary>The backlit photos, scaled to 1080p, as RGBA8.</summary>
-    private static List<byte[]> LoadFrames(string folder)
+    /// <summary>The TF32 light map's PSNR whatever it is (it is reported, not required).</summary>
+    private static double ReportedPsnr(Func<double> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (GpuCheckFailure)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>
+    /// The three variants: on a GPU, the session's own tensors (zero-copy, TF32 at the model's
+    /// default, off) and host-mapped ones, and a second zero-copy runner with TF32 on; in rehearsal,
+    /// independent CPU paths in their places.
+    /// </summary>
+    private static Variants OpenVariants(EnhancerSession session, LightMapModel model, StandIns standIns, Settings settings, string scratch)
+    {
+        if (settings.Rehearse) return new Variants(session.HostTensors, standIns.ZeroCopy!, standIns.ZeroCopyTf32!);
+        var zeroCopy = session.TensorsFor(settings.Width, settings.Height);
+        if (zeroCopy.Residence != EnhancerResidence.CudaImported)
+            throw new GpuCheckFailure($"zero-copy is not available at {settings.Width}x{settings.Height}: {session.FallbackReason}");
+        standIns.ZeroCopyTf32 = model.OpenCudaTensors(session.Device, allowTf32: true, Path.Combine(scratch, "gpu-tf32-"));
+        standIns.ZeroCopyTf32.Prepare(settings.Width, settings.Height);
+        return new Variants(session.HostTensors, zeroCopy, standIns.ZeroCopyTf32);
+    }
+
+    /// <summary>What the bench opens beside the session's own tensors, disposed with it: the TF32 runner on a GPU; the CPU stand-ins in rehearsal.</summary>
+    private sealed class StandIns : IDisposable
+    {
+        private readonly ILightMapEstimator? _zeroCopyCpu;
+        private readonly ILightMapEstimator? _tf32Cpu;
+
+        public StandIns(LightMapModel model, bool rehearse)
+        {
+            if (!rehearse) return;
+            var options = EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true };
+            _zeroCopyCpu = model.OpenEstimator(options);
+            _tf32Cpu = model.OpenEstimator(options);
+            ZeroCopy = new HostMappedTensors(_zeroCopyCpu);
+            ZeroCopyTf32 = new HostMappedTensors(_tf32Cpu);
+        }
+
+        public IEnhancerTensors? ZeroCopy { get; }
+
+        public IEnhancerTensors? ZeroCopyTf32 { get; set; }
+
+        public void Dispose()
+        {
+            if (ZeroCopyTf32 is CudaImportedTensors cuda) cuda.Dispose();
+            _zeroCopyCpu?.Dispose();
+            _tf32Cpu?.Dispose();
+        }
+    }
+
+    /// <summary>The backlit photos, scaled to the frame size, as RGBA8.</summary>
+    private static List<byte[]> LoadFrames(string folder, int width, int height)
     {
         var frames = new List<byte[]>();
         foreach (string photo in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
         {
             using var image = Image.Load<Rgba32>(photo);
-            image.Mutate(x => x.Resize(Width, Height));
-            var rgba = new byte[Width * Height * 4];
+            image.Mutate(x => x.Resize(width, height));
+            var rgba = new byte[width * height * 4];
             image.CopyPixelDataTo(rgba);
             frames.Add(rgba);
         }
-        if (frames.Count == 0) throw new InvalidOperationException($"{folder}: no photos to make frames from");
+        if (frames.Count < 2) throw new GpuCheckFailure($"{folder}: the proof needs at least two photos to make frames from");
         return frames;
     }
 
-    /// <summary>PSNR (dB) of one frame through <paramref name="tensors"/> against the same frame through <paramref name="reference"/>.</summary>
-    private static double FramePsnr(VkComputeDevice device, IEnhancerTensors tensors, IEnhancerTensors reference, byte[] frame)
+    private static void SavePng(byte[] rgba, int width, int height, string path)
     {
-        var layout = FrameLayout.For(Width, Height, EnhanceQuality.Full);
-        byte[] Enhance(IEnhancerTensors through)
-        {
-            using var renderer = new FrameRenderer(device, layout, 1, through);
-            var slot = renderer.Slots[0];
-            frame.CopyTo(slot.InputBytes);
-            renderer.PreProcess(slot);
-            through.Estimate(slot.Network, slot.LightMap, layout.NetworkWidth, layout.NetworkHeight, CancellationToken.None);
-            slot.TemporalWeight = 1f;
-            renderer.Compose(slot);
-            return slot.OutputBytes.ToArray();
-        }
-        var actual = Enhance(tensors);
-        var expected = Enhance(reference);
-        double squares = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            if (i % 4 == 3) continue; // alpha is copied
-            double d = (actual[i] - expected[i]) / 255.0;
-            squares += d * d;
-        }
-        double mse = squares / (actual.Length / 4 * 3);
-        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(1 / mse);
+        using var image = Image.LoadPixelData<Rgba32>(rgba, width, height);
+        AtomicFile.Write(path, stream => image.SaveAsPng(stream));
     }
 
-    /// <summary>Median milliseconds of the network alone on one pre-processed 1080p frame (after warm-up).</summary>
-    private static double EnhancerMilliseconds(VkComputeDevice device, IEnhancerTensors tensors, byte[] frame)
+    /// <summary>Median milliseconds of the network alone on one pre-processed frame (after warm-up).</summary>
+    private static double EnhancerMilliseconds(VkComputeDevice device, IEnhancerTensors tensors, byte[] frame, int width, int height)
     {
-        var layout = FrameLayout.For(Width, Height, EnhanceQuality.Full);
+        var layout = FrameLayout.For(width, height, EnhanceQuality.Full);
         using var renderer = new FrameRenderer(device, layout, 1, tensors);
         var slot = renderer.Slots[0];
         frame.CopyTo(slot.InputBytes);
@@ -204,21 +295,21 @@ public static class GpuBench
         return times[times.Count / 2];
     }
 
-    private static EngineRun Engine(VkComputeDevice device, IEnhancerTensors tensors, IReadOnlyList<byte[]> frames, int count)
+    private static EngineRun Engine(VkComputeDevice device, IEnhancerTensors tensors, IReadOnlyList<byte[]> frames, int width, int height, int count)
     {
         var enhancer = new VideoEnhancer(device, tensors, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full });
         var sink = new DiscardingFrameSink();
-        var result = enhancer.EnhanceAsync(new RepeatingFrameSource(frames, Width, Height, count), sink, null, CancellationToken.None).GetAwaiter().GetResult();
+        var result = enhancer.EnhanceAsync(new RepeatingFrameSource(frames, width, height, count), sink, null, CancellationToken.None).GetAwaiter().GetResult();
         return new EngineRun("", sink.Frames, result.Elapsed.TotalSeconds, result.StageSeconds);
     }
 
-    private static EngineRun FileToFile(VkComputeDevice device, IEnhancerTensors tensors, string clip, string scratch, int count)
+    private static EngineRun FileToFile(VkComputeDevice device, IEnhancerTensors tensors, string clip, string scratch, int width, int height, int count)
     {
-        string input = Path.Combine(scratch, "1080p.mp4"), output = Path.Combine(scratch, "out.mp4");
-        FfmpegRun.Run($"-v error -y -stream_loop -1 -i \"{clip}\" -vf scale={Width}:{Height} -frames:v {count} -c:v libx264 -preset ultrafast -an \"{input}\"");
+        string input = Path.Combine(scratch, "input.mp4"), output = Path.Combine(scratch, "out.mp4");
+        FfmpegRun.Run($"-v error -y -stream_loop -1 -i \"{clip}\" -vf scale={width}:{height} -frames:v {count} -c:v libx264 -preset ultrafast -an \"{input}\"");
         var info = VideoProbe.Probe(input);
         var enhancer = new VideoEnhancer(device, tensors, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full });
         var result = enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None).GetAwaiter().GetResult();
-        return new EngineRun(tensors.Residence == EnhancerResidence.CudaImported ? "zero-copy" : "round trip", result.FramesWritten, result.Elapsed.TotalSeconds, result.StageSeconds);
+        return new EngineRun("zero-copy", result.FramesWritten, result.Elapsed.TotalSeconds, result.StageSeconds);
     }
 }

@@ -20,7 +20,7 @@ public sealed class BenchCommandTests
             var bench = CliplitBench.Run("bench", "--gpu", "--output", report);
             Assert.That(bench.ExitCode, Is.EqualTo(1), bench.ToString());
             Assert.That(bench.ErrorLines.Single(l => l.StartsWith("error:", StringComparison.Ordinal)),
-                Is.EqualTo("error: bench --gpu needs ONNX Runtime's CUDA provider: NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found) (cliplit doctor lists each link)"));
+                Is.EqualTo("error: bench --gpu needs the zero-copy CUDA path: NVIDIA driver (CUDA driver API): no NVIDIA driver (libcuda.so.1 not found) (cliplit doctor lists each link)"));
             Assert.That(File.Exists(report), Is.False, "nothing measured, nothing written");
         }
         finally

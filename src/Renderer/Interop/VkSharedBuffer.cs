@@ -81,6 +81,9 @@ public sealed unsafe class VkSharedBuffer : IVkStorageBuffer, IDisposable
 
     public string Name { get; }
 
+    /// <summary>Whoever holds an exported descriptor may use the memory, so every use here is bracketed by ownership transfers.</summary>
+    public bool SharedExternally => true;
+
     /// <summary>A new file descriptor for the buffer's memory; the caller owns it (an import takes it, or close it).</summary>
     public int ExportDescriptor()
     {

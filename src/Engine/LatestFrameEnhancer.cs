@@ -16,8 +16,9 @@ public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWei
 /// for the compose stage to pick up; only the newest is kept.
 /// Its buffers come from the <see cref="IEnhancerTensors"/> (host-mapped, or device memory CUDA
 /// imports) and frames move in and out of them by GPU copies, so on the CUDA path nothing crosses
-/// the host here either. Two light-map buffers alternate: the network writes one while the newest
-/// finished one waits in the other.
+/// the host here either; each copy takes the buffers shared with CUDA from the external queue
+/// family and hands them back in its own submission (VkCommandRecorder.Copy). Two light-map
+/// buffers alternate: the network writes one while the newest finished one waits in the other.
 /// Thread-safety: one thread offers and takes; the network runs on the internal worker.
 /// Ownership: owns the worker, its buffers and its copy commands; not the tensors. Dispose stops the worker.
 /// </summary>
@@ -79,7 +80,7 @@ public sealed class LatestFrameEnhancer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfFailed();
         if (!_idle.IsSet) return false;
-        _copies.CopyNow(slot.Network.Handle, _input.Handle, InputBytes);
+        _copies.CopyNow(slot.Network, _input, InputBytes);
         _job = (frameIndex, temporalWeight);
         _idle.Reset();
         _work.Release();
@@ -126,7 +127,7 @@ public sealed class LatestFrameEnhancer : IDisposable
             }
             // The worker may be writing the other buffer meanwhile; it cannot publish (and then
             // write this one) before the lock is released, after the copy has finished.
-            _copies.CopyNow(_lightMaps[1 - _writing].Handle, slot.LightMap.Handle, LightMapBytes);
+            _copies.CopyNow(_lightMaps[1 - _writing], slot.LightMap, LightMapBytes);
             finished = newest;
             _newest = null;
             return true;

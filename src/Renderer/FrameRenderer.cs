@@ -11,7 +11,10 @@ namespace ClipLit.Renderer;
 /// <see cref="Compose"/>: the network's light map into the temporal average, then the division
 /// into the enhanced frame (in fast quality, compose brings the light map up to full size per pixel,
 /// within bounds found from the light map on the GPU). The network's tensors live where the
-/// <see cref="ITensorMemory"/> puts them; nothing here reads them on the host.
+/// <see cref="ITensorMemory"/> puts them; nothing here reads them on the host. Where they are shared
+/// with CUDA, the pre-process and compose each take the tensors they use from the external queue
+/// family first and hand them back at the end (the ownership transfers the spec asks for around
+/// every use by another API).
 /// Thread-safety: PreProcess may run on one thread while Compose runs on another (different slots);
 /// Compose must be called in frame order, from one thread (it owns the temporal history).
 /// Ownership: owns the passes, the slots and the shared buffers; Dispose waits for and frees them
@@ -123,11 +126,15 @@ public sealed class FrameRenderer : IDisposable
         var recorder = slot.PreRecorder;
         var commands = recorder.CommandBuffer;
         recorder.Begin();
+        // Shared with CUDA, the network input is the network's between frames: take it back, write
+        // it, and hand it over once the thumbnail (the last reader here) is done with it.
+        recorder.AcquireFromExternal(slot.Network);
         if (_unpack is not null) _unpack.Record(commands, bindings.Unpack!, Format);
         else _downscale!.Record(commands, bindings.Downscale!,
             new DownscalePush((uint)Layout.Width, (uint)Layout.Height, (uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, (uint)Layout.BitsPerChannel));
         recorder.Barrier();
         _thumbnail.Record(commands, bindings.Thumbnail, new ThumbnailPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight));
+        recorder.ReleaseToExternal(slot.Network);
         recorder.Submit();
         recorder.Wait();
     }
@@ -143,6 +150,14 @@ public sealed class FrameRenderer : IDisposable
         var recorder = slot.PostRecorder;
         var commands = recorder.CommandBuffer;
         recorder.Begin();
+        // The guided coefficients depend only on the average light map (and the network-sized
+        // frame next to it), so frames without a new light map reuse them: in the live view
+        // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
+        bool guide = _guided is not null && (slot.TemporalWeight > 0f || !_coefficientsCurrent);
+        // Shared with CUDA, the light map (and the network input, the guided filter's guide) is the
+        // network's between frames: take what the passes below read, hand it back at the end.
+        ReadOnlySpan<IVkStorageBuffer> tensors = guide ? [slot.LightMap, slot.Network] : [slot.LightMap];
+        recorder.AcquireFromExternal(tensors);
         // Weight 0: no new light map for this frame (the live view's network is still busy); the average stands.
         if (slot.TemporalWeight > 0f)
         {
@@ -161,12 +176,9 @@ public sealed class FrameRenderer : IDisposable
             // The upsampled light map's bounds, from the slot's (newest) light map.
             _lightRange.Record(commands, bindings.LightRange, new LightRangePush((uint)Layout.NetworkPixels));
             recorder.Barrier();
-            // The guided coefficients depend only on the average light map (and the network-sized
-            // frame next to it), so frames without a new light map reuse them: in the live view
-            // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
-            if (_guided is not null && (slot.TemporalWeight > 0f || !_coefficientsCurrent))
+            if (guide)
             {
-                _guided.Record(commands, bindings.Guided!, new GuidedCoefficientsPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, GuidedRadius, GuidedEpsilon));
+                _guided!.Record(commands, bindings.Guided!, new GuidedCoefficientsPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, GuidedRadius, GuidedEpsilon));
                 recorder.Barrier();
                 _boxMean!.Record(commands, _meanBindings!, new BoxMeanPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight, 2, GuidedRadius));
                 recorder.Barrier();
@@ -174,6 +186,7 @@ public sealed class FrameRenderer : IDisposable
             }
         }
         _compose.Record(commands, bindings.Compose, push);
+        recorder.ReleaseToExternal(tensors);
         recorder.Submit();
         recorder.Wait();
     }

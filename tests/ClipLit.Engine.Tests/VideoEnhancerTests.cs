@@ -3,7 +3,6 @@ using ClipLit.Engine.Gpu;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
-using ClipLit.Renderer.Interop;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
@@ -101,40 +100,16 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         using var hostMapped = new HostMappedTensors(estimator);
         using var deviceLocal = new StagedDeviceTensors(device, estimator);
         var expected = await Enhance(hostMapped);
+        Assert.That((device.ExternalAcquires, device.ExternalReleases), Is.EqualTo((0L, 0L)), "host-mapped tensors change hands with nobody");
         var actual = await Enhance(deviceLocal);
+        // Per frame at least: the pre-process's network input, compose's light map, the staged network's copy out and in.
+        Assert.That(device.ExternalAcquires, Is.GreaterThanOrEqualTo(4 * actual.Frames.Count));
+        Assert.That(device.ExternalReleases, Is.EqualTo(device.ExternalAcquires), "every shared buffer taken from the external queue family was handed back");
 
         Assert.That(expected.Frames, Has.Count.EqualTo(30));
         Assert.That(actual.Frames, Is.EqualTo(expected.Frames));
         Assert.That(actual.Cuts, Is.EqualTo(expected.Cuts).And.EqualTo(new[] { 15 }), "the cut at 2 s is frame 15 of a clip starting at 1.5 s");
         Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", device.ValidationMessages));
-    }
-
-    /// <summary>Tensors in device-local memory, the network run on the CPU through staging copies: the zero-copy path's memory layout, testable without CUDA.</summary>
-    private sealed class StagedDeviceTensors(VkComputeDevice device, LightMapEstimator estimator) : IEnhancerTensors
-    {
-        public EnhancerResidence Residence => EnhancerResidence.HostMapped;
-
-        public IReadOnlyList<string> EndProfiling() => [];
-
-        public string Description => "CPU through staging copies, tensors in device-local memory";
-
-        public IVkStorageBuffer Allocate(VkComputeDevice on, ulong bytes, string name) => DeviceTensorMemory.Instance.Allocate(on, bytes, name);
-
-        public void Prepare(int width, int height)
-        {
-        }
-
-        public void Estimate(IVkStorageBuffer input, IVkStorageBuffer lightMap, int width, int height, CancellationToken cancellation)
-        {
-            var image = VkStagingCopy.Download<float>(device, input, 3 * width * height);
-            var light = new float[width * height];
-            estimator.Estimate(image, height, width, light, cancellation: cancellation);
-            VkStagingCopy.Upload<float>(device, lightMap, light);
-        }
-
-        public void Dispose()
-        {
-        }
     }
 
     private sealed class DiscardingSink : IFrameSink

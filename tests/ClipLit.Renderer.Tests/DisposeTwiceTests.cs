@@ -76,6 +76,8 @@ public sealed class DisposeTwiceTests : DeviceFixture
         recorder.Dispose();
         Assert.Throws<ObjectDisposedException>(recorder.Begin);
         Assert.Throws<ObjectDisposedException>(recorder.Barrier);
+        Assert.Throws<ObjectDisposedException>(() => recorder.AcquireFromExternal(buffer));
+        Assert.Throws<ObjectDisposedException>(() => recorder.ReleaseToExternal(buffer));
         Assert.Throws<ObjectDisposedException>(() => recorder.Submit());
         Assert.DoesNotThrow(recorder.Wait, "nothing is pending after Dispose");
 

@@ -87,6 +87,35 @@ public sealed partial class SharedMemoryTests
     }
 
     [Test]
+    public void OnlySharedBuffersChangeHandsWithTheExternalQueueFamily()
+    {
+        using var host = new VkHostBuffer(_exporter, 64, "host");
+        using var shared = VkSharedBuffer.Allocate(_exporter, 64, "shared");
+        Assert.That((host.SharedExternally, shared.SharedExternally), Is.EqualTo((false, true)));
+        using var recorder = new VkCommandRecorder(_exporter, "ownership transfers");
+        (long, long) Transfers() => (_exporter.ExternalAcquires, _exporter.ExternalReleases);
+        var before = Transfers();
+
+        recorder.Begin();
+        recorder.AcquireFromExternal(host);
+        recorder.ReleaseToExternal(host);
+        Assert.That(Transfers(), Is.EqualTo(before), "memory nobody else uses records no transfer");
+        recorder.AcquireFromExternal(host, shared);
+        recorder.ReleaseToExternal(shared, host);
+        Assert.That(Transfers(), Is.EqualTo((before.Item1 + 1, before.Item2 + 1)), "one barrier each way for the shared buffer");
+        recorder.Submit();
+        recorder.Wait();
+
+        // A copy is a whole use: the shared side is taken before and handed back after, in the same submission.
+        var values = Enumerable.Range(0, 16).Select(i => i * 0.5f).ToArray();
+        values.CopyTo(host.AsSpan<float>());
+        recorder.CopyNow(host, shared, 64);
+        Assert.That(Transfers(), Is.EqualTo((before.Item1 + 2, before.Item2 + 2)));
+        Assert.That(VkStagingCopy.Download<float>(_exporter, shared, values.Length), Is.EqualTo(values));
+        Assert.That(Transfers(), Is.EqualTo((before.Item1 + 3, before.Item2 + 3)), "the staging copy out too");
+    }
+
+    [Test]
     public void EachExportIsAFreshDescriptorTheCallerOwns()
     {
         using var exported = VkSharedBuffer.Allocate(_exporter, 4096, "exported twice");
@@ -104,7 +133,7 @@ public sealed partial class SharedMemoryTests
         using var target = VkSharedBuffer.Allocate(_exporter, 64, "target");
         using var recorder = new VkCommandRecorder(_exporter, "waits for the host");
         recorder.Begin();
-        recorder.Copy(source.Handle, target.Handle, 64);
+        recorder.Copy(source, target, 64);
         recorder.Submit(waitFor: new TimelinePoint(timeline.Handle, 1), signal: new TimelinePoint(timeline.Handle, 2));
         Assert.That(timeline.Wait(2, TimeSpan.FromMilliseconds(200)), Is.False, "the copy waits for value 1");
         timeline.Signal(1);

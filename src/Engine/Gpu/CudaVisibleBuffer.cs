@@ -32,6 +32,8 @@ public sealed class CudaVisibleBuffer : IVkStorageBuffer
 
     public string Name => Vulkan.Name;
 
+    public bool SharedExternally => Vulkan.SharedExternally;
+
     /// <exception cref="VulkanException">Vulkan could not allocate or export it.</exception>
     /// <exception cref="CudaException">CUDA could not import or map it.</exception>
     public static CudaVisibleBuffer Allocate(VkComputeDevice device, CudaContext context, ulong bytes, string name)

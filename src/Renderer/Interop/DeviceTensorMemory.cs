@@ -5,8 +5,9 @@ namespace ClipLit.Renderer.Interop;
 /// <summary>
 /// Network tensors in device-local Vulkan memory (<see cref="VkSharedBuffer"/>), not imported
 /// anywhere: for buffers only the GPU touches, such as the live view's frame slot, whose network
-/// input and light map reach the network's own buffers by GPU copies. Needs a device created to
-/// share memory (VkDeviceOptions.ExternalMemory).
+/// input and light map reach the network's own buffers by GPU copies. Being exportable, they go
+/// through the same ownership transfers as CUDA's buffers (a barrier each way per use; harmless
+/// where nothing imports them). Needs a device created to share memory (VkDeviceOptions.ExternalMemory).
 /// </summary>
 public sealed class DeviceTensorMemory : ITensorMemory
 {

@@ -10,6 +10,8 @@ namespace ClipLit.Renderer.Interop;
 /// imported from such a descriptor. CUDA maps exported memory to a device pointer (CudaSharedBuffer),
 /// so the pre-process shader writes the network's input where ONNX Runtime reads it, and the compose
 /// shader reads the light map where ONNX Runtime wrote it, without a copy.
+/// The buffer is exclusive to one queue family and <see cref="SharedExternally"/>: recorders take it
+/// from VK_QUEUE_FAMILY_EXTERNAL before each use and hand it back after (VkCommandRecorder).
 /// Thread-safety: the handle is immutable; ordering access to the contents is the caller's job
 /// (timeline semaphores or fences). Ownership: owns the buffer and its memory (Dispose frees them,
 /// safe twice); descriptors from <see cref="ExportDescriptor"/> belong to the caller until an import
@@ -80,6 +82,9 @@ public sealed unsafe class VkSharedBuffer : IVkStorageBuffer, IDisposable
     public ulong AllocationSize { get; }
 
     public string Name { get; }
+
+    /// <summary>Whoever holds an exported descriptor may use the memory, so every use here is bracketed by ownership transfers.</summary>
+    public bool SharedExternally => true;
 
     /// <summary>A new file descriptor for the buffer's memory; the caller owns it (an import takes it, or close it).</summary>
     public int ExportDescriptor()

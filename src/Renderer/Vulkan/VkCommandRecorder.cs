@@ -1,5 +1,4 @@
 using Silk.NET.Vulkan;
-using Buffer = Silk.NET.Vulkan.Buffer;
 using Semaphore = Silk.NET.Vulkan.Semaphore;
 
 namespace ClipLit.Renderer.Vulkan;
@@ -8,7 +7,8 @@ namespace ClipLit.Renderer.Vulkan;
 /// A reusable command buffer with the fence that tells when its last submission finished:
 /// Begin, record passes (with <see cref="Barrier"/> between dependent ones) or any commands on
 /// <see cref="CommandBuffer"/>, Submit (alone, between timeline values, or between a swapchain's
-/// binary semaphores), Wait. Each recorder has its own command pool, so recorders on different
+/// binary semaphores), Wait. Passes that use memory shared with another API go between
+/// <see cref="AcquireFromExternal"/> and <see cref="ReleaseToExternal"/> (copies do it themselves). Each recorder has its own command pool, so recorders on different
 /// threads need no locking.
 /// Thread-safety: one thread at a time. Ownership: owns its pool, command buffer and fence, not the
 /// semaphores it is given; Dispose waits for the last submission, then frees them (safe twice;
@@ -82,16 +82,78 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         _device.Vk.CmdPipelineBarrier(CommandBuffer, stages, stages, 0, 1, &barrier, 0, null, 0, null);
     }
 
-    /// <summary>Copies the first <paramref name="bytes"/> of one buffer into another, then a barrier.</summary>
-    public void Copy(Buffer source, Buffer destination, ulong bytes)
+    /// <summary>
+    /// The acquire half of an ownership transfer: takes those of <paramref name="buffers"/> that are
+    /// <see cref="IVkStorageBuffer.SharedExternally"/> from VK_QUEUE_FAMILY_EXTERNAL (where the last
+    /// <see cref="ReleaseToExternal"/> left them for CUDA), so the shader and copy reads and writes
+    /// recorded next see what the other API wrote. Records nothing when none of them is shared.
+    /// </summary>
+    public void AcquireFromExternal(params ReadOnlySpan<IVkStorageBuffer> buffers) =>
+        // The other API's work is ordered by the host (or a semaphore), not by this barrier: nothing to wait for before it.
+        TransferOwnership(buffers, acquire: true, Vk.QueueFamilyExternal, _device.QueueFamily,
+            PipelineStageFlags.TopOfPipeBit, 0, ShaderAndCopyStages, ShaderAndCopyAccess);
+
+    /// <summary>
+    /// The release half: hands those of <paramref name="buffers"/> that are
+    /// <see cref="IVkStorageBuffer.SharedExternally"/> to VK_QUEUE_FAMILY_EXTERNAL after the shader
+    /// and copy accesses recorded before it, making their writes available to the other API.
+    /// Records nothing when none of them is shared.
+    /// </summary>
+    public void ReleaseToExternal(params ReadOnlySpan<IVkStorageBuffer> buffers) =>
+        // Later commands here do not touch the buffers until the next acquire: nothing waits on this barrier.
+        TransferOwnership(buffers, acquire: false, _device.QueueFamily, Vk.QueueFamilyExternal,
+            ShaderAndCopyStages, ShaderAndCopyAccess, PipelineStageFlags.BottomOfPipeBit, 0);
+
+    private const PipelineStageFlags ShaderAndCopyStages = PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit;
+
+    private const AccessFlags ShaderAndCopyAccess =
+        AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit;
+
+    private void TransferOwnership(ReadOnlySpan<IVkStorageBuffer> buffers, bool acquire, uint fromFamily, uint toFamily,
+        PipelineStageFlags sourceStages, AccessFlags sourceAccess, PipelineStageFlags destinationStages, AccessFlags destinationAccess)
     {
+        var commands = CommandBuffer;
+        int shared = 0;
+        foreach (var buffer in buffers)
+            if (buffer.SharedExternally) shared++;
+        if (shared == 0) return;
+        var barriers = stackalloc BufferMemoryBarrier[shared];
+        int count = 0;
+        foreach (var buffer in buffers)
+        {
+            if (!buffer.SharedExternally) continue;
+            barriers[count++] = new BufferMemoryBarrier
+            {
+                SType = StructureType.BufferMemoryBarrier,
+                SrcAccessMask = sourceAccess,
+                DstAccessMask = destinationAccess,
+                SrcQueueFamilyIndex = fromFamily,
+                DstQueueFamilyIndex = toFamily,
+                Buffer = buffer.Handle,
+                Offset = 0,
+                Size = Vk.WholeSize,
+            };
+        }
+        _device.Vk.CmdPipelineBarrier(commands, sourceStages, destinationStages, 0, 0, null, (uint)count, barriers, 0, null);
+        _device.CountOwnershipTransfers(acquire, count);
+    }
+
+    /// <summary>
+    /// Copies the first <paramref name="bytes"/> of one buffer into another, then a barrier. The copy
+    /// is a whole use of shared buffers: it takes them from the external queue family before and
+    /// hands them back after (so nothing recorded later may use them without its own acquire).
+    /// </summary>
+    public void Copy(IVkStorageBuffer source, IVkStorageBuffer destination, ulong bytes)
+    {
+        AcquireFromExternal(source, destination);
         var region = new BufferCopy { SrcOffset = 0, DstOffset = 0, Size = bytes };
-        _device.Vk.CmdCopyBuffer(CommandBuffer, source, destination, 1, &region);
+        _device.Vk.CmdCopyBuffer(CommandBuffer, source.Handle, destination.Handle, 1, &region);
+        ReleaseToExternal(source, destination);
         Barrier();
     }
 
-    /// <summary>Records a copy of the first <paramref name="bytes"/> alone, submits it and waits until it is done.</summary>
-    public void CopyNow(Buffer source, Buffer destination, ulong bytes)
+    /// <summary>Records a copy of the first <paramref name="bytes"/> alone (<see cref="Copy"/>), submits it and waits until it is done.</summary>
+    public void CopyNow(IVkStorageBuffer source, IVkStorageBuffer destination, ulong bytes)
     {
         Begin();
         Copy(source, destination, bytes);

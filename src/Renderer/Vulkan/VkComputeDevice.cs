@@ -71,6 +71,8 @@ public sealed unsafe class VkComputeDevice : IDisposable
     }
 
     private static long _nextMessengerId;
+    private long _externalAcquires;
+    private long _externalReleases;
 
     public Vk Vk { get; }
 
@@ -115,6 +117,16 @@ public sealed unsafe class VkComputeDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// Buffer barriers recorded on this device so far that take shared memory from
+    /// VK_QUEUE_FAMILY_EXTERNAL (<see cref="VkCommandRecorder.AcquireFromExternal"/>): with
+    /// <see cref="ExternalReleases"/>, what shows that every handoff to CUDA has its ownership transfers.
+    /// </summary>
+    public long ExternalAcquires => Interlocked.Read(ref _externalAcquires);
+
+    /// <summary>Buffer barriers recorded on this device so far that hand shared memory to VK_QUEUE_FAMILY_EXTERNAL (<see cref="VkCommandRecorder.ReleaseToExternal"/>).</summary>
+    public long ExternalReleases => Interlocked.Read(ref _externalReleases);
+
     /// <summary>Clears the collected validation messages and the error count (tests that provoke errors on purpose).</summary>
     public void ForgetValidationMessages()
     {
@@ -123,6 +135,13 @@ public sealed unsafe class VkComputeDevice : IDisposable
             _validationMessages.Clear();
             ValidationErrorCount = 0;
         }
+    }
+
+    /// <summary>Counts ownership transfers a recorder recorded (recorders on any thread).</summary>
+    internal void CountOwnershipTransfers(bool acquire, int buffers)
+    {
+        if (acquire) Interlocked.Add(ref _externalAcquires, buffers);
+        else Interlocked.Add(ref _externalReleases, buffers);
     }
 
     /// <summary>Gives a Vulkan object a name that validation messages and debuggers show.</summary>

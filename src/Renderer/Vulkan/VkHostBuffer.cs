@@ -67,6 +67,9 @@ public sealed unsafe class VkHostBuffer : IVkStorageBuffer, IDisposable
 
     public string Name { get; }
 
+    /// <summary>Only this device and the host use the memory: no ownership transfers.</summary>
+    public bool SharedExternally => false;
+
     /// <summary>The mapped contents as <typeparamref name="T"/> values.</summary>
     public Span<T> AsSpan<T>() where T : unmanaged => new(Mapped, checked((int)(Size / (ulong)sizeof(T))));
 

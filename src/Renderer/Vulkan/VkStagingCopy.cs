@@ -27,6 +27,6 @@ public static class VkStagingCopy
     public static void Copy(VkComputeDevice device, IVkStorageBuffer source, IVkStorageBuffer target)
     {
         using var recorder = new VkCommandRecorder(device, $"{source.Name} to {target.Name}");
-        recorder.CopyNow(source.Handle, target.Handle, Math.Min(source.Size, target.Size));
+        recorder.CopyNow(source, target, Math.Min(source.Size, target.Size));
     }
 }

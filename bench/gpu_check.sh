@@ -52,11 +52,18 @@ if [ ! -x "$app/cliplit" ]; then
 fi
 
 # 2. Libraries.
-if ! ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
-  ls "$root"/.gpu/gl/*.deb > /dev/null 2>&1 || fail "no Vulkan loader on this machine and none carried (.gpu/gl)"
+# NVIDIA's Vulkan driver (libGLX_nvidia) loads the GLVND libraries too: any one missing, unpack them all.
+missing_gl=""
+for soname in libvulkan.so.1 libGLdispatch.so.0 libEGL.so.1 libGLX.so.0 libGL.so.1 libOpenGL.so.0 libXext.so.6; do
+  ldconfig -p | grep -q "^[[:space:]]*$soname " || missing_gl="$missing_gl $soname"
+done
+if [ -n "$missing_gl" ] && [ "$rehearse" = 1 ]; then
+  log "would install the carried Vulkan loader and GLVND libraries (missing:$missing_gl); not in a rehearsal"
+elif [ -n "$missing_gl" ]; then
+  ls "$root"/.gpu/gl/*.deb > /dev/null 2>&1 || fail "this machine lacks$missing_gl and none were carried (.gpu/gl)"
   for deb in "$root"/.gpu/gl/*.deb; do dpkg -x "$deb" /; done
   ldconfig
-  log "installed the carried Vulkan loader and GLVND libraries"
+  log "installed the carried Vulkan loader and GLVND libraries (missing:$missing_gl)"
 fi
 nvidia_libs=""
 if command -v python3 > /dev/null; then

@@ -27,6 +27,33 @@ public sealed record VideoEnhanceOptions(
         TemporalOptions.Default, 3, VideoEncodeOptions.Default);
 }
 
+/// <summary>
+/// A part of a video (a shard of a job): frames <paramref name="Start"/> up to <paramref name="End"/>
+/// are written; decoding begins at <paramref name="DecodeFrom"/>, and the frames before
+/// <paramref name="Start"/> only warm the temporal average up (and the scene-cut detector), so the
+/// part's frames are those a run over the whole video gives.
+/// </summary>
+/// <param name="DecodeFrom">The first frame decoded (display order), at most <paramref name="Start"/>.</param>
+/// <param name="Start">The first frame written.</param>
+/// <param name="End">One past the last frame written.</param>
+public sealed record FrameRange(int DecodeFrom, int Start, int End)
+{
+    /// <summary>
+    /// Frames of warm-up before a part: the average's weight on what came before them is then
+    /// (1 - weight)^frames, 0.7^30 ≈ 2e-5 at the default weight, far below an 8-bit level.
+    /// </summary>
+    public const int DefaultWarmUp = 30;
+
+    /// <summary>Frames written.</summary>
+    public int Length => End - Start;
+
+    /// <summary>Frames decoded only to warm up.</summary>
+    public int WarmUp => Start - DecodeFrom;
+
+    /// <summary>Frames <paramref name="start"/>..<paramref name="end"/> with <paramref name="warmUp"/> frames before them (fewer at the video's start).</summary>
+    public static FrameRange WithWarmUp(int start, int end, int warmUp = DefaultWarmUp) => new(Math.Max(0, start - warmUp), start, end);
+}
+
 /// <summary>Receives frame <paramref name="index"/>'s input and enhanced output, both RGBA8.</summary>
 public delegate void FrameTap(int index, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output);
 
@@ -76,12 +103,14 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
     /// <param name="progress">Frames done, reported from the compose stage.</param>
     /// <param name="cancellation">Stops the run; the output is then incomplete.</param>
     /// <param name="frameTap">Called in the compose stage, in order, with each frame's index, input and output (RGBA8); for measurements.</param>
+    /// <param name="range">Null: the whole video, with its audio, subtitles, metadata and chapters. A part: its frames alone
+    /// (video only, original timestamps), for a job's join to put together.</param>
     public async Task<VideoResult> EnhanceAsync(VideoInfo source, string outputPath, string finalPath,
-        IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
+        IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null, FrameRange? range = null)
     {
-        await using var reader = new VideoFrameReader(source);
-        await using var writer = new VideoFrameWriter(source, outputPath, finalPath, options.Encode);
-        return await EnhanceAsync(reader, writer, progress, cancellation, frameTap);
+        await using var reader = range is null ? new VideoFrameReader(source) : new VideoFrameReader(source, range.DecodeFrom, range.End);
+        await using var writer = new VideoFrameWriter(source, outputPath, finalPath, options.Encode, copyStreams: range is null);
+        return await EnhanceAsync(reader, writer, progress, cancellation, frameTap, range?.WarmUp ?? 0);
     }
 
     /// <summary>Enhances every frame of <paramref name="source"/> into <paramref name="sink"/>, completing the sink.</summary>
@@ -90,8 +119,9 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
     /// <param name="progress">Frames done, reported from the compose stage.</param>
     /// <param name="cancellation">Stops the run; the sink's output is then incomplete.</param>
     /// <param name="frameTap">Called in the compose stage, in order, with each frame's index, input and output; for measurements.</param>
+    /// <param name="warmUpFrames">The first frames only warm the temporal average up: composed, not written (a part of a video).</param>
     public async Task<VideoResult> EnhanceAsync(IFrameSource source, IFrameSink sink,
-        IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null)
+        IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null, int warmUpFrames = 0)
     {
         var layout = model?.LayoutFor(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample)
             ?? FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
@@ -143,10 +173,13 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
             await foreach (var slot in inferred.Reader.ReadAllAsync(token))
             {
                 using (stages.Measure("compose")) path.Compose(slot);
-                frameTap?.Invoke(slot.FrameIndex, slot.InputBytes.Span, slot.OutputBytes.Span);
-                using (stages.Measure("encode")) await sink.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
-                written++;
-                progress?.Report(new VideoProgress(written, source.FrameCount ?? 0, written / watch.Elapsed.TotalSeconds));
+                if (slot.FrameIndex >= warmUpFrames)
+                {
+                    frameTap?.Invoke(slot.FrameIndex, slot.InputBytes.Span, slot.OutputBytes.Span);
+                    using (stages.Measure("encode")) await sink.WriteAsync(slot.OutputBytes, slot.Timestamp, token);
+                    written++;
+                    progress?.Report(new VideoProgress(written, (source.FrameCount ?? 0) - warmUpFrames, written / watch.Elapsed.TotalSeconds));
+                }
                 free.Writer.TryWrite(slot);
             }
         }

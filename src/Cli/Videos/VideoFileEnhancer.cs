@@ -93,7 +93,8 @@ public sealed class VideoFileEnhancer(EnhancerSession session, VideoEnhanceOptio
         sequence.Frames[0], sequence.Width, sequence.Height,
         Enumerable.Range(0, sequence.Frames.Count).Select(sequence.TimestampOf).ToList(),
         TimeBaseDenominator: 90000, sequenceFramesPerSecond, IsVariableFrameRate: false, CodecName: "image sequence",
-        PixelFormat: "rgba", BitsPerChannel: 8, Rotation: 0, FormatName: "image2", AudioStreams: 0, SubtitleStreams: 0);
+        PixelFormat: "rgba", BitsPerChannel: 8, Rotation: 0, FormatName: "image2", AudioStreams: 0, SubtitleStreams: 0,
+        Keyframes: Enumerable.Range(0, sequence.Frames.Count).ToList(), StartMicroseconds: 0);
 
     /// <summary>out.mp4 -> out.partial.mp4: the container stays recognizable, the name says it is incomplete.</summary>
     public static string PartialName(string output) =>

@@ -5,7 +5,10 @@ namespace ClipLit.VideoIO.Video;
 /// <summary>
 /// Decodes a video file's frames in display order as RGBA8 with ffmpeg, straight into buffers the
 /// caller provides (e.g. mapped device memory). Rotation metadata is applied by ffmpeg, so frames
-/// are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>.
+/// are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>. A reader may cover a range of
+/// frames only (a shard of a job): ffmpeg seeks to just before the first one's time (decoding from
+/// the keyframe before it and dropping what precedes it, so the range starts exactly there) and
+/// the reader ends after the last.
 /// FFMpegCore builds the command line; <see cref="FfmpegProcess"/> runs it and reads the frames
 /// from ffmpeg's own standard output (FFMpegCore's output pipe drops a clip's last frames).
 /// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it
@@ -15,12 +18,20 @@ public sealed class VideoFrameReader : IFrameSource
 {
     private readonly FfmpegProcess _ffmpeg;
 
+    /// <param name="info">The probed video.</param>
+    /// <param name="firstFrame">The first frame read (display order).</param>
+    /// <param name="endFrame">One past the last frame read; null: to the end.</param>
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
-    public VideoFrameReader(VideoInfo info)
+    /// <exception cref="ArgumentOutOfRangeException">The range is not within the video.</exception>
+    public VideoFrameReader(VideoInfo info, int firstFrame = 0, int? endFrame = null)
     {
         Info = info;
+        FirstFrame = firstFrame;
+        EndFrame = endFrame ?? info.FrameCount;
+        if (firstFrame < 0 || EndFrame > info.FrameCount || firstFrame > EndFrame)
+            throw new ArgumentOutOfRangeException(nameof(firstFrame), $"frames {firstFrame}..{EndFrame} are not within {info.Path}'s {info.FrameCount}");
         string arguments = FFMpegArguments
-            .FromFileInput(info.Path)
+            .FromFileInput(info.Path, verifyExists: true, options => { if (firstFrame > 0) options.WithCustomArgument($"-ss {SeekSeconds(info, firstFrame)}"); })
             .OutputToFile("pipe:1", overwrite: false, options => options
                 .ForceFormat("rawvideo")
                 .WithCustomArgument("-map 0:v:0 -pix_fmt rgba -fps_mode passthrough -an -sn -dn"))
@@ -34,7 +45,14 @@ public sealed class VideoFrameReader : IFrameSource
 
     public int Height => Info.Height;
 
-    public int? FrameCount => Info.FrameCount;
+    /// <summary>Frames this reader delivers: the range's length.</summary>
+    public int? FrameCount => EndFrame - FirstFrame;
+
+    /// <summary>The first frame read (display order in the whole video).</summary>
+    public int FirstFrame { get; }
+
+    /// <summary>One past the last frame read.</summary>
+    public int EndFrame { get; }
 
     /// <summary>Frames delivered so far.</summary>
     public int FramesRead { get; private set; }
@@ -42,10 +60,21 @@ public sealed class VideoFrameReader : IFrameSource
     /// <summary>Reads the next frame (Info.FrameBytes bytes) into <paramref name="destination"/>, with its timestamp from the probe.</summary>
     public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
     {
-        if (FramesRead >= Info.FrameCount) return SourceFrame.End;
+        if (FirstFrame + FramesRead >= EndFrame) return SourceFrame.End;
         // An end or a truncated frame: FinishAsync reports why.
         if (await _ffmpeg.ReadFrameAsync(destination[..Info.FrameBytes], cancellation) != FrameRead.Whole) return SourceFrame.End;
-        return new SourceFrame(true, Info.FrameTimestamps[FramesRead++]);
+        return new SourceFrame(true, Info.FrameTimestamps[FirstFrame + FramesRead++]);
+    }
+
+    /// <summary>
+    /// Seconds to seek to for frame <paramref name="frame"/>: half-way between it and the frame before,
+    /// so rounding in either time cannot make ffmpeg start a frame early or late.
+    /// </summary>
+    private static string SeekSeconds(VideoInfo info, int frame)
+    {
+        long time = info.FrameTimestamps[frame], previous = info.FrameTimestamps[frame - 1];
+        double seconds = (info.StartMicroseconds + time - (time - previous) / 2.0) / 1e6;
+        return seconds.ToString("F6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -54,14 +83,14 @@ public sealed class VideoFrameReader : IFrameSource
     /// </summary>
     public async Task<string?> FinishAsync()
     {
-        bool complete = FramesRead >= Info.FrameCount;
+        bool complete = FirstFrame + FramesRead >= EndFrame;
         // Every frame was read: whatever ffmpeg still writes is not wanted (closing may end it with a broken pipe).
         if (complete) _ffmpeg.CloseOutput();
         await _ffmpeg.WaitForExitAsync();
         if (complete) return null;
         string detail = _ffmpeg.LastErrorLine(l => l.Contains("rror", StringComparison.Ordinal) || l.Contains("nvalid", StringComparison.Ordinal)) ?? "";
         if (_ffmpeg.ExitCode != 0 && detail.Length == 0) detail = $"ffmpeg exited with code {_ffmpeg.ExitCode}";
-        return $"only {FramesRead} of {Info.FrameCount} frames could be decoded" + (detail.Length > 0 ? $" ({detail})" : "");
+        return $"only {FramesRead} of {FrameCount} frames could be decoded" + (detail.Length > 0 ? $" ({detail})" : "");
     }
 
     /// <summary>Stops ffmpeg if it still runs; safe to call twice.</summary>

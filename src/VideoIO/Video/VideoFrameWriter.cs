@@ -118,7 +118,8 @@ public sealed class VideoFrameWriter : IFrameSink
         return new VideoFileException(_output, $"ffmpeg could not encode the video ({detail})");
     }
 
-    private static string? MuxerFor(string extension) => extension switch
+    /// <summary>The FFmpeg muxer for a file extension (lower case, with the dot), or null when ClipLit does not write it.</summary>
+    internal static string? MuxerFor(string extension) => extension switch
     {
         ".mp4" or ".m4v" => "mp4",
         ".mov" => "mov",

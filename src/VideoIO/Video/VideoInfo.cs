@@ -18,6 +18,8 @@ namespace ClipLit.VideoIO.Video;
 /// <param name="FormatName">The container as ffprobe names it (e.g. "mov,mp4,m4a,3gp,3g2,mj2").</param>
 /// <param name="AudioStreams">Number of audio streams (copied untouched).</param>
 /// <param name="SubtitleStreams">Number of subtitle streams (copied untouched).</param>
+/// <param name="Keyframes">Display-order indices of the frames that are keyframes (where decoding can start without earlier frames); ascending, starting with 0.</param>
+/// <param name="StartMicroseconds">The first frame's presentation time in the file (what <paramref name="FrameTimestamps"/> count from), for seeking.</param>
 public sealed record VideoInfo(
     string Path,
     int Width,
@@ -32,7 +34,9 @@ public sealed record VideoInfo(
     int Rotation,
     string FormatName,
     int AudioStreams,
-    int SubtitleStreams)
+    int SubtitleStreams,
+    IReadOnlyList<int> Keyframes,
+    long StartMicroseconds)
 {
     public int FrameCount => FrameTimestamps.Count;
 

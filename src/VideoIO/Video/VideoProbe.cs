@@ -45,7 +45,7 @@ public static class VideoProbe
             throw new VideoFileException(path, "the video stream has no picture size (corrupt header)");
 
         cancellation.ThrowIfCancellationRequested();
-        var (timestamps, timeBase) = FrameTimestamps(path, video.Index);
+        var (timestamps, timeBase, keyframes, start) = FrameTimestamps(path, video.Index);
         if (timestamps.Count == 0) throw new VideoFileException(path, "the video stream has no frames");
 
         bool quarterTurn = Math.Abs(video.Rotation) % 180 == 90;
@@ -61,23 +61,32 @@ public static class VideoProbe
             video.Rotation,
             analysis.Format.FormatName ?? "unknown",
             analysis.AudioStreams.Count,
-            analysis.SubtitleStreams.Count);
+            analysis.SubtitleStreams.Count,
+            keyframes,
+            start);
     }
 
-    /// <summary>The video packets' presentation times in display order (microseconds from the first) and the stream's time-base denominator.</summary>
-    private static (IReadOnlyList<long> Timestamps, long TimeBase) FrameTimestamps(string path, int streamIndex)
+    /// <summary>
+    /// The video packets' presentation times in display order (microseconds from the first), the
+    /// stream's time-base denominator, the display-order indices of keyframes (packets flagged K)
+    /// and the first frame's time in the file (microseconds).
+    /// </summary>
+    private static (IReadOnlyList<long> Timestamps, long TimeBase, IReadOnlyList<int> Keyframes, long Start) FrameTimestamps(string path, int streamIndex)
     {
         var packets = FFProbe.GetPackets(path, customArguments: $"-select_streams {streamIndex}").Packets
             .Where(p => p.StreamIndex == streamIndex)
             .ToList();
         var times = new List<long>(packets.Count);
+        var keyTimes = new List<long>();
         long timeBase = 0;
         long bestPts = 0;
         foreach (var packet in packets)
         {
             bool hasPts = TryParseSeconds(packet.PtsTime, out double seconds);
             if (!hasPts && !TryParseSeconds(packet.DtsTime, out seconds)) continue;
-            times.Add((long)Math.Round(seconds * 1e6));
+            long time = (long)Math.Round(seconds * 1e6);
+            times.Add(time);
+            if (packet.Flags?.Contains('K') == true) keyTimes.Add(time);
             long pts = hasPts ? packet.Pts : packet.Dts;
             if (pts > bestPts && seconds > 0)
             {
@@ -86,12 +95,11 @@ public static class VideoProbe
             }
         }
         times.Sort();
-        if (times.Count > 0)
-        {
-            long first = times[0];
-            for (int i = 0; i < times.Count; i++) times[i] -= first;
-        }
-        return (times, timeBase > 0 ? timeBase : 1_000_000);
+        long first = times.Count > 0 ? times[0] : 0;
+        // Keyframes by display index: a keyframe's time is one of the frames' (sorted, so a binary search finds it).
+        var keyframes = keyTimes.Select(t => times.BinarySearch(t)).Where(i => i > 0).Prepend(0).Distinct().Order().ToList();
+        for (int i = 0; i < times.Count; i++) times[i] -= first;
+        return (times, timeBase > 0 ? timeBase : 1_000_000, keyframes, first);
     }
 
     private static bool IsVariable(IReadOnlyList<long> timestamps)

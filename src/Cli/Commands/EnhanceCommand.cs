@@ -1,14 +1,11 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Models;
 using ClipLit.Cli.Photos;
 using ClipLit.Cli.Terminal;
-using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Videos;
 using ClipLit.Engine;
 using ClipLit.Renderer;
-using ClipLit.Renderer.Passes;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Video;
@@ -25,30 +22,22 @@ public sealed class EnhanceCommand : AppCommand
     };
 
     private readonly Option<string?> _output = Define.Text("--output", "PATH", "output file, or folder (created if missing); required", "-o");
-    private readonly NetworkOptions _network = new();
+    private readonly VideoOptionSet _video = new();
     private readonly Option<bool> _overwrite = Define.Flag("--overwrite", "replace outputs that already exist");
     private readonly Option<bool> _skipExisting = Define.Flag("--skip-existing", "skip inputs whose output already exists");
-    private readonly Option<long?> _memoryBudget = ValueParsers.ByteSize("--memory-budget",
-        "activation memory per network run before tiling, e.g. 2G (default 4G; tiled results equal untiled ones)");
     private readonly Option<int?> _jpegQuality = Define.Integer("--jpeg-quality", "N", 1, 100, "JPEG quality 1-100 (default: the source's, else 95)");
     private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
     private readonly Option<bool> _verbose = Define.Flag("--verbose", "print where each file's time went", "-v");
-    private readonly Option<UpsampleMode?> _upsample = Define.Parsed<UpsampleMode>("--upsample", null,
-        "videos: fast quality's upsampler without a student, edge-aware (default) or bilinear (a student's map is always bilinear)", ParseUpsample, "edge-aware or bilinear");
-    private readonly Option<string?> _codec = Define.Text("--codec", "NAME", "videos: FFmpeg encoder (default libx264; libvpx-vp9 for .webm)");
-    private readonly Option<int?> _crf = Define.Integer("--crf", "N", 0, 63, "videos: quality, lower is better (default 18 for H.264, 31 for VP9)");
-    private readonly Option<string?> _bitrate = Define.Text("--bitrate", "RATE", "videos: target bitrate such as 8M instead of --crf");
-    private readonly Option<string?> _preset = Define.Text("--preset", "NAME", "videos: encoder preset such as fast or slow (default medium)");
     private readonly Option<double?> _fps = ValueParsers.FrameRate("--fps", "frame rate of image-sequence inputs (default 30)");
 
     public EnhanceCommand(CliContext context)
         : base("enhance", "enhance photos and videos: cliplit enhance <file|folder|pattern>... -o <file|folder>")
     {
         Arguments.Add(_inputs);
-        foreach (Option option in (Option[])[_output, _network.Model, _network.Device, _overwrite, _skipExisting, _memoryBudget, _jpegQuality, _quiet, _verbose,
-                     _network.Quality, _network.FastModel, _network.FastSize, _upsample, _network.NoSmoothing, _codec, _crf, _bitrate, _preset, _fps])
+        var network = _video.Network;
+        foreach (Option option in (Option[])[_output, network.Model, network.Device, _overwrite, _skipExisting, _video.MemoryBudget, _jpegQuality, _quiet, _verbose,
+                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.NoSmoothing, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps])
             Options.Add(option);
-        _upsample.CompletionSources.Add("edge-aware", "bilinear");
         Validators.Add(result =>
         {
             if (result.GetResult(_output) is null) result.AddError("-o/--output is required (a file, or a folder for several inputs)");
@@ -85,8 +74,6 @@ public sealed class EnhanceCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         string output = args.GetValue(_output)!;
-        var device = args.GetValue(_network.Device) ?? ExecutionDevice.Auto;
-        long budget = args.GetValue(_memoryBudget) ?? EnhancerOptions.Default.MemoryBudgetBytes;
         int? jpegQuality = args.GetValue(_jpegQuality);
         double sequenceFps = args.GetValue(_fps) ?? 30;
         bool quiet = args.GetValue(_quiet), verbose = args.GetValue(_verbose);
@@ -115,31 +102,14 @@ public sealed class EnhanceCommand : AppCommand
             return ExitCodes.SomeFailed;
         }
 
-        var model = NetworkOptions.LoadModel(args.GetValue(_network.Model), context);
-        if (model is null) return ExitCodes.SomeFailed;
-        using var session = OpenSession(model, device, budget, context, quiet);
-        if (session is null) return ExitCodes.SomeFailed;
-        var videoOptions = _network.Video(args, session.RunsOnCuda) with
-        {
-            Upsample = args.GetValue(_upsample) ?? UpsampleMode.EdgeAware,
-            Encode = new VideoEncodeOptions(args.GetValue(_codec), args.GetValue(_crf), args.GetValue(_bitrate), args.GetValue(_preset)),
-        };
         // Photos default to full quality whatever the device; videos to fast on the CPU.
-        var photoQuality = args.GetValue(_network.Quality) ?? EnhanceQuality.Full;
-        bool fastNeeded = jobs.Any(job => VideoFileEnhancer.IsMovingPicture(job.Input) ? videoOptions.Quality == EnhanceQuality.Fast : photoQuality == EnhanceQuality.Fast);
-        StudentModel? student = null;
-        if (fastNeeded)
-        {
-            student = FastModelChoice.Resolve(model, args.GetValue(_network.FastModel), context, quiet, out bool fastModelFailed);
-            if (fastModelFailed) return ExitCodes.SomeFailed;
-        }
-        using var studentSession = student is null ? null : session.OpenSibling(student);
-        if (student is not null && !quiet) context.Error.WriteLine($"fast quality: student {student.Source} ({student.Metadata.Validation})");
-        var fastSession = studentSession ?? session;
-        var photos = new PhotoEnhancer(photoQuality == EnhanceQuality.Fast ? fastSession : session, photoQuality, videoOptions.FastLongSide,
+        var photoQuality = args.GetValue(_video.Network.Quality) ?? EnhanceQuality.Full;
+        using var pipeline = VideoPipeline.Open(_video, args, context, quiet, video =>
+            jobs.Any(job => VideoFileEnhancer.IsMovingPicture(job.Input) ? video.Quality == EnhanceQuality.Fast : photoQuality == EnhanceQuality.Fast));
+        if (pipeline is null) return ExitCodes.SomeFailed;
+        var photos = new PhotoEnhancer(photoQuality == EnhanceQuality.Fast ? pipeline.FastSession : pipeline.Session, photoQuality, pipeline.Video.FastLongSide,
             new StillImageWriteOptions(jpegQuality));
-        var videos = new VideoFileEnhancer(videoOptions.Quality == EnhanceQuality.Fast ? fastSession : session, videoOptions, sequenceFps,
-            new StillImageWriteOptions(jpegQuality));
+        var videos = new VideoFileEnhancer(pipeline.VideoSession, pipeline.Video, sequenceFps, new StillImageWriteOptions(jpegQuality));
 
         foreach (var job in jobs)
         {
@@ -201,37 +171,6 @@ public sealed class EnhanceCommand : AppCommand
             return ExitCodes.Interrupted;
         }
         return progress.Failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
-    }
-
-    private static bool ParseUpsample(string text, out UpsampleMode mode)
-    {
-        mode = text is "bilinear" ? UpsampleMode.Bilinear : UpsampleMode.EdgeAware;
-        return text is "edge-aware" or "guided" or "bilinear";
-    }
-
-    /// <summary>
-    /// The run's session: ONNX Runtime on the device (photos return memory after each image, since
-    /// sizes vary; videos keep it), the Vulkan device and the frames' tensors on first use. On failure
-    /// prints the one-line error and returns null.
-    /// </summary>
-    private static EnhancerSession? OpenSession(LightMapModel model, ExecutionDevice device, long budget, CliContext context, bool quiet)
-    {
-        try
-        {
-            var options = EnhancerOptions.Default with { Device = device, MemoryBudgetBytes = budget };
-            var session = new EnhancerSession(model, options, VkDeviceOptions.Default, quiet ? null : why => context.Error.WriteLine($"note: {why}"));
-            if (!quiet)
-            {
-                context.Error.WriteLine($"model {model.Source}, running on {session.Provider.Description}");
-                if (session.Provider.FallbackReason is { } why) context.Error.WriteLine($"note: not using CUDA: {why}");
-            }
-            return session;
-        }
-        catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
-        {
-            context.Error.WriteLine($"error: --device cuda: {e.Message}");
-            return null;
-        }
     }
 
     private static bool TryCreateFolder(string folder, out string? problem)

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using ClipLit.Cli.CommandLine;
+using ClipLit.Cli.Videos;
+
+namespace ClipLit.Cli.Jobs;
+
+/// <summary>
+/// <c>cliplit job</c>: a video job split into shards that any number of machines run (a cluster's
+/// scheduler: Slurm, Kubernetes; or one machine, one after another), then joined exactly.
+/// </summary>
+public sealed class JobCommand : AppCommand
+{
+    /// <summary>The variables a scheduler names a worker's shard with: Slurm's array index, Kubernetes' Indexed Job completion index.</summary>
+    public static readonly string[] ShardVariables = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
+
+    public JobCommand(CliContext context) : base("job", "split video work into shards for a cluster (Slurm, Kubernetes), run them, join them")
+    {
+        Explain("Details", """
+            A job lives in a folder every worker sees (NFS, Lustre, a Kubernetes volume):
+              cliplit job create clip.mp4 -o out.mp4 --shards 8 --dir /shared/jobs/clip
+              cliplit job submit /shared/jobs/clip --slurm            (or run each shard yourself:)
+              cliplit job run /shared/jobs/clip --shard 3
+              cliplit job status /shared/jobs/clip
+              cliplit job join /shared/jobs/clip
+            Each shard warms the temporal smoothing up on the frames before it, so the joined video
+            is the one 'cliplit enhance' makes with the same options (frame for frame up to the
+            encoder's noise, timestamps and audio exactly).
+            """);
+        Subcommands.Add(new CreateCommand(context));
+        Subcommands.Add(new RunCommand(context));
+        Subcommands.Add(new JoinCommand(context));
+        Subcommands.Add(new StatusCommand(context));
+    }
+
+    private static Argument<string> JobDir() => new("JOB_DIR") { Description = "the job folder (from 'cliplit job create')" };
+
+    /// <summary>Runs a job action, turning a <see cref="JobException"/> into its one error line.</summary>
+    private static int Guarded(CliContext context, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (JobException e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    private sealed class CreateCommand : AppCommand
+    {
+        private readonly Argument<string[]> _inputs = new("file|folder|pattern") { Description = "the videos (folders and patterns as for enhance)", Arity = ArgumentArity.OneOrMore };
+        private readonly Option<string?> _output = Define.Text("--output", "PATH", "output video, or folder for several inputs; required", "-o");
+        private readonly Option<string?> _dir = Define.Text("--dir", "JOB_DIR", "the job folder, on storage every worker sees; required");
+        private readonly Option<int?> _shards = Define.Integer("--shards", "N", 1, 100_000, "about how many shards (default 1)");
+        private readonly Option<bool> _overwrite = Define.Flag("--overwrite", "let the join replace outputs that exist");
+        private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
+        private readonly VideoOptionSet _video = new();
+
+        public CreateCommand(CliContext context) : base("create", "plan a job: inputs checked and checksummed, shards at keyframes, the options pinned")
+        {
+            Arguments.Add(_inputs);
+            foreach (Option option in (Option[])[_output, _dir, _shards, _overwrite, _quiet, .. _video.All]) Options.Add(option);
+            Validators.Add(result =>
+            {
+                if (result.GetResult(_output) is null) result.AddError("-o/--output is required (a video file, or a folder for several inputs)");
+                if (result.GetResult(_dir) is null) result.AddError("--dir is required (the job folder, on storage every worker sees)");
+            });
+            Explain("Details", """
+                Takes every option of 'cliplit enhance' that applies to videos. The model (and for fast
+                quality its student) is copied into JOB_DIR/models and the quality fixed (fast unless
+                --quality full or --device cuda), so every shard runs the same files the same way.
+                Prints the job folder on standard output.
+                """);
+            SetAction(result => Guarded(context, () =>
+                new JobCreation(_video, context, result.GetValue(_quiet)).Run(result, result.GetValue(_inputs)!, result.GetValue(_output)!,
+                    new JobFolder(result.GetValue(_dir)!), result.GetValue(_shards) ?? 1, result.GetValue(_overwrite))));
+        }
+    }
+
+    private sealed class RunCommand : AppCommand
+    {
+        private readonly Argument<string> _job = JobDir();
+        private readonly Option<int?> _shard = Define.Integer("--shard", "K", 0, 1_000_000, "the shard to run (default: $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX)");
+        private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
+
+        public RunCommand(CliContext context) : base("run", "run one shard of a job (skipped when already done)")
+        {
+            Arguments.Add(_job);
+            Options.Add(_shard);
+            Options.Add(_quiet);
+            SetAction(result => Guarded(context, () =>
+            {
+                var folder = new JobFolder(result.GetValue(_job)!);
+                var manifest = JobManifest.Read(folder.Path);
+                int shard = result.GetValue(_shard) ?? ShardFromScheduler();
+                return new ShardRunner(folder, manifest, context, result.GetValue(_quiet)).Run(shard);
+            }));
+        }
+
+        private static int ShardFromScheduler()
+        {
+            foreach (string variable in ShardVariables)
+                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+                    return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int shard)
+                        ? shard
+                        : throw new JobException($"${variable} is '{value}', not a shard number");
+            throw new UsageException($"job run: give --shard K (no ${string.Join(" or $", ShardVariables)} set by a scheduler)");
+        }
+    }
+
+    private sealed class JoinCommand : AppCommand
+    {
+        private readonly Argument<string> _job = JobDir();
+        private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
+
+        public JoinCommand(CliContext context) : base("join", "put each video together from its shards' parts (refused while a shard is not done)")
+        {
+            Arguments.Add(_job);
+            Options.Add(_quiet);
+            SetAction(result => Guarded(context, () =>
+            {
+                var folder = new JobFolder(result.GetValue(_job)!);
+                return new JobJoiner(folder, JobManifest.Read(folder.Path), context, result.GetValue(_quiet)).Run();
+            }));
+        }
+    }
+
+    private sealed class StatusCommand : AppCommand
+    {
+        private readonly Argument<string> _job = JobDir();
+
+        public StatusCommand(CliContext context) : base("status", "each shard: done, running, missing or failed (with its error)")
+        {
+            Arguments.Add(_job);
+            SetAction(result => Guarded(context, () =>
+            {
+                var folder = new JobFolder(result.GetValue(_job)!);
+                var manifest = JobManifest.Read(folder.Path);
+                var states = Enumerable.Range(0, manifest.Shards.Count).Select(folder.Status).ToList();
+                foreach (var shard in states)
+                    context.Out.WriteLine($"shard {shard.Index}: {shard.State.ToString().ToLowerInvariant()}: {shard.Detail}");
+                context.Out.WriteLine(string.Join(", ", Enum.GetValues<ShardState>().Select(s => $"{states.Count(x => x.State == s)} {s.ToString().ToLowerInvariant()}"))
+                                      + $" of {states.Count} shards");
+                return ExitCodes.Success;
+            }));
+        }
+    }
+}

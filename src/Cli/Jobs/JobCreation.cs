@@ -1,0 +1,122 @@
+using System.CommandLine;
+using ClipLit.Cli.Commands;
+using ClipLit.Cli.Models;
+using ClipLit.Cli.Photos;
+using ClipLit.Cli.Videos;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Cli.Jobs;
+
+/// <summary>
+/// <c>job create</c>'s work: expands and checks the inputs as <c>enhance</c> does (videos only;
+/// a bad one is reported and left out, the rest planned), probes and checksums them, plans the
+/// shards, copies the model (and for fast quality the student) into the job folder and pins the
+/// options every shard parses: the model and student there, and the quality (fast, or full with
+/// <c>--device cuda</c>), so shards on different machines enhance alike.
+/// </summary>
+public sealed class JobCreation(VideoOptionSet options, CliContext context, bool quiet)
+{
+    /// <param name="args">The parsed command line (the video options are read from it).</param>
+    /// <param name="arguments">The inputs named.</param>
+    /// <param name="output">The output file, or folder for several inputs.</param>
+    /// <param name="folder">The job folder (new or empty).</param>
+    /// <param name="shards">About how many shards.</param>
+    /// <param name="overwrite">The join may replace existing outputs.</param>
+    /// <returns>The exit code.</returns>
+    public int Run(ParseResult args, IReadOnlyList<string> arguments, string output, JobFolder folder, int shards, bool overwrite)
+    {
+        if (File.Exists(Path.Combine(folder.Path, JobManifest.FileName)))
+            throw new JobException($"{folder.Path}: already holds a job (its manifest.json); pick another folder or delete it");
+        var inputs = InputExpander.Expand(arguments);
+        bool folderOutput = OutputPlanner.IsFolderOutput(output, inputs);
+        int failed = 0;
+        void Fail(string line)
+        {
+            failed++;
+            context.Error.WriteLine($"error: {line}");
+        }
+        foreach (var (argument, problem) in inputs.Problems) Fail($"{argument}: {problem}");
+        var recorded = new List<JobInput>();
+        var planned = new List<PlannedVideo>();
+        foreach (var job in OutputPlanner.Plan(inputs, output, folderOutput))
+        {
+            if (job.Refusal is not null) Fail($"{job.Input}: {job.Refusal}");
+            else if (!VideoProbe.HasVideoExtension(job.Input)) Fail($"{job.Input}: a job takes video files (enhance photos with 'cliplit enhance')");
+            else if (!VideoProbe.HasVideoExtension(job.Output)) Fail($"{job.Input}: the output {job.Output} is not a video file (.mp4, .mov, .mkv, .webm, .avi)");
+            else if (File.Exists(job.Output) && !overwrite) Fail($"{job.Input}: output {job.Output} already exists (use --overwrite to replace it)");
+            else
+            {
+                try
+                {
+                    var info = VideoProbe.Probe(job.Input, context.Cancellation);
+                    recorded.Add(InputCheck.Record(job.Input, job.Output, info.FrameCount));
+                    planned.Add(new PlannedVideo(info.FrameCount, info.Keyframes));
+                }
+                catch (VideoFileException e)
+                {
+                    Fail(e.Message);
+                }
+            }
+        }
+        if (recorded.Count == 0)
+        {
+            context.Error.WriteLine("error: no video to plan a job for");
+            return ExitCodes.SomeFailed;
+        }
+
+        var pinned = PinnedOptions(args, folder);
+        if (pinned is null) return ExitCodes.SomeFailed;
+        var manifest = new JobManifest(JobManifest.CurrentFormat, JobManifest.RunningVersion, DateTimeOffset.UtcNow, pinned, recorded,
+            JobPlanner.Plan(planned, shards), overwrite);
+        manifest.Write(folder.Path);
+        if (!quiet)
+        {
+            context.Error.WriteLine($"job {folder.Path}: {recorded.Count} video(s), {recorded.Sum(i => (long)i.Frames)} frames in {manifest.Shards.Count} shards");
+            foreach (var shard in manifest.Shards)
+                context.Error.WriteLine($"  shard {shard.Index}: " + string.Join(", ", shard.Parts.Select(p => $"{Path.GetFileName(recorded[p.Input].Path)} {p.Start}..{p.End - 1}")));
+        }
+        context.Out.WriteLine(folder.Path);
+        return failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    /// <summary>The options as given, with the model and student copied into the job folder and named there, and the quality fixed; null after an error line.</summary>
+    private List<string>? PinnedOptions(ParseResult args, JobFolder folder)
+    {
+        var model = NetworkOptions.LoadModel(args.GetValue(options.Network.Model), context);
+        if (model is null) return null;
+        var quality = args.GetValue(options.Network.Quality) ?? (options.Device(args) == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast);
+        string? studentSource = null;
+        if (quality == EnhanceQuality.Fast)
+        {
+            var student = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), context, quiet, out bool failed);
+            if (failed) return null;
+            studentSource = student?.Source;
+        }
+        Directory.CreateDirectory(folder.Models);
+        string modelCopy = Path.Combine(folder.Models, Path.GetFileName(model.Source));
+        File.Copy(model.Source, modelCopy, overwrite: true);
+        var tokens = Without(options.Given(args), options.Network.Model, options.Network.FastModel, options.Network.Quality);
+        tokens.AddRange([options.Network.Model.Name, modelCopy, options.Network.Quality.Name, quality == EnhanceQuality.Fast ? "fast" : "full"]);
+        if (studentSource is not null)
+        {
+            string studentCopy = Path.Combine(folder.Models, "student-" + Path.GetFileName(studentSource));
+            File.Copy(studentSource, studentCopy, overwrite: true);
+            tokens.AddRange([options.Network.FastModel.Name, studentCopy]);
+        }
+        return tokens;
+    }
+
+    /// <summary>The tokens without the named options and their values.</summary>
+    private static List<string> Without(IReadOnlyList<string> tokens, params Option[] dropped)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (dropped.Any(o => o.Name == tokens[i])) i++; // the option and its one value
+            else kept.Add(tokens[i]);
+        }
+        return kept;
+    }
+}

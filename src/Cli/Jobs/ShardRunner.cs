@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using ClipLit.Cli.Videos;
+using ClipLit.Core;
+using ClipLit.Engine;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Cli.Jobs;
+
+/// <summary>
+/// Runs one shard of a job: checks its inputs are the files planned, opens the enhancer from the
+/// job's options exactly as <c>enhance</c> would, and enhances each part (warm-up included) into
+/// its file in the shard's folder, atomically, skipping parts an earlier attempt finished. The
+/// shard's marker says running, then done, or failed with the error line; a cancelled run removes
+/// it, so the shard reads as missing and is simply run again.
+/// Thread-safety: one shard per instance.
+/// </summary>
+public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliContext context, bool quiet)
+{
+    /// <summary>Runs shard <paramref name="index"/>; returns the exit code (success when it was already done).</summary>
+    public int Run(int index)
+    {
+        if (index < 0 || index >= manifest.Shards.Count)
+        {
+            context.Error.WriteLine($"error: {folder.Path}: shard {index} does not exist (the job has shards 0..{manifest.Shards.Count - 1})");
+            return ExitCodes.SomeFailed;
+        }
+        var status = folder.Status(index);
+        if (status.State == ShardState.Done)
+        {
+            if (!quiet) context.Error.WriteLine($"shard {index}: already done ({status.Detail})");
+            return ExitCodes.Success;
+        }
+        if (status.State == ShardState.Running && status.Detail.StartsWith("pid ", StringComparison.Ordinal))
+        {
+            context.Error.WriteLine($"error: shard {index} is already running on this host ({status.Detail})");
+            return ExitCodes.SomeFailed;
+        }
+        folder.MarkRunning(index);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            int frames = Enhance(manifest.Shards[index]);
+            folder.MarkDone(index, $"{frames} frames in {clock.Elapsed.TotalSeconds:F1} s on {JobFolder.ThisHost}");
+            if (!quiet) context.Error.WriteLine($"shard {index}: done, {frames} frames in {clock.Elapsed.TotalSeconds:F1} s");
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            folder.ClearRunning(index);
+            context.Error.WriteLine($"interrupted: shard {index} stopped; its finished parts are kept and it runs again from there");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is JobException or VideoFileException or InferenceException or VulkanException or FormatException or IOException)
+        {
+            folder.MarkFailed(index, e.Message);
+            context.Error.WriteLine($"error: shard {index}: {e.Message}");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    /// <summary>Enhances the shard's parts; returns the frames written.</summary>
+    private int Enhance(JobShard shard)
+    {
+        foreach (int input in shard.Parts.Select(p => p.Input).Distinct()) InputCheck.Unchanged(manifest.Inputs[input], full: false);
+        var options = new VideoOptionSet();
+        var args = options.Parse(manifest.Options);
+        using var pipeline = VideoPipeline.Open(options, args, context, quiet)
+            ?? throw new JobException("the enhancer could not be started (the error is above)");
+        var enhancer = new VideoEnhancer(pipeline.VideoSession, pipeline.Video);
+        var probed = new Dictionary<int, VideoInfo>();
+        int frames = 0;
+        foreach (var part in shard.Parts)
+        {
+            var input = manifest.Inputs[part.Input];
+            string file = folder.PartFile(shard.Index, part, input);
+            if (File.Exists(file)) continue; // an earlier attempt finished it (parts appear only when complete)
+            if (!probed.TryGetValue(part.Input, out var info)) probed[part.Input] = info = VideoProbe.Probe(input.Path, context.Cancellation);
+            if (info.FrameCount != input.Frames) throw new JobException($"{input.Path}: {info.FrameCount} frames now, {input.Frames} when the job was created");
+            string temporary = AtomicFile.TemporaryPathFor(file);
+            try
+            {
+                var result = enhancer.EnhanceAsync(info, temporary, file, null, context.Cancellation,
+                    range: new FrameRange(part.DecodeFrom, part.Start, part.End)).GetAwaiter().GetResult();
+                if (result.DecodeProblem is { } problem) throw new VideoFileException(input.Path, problem);
+                if (result.FramesWritten != part.End - part.Start)
+                    throw new JobException($"{input.Path}: frames {part.Start}..{part.End - 1} gave {result.FramesWritten} frames");
+                AtomicFile.Commit(temporary, file);
+                frames += result.FramesWritten;
+            }
+            finally
+            {
+                AtomicFile.TryDelete(temporary);
+            }
+            if (!quiet) context.Error.WriteLine($"shard {shard.Index}: {Path.GetFileName(input.Path)} frames {part.Start}..{part.End - 1} done");
+        }
+        return frames;
+    }
+}

@@ -3,6 +3,7 @@ using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Photos;
 using ClipLit.Cli.Terminal;
 using ClipLit.Inference.Runtime;
+using ClipLit.Cli.Jobs;
 using ClipLit.Cli.Videos;
 using ClipLit.Engine;
 using ClipLit.Renderer;
@@ -25,6 +26,8 @@ public sealed class EnhanceCommand : AppCommand
     private readonly VideoOptionSet _video = new();
     private readonly Option<bool> _overwrite = Define.Flag("--overwrite", "replace outputs that already exist");
     private readonly Option<bool> _skipExisting = Define.Flag("--skip-existing", "skip inputs whose output already exists");
+    private readonly Option<bool> _resume = Define.Flag("--resume",
+        "videos: keep progress beside the output (a hidden folder) and continue from the last finished minute after Ctrl+C, a crash or kill -9");
     private readonly Option<int?> _jpegQuality = Define.Integer("--jpeg-quality", "N", 1, 100, "JPEG quality 1-100 (default: the source's, else 95)");
     private readonly Option<bool> _quiet = Define.Flag("--quiet", "print only errors", "-q");
     private readonly Option<bool> _verbose = Define.Flag("--verbose", "print where each file's time went", "-v");
@@ -36,7 +39,7 @@ public sealed class EnhanceCommand : AppCommand
         Arguments.Add(_inputs);
         var network = _video.Network;
         foreach (Option option in (Option[])[_output, network.Model, network.Device, _overwrite, _skipExisting, _video.MemoryBudget, _jpegQuality, _quiet, _verbose,
-                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.NoSmoothing, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps])
+                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.NoSmoothing, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps, _resume])
             Options.Add(option);
         Validators.Add(result =>
         {
@@ -110,6 +113,8 @@ public sealed class EnhanceCommand : AppCommand
         var photos = new PhotoEnhancer(photoQuality == EnhanceQuality.Fast ? pipeline.FastSession : pipeline.Session, photoQuality, pipeline.Video.FastLongSide,
             new StillImageWriteOptions(jpegQuality));
         var videos = new VideoFileEnhancer(pipeline.VideoSession, pipeline.Video, sequenceFps, new StillImageWriteOptions(jpegQuality));
+        bool resume = args.GetValue(_resume);
+        var resumable = new ResumableVideo(pipeline, _video.Given(args), context, quiet);
 
         foreach (var job in jobs)
         {
@@ -137,10 +142,15 @@ public sealed class EnhanceCommand : AppCommand
             try
             {
                 string? note;
-                if (isVideo)
+                var frames = new Progress<VideoProgress>(p => progress.Frames(p.FramesDone, p.FrameCount, p.FramesPerSecond));
+                if (isVideo && resume && VideoProbe.HasVideoExtension(job.Input) && VideoProbe.HasVideoExtension(job.Output))
                 {
-                    videos.EnhanceAsync(job.Input, job.Output, new Progress<VideoProgress>(p => progress.Frames(p.FramesDone, p.FrameCount, p.FramesPerSecond)),
-                        context.Cancellation).GetAwaiter().GetResult();
+                    resumable.Enhance(job.Input, job.Output, frames);
+                    note = null;
+                }
+                else if (isVideo)
+                {
+                    videos.EnhanceAsync(job.Input, job.Output, frames, context.Cancellation).GetAwaiter().GetResult();
                     note = verbose ? $"{job.Input}: {videos.LastTimings}" : null;
                 }
                 else
@@ -154,9 +164,9 @@ public sealed class EnhanceCommand : AppCommand
             {
                 break;
             }
-            catch (Exception e) when (e is ImageFileException or VideoFileException or InferenceException or VulkanException)
+            catch (Exception e) when (e is ImageFileException or VideoFileException or InferenceException or VulkanException or JobException)
             {
-                progress.Fail(e is ImageFileException or VideoFileException ? e.Message : $"{job.Input}: {e.Message}");
+                progress.Fail(e is ImageFileException or VideoFileException or JobException ? e.Message : $"{job.Input}: {e.Message}");
             }
             catch (OutOfMemoryException)
             {
@@ -167,7 +177,9 @@ public sealed class EnhanceCommand : AppCommand
         progress.Summarize();
         if (context.Cancellation.IsCancellationRequested)
         {
-            context.Error.WriteLine("interrupted: the file in progress was not written");
+            context.Error.WriteLine(resume
+                ? "interrupted: the file in progress was not written; the same command again (with --resume) continues from its last finished minute"
+                : "interrupted: the file in progress was not written");
             return ExitCodes.Interrupted;
         }
         return progress.Failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;

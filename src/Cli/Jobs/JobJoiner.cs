@@ -46,7 +46,10 @@ public sealed class JobJoiner(JobFolder folder, JobManifest manifest, CliContext
         return failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 
-    private void Join(int index, JobInput input)
+    /// <summary>Joins input <paramref name="index"/>'s parts into its output (atomically).</summary>
+    /// <exception cref="JobException">The output exists without --overwrite, the input changed, or a part is missing.</exception>
+    /// <exception cref="VideoFileException">ffmpeg failed, or the result's frames are not the original's.</exception>
+    public void Join(int index, JobInput input)
     {
         if (File.Exists(input.Output) && !manifest.Overwrite)
             throw new JobException($"{input.Output}: the output already exists (the job was created without --overwrite)");

@@ -19,7 +19,10 @@ namespace ClipLit.Cli.Jobs;
 public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliContext context, bool quiet)
 {
     /// <summary>Runs shard <paramref name="index"/>; returns the exit code (success when it was already done).</summary>
-    public int Run(int index)
+    /// <param name="index">The shard.</param>
+    /// <param name="pipeline">An enhancer already open with the job's options (enhance --resume's); null: opened from the manifest.</param>
+    /// <param name="progress">Frames done in this shard's parts.</param>
+    public int Run(int index, VideoPipeline? pipeline = null, IProgress<VideoProgress>? progress = null)
     {
         if (index < 0 || index >= manifest.Shards.Count)
         {
@@ -41,33 +44,33 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
         var clock = Stopwatch.StartNew();
         try
         {
-            int frames = Enhance(manifest.Shards[index]);
+            int frames = Enhance(manifest.Shards[index], pipeline, progress);
             folder.MarkDone(index, $"{frames} frames in {clock.Elapsed.TotalSeconds:F1} s on {JobFolder.ThisHost}");
-            if (!quiet) context.Error.WriteLine($"shard {index}: done, {frames} frames in {clock.Elapsed.TotalSeconds:F1} s");
+            if (!quiet && pipeline is null) context.Error.WriteLine($"shard {index}: done, {frames} frames in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
         {
             folder.ClearRunning(index);
+            if (pipeline is not null) throw; // enhance --resume says what to do itself
             context.Error.WriteLine($"interrupted: shard {index} stopped; its finished parts are kept and it runs again from there");
             return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is JobException or VideoFileException or InferenceException or VulkanException or FormatException or IOException)
         {
             folder.MarkFailed(index, e.Message);
+            if (pipeline is not null) throw; // enhance --resume reports it as the file's failure
             context.Error.WriteLine($"error: shard {index}: {e.Message}");
             return ExitCodes.SomeFailed;
         }
     }
 
     /// <summary>Enhances the shard's parts; returns the frames written.</summary>
-    private int Enhance(JobShard shard)
+    private int Enhance(JobShard shard, VideoPipeline? given, IProgress<VideoProgress>? progress)
     {
         foreach (int input in shard.Parts.Select(p => p.Input).Distinct()) InputCheck.Unchanged(manifest.Inputs[input], full: false);
-        var options = new VideoOptionSet();
-        var args = options.Parse(manifest.Options);
-        using var pipeline = VideoPipeline.Open(options, args, context, quiet)
-            ?? throw new JobException("the enhancer could not be started (the error is above)");
+        using var opened = given is null ? OpenPipeline() : null;
+        var pipeline = given ?? opened!;
         var enhancer = new VideoEnhancer(pipeline.VideoSession, pipeline.Video);
         var probed = new Dictionary<int, VideoInfo>();
         int frames = 0;
@@ -81,7 +84,7 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             string temporary = AtomicFile.TemporaryPathFor(file);
             try
             {
-                var result = enhancer.EnhanceAsync(info, temporary, file, null, context.Cancellation,
+                var result = enhancer.EnhanceAsync(info, temporary, file, progress, context.Cancellation,
                     range: new FrameRange(part.DecodeFrom, part.Start, part.End)).GetAwaiter().GetResult();
                 if (result.DecodeProblem is { } problem) throw new VideoFileException(input.Path, problem);
                 if (result.FramesWritten != part.End - part.Start)
@@ -93,8 +96,15 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             {
                 AtomicFile.TryDelete(temporary);
             }
-            if (!quiet) context.Error.WriteLine($"shard {shard.Index}: {Path.GetFileName(input.Path)} frames {part.Start}..{part.End - 1} done");
+            if (!quiet && given is null) context.Error.WriteLine($"shard {shard.Index}: {Path.GetFileName(input.Path)} frames {part.Start}..{part.End - 1} done");
         }
         return frames;
+    }
+
+    private VideoPipeline OpenPipeline()
+    {
+        var options = new VideoOptionSet();
+        return VideoPipeline.Open(options, options.Parse(manifest.Options), context, quiet)
+               ?? throw new JobException("the enhancer could not be started (the error is above)");
     }
 }

@@ -5,8 +5,9 @@ namespace ClipLit.VideoIO.Tests;
 
 /// <summary>
 /// The private Slurm test cluster (SlurmCluster) for the job commands' tests, on a real Slurm: an
-/// array job and a join that depends on it, a cancelled task whose dependents never run, clusters
-/// one after another and side by side, and nothing of a cluster left running after Dispose.
+/// array job and a join that depends on it, a job with its submitter's environment, a cancelled
+/// task whose dependents never run, clusters one after another and side by side, and nothing of a
+/// cluster left running after Dispose.
 /// </summary>
 [TestFixture]
 public sealed class SlurmClusterTests : TemporaryFolderFixture
@@ -44,6 +45,22 @@ public sealed class SlurmClusterTests : TemporaryFolderFixture
         Assert.That(joined.State, Is.EqualTo("COMPLETED"), File.ReadAllText(Path.Combine(Folder, "join.log")));
         Assert.That(File.ReadAllText(Path.Combine(Folder, "joined.txt")), Is.EqualTo("0\n1\n2\n"));
         Assert.That(joined.StartTime, Is.GreaterThanOrEqualTo(tasks.Max(task => task.EndTime!.Value)), "the join started after the last task ended");
+    }
+
+    [Test]
+    public void AJobRunsWithItsSubmittersEnvironment()
+    {
+        using var cluster = SlurmCluster.Start();
+        // As a test starts a program that submits (cliplit job submit): its own start, pointed at the cluster.
+        var sbatch = new ProcessStartInfo("sbatch") { ArgumentList = { "--parsable", "--wrap", $"echo \"$CLIPLIT_TEST_MARK\" > '{Folder}'/mark" } };
+        cluster.ApplyTo(sbatch);
+        sbatch.Environment["CLIPLIT_TEST_MARK"] = "from the submitter";
+        var submitted = ChildProcess.Run(sbatch, JobTimeout);
+        Assert.That(submitted.ExitCode, Is.Zero, submitted.ToString());
+
+        var job = cluster.WaitForJob(submitted.Out.Trim(), JobTimeout).Single();
+        Assert.That(job.State, Is.EqualTo("COMPLETED"));
+        Assert.That(File.ReadAllText(Path.Combine(Folder, "mark")), Is.EqualTo("from the submitter\n"));
     }
 
     [Test]

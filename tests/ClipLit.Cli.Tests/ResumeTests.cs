@@ -65,7 +65,7 @@ public sealed class ResumeTests
         Assert.That(worst, Is.GreaterThanOrEqualTo(50));
     }
 
-    private static double Worst(string expectedVideo, string actualVideo)
+    internal static double Worst(string expectedVideo, string actualVideo)
     {
         var a = VideoProbe.Probe(expectedVideo);
         var b = VideoProbe.Probe(actualVideo);

@@ -31,6 +31,7 @@ public sealed class JobCommand : AppCommand
         Subcommands.Add(new RunCommand(context));
         Subcommands.Add(new JoinCommand(context));
         Subcommands.Add(new StatusCommand(context));
+        Subcommands.Add(new SubmitCommand(context));
     }
 
     private static Argument<string> JobDir() => new("JOB_DIR") { Description = "the job folder (from 'cliplit job create')" };
@@ -124,6 +125,45 @@ public sealed class JobCommand : AppCommand
             {
                 var folder = new JobFolder(result.GetValue(_job)!);
                 return new JobJoiner(folder, JobManifest.Read(folder.Path), context, result.GetValue(_quiet)).Run();
+            }));
+        }
+    }
+
+    private sealed class SubmitCommand : AppCommand
+    {
+        private readonly Argument<string> _job = JobDir();
+        private readonly Argument<string[]> _schedulerOptions = new("sbatch-options")
+        {
+            Description = "after '--': more options for sbatch (e.g. -- --partition=video --time=2:00:00)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        private readonly Option<bool> _slurm = Define.Flag("--slurm", "submit to Slurm: an array job for the shards not done, and the join after it");
+
+        public SubmitCommand(CliContext context) : base("submit", "hand the job to a cluster's scheduler (Slurm)")
+        {
+            Arguments.Add(_job);
+            Arguments.Add(_schedulerOptions);
+            Options.Add(_slurm);
+            Validators.Add(result =>
+            {
+                if (!result.GetValue(_slurm)) result.AddError("name the scheduler: --slurm");
+            });
+            Explain("Details", """
+                --slurm: one array job runs the shards that are not done yet ('cliplit job run', the shard
+                from SLURM_ARRAY_TASK_ID), a second job joins them once all succeeded (afterok; a failed or
+                cancelled shard cancels the join). Submitting again runs only what is missing. Logs go to
+                JOB_DIR/logs. Prints the two job ids: 'shards: ID' and 'join: ID'.
+                """);
+            SetAction(result => Guarded(context, () =>
+            {
+                var folder = new JobFolder(result.GetValue(_job)!);
+                var jobs = new SlurmSubmission(folder, JobManifest.Read(folder.Path), result.GetValue(_schedulerOptions) ?? []).Submit();
+                context.Error.WriteLine(jobs.ShardsJob is null
+                    ? $"every shard is done: submitted the join alone, Slurm job {jobs.JoinJob}"
+                    : $"submitted shards {string.Join(',', jobs.Shards)} as Slurm array job {jobs.ShardsJob}, the join as job {jobs.JoinJob} (after every shard succeeds)");
+                if (jobs.ShardsJob is not null) context.Out.WriteLine($"shards: {jobs.ShardsJob}");
+                context.Out.WriteLine($"join: {jobs.JoinJob}");
+                return ExitCodes.Success;
             }));
         }
     }

@@ -108,7 +108,7 @@ public static partial class KubernetesManifests
             "  " + commands[1],
             "  " + commands[2],
             $"A shard that fails all its retries makes job/{spec.ShardsJobName} fail instead of completing (the wait then times out);",
-            $"'kubectl describe job/{spec.ShardsJobName}' names the failed indexes (shards), which 'cliplit job run' can run again.",
+            $"'kubectl describe job/{spec.ShardsJobName}' names the failed indexes (shards).",
         ]);
         return header + Yaml.Serialize(Job(spec, spec.JoinJobName, "join", "join",
         [

@@ -3,16 +3,21 @@ namespace ClipLit.Core;
 /// <summary>
 /// Writes files so that a reader never sees a partial result under the final name: the content
 /// goes to a hidden temporary file in the same folder, which is renamed over the final name only
-/// once complete. A failed or cancelled write removes the temporary file.
+/// once complete. A failed or cancelled write removes the temporary file; one left by a process
+/// that was killed is removed by <see cref="StaleTemporaries"/>.
 /// Thread-safety: stateless.
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>The temporary name a write to <paramref name="finalPath"/> uses (hidden, same folder, unique).</summary>
+    /// <summary>
+    /// The temporary name a write to <paramref name="finalPath"/> uses: hidden, in the same folder,
+    /// unique, naming this host and process (<see cref="TemporaryName"/>) so that
+    /// <see cref="StaleTemporaries"/> can remove it if this process dies before renaming it.
+    /// </summary>
     public static string TemporaryPathFor(string finalPath)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(finalPath))!;
-        return Path.Combine(folder, $".{Path.GetFileName(finalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial");
+        return Path.Combine(folder, TemporaryName.ForThisProcess(Path.GetFileName(finalPath)).FileName);
     }
 
     /// <summary>Runs <paramref name="write"/> on a temporary file, flushes it to disk, then renames it to <paramref name="finalPath"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClipLit.Core;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
 
@@ -199,6 +200,55 @@ public sealed class VideoTests
         Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
         Assert.That(File.Exists(_workspace.PathOf("out.mp4")), Is.False);
         Assert.That(Directory.GetFiles(_workspace.Root, "*", SearchOption.AllDirectories).Where(f => f.Contains(".partial")), Is.Empty);
+    }
+
+    [Test]
+    public void AKilledRunsTemporaryIsRemovedByTheNextRun()
+    {
+        string input = Clip("small.mp4", "-vf scale=320:180,fps=10 -c:v libx264 -preset ultrafast -an", "2");
+        string folder = _workspace.PathOf("out");
+        string[] arguments = Cli.WithModel("enhance", input, "-o", folder + "/", "--quality", "fast", "--preset", "ultrafast");
+
+        // The built app as a child process, killed with SIGKILL (it and its ffmpeg) once its temporary exists.
+        var start = new ProcessStartInfo(SiblingAppChecks.Cliplit) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        string temporary;
+        int pid;
+        using (var child = Process.Start(start)!)
+        {
+            pid = child.Id;
+            child.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine("child: " + e.Data); };
+            child.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine("child: " + e.Data); };
+            child.BeginOutputReadLine();
+            child.BeginErrorReadLine();
+            try
+            {
+                var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+                string[] found = [];
+                while (!child.HasExited && DateTime.UtcNow < deadline
+                       && (found = Directory.Exists(folder) ? Directory.GetFiles(folder, ".small.mp4.*.partial") : []).Length == 0)
+                    Thread.Sleep(10);
+                Assert.That(found, Has.Length.EqualTo(1), "the run was writing its temporary when it was to be killed");
+                temporary = found[0];
+            }
+            finally
+            {
+                if (!child.HasExited) child.Kill(entireProcessTree: true);
+                child.WaitForExit();
+            }
+        }
+        Assert.That(File.Exists(temporary), "a killed run leaves its temporary behind");
+        Assert.That(File.Exists(Path.Combine(folder, "small.mp4")), Is.False);
+        Assert.That(TemporaryName.Parse(Path.GetFileName(temporary))?.Writer.Id, Is.EqualTo(pid), "the temporary names the process that wrote it");
+
+        var result = Cli.Run(arguments);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.ErrorLines, Has.One.EqualTo(
+            $"note: removed stale temporary {temporary} (left by process {pid} on this host, which no longer runs)"));
+        Assert.That(File.Exists(temporary), Is.False);
+        Assert.That(_workspace.PartialFiles(), Is.Empty);
+        Assert.That(VideoProbe.Probe(Path.Combine(folder, "small.mp4")).FrameTimestamps, Is.EqualTo(VideoProbe.Probe(input).FrameTimestamps), "the output is complete");
     }
 
     internal static void Ffmpeg(string arguments)

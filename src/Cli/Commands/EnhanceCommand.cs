@@ -5,6 +5,7 @@ using ClipLit.Cli.Terminal;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Jobs;
 using ClipLit.Cli.Videos;
+using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
@@ -104,6 +105,7 @@ public sealed class EnhanceCommand : AppCommand
             progress.Summarize();
             return ExitCodes.SomeFailed;
         }
+        RemoveStaleTemporaries(jobs, progress);
 
         // Photos default to full quality whatever the device; videos to fast on the CPU.
         var photoQuality = args.GetValue(_video.Network.Quality) ?? EnhanceQuality.Full;
@@ -183,6 +185,21 @@ public sealed class EnhanceCommand : AppCommand
             return ExitCodes.Interrupted;
         }
         return progress.Failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Removes, once per output folder, the hidden temporaries that runs on this host killed mid-write
+    /// left behind (their process no longer runs), saying so for each. Every stale temporary of the
+    /// folder goes, not only the outputs': all are ClipLit's own leftovers, and nothing renames them.
+    /// </summary>
+    private static void RemoveStaleTemporaries(IEnumerable<PhotoJob> jobs, BatchProgress progress)
+    {
+        var folders = jobs.Where(job => job.Refusal is null)
+            .Select(job => Path.GetDirectoryName(Path.GetFullPath(job.Output))!)
+            .Distinct(StringComparer.Ordinal);
+        foreach (string folder in folders)
+            foreach (var stale in StaleTemporaries.Remove(folder))
+                progress.Note($"removed stale temporary {stale.Path} (left by process {stale.Name.Writer.Id} on this host, which no longer runs)");
     }
 
     private static bool TryCreateFolder(string folder, out string? problem)

@@ -58,6 +58,14 @@ public sealed class BatchProgress(TextWriter output, bool interactive, int total
         Draw();
     }
 
+    /// <summary>Something worth knowing that is not about one file's result, on its own line (not with --quiet).</summary>
+    public void Note(string text)
+    {
+        if (quiet) return;
+        Line($"note: {text}");
+        Draw();
+    }
+
     /// <summary>A file failed; <paramref name="message"/> is the one-line error naming it.</summary>
     public void Fail(string message)
     {

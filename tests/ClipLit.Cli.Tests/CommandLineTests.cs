@@ -11,7 +11,7 @@ namespace ClipLit.Cli.Tests;
 [TestFixture]
 public sealed class CommandLineTests
 {
-    private static readonly string[] Commands = ["enhance", "live", "cameras", "export", "train", "distill", "models", "bench", "doctor", "completion"];
+    private static readonly string[] Commands = ["enhance", "live", "cameras", "export", "train", "distill", "job", "models", "bench", "doctor", "completion"];
 
     [TestCase("cliplit enh", "enhance")]
     [TestCase("cliplit enhance --qua", "--quality")]
@@ -109,7 +109,7 @@ public sealed class CommandLineTests
         Assert.That(live, Does.Contain("Keys:\n  S ").And.Contain("Esc    quit").And.Contain("Exit status:"));
     }
 
-    [TestCase(new[] { "enhnace" }, "unknown command 'enhnace', did you mean 'enhance'? (commands: enhance, live, cameras, export, train, distill, models, bench, doctor, completion)")]
+    [TestCase(new[] { "enhnace" }, "unknown command 'enhnace', did you mean 'enhance'? (commands: enhance, live, cameras, export, train, distill, job, models, bench, doctor, completion)")]
     [TestCase(new[] { "enhance", "photo.png", "-o", "out.png", "--qualty", "fast" }, "enhance: unknown option '--qualty', did you mean '--quality'? (see 'cliplit enhance --help')")]
     [TestCase(new[] { "live", "--input", "clip.mp4", "--no-windw" }, "live: unknown option '--no-windw', did you mean '--no-window'? (see 'cliplit live --help')")]
     [TestCase(new[] { "enhance", "photo.png", "-o", "out.png", "--frobnicate" }, "enhance: unknown option '--frobnicate' (see 'cliplit enhance --help')")]

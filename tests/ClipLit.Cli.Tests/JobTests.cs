@@ -148,6 +148,28 @@ public sealed class JobTests
         Assert.That(noShard.Error, Does.Contain("give --shard K (no $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX set by a scheduler)"));
     }
 
+    [Test]
+    public void SubmitToKubernetesWritesTheManifestsAndSaysHowToApplyThem()
+    {
+        string clip = Clip(), job = _workspace.PathOf("job");
+        Assert.That(Create(clip, _workspace.PathOf("out.mp4"), job, 3, "-q").ExitCode, Is.EqualTo(0));
+        var refused = Cli.Run("job", "submit", job, "--kubernetes");
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.Error, Does.Contain("--kubernetes needs --image IMAGE"));
+
+        var submit = Cli.Run("job", "submit", job, "--kubernetes", "--image", "registry.example/cliplit:1", "--parallelism", "2");
+        Assert.That(submit.ExitCode, Is.EqualTo(0), submit.ToString());
+        string shards = Path.Combine(job, "kubernetes", "shards.yaml");
+        Assert.That(submit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            $"kubectl apply -f {shards}",
+            "kubectl wait --for=condition=complete job/job-shards --timeout=24h",
+            $"kubectl apply -f {Path.Combine(job, "kubernetes", "join.yaml")}",
+        }));
+        string yaml = File.ReadAllText(shards);
+        Assert.That(yaml, Does.Contain("completions: 3").And.Contain("parallelism: 2").And.Contain("completionMode: Indexed").And.Contain("registry.example/cliplit:1"));
+    }
+
     private static List<byte[]> Frames(string video)
     {
         var info = VideoProbe.Probe(video);

@@ -129,7 +129,7 @@ public sealed class JobCommand : AppCommand
         }
     }
 
-    private sealed class SubmitCommand : AppCommand
+    private sealed partial class SubmitCommand : AppCommand
     {
         private readonly Argument<string> _job = JobDir();
         private readonly Argument<string[]> _schedulerOptions = new("sbatch-options")
@@ -138,25 +138,37 @@ public sealed class JobCommand : AppCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         private readonly Option<bool> _slurm = Define.Flag("--slurm", "submit to Slurm: an array job for the shards not done, and the join after it");
+        private readonly Option<bool> _kubernetes = Define.Flag("--kubernetes", "write Kubernetes manifests: an Indexed Job for the shards and a Job for the join");
+        private readonly Option<string?> _image = Define.Text("--image", "IMAGE", "with --kubernetes: the container image holding cliplit and ffmpeg");
+        private readonly Option<int?> _parallelism = Define.Integer("--parallelism", "N", 1, 100_000, "with --kubernetes: shards at once (default: all)");
+        private readonly Option<string?> _claim = Define.Text("--volume-claim", "NAME",
+            $"with --kubernetes: the PersistentVolumeClaim holding the job folder (default {KubernetesJobSpec.DefaultClaimName})");
+        private readonly Option<string?> _mount = Define.Text("--mount", "PATH", "with --kubernetes: where the claim is mounted (default: the job folder's parent)");
 
-        public SubmitCommand(CliContext context) : base("submit", "hand the job to a cluster's scheduler (Slurm)")
+        public SubmitCommand(CliContext context) : base("submit", "hand the job to a cluster's scheduler (Slurm), or write its Kubernetes manifests")
         {
             Arguments.Add(_job);
             Arguments.Add(_schedulerOptions);
-            Options.Add(_slurm);
+            foreach (Option option in (Option[])[_slurm, _kubernetes, _image, _parallelism, _claim, _mount]) Options.Add(option);
             Validators.Add(result =>
             {
-                if (!result.GetValue(_slurm)) result.AddError("name the scheduler: --slurm");
+                bool slurm = result.GetValue(_slurm), kubernetes = result.GetValue(_kubernetes);
+                if (slurm == kubernetes) result.AddError("name one scheduler: --slurm or --kubernetes");
+                else if (kubernetes && result.GetResult(_image) is null) result.AddError("--kubernetes needs --image IMAGE (a container image with cliplit and ffmpeg)");
             });
             Explain("Details", """
                 --slurm: one array job runs the shards that are not done yet ('cliplit job run', the shard
                 from SLURM_ARRAY_TASK_ID), a second job joins them once all succeeded (afterok; a failed or
                 cancelled shard cancels the join). Submitting again runs only what is missing. Logs go to
                 JOB_DIR/logs. Prints the two job ids: 'shards: ID' and 'join: ID'.
+                --kubernetes: writes JOB_DIR/kubernetes/shards.yaml (an Indexed Job: completions = shards,
+                the shard from JOB_COMPLETION_INDEX) and join.yaml, with the claim mounted where the job
+                folder is, and prints the kubectl commands that apply them in order (README: Kubernetes).
                 """);
             SetAction(result => Guarded(context, () =>
             {
                 var folder = new JobFolder(result.GetValue(_job)!);
+                if (result.GetValue(_kubernetes)) return WriteManifests(result, folder, context);
                 var jobs = new SlurmSubmission(folder, JobManifest.Read(folder.Path), result.GetValue(_schedulerOptions) ?? []).Submit();
                 context.Error.WriteLine(jobs.ShardsJob is null
                     ? $"every shard is done: submitted the join alone, Slurm job {jobs.JoinJob}"
@@ -165,6 +177,32 @@ public sealed class JobCommand : AppCommand
                 context.Out.WriteLine($"join: {jobs.JoinJob}");
                 return ExitCodes.Success;
             }));
+        }
+    }
+
+    private sealed partial class SubmitCommand
+    {
+        private int WriteManifests(ParseResult result, JobFolder folder, CliContext context)
+        {
+            var manifest = JobManifest.Read(folder.Path);
+            var spec = new KubernetesJobSpec(folder.Path, manifest.Shards.Count, result.GetValue(_image)!)
+            {
+                Parallelism = result.GetValue(_parallelism),
+                ClaimName = result.GetValue(_claim) ?? KubernetesJobSpec.DefaultClaimName,
+                MountPath = result.GetValue(_mount),
+            };
+            KubernetesManifestFiles files;
+            try
+            {
+                files = KubernetesManifests.Write(spec);
+            }
+            catch (ArgumentException e)
+            {
+                throw new JobException(e.Message);
+            }
+            context.Error.WriteLine($"wrote {files.Shards} and {files.Join}; apply them in order:");
+            foreach (string command in KubernetesManifests.Commands(spec)) context.Out.WriteLine(command);
+            return ExitCodes.Success;
         }
     }
 

@@ -60,6 +60,7 @@ public sealed class JobJoiner(JobFolder folder, JobManifest manifest, CliContext
         foreach (var part in parts.Where(p => !File.Exists(p.Path)))
             throw new JobException($"{part.Path}: a done shard's part is missing (was the job folder changed?)");
         Directory.CreateDirectory(Path.GetDirectoryName(input.Output)!);
+        StaleTemporaries.Remove(Path.GetDirectoryName(input.Output)!, Path.GetFileName(input.Output));
         string temporary = AtomicFile.TemporaryPathFor(input.Output);
         try
         {

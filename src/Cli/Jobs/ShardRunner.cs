@@ -41,6 +41,8 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             return ExitCodes.SomeFailed;
         }
         folder.MarkRunning(index);
+        // Parts of an earlier attempt on this host that was killed mid-write: nothing will finish them.
+        StaleTemporaries.Remove(folder.ShardFolder(index));
         var clock = Stopwatch.StartNew();
         try
         {

@@ -27,10 +27,13 @@ public sealed class BenchCommand : AppCommand
     private readonly Option<bool> _quick = Define.Flag("--quick", "one run each, no thread scaling or operator profile");
     private readonly Option<bool> _video = Define.Flag("--video", "the video benchmarks instead of the photo ones");
     private readonly Option<bool> _distill = Define.Flag("--distill", "the student against the teacher at 256 and at full resolution instead");
-    private readonly Option<string?> _fastModel = Define.Text("--fast-model", "PATH", "with --distill and --live: the student measured (default: the one shipped in models/student)");
+    private readonly Option<string?> _fastModel = Define.Text("--fast-model", "PATH", "with --distill, --live and --jobs: the student measured (default: the one shipped in models/student)");
     private readonly Option<string?> _run = Define.Text("--run", "RUN_DIR", "with --distill: the distillation run whose history.csv is plotted");
     private readonly Option<string?> _section = Define.Text("--section", "NAME", "with --distill: the report section written (default distill)");
     private readonly Option<bool> _live = Define.Flag("--live", "the live view's benchmarks instead");
+    private readonly Option<bool> _jobs = Define.Flag("--jobs", "a job's split and join against one plain run instead (JobBench), with hours on N nodes on paper");
+    private readonly Option<int?> _seconds = Define.Integer("--seconds", "N", 4, 36_000, "with --jobs: the looped clip's length (default 120)");
+    private readonly Option<int?> _shards = Define.Integer("--shards", "N", 2, 1000, "with --jobs: the job's shards (default 2)");
     private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "with --live: also a long headless run, memory sampled every 30 s");
     private readonly Option<bool> _train = Define.Flag("--train",
         "the training steps instead (TrainingBench: each stage's seconds per iteration with full-size CLIP against the paper's PyTorch step)");
@@ -50,7 +53,7 @@ public sealed class BenchCommand : AppCommand
 
     public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
-        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _section, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames, _size, _proof, _rehearse])
+        foreach (Option option in (Option[])[_repeat, _threads, _python, _output, _model, _quick, _video, _distill, _fastModel, _run, _section, _live, _soakMinutes, _train, _batch, _imageSize, _gpu, _frames, _size, _proof, _rehearse, _jobs, _seconds, _shards])
             Options.Add(option);
         Explain("Details", """
             Measures, in one run on this machine:
@@ -66,6 +69,9 @@ public sealed class BenchCommand : AppCommand
             With --distill, measures a student (--fast-model, default the shipped one) against the teacher
             at 256 and at full resolution (quality on the backlit photos and the clip, network rate, flicker,
             fps, a 2048x1536 photo as a process; --run RUN_DIR plots its distillation) into --section.
+            With --jobs, measures a job (create, shards one after another, join) against one plain
+            enhance of the same looped clip in the same run: the overhead of splitting and joining,
+            and how long an hour of video takes on N nodes at the measured speeds.
             With --live, measures the live view (shown fps, network rate, latency, hot-swap time; in a
             window when DISPLAY is set, e.g. under xvfb-run) and replaces the live section.
             With --train and --gpu, the training steps and the NVIDIA path, each in its own section; --gpu
@@ -119,6 +125,10 @@ public sealed class BenchCommand : AppCommand
             return DistillBench.Run(new DistillBench.Settings(root, shared, checkpoint,
                 args.GetValue(_fastModel) ?? Path.Combine(root, "models", "student", StudentStore.DefaultStudentFileName), args.GetValue(_run), output, python, threads, quick,
                 args.GetValue(_section) ?? "distill"), context);
+        if (args.GetValue(_jobs))
+            return JobBench.Run(new JobBench.Settings(shared, checkpoint,
+                args.GetValue(_fastModel) ?? Path.Combine(root, "models", "student", StudentStore.DefaultStudentFileName), output,
+                args.GetValue(_seconds) ?? 120, args.GetValue(_shards) ?? 2), context);
         if (args.GetValue(_video))
             return VideoBench.Run(new VideoBench.Settings(root, shared, checkpoint, output, python, threads, quick), context);
 

@@ -7,9 +7,9 @@ namespace ClipLit.Cli;
 public static class ConsoleApp
 {
     /// <summary>
-    /// Runs <paramref name="run"/> on standard output and error. The first Ctrl+C cancels the
-    /// context's token (the command stops cleanly, leaving no partial outputs); a second one kills
-    /// the process.
+    /// Runs <paramref name="run"/> on standard output and error. The first Ctrl+C or SIGTERM (what
+    /// a scheduler sends first: Slurm's scancel, Kubernetes, systemd) cancels the context's token,
+    /// so the command stops cleanly, leaving no partial outputs; a second one ends the process.
     /// </summary>
     public static int Main(string[] args, Func<IReadOnlyList<string>, CliContext, int> run)
     {
@@ -20,6 +20,12 @@ public static class ConsoleApp
             e.Cancel = true;
             cancellation.Cancel();
         };
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+        {
+            if (cancellation.IsCancellationRequested) return;
+            signal.Cancel = true;
+            cancellation.Cancel();
+        });
         return run(args, new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, cancellation.Token));
     }
 

@@ -56,7 +56,7 @@ public sealed class JobSlurmTests
         var (expected, actual) = (VideoProbe.Probe(plain), VideoProbe.Probe(joined));
         Assert.That(actual.FrameTimestamps, Is.EqualTo(expected.FrameTimestamps));
         Assert.That(actual.AudioStreams, Is.EqualTo(1));
-        double worst = ResumeTests.Worst(plain, joined);
+        double worst = VideoComparison.WorstFramePsnr(plain, joined);
         TestContext.Out.WriteLine($"Slurm job against enhance: worst frame {worst:F1} dB; {clock.Elapsed.TotalSeconds:F0} s from the first submit");
         Assert.That(worst, Is.GreaterThanOrEqualTo(50));
     }

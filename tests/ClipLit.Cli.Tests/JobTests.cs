@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ClipLit.Core.Imaging;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
 
@@ -73,12 +72,9 @@ public sealed class JobTests
         var enhance = Cli.Run(Cli.WithModel(["enhance", clip, "-o", whole, "--quality", "fast", "-q", .. Lossless]));
         Assert.That(enhance.ExitCode, Is.EqualTo(0), enhance.ToString());
         var (wholeInfo, joinedInfo) = (VideoProbe.Probe(whole), VideoProbe.Probe(joined));
-        Assert.That(joinedInfo.FrameTimestamps, Is.EqualTo(wholeInfo.FrameTimestamps));
+        Assert.That(joinedInfo.FrameTimestamps, Is.EqualTo(wholeInfo.FrameTimestamps).And.Count.EqualTo(90));
         Assert.That(AudioMd5(joined), Is.EqualTo(AudioMd5(clip)).And.EqualTo(AudioMd5(whole)));
-        var expected = Frames(whole);
-        var actual = Frames(joined);
-        Assert.That(actual, Has.Count.EqualTo(90).And.Count.EqualTo(expected.Count));
-        double worst = actual.Select((frame, i) => FrameMetrics.Psnr(frame, expected[i])).Min();
+        double worst = VideoComparison.WorstFramePsnr(whole, joined);
         TestContext.Out.WriteLine($"joined against enhance: worst frame {worst:F1} dB");
         Assert.That(worst, Is.GreaterThanOrEqualTo(50));
     }
@@ -96,11 +92,21 @@ public sealed class JobTests
             File.WriteAllText(Path.Combine(job, "shards", "0", "running.json"),
                 new JsonObject { ["Host"] = Environment.MachineName, ["ProcessId"] = gone.Id, ["At"] = DateTimeOffset.UtcNow, ["Detail"] = "" }.ToJsonString());
         }
-        // The input changes after create: the shard refuses it, and says so in its status.
-        File.AppendAllText(clip, "changed");
+        // The input's content changes after create, its size does not: its checksum tells, and the shard refuses it.
+        using (var stream = new FileStream(clip, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Position = stream.Length / 2;
+            int value = stream.ReadByte();
+            stream.Position--;
+            stream.WriteByte((byte)(value ^ 0xFF));
+        }
         var run = Cli.Run("job", "run", job, "--shard", "1");
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.ErrorLines.Last(), Is.EqualTo($"error: shard 1: {clip}: the input changed since the job was created ({new FileInfo(clip).Length} bytes, {new FileInfo(clip).Length - 7} then)"));
+        Assert.That(run.ErrorLines.Last(), Is.EqualTo($"error: shard 1: {clip}: the input changed since the job was created (its SHA-256 differs)"));
+        // A size change is refused before reading the whole file.
+        File.AppendAllText(clip, "changed");
+        Assert.That(Cli.Run("job", "run", job, "--shard", "1").ErrorLines.Last(),
+            Is.EqualTo($"error: shard 1: {clip}: the input changed since the job was created ({new FileInfo(clip).Length} bytes, {new FileInfo(clip).Length - 7} then)"));
         var status = Cli.Run("job", "status", job).Out;
         Assert.That(status, Does.Contain("shard 0: missing: process ").And.Contain(" stopped without finishing (killed?)"));
         Assert.That(status, Does.Contain($"shard 1: failed: {clip}: the input changed since the job was created"));
@@ -168,27 +174,6 @@ public sealed class JobTests
         }));
         string yaml = File.ReadAllText(shards);
         Assert.That(yaml, Does.Contain("completions: 3").And.Contain("parallelism: 2").And.Contain("completionMode: Indexed").And.Contain("registry.example/cliplit:1"));
-    }
-
-    private static List<byte[]> Frames(string video)
-    {
-        var info = VideoProbe.Probe(video);
-        var frames = new List<byte[]>();
-        var reader = new VideoFrameReader(info);
-        try
-        {
-            while (true)
-            {
-                var pixels = new byte[info.FrameBytes];
-                if (!reader.ReadAsync(pixels, CancellationToken.None).AsTask().GetAwaiter().GetResult().HasFrame) break;
-                frames.Add(pixels);
-            }
-            return frames;
-        }
-        finally
-        {
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
     }
 
     private static string AudioMd5(string path) =>

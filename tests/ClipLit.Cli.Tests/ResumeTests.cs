@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ClipLit.Cli.Videos;
-using ClipLit.Core.Imaging;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
 
@@ -60,30 +59,8 @@ public sealed class ResumeTests
         var (expected, actual) = (VideoProbe.Probe(plain), VideoProbe.Probe(output));
         Assert.That(actual.FrameTimestamps, Is.EqualTo(expected.FrameTimestamps));
         Assert.That(actual.AudioStreams, Is.EqualTo(1));
-        double worst = Worst(plain, output);
+        double worst = VideoComparison.WorstFramePsnr(plain, output);
         TestContext.Out.WriteLine($"resumed against plain: worst frame {worst:F1} dB");
         Assert.That(worst, Is.GreaterThanOrEqualTo(50));
-    }
-
-    internal static double Worst(string expectedVideo, string actualVideo)
-    {
-        var a = VideoProbe.Probe(expectedVideo);
-        var b = VideoProbe.Probe(actualVideo);
-        var readerA = new VideoFrameReader(a);
-        var readerB = new VideoFrameReader(b);
-        try
-        {
-            double worst = double.PositiveInfinity;
-            var (frameA, frameB) = (new byte[a.FrameBytes], new byte[b.FrameBytes]);
-            while (readerA.ReadAsync(frameA, CancellationToken.None).AsTask().GetAwaiter().GetResult().HasFrame
-                   && readerB.ReadAsync(frameB, CancellationToken.None).AsTask().GetAwaiter().GetResult().HasFrame)
-                worst = Math.Min(worst, FrameMetrics.Psnr(frameA, frameB));
-            return worst;
-        }
-        finally
-        {
-            readerA.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            readerB.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
     }
 }

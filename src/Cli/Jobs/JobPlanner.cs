@@ -10,8 +10,9 @@ public sealed record PlannedVideo(int Frames, IReadOnlyList<int> Keyframes);
 /// <summary>
 /// Splits videos into about N shards of equal frame counts: the videos' frames in order, cut where
 /// a shard is full. A cut inside a video moves to the nearest keyframe when one is within a quarter
-/// of a shard (decoding then starts there without frames to throw away), else it stays on the frame
-/// (the reader seeks exactly either way). Every part but a video's first warms up on the
+/// of a shard (encoders put keyframes at scene cuts, where the temporal average restarts, so a part
+/// starting there is exact even before its warm-up counts), else it stays on the frame (the reader
+/// seeks exactly either way). Every part but a video's first warms up on the
 /// <see cref="FrameRange.DefaultWarmUp"/> frames before it. A batch of short videos packs whole
 /// videos into shards; a long video spreads over several.
 /// Thread-safety: stateless.

@@ -106,7 +106,7 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
     private VideoPipeline OpenPipeline()
     {
         var options = new VideoOptionSet();
-        return VideoPipeline.Open(options, options.Parse(manifest.Options), context, quiet)
+        return VideoPipeline.Open(options, options.Parse(manifest.Options), context, quiet, searchInstalledStudents: false)
                ?? throw new JobException("the enhancer could not be started (the error is above)");
     }
 }

@@ -12,7 +12,13 @@ namespace ClipLit.Cli.Models;
 public static class FastModelChoice
 {
     /// <summary>The student for fast quality, or null; <paramref name="failed"/> when <c>--fast-model</c> cannot be used (the error is printed).</summary>
-    public static StudentModel? Resolve(LightMapModel model, string? fastModelPath, CliContext context, bool quiet, out bool failed)
+    /// <param name="model">The model fast quality approximates.</param>
+    /// <param name="fastModelPath">--fast-model, if given.</param>
+    /// <param name="context">Where notes and errors go.</param>
+    /// <param name="quiet">No notes.</param>
+    /// <param name="failed">Set when --fast-model cannot be used.</param>
+    /// <param name="searchInstalled">Look for an installed student when none is given; a job's shard does not (the job pinned its student, or none, for every worker alike).</param>
+    public static StudentModel? Resolve(LightMapModel model, string? fastModelPath, CliContext context, bool quiet, out bool failed, bool searchInstalled = true)
     {
         failed = false;
         void Note(string line)
@@ -36,6 +42,7 @@ public static class FastModelChoice
                 return null;
             }
         }
+        if (!searchInstalled) return null;
         var installed = StudentStore.FindFor(model, Note);
         if (installed is null)
             Note($"no student distilled from {model.Name} is installed: fast quality runs it on a copy with a {FrameLayout.DefaultFastLongSide}-pixel long side, "

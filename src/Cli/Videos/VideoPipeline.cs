@@ -44,8 +44,14 @@ public sealed class VideoPipeline : IDisposable
     /// given the video options chosen; null: when the videos' quality is fast), the student's; prints
     /// what runs where unless <paramref name="quiet"/>. On failure prints the one-line error and returns null.
     /// </summary>
+    /// <param name="options">The option definitions.</param>
+    /// <param name="args">The parsed options.</param>
+    /// <param name="context">Where notes and errors go.</param>
+    /// <param name="quiet">No notes.</param>
+    /// <param name="needsFast">Whether fast quality is needed, given the video options; null: when the videos' quality is fast.</param>
+    /// <param name="searchInstalledStudents">Without --fast-model, look for an installed student (a job's shard does not: its job pinned one or none).</param>
     public static VideoPipeline? Open(VideoOptionSet options, ParseResult args, CliContext context, bool quiet,
-        Func<VideoEnhanceOptions, bool>? needsFast = null)
+        Func<VideoEnhanceOptions, bool>? needsFast = null, bool searchInstalledStudents = true)
     {
         var model = NetworkOptions.LoadModel(args.GetValue(options.Network.Model), context);
         if (model is null) return null;
@@ -72,7 +78,7 @@ public sealed class VideoPipeline : IDisposable
             EnhancerSession? studentSession = null;
             if (needsFast?.Invoke(video) ?? video.Quality == EnhanceQuality.Fast)
             {
-                var student = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), context, quiet, out bool failed);
+                var student = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), context, quiet, out bool failed, searchInstalledStudents);
                 if (failed)
                 {
                     session.Dispose();

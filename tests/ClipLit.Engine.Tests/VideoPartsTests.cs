@@ -26,10 +26,14 @@ public sealed class VideoPartsTests : TemporaryFolderFixture
         return clip;
     }
 
-    [Test]
-    public async Task AReaderStartedInTheMiddleGivesTheFramesAReaderFromTheStartGivesThere()
+    [TestCase("mp4", "")]
+    [TestCase("mkv", "-output_ts_offset 2")] // the video starts at 2 s, its audio a little earlier (the file's start): seeking by the frame's own time
+    [TestCase("ts", "")] // MPEG-TS seeks by bytes: decoded from the start, frames dropped by count
+    public async Task AReaderStartedInTheMiddleGivesTheFramesAReaderFromTheStartGivesThere(string container, string remux)
     {
-        var info = VideoProbe.Probe(MakeClip());
+        string clip = Path.Combine(Folder, $"copy.{container}");
+        VideoEnhancerTests.Run("ffmpeg", $"-v error -i \"{MakeClip()}\" -c copy {remux} \"{clip}\"");
+        var info = VideoProbe.Probe(clip);
         Assert.That(info.Keyframes, Is.EqualTo(new[] { 0, 60 }), "keyframes every 60 frames of a 120-frame clip");
         var whole = await Frames(new VideoFrameReader(info));
         var middle = await Frames(new VideoFrameReader(info, 75, 90));

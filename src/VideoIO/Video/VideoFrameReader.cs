@@ -6,9 +6,11 @@ namespace ClipLit.VideoIO.Video;
 /// Decodes a video file's frames in display order as RGBA8 with ffmpeg, straight into buffers the
 /// caller provides (e.g. mapped device memory). Rotation metadata is applied by ffmpeg, so frames
 /// are upright. Frame i has timestamp <c>Info.FrameTimestamps[i]</c>. A reader may cover a range of
-/// frames only (a shard of a job): ffmpeg seeks to just before the first one's time (decoding from
-/// the keyframe before it and dropping what precedes it, so the range starts exactly there) and
-/// the reader ends after the last.
+/// frames only (a shard of a job) and ends after its last. Where the container's seeking is exact by
+/// presentation time (MP4/MOV, Matroska/WebM), ffmpeg seeks to just before the first frame's own
+/// timestamp (decoding from the keyframe before it, dropping what precedes it); elsewhere (MPEG-TS
+/// seeks by bytes and may land after the target, AVI has decode-order times) it decodes from the
+/// start and drops frames by count, slower but exact.
 /// FFMpegCore builds the command line; <see cref="FfmpegProcess"/> runs it and reads the frames
 /// from ffmpeg's own standard output (FFMpegCore's output pipe drops a clip's last frames).
 /// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it
@@ -30,11 +32,14 @@ public sealed class VideoFrameReader : IFrameSource
         EndFrame = endFrame ?? info.FrameCount;
         if (firstFrame < 0 || EndFrame > info.FrameCount || firstFrame > EndFrame)
             throw new ArgumentOutOfRangeException(nameof(firstFrame), $"frames {firstFrame}..{EndFrame} are not within {info.Path}'s {info.FrameCount}");
+        bool seek = firstFrame > 0 && SeeksExactly(info);
+        string skip = firstFrame > 0 && !seek ? $"-vf select=gte(n\\,{firstFrame}) " : "";
         string arguments = FFMpegArguments
-            .FromFileInput(info.Path, verifyExists: true, options => { if (firstFrame > 0) options.WithCustomArgument($"-ss {SeekSeconds(info, firstFrame)}"); })
+            // -seek_timestamp: the time is the frame's own (not offset by the file's start, which another stream may set).
+            .FromFileInput(info.Path, verifyExists: true, options => { if (seek) options.WithCustomArgument($"-seek_timestamp 1 -ss {SeekSeconds(info, firstFrame)}"); })
             .OutputToFile("pipe:1", overwrite: false, options => options
                 .ForceFormat("rawvideo")
-                .WithCustomArgument("-map 0:v:0 -pix_fmt rgba -fps_mode passthrough -an -sn -dn"))
+                .WithCustomArgument($"-map 0:v:0 {skip}-pix_fmt rgba -fps_mode passthrough -an -sn -dn"))
             .Arguments;
         _ffmpeg = FfmpegProcess.StartReading(info.Path, "-nostdin -hide_banner " + arguments);
     }
@@ -65,6 +70,10 @@ public sealed class VideoFrameReader : IFrameSource
         if (await _ffmpeg.ReadFrameAsync(destination[..Info.FrameBytes], cancellation) != FrameRead.Whole) return SourceFrame.End;
         return new SourceFrame(true, Info.FrameTimestamps[FirstFrame + FramesRead++]);
     }
+
+    /// <summary>Containers whose seeking lands exactly by presentation time: ISO BMFF (MP4, MOV) and Matroska (MKV, WebM).</summary>
+    private static bool SeeksExactly(VideoInfo info) =>
+        info.FormatName.StartsWith("mov,", StringComparison.Ordinal) || info.FormatName.StartsWith("matroska", StringComparison.Ordinal);
 
     /// <summary>
     /// Seconds to seek to for frame <paramref name="frame"/>: half-way between it and the frame before,

@@ -54,8 +54,9 @@ fi
 # 2. Libraries.
 # NVIDIA's Vulkan driver (libGLX_nvidia) loads the GLVND libraries too: any one missing, unpack them all.
 missing_gl=""
+libraries=$(ldconfig -p)  # read once: grep -q on a pipe could end it early (SIGPIPE under pipefail) and count a present library missing
 for soname in libvulkan.so.1 libGLdispatch.so.0 libEGL.so.1 libGLX.so.0 libGL.so.1 libOpenGL.so.0 libXext.so.6; do
-  ldconfig -p | grep -q "^[[:space:]]*$soname " || missing_gl="$missing_gl $soname"
+  grep -q "^[[:space:]]*$soname " <<< "$libraries" || missing_gl="$missing_gl $soname"
 done
 if [ -n "$missing_gl" ] && [ "$rehearse" = 1 ]; then
   log "would install the carried Vulkan loader and GLVND libraries (missing:$missing_gl); not in a rehearsal"
@@ -106,13 +107,15 @@ fi
 
 # 4. The bench: checks first (it stops at the first one off), then the figures.
 left=$(( budget - ($(date +%s) - start) ))
+[ "$left" -ge 60 ] || fail "only $left s of the ${budget} s budget left for the bench"
 bench=(--gpu --proof "$dir" --output "$dir/benchmarks.md")
 [ "$rehearse" = 1 ] && bench+=(--rehearse --size 320x180 --frames 30)
 log "cliplit bench ${bench[*]} (at most $left s)"
 set +e
-timeout "$left" "$app/cliplit" bench "${bench[@]}" 2>&1 | tee -a "$dir/proof.log"
+# SIGTERM asks the bench to stop; 20 s later it is killed, so the budget holds either way.
+timeout -k 20 "$left" "$app/cliplit" bench "${bench[@]}" 2>&1 | tee -a "$dir/proof.log"
 status=${PIPESTATUS[0]}
 set -e
-[ "$status" = 124 ] && fail "bench --gpu ran past the time left ($left s)"
+[ "$status" = 124 ] || [ "$status" = 137 ] && fail "bench --gpu ran past the time left ($left s)"
 [ "$status" = 0 ] || fail "bench --gpu: $(grep -m1 '^error:' "$dir/proof.log" || echo "exit status $status")"
 log "passed: doctor, checks and figures in $dir (benchmarks.md, zero-copy-frame.png, doctor.txt, environment.txt, proof.log)"

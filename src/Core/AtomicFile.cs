@@ -40,6 +40,14 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Flushes a completed temporary file (another process wrote it) to disk, then renames it over <paramref name="finalPath"/>.</summary>
+    public static void CommitDurably(string temporaryPath, string finalPath)
+    {
+        using (var stream = new FileStream(temporaryPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+            stream.Flush(flushToDisk: true);
+        Commit(temporaryPath, finalPath);
+    }
+
     /// <summary>Renames a completed temporary file over <paramref name="finalPath"/>.</summary>
     public static void Commit(string temporaryPath, string finalPath) => File.Move(temporaryPath, finalPath, overwrite: true);
 

@@ -210,7 +210,11 @@ public sealed class LiveTests
     {
         var result = Cli.Run(Cli.WithModel("live", "--input", SmallClip(), "--no-window", "--device", "cpu"));
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(Statistics(result.Error).Presented, Is.EqualTo(12));
+        // The live view keeps to the clip's pace: on a loaded machine (CI runs test projects side by side)
+        // it may skip a frame rather than fall behind. Every frame is accounted for, and nearly all shown.
+        int skipped = int.Parse(System.Text.RegularExpressions.Regex.Match(result.Error, @"(\d+) skipped to keep pace").Groups[1].Value);
+        Assert.That(Statistics(result.Error).Presented + skipped, Is.EqualTo(12), result.Error);
+        Assert.That(Statistics(result.Error).Presented, Is.GreaterThanOrEqualTo(10), result.Error);
     }
 
     [Test]

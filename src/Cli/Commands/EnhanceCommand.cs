@@ -170,6 +170,11 @@ public sealed class EnhanceCommand : AppCommand
             {
                 progress.Fail(e is ImageFileException or VideoFileException or JobException ? e.Message : $"{job.Input}: {e.Message}");
             }
+            catch (Exception e) when (resume && e is IOException or UnauthorizedAccessException)
+            {
+                // --resume keeps its state in a folder beside the output: a file-system error there fails this input alone.
+                progress.Fail($"{job.Input}: {e.Message}");
+            }
             catch (OutOfMemoryException)
             {
                 progress.Fail($"{job.Input}: out of memory (try a smaller --memory-budget)");

@@ -36,17 +36,22 @@ public sealed class JobCommand : AppCommand
 
     private static Argument<string> JobDir() => new("JOB_DIR") { Description = "the job folder (from 'cliplit job create')" };
 
-    /// <summary>Runs a job action, turning a <see cref="JobException"/> into its one error line.</summary>
+    /// <summary>Runs a job action: a <see cref="JobException"/> or a file-system error becomes its one error line, a cancellation "interrupted".</summary>
     private static int Guarded(CliContext context, Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (JobException e)
+        catch (Exception e) when (e is JobException or IOException or UnauthorizedAccessException)
         {
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.SomeFailed;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine("interrupted: nothing was left half-written");
+            return ExitCodes.Interrupted;
         }
     }
 
@@ -138,6 +143,8 @@ public sealed class JobCommand : AppCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         private readonly Option<bool> _slurm = Define.Flag("--slurm", "submit to Slurm: an array job for the shards not done, and the join after it");
+        private readonly Option<bool> _rerunRunning = Define.Flag("--rerun-running",
+            "with --slurm: submit shards marked running too (their worker died without a trace, e.g. its node went down)");
         private readonly Option<bool> _kubernetes = Define.Flag("--kubernetes", "write Kubernetes manifests: an Indexed Job for the shards and a Job for the join");
         private readonly Option<string?> _image = Define.Text("--image", "IMAGE", "with --kubernetes: the container image holding cliplit and ffmpeg");
         private readonly Option<int?> _parallelism = Define.Integer("--parallelism", "N", 1, 100_000, "with --kubernetes: shards at once (default: all)");
@@ -149,7 +156,7 @@ public sealed class JobCommand : AppCommand
         {
             Arguments.Add(_job);
             Arguments.Add(_schedulerOptions);
-            foreach (Option option in (Option[])[_slurm, _kubernetes, _image, _parallelism, _claim, _mount]) Options.Add(option);
+            foreach (Option option in (Option[])[_slurm, _rerunRunning, _kubernetes, _image, _parallelism, _claim, _mount]) Options.Add(option);
             Validators.Add(result =>
             {
                 bool slurm = result.GetValue(_slurm), kubernetes = result.GetValue(_kubernetes);
@@ -169,7 +176,9 @@ public sealed class JobCommand : AppCommand
             {
                 var folder = new JobFolder(result.GetValue(_job)!);
                 if (result.GetValue(_kubernetes)) return WriteManifests(result, folder, context);
-                var jobs = new SlurmSubmission(folder, JobManifest.Read(folder.Path), result.GetValue(_schedulerOptions) ?? []).Submit();
+                var jobs = new SlurmSubmission(folder, JobManifest.Read(folder.Path), result.GetValue(_schedulerOptions) ?? [], result.GetValue(_rerunRunning)).Submit();
+                if (jobs.LeftRunning.Count > 0)
+                    context.Error.WriteLine($"note: shards {string.Join(',', jobs.LeftRunning)} are marked running and were not submitted ('job status' says where; --rerun-running submits them)");
                 context.Error.WriteLine(jobs.ShardsJob is null
                     ? $"every shard is done: submitted the join alone, Slurm job {jobs.JoinJob}"
                     : $"submitted shards {string.Join(',', jobs.Shards)} as Slurm array job {jobs.ShardsJob}, the join as job {jobs.JoinJob} (after every shard succeeds)");

@@ -29,6 +29,9 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
     {
         if (File.Exists(Path.Combine(folder.Path, JobManifest.FileName)))
             throw new JobException($"{folder.Path}: already holds a job (its manifest.json); pick another folder or delete it");
+        // Markers and parts left by an earlier job would count as this one's.
+        if (Directory.Exists(folder.Path) && Directory.EnumerateFileSystemEntries(folder.Path).Any())
+            throw new JobException($"{folder.Path}: the job folder is not empty; pick a new or empty folder");
         var inputs = InputExpander.Expand(arguments);
         bool folderOutput = OutputPlanner.IsFolderOutput(output, inputs);
         int failed = 0;

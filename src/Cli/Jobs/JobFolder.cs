@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ClipLit.Core;
 
@@ -28,7 +27,8 @@ public sealed record ShardStatus(int Index, ShardState State, string Detail);
 /// <param name="ProcessId">Its process id.</param>
 /// <param name="At">When.</param>
 /// <param name="Detail">The error line (failed), or the frames written (done).</param>
-public sealed record ShardMarker(string Host, int ProcessId, DateTimeOffset At, string Detail);
+/// <param name="StartTicks">The process's start time (ProcessIdentity): a later process with the same id (a retried pod's PID 1, a reused pid) is not it.</param>
+public sealed record ShardMarker(string Host, int ProcessId, DateTimeOffset At, string Detail, long StartTicks = 0);
 
 /// <summary>
 /// The layout of a job folder, which every worker sees (shared storage): <c>manifest.json</c>,
@@ -63,7 +63,7 @@ public sealed class JobFolder(string path)
         if (ReadMarker(System.IO.Path.Combine(folder, Running)) is { } running)
         {
             if (running.Host != ThisHost) return new ShardStatus(shard, ShardState.Running, $"on {running.Host}, pid {running.ProcessId}, since {running.At:u}");
-            return IsAlive(running.ProcessId)
+            return IsAlive(running)
                 ? new ShardStatus(shard, ShardState.Running, $"pid {running.ProcessId}, since {running.At:u}")
                 : new ShardStatus(shard, ShardState.Missing, $"process {running.ProcessId} stopped without finishing (killed?)");
         }
@@ -95,12 +95,43 @@ public sealed class JobFolder(string path)
     /// <summary>A cancelled shard leaves no marker: it reads as missing, to be run again.</summary>
     public void ClearRunning(int shard) => AtomicFile.TryDelete(System.IO.Path.Combine(ShardFolder(shard), Running));
 
+    /// <summary>Records that input <paramref name="input"/>'s output is joined (its size and time), so a join run again skips it.</summary>
+    public void MarkJoined(int input, string output)
+    {
+        var file = new FileInfo(output);
+        string path = JoinedMarker(input);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, new JoinedOutput(file.FullName, file.Length, file.LastWriteTimeUtc)));
+    }
+
+    /// <summary>Whether this job joined <paramref name="output"/> and it is still that file (same size and time).</summary>
+    public bool WasJoined(int input, string output)
+    {
+        try
+        {
+            var file = new FileInfo(output);
+            string path = JoinedMarker(input);
+            return file.Exists && File.Exists(path)
+                   && JsonSerializer.Deserialize<JoinedOutput>(File.ReadAllBytes(path)) is { } joined
+                   && joined.Path == file.FullName && joined.Bytes == file.Length && joined.LastWriteUtc == file.LastWriteTimeUtc;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private string JoinedMarker(int input) => System.IO.Path.Combine(Path, "joined", $"{input}.json");
+
+    /// <summary>What a joined marker holds: the output as the join left it.</summary>
+    private sealed record JoinedOutput(string Path, long Bytes, DateTime LastWriteUtc);
+
     /// <summary>This host's name as markers record it.</summary>
     public static string ThisHost => Environment.MachineName;
 
     private void WriteMarker(int shard, string name, string detail)
     {
-        var marker = new ShardMarker(ThisHost, Environment.ProcessId, DateTimeOffset.UtcNow, detail);
+        var marker = new ShardMarker(ThisHost, Environment.ProcessId, DateTimeOffset.UtcNow, detail, ProcessIdentity.Current.StartTicks);
         AtomicFile.Write(System.IO.Path.Combine(ShardFolder(shard), name), stream => JsonSerializer.Serialize(stream, marker));
     }
 
@@ -117,16 +148,11 @@ public sealed class JobFolder(string path)
         }
     }
 
-    private static bool IsAlive(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    /// <summary>
+    /// Whether the marker's writer still runs: the same process id with the same start time, and not
+    /// this process (which is about to run the shard itself: a retried pod is PID 1 again, on a host
+    /// of the same name).
+    /// </summary>
+    private static bool IsAlive(ShardMarker marker) =>
+        marker.ProcessId != Environment.ProcessId && new ProcessIdentity(marker.ProcessId, marker.StartTicks).IsRunning;
 }

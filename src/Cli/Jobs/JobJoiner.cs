@@ -51,6 +51,11 @@ public sealed class JobJoiner(JobFolder folder, JobManifest manifest, CliContext
     /// <exception cref="VideoFileException">ffmpeg failed, or the result's frames are not the original's.</exception>
     public void Join(int index, JobInput input)
     {
+        if (folder.WasJoined(index, input.Output))
+        {
+            if (!quiet) context.Error.WriteLine($"{input.Output}: already joined");
+            return;
+        }
         if (File.Exists(input.Output) && !manifest.Overwrite)
             throw new JobException($"{input.Output}: the output already exists (the job was created without --overwrite)");
         InputCheck.Unchanged(input, full: true);
@@ -65,7 +70,8 @@ public sealed class JobJoiner(JobFolder folder, JobManifest manifest, CliContext
         try
         {
             VideoPartJoiner.JoinAsync(VideoProbe.Probe(input.Path, context.Cancellation), parts, temporary, input.Output, context.Cancellation).GetAwaiter().GetResult();
-            AtomicFile.Commit(temporary, input.Output);
+            AtomicFile.CommitDurably(temporary, input.Output);
+            folder.MarkJoined(index, input.Output);
         }
         finally
         {

@@ -24,7 +24,8 @@ public static class JobPlanner
         if (shards < 1) throw new ArgumentOutOfRangeException(nameof(shards), "at least one shard");
         long total = videos.Sum(v => (long)v.Frames);
         if (total == 0) throw new ArgumentException("no frames to plan", nameof(videos));
-        long target = Math.Max(1, (total + shards - 1) / shards);
+        long TargetFor(long remaining, int shardsLeft) => Math.Max(1, (remaining + shardsLeft - 1) / shardsLeft);
+        long target = TargetFor(total, shards), placed = 0;
         var planned = new List<List<JobPart>> { new() };
         long fill = 0;
         for (int input = 0; input < videos.Count; input++)
@@ -37,11 +38,14 @@ public static class JobPlanner
                 {
                     planned.Add([]);
                     fill = 0;
+                    // What keyframe cuts left short or long spreads over the shards still to fill.
+                    target = TargetFor(total - placed, shards - planned.Count + 1);
                 }
                 int end = planned.Count == shards ? video.Frames : Cut(video, start, (int)Math.Min(video.Frames, start + (target - fill)), target);
                 planned[^1].Add(new JobPart(input, Math.Max(0, start - warmUp), start, end));
                 // A part cut inside its video fills its shard (even when a keyframe ended it early): the rest goes to the next.
                 fill = end < video.Frames ? target : fill + (end - start);
+                placed += end - start;
                 start = end;
             }
         }

@@ -30,11 +30,13 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             return ExitCodes.SomeFailed;
         }
         var status = folder.Status(index);
-        if (status.State == ShardState.Done)
+        if (status.State == ShardState.Done && MissingPart(manifest.Shards[index]) is null)
         {
             if (!quiet) context.Error.WriteLine($"shard {index}: already done ({status.Detail})");
             return ExitCodes.Success;
         }
+        if (status.State == ShardState.Done && !quiet)
+            context.Error.WriteLine($"note: shard {index} is marked done but {MissingPart(manifest.Shards[index])} is missing: running it again");
         if (status.State == ShardState.Running && status.Detail.StartsWith("pid ", StringComparison.Ordinal))
         {
             context.Error.WriteLine($"error: shard {index} is already running on this host ({status.Detail})");
@@ -51,14 +53,17 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             if (!quiet && pipeline is null) context.Error.WriteLine($"shard {index}: done, {frames} frames in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Success;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException
+                                  // A scheduler's SIGTERM reaches ffmpeg too, which may die first: its error is the cancellation's.
+                                  || (context.Cancellation.IsCancellationRequested && e is VideoFileException or IOException))
         {
             folder.ClearRunning(index);
-            if (pipeline is not null) throw; // enhance --resume says what to do itself
+            if (pipeline is not null) throw new OperationCanceledException("cancelled", e); // enhance --resume says what to do itself
             context.Error.WriteLine($"interrupted: shard {index} stopped; its finished parts are kept and it runs again from there");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is JobException or VideoFileException or InferenceException or VulkanException or FormatException or IOException)
+        catch (Exception e) when (e is JobException or VideoFileException or InferenceException or VulkanException or FormatException or IOException
+                                      or UnauthorizedAccessException)
         {
             folder.MarkFailed(index, e.Message);
             if (pipeline is not null) throw; // enhance --resume reports it as the file's failure
@@ -66,6 +71,10 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             return ExitCodes.SomeFailed;
         }
     }
+
+    /// <summary>The first part file of the shard that is not there, or null when all are.</summary>
+    private string? MissingPart(JobShard shard) =>
+        shard.Parts.Select(part => folder.PartFile(shard.Index, part, manifest.Inputs[part.Input])).FirstOrDefault(file => !File.Exists(file));
 
     /// <summary>Enhances the shard's parts; returns the frames written.</summary>
     private int Enhance(JobShard shard, VideoPipeline? given, IProgress<VideoProgress>? progress)
@@ -91,7 +100,8 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
                 if (result.DecodeProblem is { } problem) throw new VideoFileException(input.Path, problem);
                 if (result.FramesWritten != part.End - part.Start)
                     throw new JobException($"{input.Path}: frames {part.Start}..{part.End - 1} gave {result.FramesWritten} frames");
-                AtomicFile.Commit(temporary, file);
+                // On disk before it counts: a node that crashes after the done marker must not leave a truncated part.
+                AtomicFile.CommitDurably(temporary, file);
                 frames += result.FramesWritten;
             }
             finally

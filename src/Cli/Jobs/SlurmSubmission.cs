@@ -7,20 +7,23 @@ namespace ClipLit.Cli.Jobs;
 /// <param name="ShardsJob">The array job running the shards, or null when every shard was already done.</param>
 /// <param name="Shards">The shards in the array.</param>
 /// <param name="JoinJob">The join's job, which starts once every array task succeeded.</param>
-public sealed record SlurmJobs(string? ShardsJob, IReadOnlyList<int> Shards, string JoinJob);
+/// <param name="LeftRunning">Shards marked running and not submitted (the join waits for them only through their done markers).</param>
+public sealed record SlurmJobs(string? ShardsJob, IReadOnlyList<int> Shards, string JoinJob, IReadOnlyList<int> LeftRunning);
 
 /// <summary>
 /// <c>job submit --slurm</c>: one array job for the shards not done yet (task K runs
 /// <c>cliplit job run JOB_DIR</c>, which reads its shard from <c>SLURM_ARRAY_TASK_ID</c>), and a
 /// join job that depends on it (<c>afterok</c>, and <c>--kill-on-invalid-dep=yes</c>: a failed or
 /// cancelled shard cancels the join instead of leaving it pending for ever). Submitting again after
-/// a failure or a cancellation runs only what is missing. Each job's log goes to
+/// a failure or a cancellation runs only what is missing; a shard marked running is left to its
+/// worker unless asked (<c>--rerun-running</c>: a worker that died without a trace on another host). Each job's log goes to
 /// <c>JOB_DIR/logs</c>; the jobs inherit the submitter's environment (sbatch's default).
 /// </summary>
 /// <param name="folder">The job.</param>
 /// <param name="manifest">Its plan.</param>
 /// <param name="sbatchOptions">More sbatch options for both jobs (partition, time, account, ...).</param>
-public sealed class SlurmSubmission(JobFolder folder, JobManifest manifest, IReadOnlyList<string> sbatchOptions)
+/// <param name="rerunRunning">Submit shards marked running too.</param>
+public sealed class SlurmSubmission(JobFolder folder, JobManifest manifest, IReadOnlyList<string> sbatchOptions, bool rerunRunning = false)
 {
     /// <exception cref="JobException">sbatch is missing or refused a job; the message has its error.</exception>
     public SlurmJobs Submit()
@@ -28,7 +31,9 @@ public sealed class SlurmSubmission(JobFolder folder, JobManifest manifest, IRea
         string cliplit = Environment.ProcessPath ?? throw new JobException("cannot tell where this cliplit executable is, for the jobs to run it");
         string logs = Directory.CreateDirectory(Path.Combine(folder.Path, "logs")).FullName;
         string name = Path.GetFileName(folder.Path);
-        var pending = Enumerable.Range(0, manifest.Shards.Count).Where(i => folder.Status(i).State != ShardState.Done).ToList();
+        var states = Enumerable.Range(0, manifest.Shards.Count).Select(folder.Status).ToList();
+        var running = states.Where(s => s.State == ShardState.Running && !rerunRunning).Select(s => s.Index).ToList();
+        var pending = states.Where(s => s.State != ShardState.Done && !running.Contains(s.Index)).Select(s => s.Index).ToList();
         string? shardsJob = null;
         var dependency = new List<string>();
         if (pending.Count > 0)
@@ -39,7 +44,7 @@ public sealed class SlurmSubmission(JobFolder folder, JobManifest manifest, IRea
         }
         string joinJob = Sbatch([$"--job-name=cliplit-{name}-join", .. dependency, $"--output={Path.Combine(logs, "join-%j.log")}",
             .. sbatchOptions, "--wrap", Command(cliplit, "join")]);
-        return new SlurmJobs(shardsJob, pending, joinJob);
+        return new SlurmJobs(shardsJob, pending, joinJob, running);
     }
 
     /// <summary>The shell command a job runs (sbatch --wrap hands it to sh): paths single-quoted.</summary>

@@ -90,12 +90,16 @@ public static class VideoPartJoiner
         return text.ToString();
     }
 
-    /// <summary>The joined video has the original's frames: as many, each at the original's timestamp (within half a tick of its time base: rounding).</summary>
+    /// <summary>
+    /// The joined video has the original's frames: as many, each at the original's timestamp within
+    /// half a tick of the coarser time base (rounding: Matroska keeps milliseconds, so 29.97 fps
+    /// frames move by up to half of one there, as a whole run's do).
+    /// </summary>
     private static void CheckFrames(VideoInfo source, VideoInfo joined, string finalPath)
     {
         if (joined.FrameCount != source.FrameCount)
             throw new VideoFileException(finalPath, $"the joined video has {joined.FrameCount} frames, the original {source.FrameCount}");
-        double tolerance = Math.Max(1, 1e6 / source.TimeBaseDenominator / 2);
+        double tolerance = Math.Max(1, 1e6 / Math.Min(source.TimeBaseDenominator, joined.TimeBaseDenominator) / 2);
         for (int i = 0; i < source.FrameCount; i++)
         {
             if (Math.Abs(joined.FrameTimestamps[i] - source.FrameTimestamps[i]) > tolerance)

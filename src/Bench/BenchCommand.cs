@@ -212,12 +212,7 @@ public sealed class BenchCommand : AppCommand
         }
 
         string markdown = report.ToMarkdown();
-        if (output == "-") context.Out.Write(markdown);
-        else
-        {
-            ReportFile.WriteSection(output, "photos", markdown);
-            log.WriteLine($"bench: wrote the photo section of {output}");
-        }
+        ReportFile.Publish(output, "photos", markdown, context, "bench");
         return ExitCodes.Success;
     }
 

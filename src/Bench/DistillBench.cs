@@ -77,12 +77,7 @@ public static class DistillBench
         }
         if (settings.RunFolder is { } run) DistillationCurve(run, settings.Output, settings.Section, md);
 
-        if (settings.Output == "-") context.Out.Write(md.ToString());
-        else
-        {
-            ReportFile.WriteSection(settings.Output, settings.Section, md.ToString());
-            log.WriteLine($"bench --distill: wrote the {settings.Section} section of {settings.Output}");
-        }
+        ReportFile.Publish(settings.Output, settings.Section, md.ToString(), context, "bench --distill");
         return ExitCodes.Success;
     }
 

@@ -181,12 +181,7 @@ public static class GpuBench
             md.AppendLine().AppendLine(fileRun is null
                 ? $"File to file: not run ({noFileRun})."
                 : string.Create(inv, $"File to file (zero-copy, ffmpeg decoding the shared clip scaled to {settings.Width}x{settings.Height} and encoding H.264): {fileRun.FramesPerSecond:F1} fps over {fileRun.Frames} frames (goal at 1080p: at least 120 fps on an H100/H200)."));
-            if (settings.Output == "-") context.Out.Write(md.ToString());
-            else
-            {
-                ReportFile.WriteSection(settings.Output, "gpu", md.ToString());
-                Step($"wrote {settings.Output}");
-            }
+            ReportFile.Publish(settings.Output, "gpu", md.ToString(), context, "bench --gpu");
             Step($"done: every check passed");
             return ExitCodes.Success;
         }

@@ -89,12 +89,7 @@ public static class JobBench
             md.AppendLine("|---|---|" + string.Concat(Nodes.Select(_ => "---|")));
             foreach (var (name, fps) in speeds)
                 md.AppendLine(string.Create(inv, $"| {name} | {fps:F1} | ") + string.Join(" | ", Nodes.Select(n => Duration(108_000 / fps * (1 + Math.Max(0, overhead)) / n))) + " |");
-            if (settings.Output == "-") context.Out.Write(md.ToString());
-            else
-            {
-                ReportFile.WriteSection(settings.Output, "jobs", md.ToString());
-                log.WriteLine($"bench --jobs: wrote {settings.Output}");
-            }
+            ReportFile.Publish(settings.Output, "jobs", md.ToString(), context, "bench --jobs");
             return sameTimestamps ? ExitCodes.Success : ExitCodes.SomeFailed;
         }
         finally

@@ -76,12 +76,7 @@ public static class LiveBench
             md.Append(Soak(settings, context, clip));
         }
 
-        if (settings.Output == "-") context.Out.Write(md.ToString());
-        else
-        {
-            ReportFile.WriteSection(settings.Output, "live", md.ToString());
-            log.WriteLine($"bench --live: wrote the live section of {settings.Output}");
-        }
+        ReportFile.Publish(settings.Output, "live", md.ToString(), context, "bench --live");
         return ExitCodes.Success;
     }
 

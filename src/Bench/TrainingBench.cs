@@ -63,12 +63,7 @@ public static class TrainingBench
         foreach (var group in groups) group.Dispose();
 
         string report = Report(settings, pytorch, ours, parts);
-        if (settings.Output == "-") context.Out.Write(report);
-        else
-        {
-            ReportFile.WriteSection(settings.Output, "training", report);
-            log.WriteLine($"bench: wrote the training section of {settings.Output}");
-        }
+        ReportFile.Publish(settings.Output, "training", report, context, "bench --train");
         return ExitCodes.Success;
     }
 

@@ -64,12 +64,7 @@ public static class VideoBench
             Directory.Delete(scratch, recursive: true);
         }
 
-        if (settings.Output == "-") context.Out.Write(md.ToString());
-        else
-        {
-            ReportFile.WriteSection(settings.Output, "video", md.ToString());
-            log.WriteLine($"bench --video: wrote the video section of {settings.Output}");
-        }
+        ReportFile.Publish(settings.Output, "video", md.ToString(), context, "bench --video");
         return ExitCodes.Success;
     }
 

@@ -71,12 +71,9 @@ public sealed class JobTests
 
         var enhance = Cli.Run(Cli.WithModel(["enhance", clip, "-o", whole, "--quality", "fast", "-q", .. Lossless]));
         Assert.That(enhance.ExitCode, Is.EqualTo(0), enhance.ToString());
-        var (wholeInfo, joinedInfo) = (VideoProbe.Probe(whole), VideoProbe.Probe(joined));
-        Assert.That(joinedInfo.FrameTimestamps, Is.EqualTo(wholeInfo.FrameTimestamps).And.Count.EqualTo(90));
+        Assert.That(VideoProbe.Probe(joined).FrameCount, Is.EqualTo(90));
         Assert.That(AudioMd5(joined), Is.EqualTo(AudioMd5(clip)).And.EqualTo(AudioMd5(whole)));
-        double worst = VideoComparison.WorstFramePsnr(whole, joined);
-        TestContext.Out.WriteLine($"joined against enhance: worst frame {worst:F1} dB");
-        Assert.That(worst, Is.GreaterThanOrEqualTo(50));
+        VideoComparison.AssertSameAsSingleRun(whole, joined, "the joined video");
     }
 
     [Test]

@@ -1,71 +1,64 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
+using ClipLit.Core.Files;
 using ClipLit.TestSupport;
 
 namespace ClipLit.Core.Tests;
 
 /// <summary>
-/// Temporaries left by processes of this host that ended are removed; those of running processes,
-/// of other hosts, and every file that is not exactly a temporary's name are kept. The processes
-/// are real children (sleep), killed or left running.
+/// A temporary is stale when nobody holds its lock: those whose writer died are removed, those a
+/// live writer holds are kept whatever process ids say (a writer in another PID namespace, as a
+/// second container on this host, included), and so are other hosts' and every file that is not
+/// exactly a temporary's name. Writers are real processes holding real locks (util-linux's flock).
 /// </summary>
 [TestFixture]
 public sealed class StaleTemporariesTests : TemporaryFolderFixture
 {
-    private readonly List<Process> _children = [];
-
-    [TearDown]
-    public void KillChildren()
-    {
-        foreach (var child in _children)
-        {
-            if (!child.HasExited) child.Kill();
-            child.WaitForExit();
-            child.Dispose();
-        }
-        _children.Clear();
-    }
-
     [Test]
-    public void ATemporaryOfAnEndedProcessIsRemoved()
+    public void ATemporaryNobodyHoldsIsRemoved()
     {
-        var ended = EndedProcess();
-        string stale = Temporary("out.mp4", ended);
+        var writer = new ProcessIdentity(Environment.ProcessId + 1, 12345);
+        string stale = Temporary("out.mp4", writer);
+        using (LockHolder.Start(stale))
+        {
+            // The writer runs: it holds the lock.
+            Assert.That(StaleTemporaries.Remove(Folder), Is.Empty);
+        }
 
+        // Killed (kill -9 would do the same: the kernel drops its locks).
         var removed = StaleTemporaries.Remove(Folder);
 
         Assert.That(File.Exists(stale), Is.False);
         Assert.That(removed.Select(r => r.Path), Is.EqualTo(new[] { stale }));
-        Assert.That(removed[0].Name.Writer, Is.EqualTo(ended));
+        Assert.That(removed[0].Name.Writer, Is.EqualTo(writer));
         Assert.That(removed[0].Name.FinalName, Is.EqualTo("out.mp4"));
     }
 
     [Test]
-    public void ATemporaryOfARunningProcessIsKept()
+    public void ATemporaryOfAWriterInAnotherPidNamespaceIsKeptWhileItRuns()
     {
-        var running = RunningProcess();
-        string live = Temporary("out.mp4", running);
-        string ours = AtomicFile.TemporaryPathFor(Path.Combine(Folder, "photo.jpg"));
-        File.WriteAllText(ours, "this process is writing it");
+        // A second container on this host: its writer is PID 1 there, a process id that means something else (or nothing) here.
+        string live = Temporary("out.mp4", new ProcessIdentity(1, 1));
+        using (LockHolder.Start(live, ownPidNamespace: true))
+        {
+            Assert.That(StaleTemporaries.Remove(Folder), Is.Empty);
+            Assert.That(File.Exists(live));
+        }
+        Assert.That(StaleTemporaries.Remove(Folder).Select(r => r.Path), Is.EqualTo(new[] { live }), "once it is gone, its temporary is");
+    }
 
+    [Test]
+    public void ThisProcesssOwnTemporaryIsKept()
+    {
+        using var ours = TemporaryFile.Create(Path.Combine(Folder, "photo.jpg"));
         Assert.That(StaleTemporaries.Remove(Folder), Is.Empty);
-        Assert.That(File.Exists(live) && File.Exists(ours));
+        Assert.That(File.Exists(ours.Path));
     }
 
     [Test]
-    public void AReusedProcessIdDoesNotKeepATemporaryAlive()
+    public void AnotherHostsTemporaryIsKeptEvenWhenNobodyHoldsIt()
     {
-        // The running process has the id, but not the start ticks, of the one named: it is not the writer.
-        var running = RunningProcess();
-        string stale = Temporary("out.mp4", running with { StartTicks = running.StartTicks - 1 });
-
-        Assert.That(StaleTemporaries.Remove(Folder).Select(r => r.Path), Is.EqualTo(new[] { stale }));
-    }
-
-    [Test]
-    public void AnotherHostsTemporaryIsKeptEvenForAnIdThatEndedHere()
-    {
-        string elsewhere = Temporary("out.mp4", EndedProcess(), host: "another-host");
+        // Without the network file system's lock service, another host's locks cannot be seen from here.
+        string elsewhere = Temporary("out.mp4", new ProcessIdentity(4242, 1), host: "another-host");
 
         Assert.That(StaleTemporaries.Remove(Folder), Is.Empty);
         Assert.That(File.Exists(elsewhere));
@@ -74,20 +67,20 @@ public sealed class StaleTemporariesTests : TemporaryFolderFixture
     [Test]
     public void FilesThatAreNotExactlyATemporarysNameAreKept()
     {
-        var ended = EndedProcess();
+        var writer = new ProcessIdentity(4242, 1);
         string unique = Guid.NewGuid().ToString("N");
         string[] unrelated =
         [
             "out.mp4",
             ".out.mp4.partial",
-            $".out.mp4.{ended.Id}.{unique}.partial", // the name before hosts were named
-            $".out.mp4.{TemporaryName.ThisHost}.{ended.Id}.{ended.StartTicks}.{unique.ToUpperInvariant()}.partial",
-            $".out.mp4.{TemporaryName.ThisHost}.{ended.Id}.{ended.StartTicks}.{unique}.partial.bak",
-            $"out.mp4.{TemporaryName.ThisHost}.{ended.Id}.{ended.StartTicks}.{unique}.partial",
-            $"..{TemporaryName.ThisHost}.{ended.Id}.{ended.StartTicks}.{unique}.partial",
+            $".out.mp4.{writer.Id}.{unique}.partial", // the name before hosts were named
+            $".out.mp4.{TemporaryName.ThisHost}.{writer.Id}.{writer.StartTicks}.{unique.ToUpperInvariant()}.partial",
+            $".out.mp4.{TemporaryName.ThisHost}.{writer.Id}.{writer.StartTicks}.{unique}.partial.bak",
+            $"out.mp4.{TemporaryName.ThisHost}.{writer.Id}.{writer.StartTicks}.{unique}.partial",
+            $"..{TemporaryName.ThisHost}.{writer.Id}.{writer.StartTicks}.{unique}.partial",
         ];
         foreach (string name in unrelated) File.WriteAllText(Path.Combine(Folder, name), "not a temporary of ours");
-        string folderNamedLikeOne = Directory.CreateDirectory(Path.Combine(Folder, new TemporaryName("state", TemporaryName.ThisHost, ended, unique).FileName)).FullName;
+        string folderNamedLikeOne = Directory.CreateDirectory(Path.Combine(Folder, new TemporaryName("state", TemporaryName.ThisHost, writer, unique).FileName)).FullName;
 
         Assert.That(StaleTemporaries.Remove(Folder), Is.Empty);
         Assert.That(unrelated.Select(name => File.Exists(Path.Combine(Folder, name))), Is.All.True);
@@ -97,8 +90,8 @@ public sealed class StaleTemporariesTests : TemporaryFolderFixture
     [Test]
     public void AFinalNameLimitsTheCleaningToItsOwnTemporaries()
     {
-        var ended = EndedProcess();
-        string mine = Temporary("a.mp4", ended), other = Temporary("b.mp4", ended);
+        var writer = new ProcessIdentity(4242, 1);
+        string mine = Temporary("a.mp4", writer), other = Temporary("b.mp4", writer);
 
         Assert.That(StaleTemporaries.Remove(Folder, "a.mp4").Select(r => r.Path), Is.EqualTo(new[] { mine }));
         Assert.That(File.Exists(other));
@@ -112,7 +105,7 @@ public sealed class StaleTemporariesTests : TemporaryFolderFixture
     [SupportedOSPlatform("linux")]
     public void ATemporaryThatCannotBeRemovedIsLeftWithoutAnError()
     {
-        string stuck = Temporary("out.mp4", EndedProcess());
+        string stuck = Temporary("out.mp4", new ProcessIdentity(4242, 1));
         using var undeletable = Undeletable.Make(stuck);
         if (undeletable is null) Assert.Ignore("cannot make a file undeletable here (neither a read-only folder nor chattr +i stops this user)");
 
@@ -123,11 +116,10 @@ public sealed class StaleTemporariesTests : TemporaryFolderFixture
     }
 
     [Test]
-    public void ProcessIdentityTellsARunningProcessFromAnEndedOne()
+    public void ProcessIdentityTellsThisProcess()
     {
         Assert.That(ProcessIdentity.Current.IsRunning);
-        Assert.That(RunningProcess().IsRunning);
-        Assert.That(EndedProcess().IsRunning, Is.False);
+        Assert.That(ProcessIdentity.Current.StartTicks, Is.GreaterThan(0), "start ticks come from /proc on Linux");
     }
 
     /// <summary>An empty temporary in the test folder, named as the given process on the given host would name it.</summary>
@@ -137,23 +129,5 @@ public sealed class StaleTemporariesTests : TemporaryFolderFixture
         string path = Path.Combine(Folder, name.FileName);
         File.WriteAllText(path, "");
         return path;
-    }
-
-    /// <summary>A child (sleep 30) that runs until the test ends.</summary>
-    private ProcessIdentity RunningProcess()
-    {
-        var child = Process.Start("sleep", "30");
-        _children.Add(child);
-        return ProcessIdentity.Find(child.Id) ?? throw new InvalidOperationException($"sleep (pid {child.Id}) is not in /proc");
-    }
-
-    /// <summary>A child that ran, was killed with SIGKILL and reaped: its identity names no running process.</summary>
-    private static ProcessIdentity EndedProcess()
-    {
-        using var child = Process.Start("sleep", "30");
-        var identity = ProcessIdentity.Find(child.Id) ?? throw new InvalidOperationException($"sleep (pid {child.Id}) is not in /proc");
-        child.Kill();
-        child.WaitForExit();
-        return identity;
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 
-namespace ClipLit.Core;
+namespace ClipLit.Core.Files;
 
 /// <summary>
 /// One process of this host: its id and its start time in clock ticks since boot (field 22 of

@@ -2,15 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ClipLit.Core;
+namespace ClipLit.Core.Files;
 
 /// <summary>
-/// The name of a hidden temporary file that <see cref="AtomicFile"/> writes before renaming it to
+/// The name of a hidden temporary file (<see cref="TemporaryFile"/>) written before it is renamed to
 /// its final name: <c>.{final}.{host}.{pid}.{start}.{unique}.partial</c>. The host and the process
-/// (id and start ticks, <see cref="ProcessIdentity"/>) say who writes it, so that a later run can tell
-/// a temporary left by a process that died (kill -9, a crash, a power loss) from one still being
-/// written, even in folders that several machines share (NFS, Lustre): a process id means something
-/// only on its own host.
+/// (id and start ticks, <see cref="ProcessIdentity"/>) say who wrote it, for people reading a folder;
+/// whether its writer still runs is told by its lock, not by these (a process id means something only
+/// in its own PID namespace). The host also keeps <see cref="StaleTemporaries"/> to this host's files.
 /// Thread-safety: immutable.
 /// </summary>
 /// <param name="FinalName">The file name it is renamed to when complete.</param>

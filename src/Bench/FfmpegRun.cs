@@ -1,16 +1,15 @@
-using System.Diagnostics;
+using ClipLit.Core.Processes;
 
 namespace ClipLit.Bench;
 
 /// <summary>Runs ffmpeg for a benchmark's set-up (cutting, scaling, decoding clips); a failure names the command and ffmpeg's message.</summary>
 public static class FfmpegRun
 {
+    /// <param name="arguments">ffmpeg's arguments, one element each (file names stay one argument whatever they hold).</param>
     /// <exception cref="InvalidOperationException">ffmpeg exited with an error.</exception>
-    public static void Run(string arguments)
+    public static void Run(params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("ffmpeg", arguments) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {arguments}: {error}");
+        var result = ChildProgram.Run("ffmpeg", arguments);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"{ChildProgram.Describe("ffmpeg", arguments)}: {result.Error.Trim()}");
     }
 }

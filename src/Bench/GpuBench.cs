@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClipLit.Cli;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Engine.Models;
@@ -305,7 +305,7 @@ public static class GpuBench
     private static EngineRun FileToFile(VkComputeDevice device, IEnhancerTensors tensors, string clip, string scratch, int width, int height, int count)
     {
         string input = Path.Combine(scratch, "input.mp4"), output = Path.Combine(scratch, "out.mp4");
-        FfmpegRun.Run($"-v error -y -stream_loop -1 -i \"{clip}\" -vf scale={width}:{height} -frames:v {count} -c:v libx264 -preset ultrafast -an \"{input}\"");
+        FfmpegRun.Run("-v", "error", "-y", "-stream_loop", "-1", "-i", clip, "-vf", string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-frames:v", count.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-an", input);
         var info = VideoProbe.Probe(input);
         var enhancer = new VideoEnhancer(device, tensors, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full });
         var result = enhancer.EnhanceAsync(info, output, output, null, CancellationToken.None).GetAwaiter().GetResult();

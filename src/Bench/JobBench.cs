@@ -37,8 +37,8 @@ public static class JobBench
         {
             string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
             string input = Path.Combine(scratch, "input.mp4"), input1080 = Path.Combine(scratch, "input1080.mp4");
-            FfmpegRun.Run($"-v error -y -stream_loop -1 -i \"{clip}\" -t {settings.Seconds} -c copy \"{input}\"");
-            FfmpegRun.Run($"-v error -y -stream_loop -1 -i \"{clip}\" -t 10 -vf scale=1920:1080 -c:v libx264 -preset ultrafast -c:a copy \"{input1080}\"");
+            FfmpegRun.Run("-v", "error", "-y", "-stream_loop", "-1", "-i", clip, "-t", settings.Seconds.ToString(CultureInfo.InvariantCulture), "-c", "copy", input);
+            FfmpegRun.Run("-v", "error", "-y", "-stream_loop", "-1", "-i", clip, "-t", "10", "-vf", "scale=1920:1080", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "copy", input1080);
             string[] options = ["--model", settings.Checkpoint, "--fast-model", settings.FastModel, "--quality", "fast", "--device", "cpu", "-q"];
             int frames = VideoProbe.Probe(input).FrameCount;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 
 namespace ClipLit.Bench;
 

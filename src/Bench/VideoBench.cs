@@ -263,8 +263,8 @@ public static class VideoBench
         var inv = CultureInfo.InvariantCulture;
         string still = Path.Combine(scratch, "still.png");
         string staticClip = Path.Combine(scratch, "static.mp4");
-        FfmpegRun.Run($"-v error -y -ss 3 -i \"{clip}\" -frames:v 1 \"{still}\"");
-        FfmpegRun.Run($"-v error -y -loop 1 -framerate 30 -i \"{still}\" -t 2 -vf noise=alls=6:allf=t -c:v libx264 -preset ultrafast -crf 12 -pix_fmt yuv420p \"{staticClip}\"");
+        FfmpegRun.Run("-v", "error", "-y", "-ss", "3", "-i", clip, "-frames:v", "1", still);
+        FfmpegRun.Run("-v", "error", "-y", "-loop", "1", "-framerate", "30", "-i", still, "-t", "2", "-vf", "noise=alls=6:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-pix_fmt", "yuv420p", staticClip);
 
         var rows = new List<string>();
         foreach (var (name, path) in new[] { ("shared clip", clip), ("static stretch", staticClip) })
@@ -313,7 +313,7 @@ public static class VideoBench
         var inv = CultureInfo.InvariantCulture;
         int fullFrames = settings.Quick ? 6 : 30;
         string cut = Path.Combine(scratch, "cut.mp4");
-        FfmpegRun.Run($"-v error -y -i \"{clip}\" -frames:v {fullFrames} -c:v libx264 -preset ultrafast -c:a copy \"{cut}\"");
+        FfmpegRun.Run("-v", "error", "-y", "-i", clip, "-frames:v", fullFrames.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "copy", cut);
         var cutInfo = VideoProbe.Probe(cut);
         MemoryProbe.ResetPeak();
         var full = new VideoEnhancer(session, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full })

@@ -110,7 +110,7 @@ public sealed class DistillCommand : AppCommand
             if (resumeFrom is null && !args.GetValue(_resume))
             {
                 Directory.CreateDirectory(run.Root);
-                Core.AtomicFile.Write(run.OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
+                Core.Files.AtomicFile.Write(run.OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
             }
             var validationGroups = ValidationGroups(options, sources);
             int videos = sources.Where(s => s.Frame is not null).Select(s => s.Path).Distinct().Count();

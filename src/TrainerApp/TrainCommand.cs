@@ -109,7 +109,7 @@ public sealed class TrainCommand : AppCommand
             foreach (var (what, path) in new[] { ("--init-model", options.InitialModel), ("--init-prompt", options.InitialPrompt) })
                 if (path is not null && !File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
             run.Create();
-            Core.AtomicFile.Write(run.OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
+            Core.Files.AtomicFile.Write(run.OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
         }
 
         try

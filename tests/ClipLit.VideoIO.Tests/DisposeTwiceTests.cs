@@ -81,7 +81,8 @@ public sealed class DisposeTwiceTests : TemporaryFolderFixture
     public async Task FfmpegProcessDisposedWhileAReadWaits()
     {
         // One frame a second: the second read waits when Dispose comes from another thread.
-        var ffmpeg = FfmpegProcess.StartReading("testsrc2", "-nostdin -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=32x18:rate=1 -f rawvideo -pix_fmt rgba pipe:1");
+        var ffmpeg = FfmpegProcess.StartReading("testsrc2",
+            ["-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=32x18:rate=1", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"]);
         var frame = new byte[4 * 32 * 18];
         Assert.That(await ffmpeg.ReadFrameAsync(frame, CancellationToken.None), Is.EqualTo(FrameRead.Whole));
         var waiting = ffmpeg.ReadFrameAsync(frame, CancellationToken.None).AsTask();
@@ -96,7 +97,8 @@ public sealed class DisposeTwiceTests : TemporaryFolderFixture
     public async Task FfmpegProcessReadsWholeFramesThenSaysTruncatedThenEnd()
     {
         // Two 4x4 RGBA frames are 128 bytes: read as 100-byte "frames", one whole, then 28 bytes, then nothing.
-        await using var ffmpeg = FfmpegProcess.StartReading("color", "-nostdin -hide_banner -loglevel error -f lavfi -i color=c=red:size=4x4:rate=1 -frames:v 2 -f rawvideo -pix_fmt rgba pipe:1");
+        await using var ffmpeg = FfmpegProcess.StartReading("color",
+            ["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=red:size=4x4:rate=1", "-frames:v", "2", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"]);
         var buffer = new byte[100];
         Assert.That(await ffmpeg.ReadFrameAsync(buffer, CancellationToken.None), Is.EqualTo(FrameRead.Whole));
         Assert.That(await ffmpeg.ReadFrameAsync(buffer, CancellationToken.None), Is.EqualTo(FrameRead.Truncated));
@@ -109,7 +111,7 @@ public sealed class DisposeTwiceTests : TemporaryFolderFixture
     public async Task FfmpegProcessKeepsTheLastErrorLine()
     {
         string missing = Path.Combine(Folder, "missing.mp4");
-        await using var ffmpeg = FfmpegProcess.StartReading(missing, $"-nostdin -hide_banner -i \"{missing}\" -f rawvideo pipe:1");
+        await using var ffmpeg = FfmpegProcess.StartReading(missing, ["-nostdin", "-hide_banner", "-i", missing, "-f", "rawvideo", "pipe:1"]);
         Assert.That(await ffmpeg.ReadFrameAsync(new byte[16], CancellationToken.None), Is.EqualTo(FrameRead.End));
         await ffmpeg.WaitForExitAsync();
         Assert.That(ffmpeg.ExitCode, Is.Not.Zero);

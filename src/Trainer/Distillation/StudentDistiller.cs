@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Core.Imaging;
 using ClipLit.Inference.Student;
 using ClipLit.Trainer.Training;

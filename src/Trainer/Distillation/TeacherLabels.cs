@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Inference.Imaging;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;

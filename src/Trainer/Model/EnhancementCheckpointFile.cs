@@ -1,4 +1,4 @@
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

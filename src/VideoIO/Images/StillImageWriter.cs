@@ -1,4 +1,4 @@
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -30,15 +30,23 @@ public static class StillImageWriter
     private const int DefaultJpegQuality = 95;
 
     /// <summary>Writes <paramref name="image"/> to <paramref name="path"/>; returns a note when precision is reduced, else null.</summary>
-    /// <exception cref="ImageFileException">The extension is not a supported format, or writing failed.</exception>
-    public static string? Write(StillImage image, string path, StillImageWriteOptions options)
+    /// <param name="image">The picture.</param>
+    /// <param name="path">The file written.</param>
+    /// <param name="options">How it is encoded.</param>
+    /// <param name="replace">Replace a file of that name; false: never, not even one that appeared while encoding.</param>
+    /// <exception cref="ImageFileException">The extension is not a supported format, a file has the name (not replacing), or writing failed.</exception>
+    public static string? Write(StillImage image, string path, StillImageWriteOptions options, bool replace = true)
     {
         var format = ImageFileFormats.FromExtension(path)
             ?? throw new ImageFileException(path, $"unsupported output extension '{Path.GetExtension(path)}' (use .png, .jpg, .bmp, .tif or .webp)");
         var encoder = CreateEncoder(image, format, options);
         try
         {
-            AtomicFile.Write(path, stream => image.Image.Save(stream, encoder));
+            AtomicFile.Write(path, stream => image.Image.Save(stream, encoder), replace);
+        }
+        catch (OutputExistsException)
+        {
+            throw new ImageFileException(path, "a file of that name appeared while it was being written; it was not replaced (--overwrite replaces it)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

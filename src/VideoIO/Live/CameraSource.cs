@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using FFMpegCore;
+using ClipLit.Core.Processes;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.VideoIO.Live;
@@ -42,9 +42,11 @@ public sealed class CameraSource : IFrameSource
     public static CameraSource Open(CameraSpec camera)
     {
         var (width, height) = Probe(camera);
-        string pace = camera.IsGenerated ? "-re " : "";
         var ffmpeg = FfmpegProcess.StartReading(camera.ToString(),
-            $"-nostdin -hide_banner -loglevel error {pace}{camera.InputArguments()}-i \"{camera.Device}\" -map 0:v:0 -an -f rawvideo -pix_fmt rgba pipe:1");
+        [
+            "-nostdin", "-hide_banner", "-loglevel", "error", .. camera.IsGenerated ? ["-re"] : Array.Empty<string>(), .. camera.InputArguments(),
+            "-i", camera.Device, "-map", "0:v:0", "-an", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
+        ]);
         return new CameraSource(camera, width, height, ffmpeg);
     }
 
@@ -69,28 +71,36 @@ public sealed class CameraSource : IFrameSource
     /// <summary>The device's picture size, from ffprobe.</summary>
     private static (int Width, int Height) Probe(CameraSpec camera)
     {
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFProbeBinaryPath(),
-            $"-v error {camera.InputArguments()}-i \"{camera.Device}\" -select_streams v:0 -show_entries stream=width,height -of json")
+        ChildProgramResult result;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new VideoFileException(camera.ToString(), "ffprobe could not be started");
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(15_000))
+            result = ChildProgram.Run(FfmpegTools.Ffprobe,
+                ["-v", "error", .. camera.InputArguments(), "-i", camera.Device, "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "json"],
+                TimeSpan.FromSeconds(15));
+        }
+        catch (ChildProgramException e)
         {
-            process.Kill(entireProcessTree: true);
+            throw new VideoFileException(camera.ToString(), e.Message);
+        }
+        catch (TimeoutException)
+        {
             throw new VideoFileException(camera.ToString(), "the device did not answer within 15 s");
         }
-        string problem = error.Result.Trim().Split('\n').LastOrDefault()?.Trim() ?? "";
-        if (process.ExitCode != 0) throw new VideoFileException(camera.ToString(), $"cannot be opened ({(problem.Length > 0 ? problem : $"ffprobe exit code {process.ExitCode}")})");
-        using var json = JsonDocument.Parse(output);
-        if (!json.RootElement.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
-            throw new VideoFileException(camera.ToString(), "has no video stream");
-        var stream = streams[0];
-        int width = stream.GetProperty("width").GetInt32(), height = stream.GetProperty("height").GetInt32();
+        if (result.ExitCode != 0) throw new VideoFileException(camera.ToString(), $"cannot be opened ({result.LastErrorLine ?? $"ffprobe exit code {result.ExitCode}"})");
+        int width, height;
+        try
+        {
+            using var json = JsonDocument.Parse(result.Output);
+            if (!json.RootElement.TryGetProperty("streams", out var streams) || streams.ValueKind != JsonValueKind.Array || streams.GetArrayLength() == 0)
+                throw new VideoFileException(camera.ToString(), "has no video stream");
+            var stream = streams[0];
+            width = stream.GetProperty("width").GetInt32();
+            height = stream.GetProperty("height").GetInt32();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new VideoFileException(camera.ToString(), $"ffprobe's description of it cannot be read ({e.Message})");
+        }
         if (width < 2 || height < 2) throw new VideoFileException(camera.ToString(), string.Create(CultureInfo.InvariantCulture, $"reports an unusable size {width}x{height}"));
         return (width, height);
     }

@@ -15,16 +15,16 @@ public sealed record CameraSpec(string Format, string Device)
     /// <summary>Whether <see cref="Mode"/> can apply: capture devices have modes, generated sources and streams do not.</summary>
     public bool HasModes => Format is "v4l2" or "dshow" or "avfoundation";
 
-    /// <summary>FFmpeg's input options before <c>-i DEVICE</c>: the format, then the mode's size, rate and pixel format.</summary>
-    public string InputArguments()
+    /// <summary>FFmpeg's input options before <c>-i DEVICE</c>, one element each: the format, then the mode's size, rate and pixel format.</summary>
+    public IReadOnlyList<string> InputArguments()
     {
         var arguments = new List<string>();
-        if (Format.Length > 0) arguments.Add($"-f {Format}");
-        if (Mode.Size is { } size) arguments.Add($"-video_size {size.Width}x{size.Height}");
-        if (Mode.FramesPerSecond is { } rate) arguments.Add($"-framerate {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        if (Format.Length > 0) arguments.AddRange(["-f", Format]);
+        if (Mode.Size is { } size) arguments.AddRange(["-video_size", $"{size.Width}x{size.Height}"]);
+        if (Mode.FramesPerSecond is { } rate) arguments.AddRange(["-framerate", rate.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         // v4l2 names the camera's own format (yuyv422, mjpeg) -input_format; the others -pixel_format.
-        if (Mode.PixelFormat is { } pixels) arguments.Add(Format == "v4l2" ? $"-input_format {pixels}" : $"-pixel_format {pixels}");
-        return arguments.Count == 0 ? "" : string.Join(' ', arguments) + " ";
+        if (Mode.PixelFormat is { } pixels) arguments.AddRange([Format == "v4l2" ? "-input_format" : "-pixel_format", pixels]);
+        return arguments;
     }
 
     private static readonly string[] KnownFormats = ["v4l2", "dshow", "avfoundation", "lavfi", "x11grab", "kmsgrab", "gdigrab"];

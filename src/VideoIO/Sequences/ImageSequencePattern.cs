@@ -67,6 +67,6 @@ public sealed partial class ImageSequencePattern
         return frames.OrderBy(f => f.Number).Select(f => f.Path).ToList();
     }
 
-    [GeneratedRegex(@"%(?:0(\d+))?d")]
+    [GeneratedRegex(@"%(?:0(\d{1,2}))?d")]
     private static partial Regex Placeholder();
 }

@@ -1,4 +1,4 @@
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Video;
 
@@ -11,7 +11,12 @@ namespace ClipLit.VideoIO.Sequences;
 /// wrote, so an incomplete sequence is never left looking complete. Timestamps are not stored.
 /// Thread-safety: one writer. Ownership: owns the files it wrote until completed.
 /// </summary>
-public sealed class ImageSequenceSink(ImageSequencePattern pattern, int width, int height, StillImageWriteOptions options) : IFrameSink
+/// <param name="pattern">Where the frames go.</param>
+/// <param name="width">Frame width.</param>
+/// <param name="height">Frame height.</param>
+/// <param name="options">How frames are encoded.</param>
+/// <param name="replace">Replace existing frames (and remove an older sequence's extra frames); false: a frame whose name is taken fails the run.</param>
+public sealed class ImageSequenceSink(ImageSequencePattern pattern, int width, int height, StillImageWriteOptions options, bool replace = true) : IFrameSink
 {
     private readonly List<string> _written = [];
     private bool _completed;
@@ -25,7 +30,7 @@ public sealed class ImageSequenceSink(ImageSequencePattern pattern, int width, i
         cancellation.ThrowIfCancellationRequested();
         string path = pattern.PathOf(_written.Count + 1);
         using var image = StillImage.FromRgba(path, rgba.Span[..(4 * width * height)], width, height);
-        StillImageWriter.Write(image, path, options);
+        StillImageWriter.Write(image, path, options, replace);
         _written.Add(path);
         return Task.CompletedTask;
     }

@@ -24,10 +24,12 @@ public sealed class LiveStreamWriter : IDisposable
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
     public static LiveStreamWriter ForStream(string url, int width, int height, double framesPerSecond)
     {
-        string format = FormatFor(url) is { } f ? $"-f {f} " : "";
+        string[] format = FormatFor(url) is { } f ? ["-f", f] : [];
         return new LiveStreamWriter(url, width, height, framesPerSecond,
-            $"-c:v libx264 -preset ultrafast -tune zerolatency -g {Math.Max(1, (int)Math.Round(2 * framesPerSecond))} " +
-            $"-vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p {format}-y \"{url}\"");
+        [
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", Math.Max(1, (int)Math.Round(2 * framesPerSecond)).ToString(CultureInfo.InvariantCulture),
+            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", .. format, "-y", FfmpegTools.UrlOrFileArgument(url),
+        ]);
     }
 
     /// <summary>
@@ -37,15 +39,15 @@ public sealed class LiveStreamWriter : IDisposable
     /// </summary>
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
     public static LiveStreamWriter ForVirtualCamera(string device, int width, int height, double framesPerSecond) =>
-        new(device, width, height, framesPerSecond, $"-vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p -f v4l2 \"{device}\"");
+        new(device, width, height, framesPerSecond, ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-f", "v4l2", FfmpegTools.FileArgument(device)]);
 
-    private LiveStreamWriter(string url, int width, int height, double framesPerSecond, string outputArguments)
+    private LiveStreamWriter(string url, int width, int height, double framesPerSecond, IReadOnlyList<string> outputArguments)
     {
         Url = url;
         _frameBytes = 4 * width * height;
         string fps = framesPerSecond.ToString("0.###", CultureInfo.InvariantCulture);
         _ffmpeg = FfmpegProcess.StartWriting(url,
-            $"-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt rgba -s {width}x{height} -framerate {fps} -i pipe:0 -an {outputArguments}");
+            ["-hide_banner", "-nostats", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgba", "-s", $"{width}x{height}", "-framerate", fps, "-i", "pipe:0", "-an", .. outputArguments]);
         _worker = new Thread(Write) { Name = "ClipLit stream output", IsBackground = true };
         _worker.Start();
     }

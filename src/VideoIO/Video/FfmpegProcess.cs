@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FFMpegCore;
+using ClipLit.Core.Processes;
 
 namespace ClipLit.VideoIO.Video;
 
@@ -17,12 +17,13 @@ public enum FrameRead
 }
 
 /// <summary>
-/// One running ffmpeg child process streaming frames, the one place VideoIO starts such a process:
-/// it keeps the last lines of ffmpeg's standard error (the error behind a failure), reads
-/// exact-size frames from its standard output or writes to its standard input, and stops it when
-/// disposed. FFMpegCore finds the binary (and may build the arguments); frames are read from the
-/// process's own standard output rather than FFMpegCore's output pipe, which is disposed as soon
-/// as ffmpeg exits and so drops frames still buffered in it (the last frames of a clip).
+/// One running ffmpeg child process, the one place VideoIO starts a long-running ffmpeg: it keeps
+/// the last lines of ffmpeg's standard error (the error behind a failure), reads exact-size frames
+/// from its standard output or writes to its standard input, and stops it when disposed. Its
+/// arguments are a list, each element one argument of ffmpeg's (never a command line to split), so
+/// a file name or an option value cannot become a second argument whatever characters it holds.
+/// Frames are read from the process's own standard output (FFMpegCore's output pipe is disposed as
+/// soon as ffmpeg exits and so drops frames still buffered in it: the last frames of a clip).
 /// Thread-safety: one thread reads or writes at a time; Dispose may be called any number of times,
 /// from any thread, also while a read waits (a cancelled read-ahead): that read then ends.
 /// Ownership: owns the process and its pipes; Dispose kills the process (with any children) if it
@@ -43,23 +44,20 @@ public sealed class FfmpegProcess : IDisposable, IAsyncDisposable
     private int? _exitCode;
     private bool _outputEnded;
 
-    private FfmpegProcess(string name, string arguments, bool readOutput, bool writeInput)
+    private FfmpegProcess(string name, IReadOnlyList<string> arguments, bool readOutput, bool writeInput)
     {
         Name = name;
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(), arguments)
-        {
-            RedirectStandardOutput = readOutput,
-            RedirectStandardInput = writeInput,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = ChildProgram.StartInfo(FfmpegTools.Ffmpeg, arguments);
+        start.RedirectStandardOutput = readOutput;
+        start.RedirectStandardInput = writeInput;
+        start.RedirectStandardError = true;
         try
         {
-            _process = Process.Start(start) ?? throw new VideoFileException(name, "ffmpeg could not be started");
+            _process = ChildProgram.Start(start);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (ChildProgramException e)
         {
-            throw new VideoFileException(name, $"ffmpeg could not be started ({e.Message})");
+            throw new VideoFileException(name, e.Message);
         }
         _process.ErrorDataReceived += (_, line) => KeepErrorLine(line.Data);
         _process.BeginErrorReadLine();
@@ -69,15 +67,21 @@ public sealed class FfmpegProcess : IDisposable, IAsyncDisposable
 
     /// <summary>Starts ffmpeg with <paramref name="arguments"/>, its frames to be read from its standard output (which the arguments name as <c>pipe:1</c>).</summary>
     /// <param name="name">The file, device or URL it works on; errors name it.</param>
-    /// <param name="arguments">ffmpeg's command line after the program's name.</param>
+    /// <param name="arguments">ffmpeg's arguments after the program's name, one element each.</param>
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
-    public static FfmpegProcess StartReading(string name, string arguments) => new(name, arguments, readOutput: true, writeInput: false);
+    public static FfmpegProcess StartReading(string name, IReadOnlyList<string> arguments) => new(name, arguments, readOutput: true, writeInput: false);
 
     /// <summary>Starts ffmpeg with <paramref name="arguments"/>, its input written to its standard input (which the arguments name as <c>pipe:0</c>).</summary>
     /// <param name="name">The file, device or URL it works on; errors name it.</param>
-    /// <param name="arguments">ffmpeg's command line after the program's name.</param>
+    /// <param name="arguments">ffmpeg's arguments after the program's name, one element each.</param>
     /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
-    public static FfmpegProcess StartWriting(string name, string arguments) => new(name, arguments, readOutput: false, writeInput: true);
+    public static FfmpegProcess StartWriting(string name, IReadOnlyList<string> arguments) => new(name, arguments, readOutput: false, writeInput: true);
+
+    /// <summary>Starts ffmpeg with <paramref name="arguments"/> reading and writing files alone (a join); wait for it with <see cref="WaitForExitAsync"/>.</summary>
+    /// <param name="name">The file it writes; errors name it.</param>
+    /// <param name="arguments">ffmpeg's arguments after the program's name, one element each.</param>
+    /// <exception cref="VideoFileException">ffmpeg could not be started.</exception>
+    public static FfmpegProcess Start(string name, IReadOnlyList<string> arguments) => new(name, arguments, readOutput: false, writeInput: false);
 
     /// <summary>The file, device or URL ffmpeg works on.</summary>
     public string Name { get; }
@@ -126,6 +130,17 @@ public sealed class FfmpegProcess : IDisposable, IAsyncDisposable
         _output?.Dispose();
     }
 
+    /// <summary>ffmpeg's standard input, for a writer that streams a container into it.</summary>
+    /// <exception cref="ObjectDisposedException">Called after Dispose.</exception>
+    public Stream Input
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            return _input ?? throw new InvalidOperationException("this ffmpeg process was not started for writing: it has no input");
+        }
+    }
+
     /// <summary>Writes <paramref name="data"/> to ffmpeg's standard input, blocking while the pipe is full.</summary>
     /// <exception cref="IOException">ffmpeg went away (its error line says why).</exception>
     /// <exception cref="ObjectDisposedException">Called after Dispose.</exception>
@@ -140,12 +155,21 @@ public sealed class FfmpegProcess : IDisposable, IAsyncDisposable
     /// <exception cref="IOException">ffmpeg went away before reading all of it.</exception>
     public void CloseInput() => _input?.Close();
 
-    /// <summary>Waits until ffmpeg has exited and its standard error has been read to the end.</summary>
+    /// <summary>Waits until ffmpeg has exited and its standard error has been read to the end; a cancellation stops it.</summary>
     /// <exception cref="ObjectDisposedException">Called after Dispose.</exception>
-    public Task WaitForExitAsync()
+    /// <exception cref="OperationCanceledException">Cancelled: ffmpeg was stopped.</exception>
+    public async Task WaitForExitAsync(CancellationToken cancellation = default)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
-        return _process.WaitForExitAsync();
+        try
+        {
+            await _process.WaitForExitAsync(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            await Stop();
+            throw;
+        }
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: as long as it takes) for ffmpeg to exit; whether it did.</summary>

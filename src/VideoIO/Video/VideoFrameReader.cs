@@ -1,5 +1,3 @@
-using FFMpegCore;
-
 namespace ClipLit.VideoIO.Video;
 
 /// <summary>
@@ -11,8 +9,8 @@ namespace ClipLit.VideoIO.Video;
 /// timestamp (decoding from the keyframe before it, dropping what precedes it); elsewhere (MPEG-TS
 /// seeks by bytes and may land after the target, AVI has decode-order times) it decodes from the
 /// start and drops frames by count, slower but exact.
-/// FFMpegCore builds the command line; <see cref="FfmpegProcess"/> runs it and reads the frames
-/// from ffmpeg's own standard output (FFMpegCore's output pipe drops a clip's last frames).
+/// <see cref="FfmpegProcess"/> runs ffmpeg with an argument list and reads the frames from its
+/// standard output.
 /// Thread-safety: one reader thread. Ownership: owns the ffmpeg process; DisposeAsync stops it
 /// and is safe to call twice.
 /// </summary>
@@ -33,15 +31,13 @@ public sealed class VideoFrameReader : IFrameSource
         if (firstFrame < 0 || EndFrame > info.FrameCount || firstFrame > EndFrame)
             throw new ArgumentOutOfRangeException(nameof(firstFrame), $"frames {firstFrame}..{EndFrame} are not within {info.Path}'s {info.FrameCount}");
         bool seek = firstFrame > 0 && SeeksExactly(info);
-        string skip = firstFrame > 0 && !seek ? $"-vf select=gte(n\\,{firstFrame}) " : "";
-        string arguments = FFMpegArguments
-            // -seek_timestamp: the time is the frame's own (not offset by the file's start, which another stream may set).
-            .FromFileInput(info.Path, verifyExists: true, options => { if (seek) options.WithCustomArgument($"-seek_timestamp 1 -ss {SeekSeconds(info, firstFrame)}"); })
-            .OutputToFile("pipe:1", overwrite: false, options => options
-                .ForceFormat("rawvideo")
-                .WithCustomArgument($"-map 0:v:0 {skip}-pix_fmt rgba -fps_mode passthrough -an -sn -dn"))
-            .Arguments;
-        _ffmpeg = FfmpegProcess.StartReading(info.Path, "-nostdin -hide_banner " + arguments);
+        var arguments = new List<string> { "-nostdin", "-hide_banner" };
+        // -seek_timestamp: the time is the frame's own (not offset by the file's start, which another stream may set).
+        if (seek) arguments.AddRange(["-seek_timestamp", "1", "-ss", SeekSeconds(info, firstFrame)]);
+        arguments.AddRange(["-i", FfmpegTools.FileArgument(info.Path), "-map", "0:v:0"]);
+        if (firstFrame > 0 && !seek) arguments.AddRange(["-vf", $"select=gte(n\\,{firstFrame.ToString(System.Globalization.CultureInfo.InvariantCulture)})"]);
+        arguments.AddRange(["-pix_fmt", "rgba", "-fps_mode", "passthrough", "-an", "-sn", "-dn", "-f", "rawvideo", "pipe:1"]);
+        _ffmpeg = FfmpegProcess.StartReading(info.Path, arguments);
     }
 
     public VideoInfo Info { get; }

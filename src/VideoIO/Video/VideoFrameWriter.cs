@@ -1,6 +1,4 @@
-using System.Threading.Channels;
-using FFMpegCore;
-using FFMpegCore.Pipes;
+using System.Globalization;
 
 namespace ClipLit.VideoIO.Video;
 
@@ -12,51 +10,63 @@ namespace ClipLit.VideoIO.Video;
 public sealed record VideoEncodeOptions(string? Codec, int? Crf, string? Bitrate, string? Preset)
 {
     public static VideoEncodeOptions Default { get; } = new(null, null, null, null);
+
+    /// <summary>The encoder for a file of <paramref name="extension"/> (lower case, with the dot).</summary>
+    public string CodecFor(string extension) => Codec ?? (extension == ".webm" ? "libvpx-vp9" : "libx264");
+
+    /// <summary>The encoder's arguments: codec, then rate control (bitrate, else CRF), preset, and VP9's row threads.</summary>
+    public IReadOnlyList<string> EncoderArguments(string extension)
+    {
+        string codec = CodecFor(extension);
+        var arguments = new List<string> { "-c:v", codec };
+        if (Bitrate is { } bitrate) arguments.AddRange(["-b:v", bitrate]);
+        else if (codec.Contains("vp9", StringComparison.Ordinal) || codec.Contains("vp8", StringComparison.Ordinal))
+            arguments.AddRange(["-crf", (Crf ?? 31).ToString(CultureInfo.InvariantCulture), "-b:v", "0"]);
+        else arguments.AddRange(["-crf", (Crf ?? 18).ToString(CultureInfo.InvariantCulture)]);
+        if (Preset is { } preset) arguments.AddRange(["-preset", preset]);
+        if (codec == "libvpx-vp9") arguments.AddRange(["-row-mt", "1"]);
+        return arguments;
+    }
 }
 
 /// <summary>
-/// Encodes RGBA8 frames with their timestamps into a video file with ffmpeg (through FFMpegCore):
-/// frames go over a pipe as uncompressed Matroska (exact per-frame timestamps, so variable frame
-/// rates survive), and the source's audio and subtitle streams, metadata and chapters are copied
-/// from the original file untouched. The codec follows the container unless told otherwise.
-/// Thread-safety: one writer thread. Ownership: owns the ffmpeg process (FFMpegCore runs it and
-/// hands back its standard error with the result); the output file belongs to the caller (write to
-/// a temporary name and rename when <see cref="CompleteAsync"/> succeeds).
+/// Encodes RGBA8 frames with their timestamps into a video file with ffmpeg: frames go to ffmpeg's
+/// standard input as uncompressed Matroska (exact per-frame timestamps, so variable frame rates
+/// survive), and the source's audio and subtitle streams, metadata and chapters are copied from
+/// the original file untouched. The codec follows the container unless told otherwise.
+/// <see cref="CompleteAsync"/> succeeds only for a file that is verified: ffmpeg exited cleanly and
+/// the file reads back (ffprobe) with every frame written and the streams copied; ffmpeg 5.1 exits
+/// 0 when it cannot write an MP4's index on a full disk, so its exit status alone proves nothing.
+/// Thread-safety: one writer thread. Ownership: owns the ffmpeg process (DisposeAsync stops it;
+/// safe twice); the output file belongs to the caller (a temporary name, renamed once verified).
 /// </summary>
 public sealed class VideoFrameWriter : IFrameSink
 {
-    private readonly Channel<(ReadOnlyMemory<byte> Frame, long Timestamp, TaskCompletionSource Written)> _frames =
-        Channel.CreateBounded<(ReadOnlyMemory<byte>, long, TaskCompletionSource)>(1);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task<FFMpegResult> _process;
+    private readonly FfmpegProcess _ffmpeg;
+    private readonly MatroskaRawVideoWriter _matroska;
+    private readonly VideoInfo _source;
     private readonly string _output;
+    private readonly string _finalPath;
+    private readonly bool _copyStreams;
+    private int _framesWritten;
     private bool _completed;
-    private bool _disposed;
 
-    /// <param name="source">The video the frames come from (size, time base).</param>
-    /// <param name="outputPath">Where ffmpeg writes (a temporary name).</param>
+    /// <param name="source">The video the frames come from (size, time base, the streams to copy).</param>
+    /// <param name="outputPath">Where ffmpeg writes (a temporary name, which may exist: it is replaced).</param>
     /// <param name="finalPath">The name the output will get (its extension picks the container and codec).</param>
     /// <param name="options">Codec choices.</param>
-    /// <param name="copyStreams">Copy audio, subtitles, metadata and chapters from <c>source.Path</c>; false when it is no file (an image sequence).</param>
+    /// <param name="copyStreams">Copy audio, subtitles, metadata and chapters from <c>source.Path</c>; false when it is no file (an image sequence) or for a part.</param>
+    /// <exception cref="VideoFileException">The extension is not a video container ClipLit writes, or ffmpeg could not be started.</exception>
     public VideoFrameWriter(VideoInfo source, string outputPath, string finalPath, VideoEncodeOptions options, bool copyStreams = true)
     {
+        _source = source;
         _output = outputPath;
+        _finalPath = finalPath;
+        _copyStreams = copyStreams;
         string extension = Path.GetExtension(finalPath).ToLowerInvariant();
         Muxer = MuxerFor(extension) ?? throw new VideoFileException(finalPath, $"unsupported video extension '{extension}' (use .mp4, .mov, .mkv, .webm or .avi)");
-        var pipe = new FramePipe(this, source.Width, source.Height);
-        string arguments = OutputArguments(source, extension, options, copyStreams);
-        var inputs = FFMpegArguments.FromPipeInput(pipe);
-        if (copyStreams) inputs = inputs.AddFileInput(source.Path);
-        _process = inputs
-            .OutputToFile(outputPath, overwrite: true, o => o.ForceFormat(Muxer).WithCustomArgument(arguments))
-            .CancellableThrough(_stop.Token)
-            .ProcessAsynchronously(throwOnError: false);
-        _process.ContinueWith(_ =>
-        {
-            // ffmpeg is gone: fail frames still waiting to be written instead of leaving writers hanging.
-            _frames.Writer.TryComplete();
-            while (_frames.Reader.TryRead(out var pending)) pending.Written.TrySetCanceled();
-        }, TaskScheduler.Default);
+        _ffmpeg = FfmpegProcess.StartWriting(finalPath, Arguments(source, outputPath, extension, options, copyStreams));
+        _matroska = new MatroskaRawVideoWriter(_ffmpeg.Input, source.Width, source.Height);
     }
 
     /// <summary>The FFmpeg muxer used (from the final path's extension).</summary>
@@ -66,60 +76,50 @@ public sealed class VideoFrameWriter : IFrameSink
     /// <exception cref="VideoFileException">ffmpeg stopped (its error is in the message).</exception>
     public async Task WriteAsync(ReadOnlyMemory<byte> rgba, long timestampMicroseconds, CancellationToken cancellation)
     {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            await _frames.Writer.WriteAsync((rgba, timestampMicroseconds, written), cancellation);
-            await written.Task.WaitAsync(cancellation);
+            await _matroska.WriteFrameAsync(rgba, timestampMicroseconds, cancellation);
+            _framesWritten++;
         }
-        catch (ChannelClosedException)
+        catch (IOException) when (!cancellation.IsCancellationRequested)
         {
-            throw await FailureAsync();
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw await FailureAsync();
+            // ffmpeg went away (a full disk, a bad option): its own error says why.
+            await _ffmpeg.WaitForExitAsync(CancellationToken.None);
+            throw Failure("could not encode the video");
         }
     }
 
-    /// <summary>Ends the stream and waits for ffmpeg to finish the file.</summary>
-    /// <exception cref="VideoFileException">ffmpeg failed.</exception>
+    /// <summary>Ends the stream, waits for ffmpeg to finish the file, and verifies it.</summary>
+    /// <exception cref="VideoFileException">ffmpeg failed, or the file does not read back with every frame and stream (the message says why).</exception>
     public async Task CompleteAsync()
     {
-        _frames.Writer.TryComplete();
-        var result = await _process;
+        try
+        {
+            await _ffmpeg.Input.FlushAsync();
+            _ffmpeg.CloseInput();
+        }
+        catch (IOException)
+        {
+            // ffmpeg went away before reading all of it: its exit status and error say why.
+        }
+        await _ffmpeg.WaitForExitAsync(CancellationToken.None);
         _completed = true;
-        if (!result.Success) throw Failure(result);
+        if (_ffmpeg.ExitCode != 0) throw Failure("could not encode the video");
+        VideoOutputCheck.Verify(_output, _finalPath, _framesWritten, _copyStreams ? _source : null, _ffmpeg.LastErrorLine());
     }
 
     /// <summary>Stops ffmpeg unless <see cref="CompleteAsync"/> finished it, and waits for it; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _frames.Writer.TryComplete();
-        if (!_completed && !_process.IsCompleted) await _stop.CancelAsync();
-        try
-        {
-            await _process;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // Stopping early is how a cancelled or failed run ends.
-        }
-        _stop.Dispose();
+        if (!_completed) await _ffmpeg.DisposeAsync();
+        else _ffmpeg.Dispose();
     }
 
-    private async Task<VideoFileException> FailureAsync() => Failure(await _process);
-
-    private VideoFileException Failure(FFMpegResult result)
-    {
-        string detail = result.StandardError.LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? $"exit code {result.ExitCode}";
-        return new VideoFileException(_output, $"ffmpeg could not encode the video ({detail})");
-    }
+    private VideoFileException Failure(string what) =>
+        new(_finalPath, $"ffmpeg {what} ({_ffmpeg.LastErrorLine() ?? $"exit code {_ffmpeg.ExitCode}"})");
 
     /// <summary>The FFmpeg muxer for a file extension (lower case, with the dot), or null when ClipLit does not write it.</summary>
-    internal static string? MuxerFor(string extension) => extension switch
+    public static string? MuxerFor(string extension) => extension switch
     {
         ".mp4" or ".m4v" => "mp4",
         ".mov" => "mov",
@@ -129,54 +129,25 @@ public sealed class VideoFrameWriter : IFrameSink
         _ => null,
     };
 
-    private static string OutputArguments(VideoInfo source, string extension, VideoEncodeOptions options, bool copyStreams)
+    /// <summary>ffmpeg's arguments, one element each: the frames from standard input, the source's other streams, the encoder, the file.</summary>
+    private IReadOnlyList<string> Arguments(VideoInfo source, string outputPath, string extension, VideoEncodeOptions options, bool copyStreams)
     {
-        bool webm = extension == ".webm";
-        string codec = options.Codec ?? (webm ? "libvpx-vp9" : "libx264");
-        var args = new List<string>
-        {
-            // Timestamps exactly as given (both inputs keep their original timeline, so audio stays in sync).
-            "-copyts", "-fps_mode passthrough",
-            copyStreams ? "-map 0:v:0 -map 1:a? -map 1:s? -map_metadata 1 -map_chapters 1 -c:a copy -c:s copy" : "-map 0:v:0",
-            $"-c:v {codec}",
-            // 4:2:0 needs even sizes: pad odd ones by a pixel rather than fail.
-            "-vf pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt yuv420p",
-        };
-        if (options.Bitrate is { } bitrate) args.Add($"-b:v {bitrate}");
-        else args.Add(codec.Contains("vp9", StringComparison.Ordinal) || codec.Contains("vp8", StringComparison.Ordinal)
-            ? $"-crf {options.Crf ?? 31} -b:v 0"
-            : $"-crf {options.Crf ?? 18}");
-        if (options.Preset is { } preset) args.Add($"-preset {preset}");
-        if (codec == "libvpx-vp9") args.Add("-row-mt 1");
-        if (extension is ".mp4" or ".m4v" or ".mov")
-        {
-            args.Add($"-video_track_timescale {source.TimeBaseDenominator}");
-            args.Add("-movflags +faststart");
-        }
-        return string.Join(' ', args);
+        var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-f", "matroska", "-i", "pipe:0" };
+        if (copyStreams) arguments.AddRange(["-i", FfmpegTools.FileArgument(source.Path)]);
+        // Timestamps exactly as given (both inputs keep their original timeline, so audio stays in sync).
+        arguments.AddRange(["-copyts", "-fps_mode", "passthrough", "-map", "0:v:0"]);
+        if (copyStreams) arguments.AddRange(["-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-map_chapters", "1", "-c:a", "copy", "-c:s", "copy"]);
+        arguments.AddRange(options.EncoderArguments(extension));
+        // 4:2:0 needs even sizes: pad odd ones by a pixel rather than fail.
+        arguments.AddRange(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]);
+        arguments.AddRange(ContainerArguments(source, extension));
+        arguments.AddRange(["-f", Muxer, "-y", FfmpegTools.FileArgument(outputPath)]);
+        return arguments;
     }
 
-    /// <summary>The pipe FFmpeg reads: our frames as uncompressed Matroska.</summary>
-    private sealed class FramePipe(VideoFrameWriter owner, int width, int height) : IPipeSource
-    {
-        public string GetStreamArguments() => "-f matroska";
-
-        public async Task WriteAsync(Stream outputStream, CancellationToken cancellation)
-        {
-            var matroska = new MatroskaRawVideoWriter(outputStream, width, height);
-            await foreach (var (frame, timestamp, written) in owner._frames.Reader.ReadAllAsync(cancellation))
-            {
-                try
-                {
-                    await matroska.WriteFrameAsync(frame, timestamp, cancellation);
-                    written.TrySetResult();
-                }
-                catch (Exception e)
-                {
-                    written.TrySetException(e);
-                    throw;
-                }
-            }
-        }
-    }
+    /// <summary>What MP4 and MOV need: the source's time scale (frames keep their exact times) and the index at the front.</summary>
+    public static IReadOnlyList<string> ContainerArguments(VideoInfo source, string extension) =>
+        extension is ".mp4" or ".m4v" or ".mov"
+            ? ["-video_track_timescale", source.TimeBaseDenominator.ToString(CultureInfo.InvariantCulture), "-movflags", "+faststart"]
+            : [];
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using FFMpegCore;
 
 namespace ClipLit.VideoIO.Video;
 
@@ -32,34 +31,33 @@ public static class VideoPartJoiner
         CheckCoverage(source, parts, finalPath);
         string extension = Path.GetExtension(finalPath).ToLowerInvariant();
         string muxer = VideoFrameWriter.MuxerFor(extension) ?? throw new VideoFileException(finalPath, $"unsupported video extension '{extension}'");
+        // The list is line-based: a part's name with a line break could add lines of its own to it.
+        if (parts.FirstOrDefault(p => FfmpegTools.HasControlCharacters(Path.GetFullPath(p.Path))) is { } odd)
+            throw new VideoFileException(finalPath, $"a part's path holds a control character ({odd.Path.ReplaceLineEndings(" ")}); move the job to a folder without one");
         string list = outputPath + ".ffconcat";
+        string? encoderError;
         try
         {
             await File.WriteAllTextAsync(list, ConcatList(source, parts), cancellation);
-            var arguments = new List<string>
-            {
-                "-map 0:v:0 -map 1:a? -map 1:s? -map_metadata 1 -map_chapters 1 -c copy",
-            };
-            if (extension is ".mp4" or ".m4v" or ".mov")
-            {
-                arguments.Add($"-video_track_timescale {source.TimeBaseDenominator}");
-                arguments.Add("-movflags +faststart");
-            }
-            var result = await FFMpegArguments
-                .FromFileInput(list, verifyExists: true, options => options.WithCustomArgument("-f concat -safe 0"))
-                .AddFileInput(source.Path)
-                .OutputToFile(outputPath, overwrite: true, options => options.ForceFormat(muxer).WithCustomArgument(string.Join(' ', arguments)))
-                .CancellableThrough(cancellation)
-                .ProcessAsynchronously(throwOnError: false);
-            cancellation.ThrowIfCancellationRequested();
-            if (!result.Success)
-                throw new VideoFileException(finalPath, $"ffmpeg could not join the parts ({result.StandardError.LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? $"exit code {result.ExitCode}"})");
+            List<string> arguments =
+            [
+                "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error",
+                "-f", "concat", "-safe", "0", "-i", FfmpegTools.FileArgument(list), "-i", FfmpegTools.FileArgument(source.Path),
+                "-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
+                .. VideoFrameWriter.ContainerArguments(source, extension),
+                "-f", muxer, "-y", FfmpegTools.FileArgument(outputPath),
+            ];
+            await using var ffmpeg = FfmpegProcess.Start(finalPath, arguments);
+            await ffmpeg.WaitForExitAsync(cancellation);
+            encoderError = ffmpeg.LastErrorLine();
+            if (ffmpeg.ExitCode != 0)
+                throw new VideoFileException(finalPath, $"ffmpeg could not join the parts ({encoderError ?? $"exit code {ffmpeg.ExitCode}"})");
         }
         finally
         {
             File.Delete(list);
         }
-        CheckFrames(source, VideoProbe.Probe(outputPath, cancellation), finalPath);
+        CheckFrames(source, VideoOutputCheck.Verify(outputPath, finalPath, source.FrameCount, source, encoderError), finalPath);
     }
 
     private static void CheckCoverage(VideoInfo source, IReadOnlyList<VideoPart> parts, string finalPath)

@@ -84,6 +84,25 @@ public static class CommandLineApp
         {
             return Usage(context, e.Message);
         }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            context.Error.WriteLine("interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            // Every expected failure is turned into its own line where it happens; this is the net under them all:
+            // still one line and a failure status, never a stack trace.
+            context.Error.WriteLine(UnexpectedFailureLine(e));
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    /// <summary>The one line an exception that no command expected becomes.</summary>
+    public static string UnexpectedFailureLine(Exception e)
+    {
+        string message = (e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e).Message;
+        return $"error: {message.ReplaceLineEndings(" ").Trim()} ({e.GetType().Name}: unexpected; please report it with the command that led to it)";
     }
 
     /// <summary>The help <c>COMMAND... --help</c> prints, without its final line break (for tests and documentation).</summary>

@@ -1,3 +1,5 @@
+using ClipLit.Cli.CommandLine;
+
 namespace ClipLit.Cli;
 
 /// <summary>
@@ -13,6 +15,15 @@ public static class ConsoleApp
     /// </summary>
     public static int Main(string[] args, Func<IReadOnlyList<string>, CliContext, int> run)
     {
+        // A failure on a thread no command waits for would end the process with a stack trace (exit 134): one line instead.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            Console.Error.WriteLine(e.ExceptionObject is Exception exception
+                ? CommandLineApp.UnexpectedFailureLine(exception)
+                : "error: an unexpected failure (please report it with the command that led to it)");
+            Console.Error.Flush();
+            Environment.Exit(ExitCodes.SomeFailed);
+        };
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -124,9 +124,18 @@ public sealed class LiveTests
         Assert.That(text, Is.GreaterThan(500), "text pixels");
     }
 
-    [Test]
-    public void KeysToggleTheDisplayFullscreenSideBySideReloadAndQuality()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void KeysToggleTheDisplayFullscreenSideBySideReloadAndQuality(bool studentInstalled)
     {
+        // With the default student installed for the model, fast quality takes its light maps from the student;
+        // the side by side and R still concern the model the user runs, never the student in its place.
+        string dataHome = Directory.CreateDirectory(_workspace.PathOf("data")).FullName;
+        if (studentInstalled)
+        {
+            string students = Directory.CreateDirectory(Path.Combine(dataHome, "cliplit", "models", "students")).FullName;
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "models", "clip-lit-student.onnx"), Path.Combine(students, "clip-lit-student.onnx"));
+        }
         // Real key presses (xdotool, through the X server) into the running window.
         string clip = SmallClip();
         string program = Path.Combine(AppContext.BaseDirectory, "cliplit");
@@ -150,6 +159,7 @@ public sealed class LiveTests
         var start = new ProcessStartInfo("xvfb-run") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _workspace.Root };
         foreach (string arg in new[] { "-a", "-s", "-screen 0 1600x900x24", "bash", script }) start.ArgumentList.Add(arg);
         start.Environment["CLIPLIT_VULKAN_VALIDATION"] = "1";
+        start.Environment["XDG_DATA_HOME"] = dataHome;
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
         process.WaitForExit();
@@ -164,6 +174,9 @@ public sealed class LiveTests
         Assert.That(lines, Has.One.StartsWith("note: reloading ").And.EndsWith("enhancement_model.pth"));
         Assert.That(lines, Has.One.StartsWith("model swapped in: ").And.Contains("enhancement_model.pth"));
         Assert.That(lines, Has.One.EqualTo("quality now full: light maps from teacher enhancement_model.pth at 320x180"));
+        Assert.That(lines, Has.None.Contains("was not distilled from"), "the reloaded model is the one the student serves");
+        if (studentInstalled) Assert.That(lines, Has.One.StartsWith("fast quality: light maps from student clip-lit-student.onnx"));
+        else Assert.That(lines, Has.None.Contains("clip-lit-student.onnx"));
         var shot = Directory.GetFiles(_workspace.Root, "cliplit-*.png").Single();
         var pixels = Pixels(shot);
         Assert.That((pixels.Width, pixels.Height), Is.EqualTo((1600, 900)), "fullscreen on the 1600x900 screen");

@@ -423,7 +423,8 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                 case LiveAction.SideBySide:
                     SetSideBySide(!_sideBySide);
                     _split = _sideBySide ? 0.5 : null;
-                    log.WriteLine(_sideBySide ? $"side by side: {LeftModel!.Name} | {_primary!.Model.Name}" : "side by side off");
+                    // The right is the model the user runs (its student may give it its light maps in fast quality).
+                    log.WriteLine(_sideBySide ? $"side by side: {LeftModel!.Name} | {_main.Name}" : "side by side off");
                     break;
                 case LiveAction.Hud:
                     _hud.Visible = !_hud.Visible;
@@ -438,7 +439,8 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     ToggleFullscreen();
                     break;
                 case LiveAction.Reload:
-                    string message = _swapper!.Reload(_primary!.Model.Path) ? $"reloading {_primary.Model.Path}" : "a model is loading already";
+                    // The model the user runs, not the lane's: in fast quality that may be the student serving it.
+                    string message = _swapper!.Reload(_main.Path) ? $"reloading {_main.Path}" : "a model is loading already";
                     log.WriteLine($"note: {message}");
                     _hud.Message(message);
                     break;
@@ -591,7 +593,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         var primary = _primary!;
         var readings = new HudReadings(_rates.DisplayFps, _rates.EnhancerHz, primary.NetworkMilliseconds,
             _presented > 0 ? (double)_ageSum / _presented : 0, _latencies.Percentile(50), _latencies.Percentile(99),
-            primary.Description, QualityName(primary), primary.Model, _sideBySide ? _left?.Model : null, _paused);
+            primary.Description, QualityName(primary), _main, _sideBySide ? _left?.Model : null, _paused);
         return _hud.Panel(readings, Math.Max(2, (int)Math.Round(2 * window.ContentScale)));
     }
 

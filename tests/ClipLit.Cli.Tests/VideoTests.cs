@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
 
@@ -245,7 +245,7 @@ public sealed class VideoTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.ErrorLines, Has.One.EqualTo(
-            $"note: removed stale temporary {temporary} (left by process {pid} on this host, which no longer runs)"));
+            $"note: removed stale temporary {temporary} (left by process {pid} of this host, which no longer holds it)"));
         Assert.That(File.Exists(temporary), Is.False);
         Assert.That(_workspace.PartialFiles(), Is.Empty);
         Assert.That(VideoProbe.Probe(Path.Combine(folder, "small.mp4")).FrameTimestamps, Is.EqualTo(VideoProbe.Probe(input).FrameTimestamps), "the output is complete");

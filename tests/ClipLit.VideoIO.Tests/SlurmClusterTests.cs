@@ -75,6 +75,8 @@ public sealed class SlurmClusterTests : TemporaryFolderFixture
         string pendingJoin = cluster.Submit($"--dependency=afterok:{array}", "--wrap", $"touch '{Folder}'/joined-too");
 
         cluster.WaitForJob($"{array}_1", records => records.Single().State == "RUNNING", "to run", JobTimeout);
+        // RUNNING says slurmd started it, not that its script has got anywhere: the task's own mark says that.
+        WaitFor(() => File.Exists(Path.Combine(Folder, "started-1")), "task 1 to start its script");
         cluster.Cancel($"{array}_1");
         var tasks = cluster.WaitForJob(array, JobTimeout);
         var killed = cluster.WaitForJob(killedJoin, JobTimeout).Single();
@@ -126,5 +128,16 @@ public sealed class SlurmClusterTests : TemporaryFolderFixture
         Assert.That(other.Run("squeue", "--noheader").Out.Trim(), Is.Empty, "the other cluster's queue is empty");
         var job = other.WaitForJob(other.Submit("--wrap", "true"), JobTimeout).Single();
         Assert.That(job.State, Is.EqualTo("COMPLETED"));
+    }
+
+    /// <summary>Waits, up to the job timeout, for <paramref name="condition"/>.</summary>
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"waited {JobTimeout.TotalSeconds:0} s for {what}");
+            Thread.Sleep(50);
+        }
     }
 }

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Core.Processes;
 using ClipLit.VideoIO.Live;
 using ClipLit.VideoIO.Video;
-using FFMpegCore;
 
 namespace ClipLit.Cli.Commands;
 
@@ -38,23 +37,28 @@ public sealed class CamerasCommand : AppCommand
             foreach (string device in devices)
             {
                 context.Out.WriteLine(device);
-                foreach (string line in FfmpegLines($"-f v4l2 -list_formats all -i {device}"))
+                foreach (string line in FfmpegLines(["-f", "v4l2", "-list_formats", "all", "-i", device]))
                     context.Out.WriteLine($"  {line}");
             }
             return ExitCodes.Success;
         }
-        string list = format == "dshow" ? "-list_devices true -f dshow -i dummy" : "-f avfoundation -list_devices true -i \"\"";
+        string[] list = format == "dshow" ? ["-list_devices", "true", "-f", "dshow", "-i", "dummy"] : ["-f", "avfoundation", "-list_devices", "true", "-i", ""];
         foreach (string line in FfmpegLines(list)) context.Out.WriteLine(line);
         return ExitCodes.Success;
     }
 
     /// <summary>What ffmpeg prints (to standard error) for a listing, without its own prefixes and the final "no input" complaint.</summary>
-    private static IEnumerable<string> FfmpegLines(string arguments)
+    private static IEnumerable<string> FfmpegLines(IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(), $"-hide_banner {arguments}") { RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start)!;
-        string text = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        string text;
+        try
+        {
+            text = ChildProgram.Run(FfmpegTools.Ffmpeg, ["-hide_banner", .. arguments], TimeSpan.FromSeconds(30)).Error;
+        }
+        catch (Exception e) when (e is ChildProgramException or TimeoutException)
+        {
+            text = $"ffmpeg could not list it ({e.Message})";
+        }
         foreach (string raw in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // "[video4linux2,v4l2 @ 0x55...] Raw : yuyv422 : YUYV 4:2:2 : 640x480 ..." -> the part after the bracket.

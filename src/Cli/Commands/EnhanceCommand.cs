@@ -5,7 +5,7 @@ using ClipLit.Cli.Terminal;
 using ClipLit.Inference.Runtime;
 using ClipLit.Cli.Jobs;
 using ClipLit.Cli.Videos;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
@@ -105,6 +105,11 @@ public sealed class EnhanceCommand : AppCommand
             progress.Summarize();
             return ExitCodes.SomeFailed;
         }
+        // Encoder options ffmpeg would refuse are the command line's mistake: said before any work.
+        var encode = _video.Encode(args);
+        foreach (string extension in jobs.Where(job => job.Refusal is null && VideoProbe.HasVideoExtension(job.Output))
+                     .Select(job => Path.GetExtension(job.Output).ToLowerInvariant()).Distinct())
+            if (EncoderCheck.Problem(encode, extension) is { } encoderProblem) throw new UsageException($"enhance: {encoderProblem}");
         RemoveStaleTemporaries(jobs, progress);
 
         // Photos default to full quality whatever the device; videos to fast on the CPU.
@@ -113,10 +118,10 @@ public sealed class EnhanceCommand : AppCommand
             jobs.Any(job => VideoFileEnhancer.IsMovingPicture(job.Input) ? video.Quality == EnhanceQuality.Fast : photoQuality == EnhanceQuality.Fast));
         if (pipeline is null) return ExitCodes.SomeFailed;
         var photos = new PhotoEnhancer(photoQuality == EnhanceQuality.Fast ? pipeline.FastSession : pipeline.Session, photoQuality, pipeline.Video.FastLongSide,
-            new StillImageWriteOptions(jpegQuality));
-        var videos = new VideoFileEnhancer(pipeline.VideoSession, pipeline.Video, sequenceFps, new StillImageWriteOptions(jpegQuality));
+            new StillImageWriteOptions(jpegQuality), overwrite);
+        var videos = new VideoFileEnhancer(pipeline.VideoSession, pipeline.Video, sequenceFps, new StillImageWriteOptions(jpegQuality), overwrite);
         bool resume = args.GetValue(_resume);
-        var resumable = new ResumableVideo(pipeline, _video.Given(args), context, quiet);
+        var resumable = new ResumableVideo(pipeline, _video.Deciding(args, pipeline.Video.Quality), context, quiet, overwrite);
 
         foreach (var job in jobs)
         {
@@ -170,10 +175,12 @@ public sealed class EnhanceCommand : AppCommand
             {
                 progress.Fail(e is ImageFileException or VideoFileException or JobException ? e.Message : $"{job.Input}: {e.Message}");
             }
-            catch (Exception e) when (resume && e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // --resume keeps its state in a folder beside the output: a file-system error there fails this input alone.
-                progress.Fail($"{job.Input}: {e.Message}");
+                // The output's folder (or --resume's state beside it) cannot be written: this input fails alone.
+                progress.Fail(e.Message.Contains(job.Output, StringComparison.Ordinal) || e.Message.Contains(Path.GetDirectoryName(Path.GetFullPath(job.Output))!, StringComparison.Ordinal)
+                    ? $"{job.Input}: {e.Message}"
+                    : $"{job.Input}: {job.Output}: {e.Message}");
             }
             catch (OutOfMemoryException)
             {
@@ -193,8 +200,8 @@ public sealed class EnhanceCommand : AppCommand
     }
 
     /// <summary>
-    /// Removes, once per output folder, the hidden temporaries that runs on this host killed mid-write
-    /// left behind (their process no longer runs), saying so for each. Every stale temporary of the
+    /// Removes, once per output folder, the hidden temporaries that runs killed mid-write left behind
+    /// (nobody holds their lock any more), saying so for each. Every stale temporary of the
     /// folder goes, not only the outputs': all are ClipLit's own leftovers, and nothing renames them.
     /// </summary>
     private static void RemoveStaleTemporaries(IEnumerable<PhotoJob> jobs, BatchProgress progress)
@@ -204,7 +211,7 @@ public sealed class EnhanceCommand : AppCommand
             .Distinct(StringComparer.Ordinal);
         foreach (string folder in folders)
             foreach (var stale in StaleTemporaries.Remove(folder))
-                progress.Note($"removed stale temporary {stale.Path} (left by process {stale.Name.Writer.Id} on this host, which no longer runs)");
+                progress.Note($"removed stale temporary {stale.Path} (left by process {stale.Name.Writer.Id} of this host, which no longer holds it)");
     }
 
     private static bool TryCreateFolder(string folder, out string? problem)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;

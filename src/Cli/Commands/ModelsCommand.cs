@@ -41,9 +41,11 @@ public sealed class ModelsCommand : AppCommand
             Options.Add(_url);
             Explain("Details", """
                 Puts the paper's trained checkpoint (enhancement_model.pth) into the per-user model
-                folder, taking it from, in order: --source DIR, $CLIPLIT_MODEL_SOURCE, the
-                shared/models/clip-lit folder beside the repository, or a download of the paper's
-                release (verified by SHA-256). Nothing is replaced if a valid model is already there.
+                folder. With --source DIR, from that folder alone: if it holds no valid checkpoint
+                that is an error (exit 1), and a valid one replaces an installed model of other
+                content. Without, unless a valid model is already there, from the first of:
+                $CLIPLIT_MODEL_SOURCE, the shared/models/clip-lit folder beside the repository, or a
+                download of the paper's release (verified by SHA-256).
                 With it comes the default student distilled from that checkpoint (students/ in the
                 same folder), which gives fast quality its light maps.
                 """);
@@ -64,6 +66,11 @@ public sealed class ModelsCommand : AppCommand
             catch (ModelLoadException e)
             {
                 context.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.SomeFailed;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                context.Error.WriteLine($"error: {ModelStore.UserModelFolder}: cannot be written ({e.Message})");
                 return ExitCodes.SomeFailed;
             }
         }

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Commands;
 using ClipLit.Cli.Models;
 using ClipLit.Cli.Photos;
 using ClipLit.Cli.Videos;
+using ClipLit.Core.Files;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.VideoIO.Video;
@@ -27,6 +29,7 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
     /// <returns>The exit code.</returns>
     public int Run(ParseResult args, IReadOnlyList<string> arguments, string output, JobFolder folder, int shards, bool overwrite)
     {
+        if (folder.Path.Any(char.IsControl)) throw new UsageException($"job create: the job folder's path may not hold control characters");
         if (File.Exists(Path.Combine(folder.Path, JobManifest.FileName)))
             throw new JobException($"{folder.Path}: already holds a job (its manifest.json); pick another folder or delete it");
         // Markers and parts left by an earlier job would count as this one's.
@@ -34,6 +37,11 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
             throw new JobException($"{folder.Path}: the job folder is not empty; pick a new or empty folder");
         var inputs = InputExpander.Expand(arguments);
         bool folderOutput = OutputPlanner.IsFolderOutput(output, inputs);
+        var plannedJobs = OutputPlanner.Plan(inputs, output, folderOutput);
+        // Encoder options a worker's ffmpeg would refuse are the command line's mistake: said now, not by every shard.
+        var encode = options.Encode(args);
+        foreach (string extension in plannedJobs.Select(j => Path.GetExtension(j.Output).ToLowerInvariant()).Where(e => VideoFrameWriter.MuxerFor(e) is not null).Distinct())
+            if (EncoderCheck.Problem(encode, extension) is { } encoderProblem) throw new UsageException($"job create: {encoderProblem}");
         int failed = 0;
         void Fail(string line)
         {
@@ -43,12 +51,15 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
         foreach (var (argument, problem) in inputs.Problems) Fail($"{argument}: {problem}");
         var recorded = new List<JobInput>();
         var planned = new List<PlannedVideo>();
-        foreach (var job in OutputPlanner.Plan(inputs, output, folderOutput))
+        foreach (var job in plannedJobs)
         {
             if (job.Refusal is not null) Fail($"{job.Input}: {job.Refusal}");
             else if (!VideoProbe.HasVideoExtension(job.Input)) Fail($"{job.Input}: a job takes video files (enhance photos with 'cliplit enhance')");
             else if (!VideoProbe.HasVideoExtension(job.Output)) Fail($"{job.Input}: the output {job.Output} is not a video file (.mp4, .mov, .mkv, .webm, .avi)");
             else if (File.Exists(job.Output) && !overwrite) Fail($"{job.Input}: output {job.Output} already exists (use --overwrite to replace it)");
+            else if (Path.GetFullPath(job.Output).StartsWith(folder.Path + "/", StringComparison.Ordinal)) Fail($"{job.Input}: the output {job.Output} may not lie inside the job folder");
+            else if (Path.GetFullPath(job.Output).Any(char.IsControl) || Path.GetFullPath(job.Input).Any(char.IsControl))
+                Fail($"{JobManifestCheck.Printable(job.Input)}: file names with control characters (line breaks) cannot be planned");
             else
             {
                 try
@@ -69,10 +80,12 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
             return ExitCodes.SomeFailed;
         }
 
-        var pinned = PinnedOptions(args, folder);
+        var pinned = PinnedOptions(args, folder, out var models);
         if (pinned is null) return ExitCodes.SomeFailed;
-        var manifest = new JobManifest(JobManifest.CurrentFormat, JobManifest.RunningVersion, DateTimeOffset.UtcNow, pinned, recorded,
-            JobPlanner.Plan(planned, shards), overwrite);
+        var manifest = new JobManifest(JobManifest.CurrentFormat, JobManifest.RunningVersion, DateTimeOffset.UtcNow, pinned, models,
+            recorded, JobPlanner.Plan(planned, shards), overwrite);
+        if (JobManifestCheck.Problem(manifest) is { } manifestProblem) throw new JobException($"{folder.Path}: cannot plan this job ({manifestProblem})");
+        JobOutputs.Check(folder, manifest);
         manifest.Write(folder.Path);
         if (!quiet)
         {
@@ -85,8 +98,9 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
     }
 
     /// <summary>The options as given, with the model and student copied into the job folder and named there, and the quality fixed; null after an error line.</summary>
-    private List<string>? PinnedOptions(ParseResult args, JobFolder folder)
+    private List<string>? PinnedOptions(ParseResult args, JobFolder folder, out List<JobModelFile> models)
     {
+        models = [];
         var model = NetworkOptions.LoadModel(args.GetValue(options.Network.Model), context);
         if (model is null) return null;
         var quality = args.GetValue(options.Network.Quality) ?? (options.Device(args) == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast);
@@ -98,28 +112,27 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
             studentSource = student?.Source;
         }
         Directory.CreateDirectory(folder.Models);
-        string modelCopy = Path.Combine(folder.Models, Path.GetFileName(model.Source));
-        File.Copy(model.Source, modelCopy, overwrite: true);
-        var tokens = Without(options.Given(args), options.Network.Model, options.Network.FastModel, options.Network.Quality);
+        string modelCopy = Copy(model.Source, Path.Combine(folder.Models, Path.GetFileName(model.Source)));
+        models.Add(new JobModelFile(ModelRole.Model, modelCopy, InputCheck.Sha256(modelCopy)));
+        var tokens = VideoOptionSet.Without(options.Given(args), options.Network.Model, options.Network.FastModel, options.Network.Quality);
         tokens.AddRange([options.Network.Model.Name, modelCopy, options.Network.Quality.Name, quality == EnhanceQuality.Fast ? "fast" : "full"]);
         if (studentSource is not null)
         {
-            string studentCopy = Path.Combine(folder.Models, "student-" + Path.GetFileName(studentSource));
-            File.Copy(studentSource, studentCopy, overwrite: true);
+            string studentCopy = Copy(studentSource, Path.Combine(folder.Models, "student-" + Path.GetFileName(studentSource)));
+            models.Add(new JobModelFile(ModelRole.Student, studentCopy, InputCheck.Sha256(studentCopy)));
             tokens.AddRange([options.Network.FastModel.Name, studentCopy]);
         }
         return tokens;
     }
 
-    /// <summary>The tokens without the named options and their values.</summary>
-    private static List<string> Without(IReadOnlyList<string> tokens, params Option[] dropped)
+    /// <summary>Copies a model file into the job folder, atomically; returns the copy's path.</summary>
+    private static string Copy(string source, string target)
     {
-        var kept = new List<string>();
-        for (int i = 0; i < tokens.Count; i++)
+        AtomicFile.Write(target, output =>
         {
-            if (dropped.Any(o => o.Name == tokens[i])) i++; // the option and its one value
-            else kept.Add(tokens[i]);
-        }
-        return kept;
+            using var input = File.OpenRead(source);
+            input.CopyTo(output);
+        });
+        return target;
     }
 }

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 
 namespace ClipLit.Cli.Jobs;
 
@@ -26,84 +26,120 @@ public sealed record JobPart(int Input, int DecodeFrom, int Start, int End);
 /// <param name="Parts">The parts.</param>
 public sealed record JobShard(int Index, IReadOnlyList<JobPart> Parts);
 
+/// <summary>A model file that decides the frames, pinned by its content.</summary>
+/// <param name="Role"><see cref="ModelRole"/>: "model" (the network) or "student" (fast quality's).</param>
+/// <param name="Path">Absolute path (in a job: its copy in <c>JOB_DIR/models</c>).</param>
+/// <param name="Sha256">SHA-256 of its content (lower-case hex).</param>
+public sealed record JobModelFile(string Role, string Path, string Sha256);
+
+/// <summary>The roles of a <see cref="JobModelFile"/>.</summary>
+public static class ModelRole
+{
+    public const string Model = "model", Student = "student";
+}
+
 /// <summary>
 /// A job's plan, <c>JOB_DIR/manifest.json</c>: the inputs with their checksums, the shards'
-/// frame ranges, the enhance options every shard parses (the model and the student copied into the
-/// job folder and named there, so every worker runs the same files) and the ClipLit version that
-/// made it. Written once by <c>job create</c>, atomically; read by every other job command.
+/// frame ranges, the enhance options every shard parses, the model files (with their checksums)
+/// those options name, and the ClipLit version that made it. Written once by <c>job create</c>
+/// (and by <c>enhance --resume</c> for its state), atomically; read by every other job command,
+/// which trusts nothing in it before <see cref="JobManifestCheck"/> has checked every value: a job
+/// folder on shared storage may be written by anyone who can write there.
 /// </summary>
 /// <param name="Format">The manifest format's version (<see cref="CurrentFormat"/>).</param>
 /// <param name="ClipLitVersion">The version of ClipLit that created the job.</param>
 /// <param name="Created">When.</param>
 /// <param name="Options">The enhance options, as command-line tokens (<see cref="Videos.VideoOptionSet.Parse"/>).</param>
+/// <param name="Models">The model and the student (if any) that decide the frames, with their checksums.</param>
 /// <param name="Inputs">The input videos.</param>
 /// <param name="Shards">The shards, indexed from 0.</param>
 /// <param name="Overwrite">The join may replace outputs that exist (<c>--overwrite</c>).</param>
-public sealed record JobManifest(int Format, string ClipLitVersion, DateTimeOffset Created, IReadOnlyList<string> Options,
+public sealed record JobManifest(int Format, string ClipLitVersion, DateTimeOffset Created, IReadOnlyList<string> Options, IReadOnlyList<JobModelFile> Models,
     IReadOnlyList<JobInput> Inputs, IReadOnlyList<JobShard> Shards, bool Overwrite)
 {
-    public const int CurrentFormat = 1;
+    /// <summary>2: models pinned by checksum, done markers with the parts' checksums.</summary>
+    public const int CurrentFormat = 2;
 
     public const string FileName = "manifest.json";
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>A manifest is small (a line per input and per shard): anything far larger is not one.</summary>
+    private const long MaxBytes = 64 << 20;
+
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
+        MaxDepth = 16,
     };
 
     /// <summary>The running ClipLit's version.</summary>
     public static string RunningVersion =>
         typeof(JobManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
+    /// <summary>The pinned file of <paramref name="role"/>, or null.</summary>
+    public JobModelFile? ModelOf(string role) => Models.FirstOrDefault(m => m.Role == role);
+
     /// <summary>Writes the manifest into <paramref name="jobFolder"/> atomically.</summary>
     public void Write(string jobFolder) =>
         AtomicFile.Write(System.IO.Path.Combine(jobFolder, FileName), stream => JsonSerializer.Serialize(stream, this, Json));
 
-    /// <summary>Reads and checks <c>JOB_DIR/manifest.json</c>.</summary>
-    /// <exception cref="JobException">Missing, not JSON, another format, or inconsistent; the message names the file and the problem.</exception>
+    /// <summary>Reads <c>JOB_DIR/manifest.json</c> and checks every value in it.</summary>
+    /// <exception cref="JobException">Missing, not JSON, another format, or a value out of place; the message names the file and the problem.</exception>
     public static JobManifest Read(string jobFolder)
     {
         string path = System.IO.Path.Combine(jobFolder, FileName);
         if (!File.Exists(path))
             throw new JobException(Directory.Exists(jobFolder) ? $"{path}: no job manifest (create the job with 'cliplit job create')" : $"{jobFolder}: no such job folder");
-        JobManifest? manifest;
+        byte[] bytes;
         try
         {
-            manifest = JsonSerializer.Deserialize<JobManifest>(File.ReadAllBytes(path), Json);
+            if (new FileInfo(path).Length > MaxBytes) throw new JobException($"{path}: not a job manifest (larger than {MaxBytes >> 20} MiB)");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JobException($"{path}: cannot be read ({e.Message})");
+        }
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Parses and checks a manifest's bytes (<paramref name="path"/> names it in errors).</summary>
+    /// <exception cref="JobException">Not a manifest of this format with valid values; the message names the file and the problem.</exception>
+    public static JobManifest Parse(ReadOnlySpan<byte> bytes, string path)
+    {
+        int format;
+        try
+        {
+            // The format first, so an older or newer manifest gets that said rather than its first unknown field.
+            using var document = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var f) && f.TryGetInt32(out int n) ? n : -1;
         }
         catch (JsonException e)
         {
             throw new JobException($"{path}: not a valid job manifest ({e.Message})");
         }
+        if (format != CurrentFormat)
+            throw new JobException(format < 0
+                ? $"{path}: not a valid job manifest (no format number)"
+                : $"{path}: manifest format {format}, this ClipLit ({RunningVersion}) reads format {CurrentFormat} (create the job again)");
+        JobManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<JobManifest>(bytes, Json);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new JobException($"{path}: not a valid job manifest ({OneLine(e.Message)})");
+        }
         if (manifest is null) throw new JobException($"{path}: not a valid job manifest (empty)");
-        if (manifest.Format != CurrentFormat)
-            throw new JobException($"{path}: manifest format {manifest.Format}, this ClipLit ({RunningVersion}) reads format {CurrentFormat}");
-        if (manifest.Check() is { } problem) throw new JobException($"{path}: not a valid job manifest ({problem})");
+        if (JobManifestCheck.Problem(manifest) is { } problem) throw new JobException($"{path}: not a valid job manifest ({problem})");
         return manifest;
     }
 
-    /// <summary>Null when every shard's parts name an input and frames within it and every input's frames are covered once, in order; else what is wrong.</summary>
-    private string? Check()
-    {
-        if (Inputs.Count == 0 || Shards.Count == 0) return "no inputs or no shards";
-        for (int i = 0; i < Shards.Count; i++)
-            if (Shards[i].Index != i) return $"shard {i} is numbered {Shards[i].Index}";
-        var next = new int[Inputs.Count];
-        foreach (var part in Shards.SelectMany(s => s.Parts))
-        {
-            if (part.Input < 0 || part.Input >= Inputs.Count) return $"a part names input {part.Input} of {Inputs.Count}";
-            if (part.Start != next[part.Input] || part.End <= part.Start || part.DecodeFrom > part.Start || part.DecodeFrom < 0 || part.End > Inputs[part.Input].Frames)
-                return $"input {part.Input}'s part {part.Start}..{part.End} does not follow frame {next[part.Input]} within its {Inputs[part.Input].Frames} frames";
-            next[part.Input] = part.End;
-        }
-        for (int i = 0; i < Inputs.Count; i++)
-            if (next[i] != Inputs[i].Frames) return $"input {i}'s parts cover {next[i]} of its {Inputs[i].Frames} frames";
-        return null;
-    }
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }
 
 /// <summary>A job command cannot go on: the message is the one line the user sees.</summary>

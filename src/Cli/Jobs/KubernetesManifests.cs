@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using YamlDotNet.Serialization;
 
 namespace ClipLit.Cli.Jobs;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ClipLit.Cli.Videos;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer.Vulkan;
@@ -9,11 +9,13 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Cli.Jobs;
 
 /// <summary>
-/// Runs one shard of a job: checks its inputs are the files planned, opens the enhancer from the
+/// Runs one shard of a job: takes the shard's lock (so no other worker runs it), checks its inputs
+/// are the files planned and that what the job would write is in place, opens the enhancer from the
 /// job's options exactly as <c>enhance</c> would, and enhances each part (warm-up included) into
-/// its file in the shard's folder, atomically, skipping parts an earlier attempt finished. The
-/// shard's marker says running, then done, or failed with the error line; a cancelled run removes
-/// it, so the shard reads as missing and is simply run again.
+/// its file in the shard's folder, each verified and then renamed; parts an earlier attempt
+/// finished are verified and kept. The shard's markers say running, then done (with every part's
+/// size and SHA-256), or failed with the error line; a cancelled run removes its running marker, so
+/// the shard reads as missing and is simply run again.
 /// Thread-safety: one shard per instance.
 /// </summary>
 public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliContext context, bool quiet)
@@ -29,35 +31,45 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             context.Error.WriteLine($"error: {folder.Path}: shard {index} does not exist (the job has shards 0..{manifest.Shards.Count - 1})");
             return ExitCodes.SomeFailed;
         }
-        var status = folder.Status(index);
-        if (status.State == ShardState.Done && MissingPart(manifest.Shards[index]) is null)
+        if (DoneProblem(index) is null)
         {
-            if (!quiet) context.Error.WriteLine($"shard {index}: already done ({status.Detail})");
+            if (!quiet) context.Error.WriteLine($"shard {index}: already done ({folder.Status(index).Detail})");
             return ExitCodes.Success;
         }
-        if (status.State == ShardState.Done && !quiet)
-            context.Error.WriteLine($"note: shard {index} is marked done but {MissingPart(manifest.Shards[index])} is missing: running it again");
-        if (status.State == ShardState.Running && status.Detail.StartsWith("pid ", StringComparison.Ordinal))
+        using var claim = folder.Claim(index);
+        if (claim is null)
         {
-            context.Error.WriteLine($"error: shard {index} is already running on this host ({status.Detail})");
+            context.Error.WriteLine($"error: shard {index} is already running ({folder.Status(index).Detail}); a shard runs in one worker at a time");
             return ExitCodes.SomeFailed;
         }
-        folder.MarkRunning(index);
-        // Parts of an earlier attempt on this host that was killed mid-write: nothing will finish them.
+        // Another worker may have finished it while this one waited for the lock.
+        switch (DoneProblem(index))
+        {
+            case null:
+                if (!quiet) context.Error.WriteLine($"shard {index}: already done ({folder.Status(index).Detail})");
+                return ExitCodes.Success;
+            case { Length: > 0 } problem:
+                if (!quiet) context.Error.WriteLine($"note: shard {index} is marked done but {problem}: running it again");
+                break;
+        }
+        if (!claim.Exclusive && !quiet)
+            context.Error.WriteLine($"note: {folder.Path}: the file system keeps no locks, so nothing stops a second worker from running shard {index} too");
+        claim.MarkRunning();
+        // Parts of an earlier attempt that was killed mid-write: nobody holds their locks, nothing will finish them.
         StaleTemporaries.Remove(folder.ShardFolder(index));
         var clock = Stopwatch.StartNew();
         try
         {
-            int frames = Enhance(manifest.Shards[index], pipeline, progress);
-            folder.MarkDone(index, $"{frames} frames in {clock.Elapsed.TotalSeconds:F1} s on {JobFolder.ThisHost}");
+            var parts = Enhance(manifest.Shards[index], pipeline, progress);
+            int frames = parts.Sum(p => p.Frames);
+            claim.MarkDone($"{frames} frames in {clock.Elapsed.TotalSeconds:F1} s on {JobFolder.ThisHost}", parts);
             if (!quiet && pipeline is null) context.Error.WriteLine($"shard {index}: done, {frames} frames in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is OperationCanceledException
                                   // A scheduler's SIGTERM reaches ffmpeg too, which may die first: its error is the cancellation's.
-                                  || (context.Cancellation.IsCancellationRequested && e is VideoFileException or IOException))
+                                  || (context.Cancellation.IsCancellationRequested && e is JobException or VideoFileException or IOException or InferenceException))
         {
-            folder.ClearRunning(index);
             if (pipeline is not null) throw new OperationCanceledException("cancelled", e); // enhance --resume says what to do itself
             context.Error.WriteLine($"interrupted: shard {index} stopped; its finished parts are kept and it runs again from there");
             return ExitCodes.Interrupted;
@@ -65,58 +77,110 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
         catch (Exception e) when (e is JobException or VideoFileException or InferenceException or VulkanException or FormatException or IOException
                                       or UnauthorizedAccessException)
         {
-            folder.MarkFailed(index, e.Message);
-            if (pipeline is not null) throw; // enhance --resume reports it as the file's failure
-            context.Error.WriteLine($"error: shard {index}: {e.Message}");
+            string line = e is IOException or UnauthorizedAccessException ? $"{folder.ShardFolder(index)}: {e.Message}" : e.Message;
+            TryMarkFailed(claim, line);
+            if (pipeline is not null) throw new JobException(line); // enhance --resume reports it as the file's failure
+            context.Error.WriteLine($"error: shard {index}: {line}");
             return ExitCodes.SomeFailed;
         }
     }
 
-    /// <summary>The first part file of the shard that is not there, or null when all are.</summary>
-    private string? MissingPart(JobShard shard) =>
-        shard.Parts.Select(part => folder.PartFile(shard.Index, part, manifest.Inputs[part.Input])).FirstOrDefault(file => !File.Exists(file));
-
-    /// <summary>Enhances the shard's parts; returns the frames written.</summary>
-    private int Enhance(JobShard shard, VideoPipeline? given, IProgress<VideoProgress>? progress)
+    /// <summary>
+    /// Null when the shard's done marker stands: it lists the parts as planned, each there with its
+    /// recorded size and SHA-256. "" when the shard is not marked done; else what does not stand (a
+    /// part that is not as recorded is then checked again as any earlier attempt's part is).
+    /// </summary>
+    private string? DoneProblem(int index)
     {
+        if (folder.Status(index).State != ShardState.Done || folder.DoneParts(index) is not { } recorded) return "";
+        var expected = manifest.Shards[index].Parts.Select(part => (File: folder.PartFile(index, part, manifest.Inputs[part.Input]), Frames: part.End - part.Start)).ToList();
+        if (recorded.Count != expected.Count || recorded.Zip(expected).Any(pair => pair.First.File != Path.GetFileName(pair.Second.File) || pair.First.Frames != pair.Second.Frames))
+            return "its done marker does not list its parts as planned";
+        foreach (var (part, (file, _)) in recorded.Zip(expected))
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists) return $"{file} is missing";
+            if (info.Length == part.Bytes && InputCheck.Sha256(file) == part.Sha256) continue;
+            return $"{file} is not the part it recorded (size or SHA-256)";
+        }
+        return null;
+    }
+
+    private void TryMarkFailed(ShardClaim claim, string line)
+    {
+        try
+        {
+            claim.MarkFailed(line);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The folder cannot be written (that may be the failure itself): the error line says enough.
+        }
+    }
+
+    /// <summary>Enhances the shard's parts; returns each part's record.</summary>
+    private List<PartRecord> Enhance(JobShard shard, VideoPipeline? given, IProgress<VideoProgress>? progress)
+    {
+        JobOutputs.Check(folder, manifest);
         foreach (int input in shard.Parts.Select(p => p.Input).Distinct()) InputCheck.Unchanged(manifest.Inputs[input], full: false);
         using var opened = given is null ? OpenPipeline() : null;
         var pipeline = given ?? opened!;
         var enhancer = new VideoEnhancer(pipeline.VideoSession, pipeline.Video);
         var probed = new Dictionary<int, VideoInfo>();
-        int frames = 0;
+        var records = new List<PartRecord>();
         foreach (var part in shard.Parts)
         {
             var input = manifest.Inputs[part.Input];
             string file = folder.PartFile(shard.Index, part, input);
-            if (File.Exists(file)) continue; // an earlier attempt finished it (parts appear only when complete)
+            int frames = part.End - part.Start;
             if (!probed.TryGetValue(part.Input, out var info)) probed[part.Input] = info = VideoProbe.Probe(input.Path, context.Cancellation);
             if (info.FrameCount != input.Frames) throw new JobException($"{input.Path}: {info.FrameCount} frames now, {input.Frames} when the job was created");
-            string temporary = AtomicFile.TemporaryPathFor(file);
-            try
+            if (Finished(file, part, info) is { } earlier)
             {
-                var result = enhancer.EnhanceAsync(info, temporary, file, progress, context.Cancellation,
+                records.Add(earlier); // an earlier attempt finished it (parts appear only when verified)
+                continue;
+            }
+            using (var temporary = TemporaryFile.Create(file))
+            {
+                var result = enhancer.EnhanceAsync(info, temporary.Path, file, progress, context.Cancellation,
                     range: new FrameRange(part.DecodeFrom, part.Start, part.End)).GetAwaiter().GetResult();
                 if (result.DecodeProblem is { } problem) throw new VideoFileException(input.Path, problem);
-                if (result.FramesWritten != part.End - part.Start)
+                if (result.FramesWritten != frames)
                     throw new JobException($"{input.Path}: frames {part.Start}..{part.End - 1} gave {result.FramesWritten} frames");
-                // On disk before it counts: a node that crashes after the done marker must not leave a truncated part.
-                AtomicFile.CommitDurably(temporary, file);
-                frames += result.FramesWritten;
-            }
-            finally
-            {
-                AtomicFile.TryDelete(temporary);
+                var record = new PartRecord(Path.GetFileName(file), temporary.Length, temporary.Sha256(), frames);
+                // Flushed to disk before it counts: a node that crashes after the done marker must not leave a truncated part.
+                temporary.Commit(replace: false);
+                records.Add(record);
             }
             if (!quiet && given is null) context.Error.WriteLine($"shard {shard.Index}: {Path.GetFileName(input.Path)} frames {part.Start}..{part.End - 1} done");
         }
-        return frames;
+        return records;
     }
 
+    /// <summary>A part file an earlier attempt left, when it holds its range's frames; else null (one that does not is removed).</summary>
+    private PartRecord? Finished(string file, JobPart part, VideoInfo source)
+    {
+        if (!File.Exists(file)) return null;
+        if (PartCheck.Problem(file, part, source, context.Cancellation) is not { } problem)
+            return new PartRecord(Path.GetFileName(file), new FileInfo(file).Length, InputCheck.Sha256(file), part.End - part.Start);
+        if (!quiet) context.Error.WriteLine($"note: {file} is not this part ({problem}): making it again");
+        File.Delete(file);
+        return null;
+    }
+
+    /// <summary>The enhancer as the job's options say, once they name the job's own, unchanged model copies and encoder options ffmpeg takes.</summary>
     private VideoPipeline OpenPipeline()
     {
+        JobOutputs.CheckModels(folder, manifest);
         var options = new VideoOptionSet();
-        return VideoPipeline.Open(options, options.Parse(manifest.Options), context, quiet, searchInstalledStudents: false)
+        var args = options.Parse(manifest.Options);
+        if (args.GetValue(options.Network.Model) != manifest.ModelOf(ModelRole.Model)?.Path
+            || args.GetValue(options.Network.FastModel) != manifest.ModelOf(ModelRole.Student)?.Path)
+            throw new JobException($"{folder.Path}: the job's options name other model files than the ones it pinned");
+        var encode = options.Encode(args);
+        foreach (string extension in manifest.Inputs.Select(i => Path.GetExtension(i.Output).ToLowerInvariant()).Distinct())
+            if (EncoderCheck.Problem(encode, extension) is { } problem) throw new JobException($"{folder.Path}: {problem}");
+        return VideoPipeline.Open(options, args, context, quiet, searchInstalledStudents: false)
                ?? throw new JobException("the enhancer could not be started (the error is above)");
     }
 }

@@ -1,5 +1,6 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using System.Text;
+using ClipLit.Core.Files;
+using ClipLit.Core.Processes;
 
 namespace ClipLit.Cli.Jobs;
 
@@ -17,7 +18,10 @@ public sealed record SlurmJobs(string? ShardsJob, IReadOnlyList<int> Shards, str
 /// cancelled shard cancels the join instead of leaving it pending for ever). Submitting again after
 /// a failure or a cancellation runs only what is missing; a shard marked running is left to its
 /// worker unless asked (<c>--rerun-running</c>: a worker that died without a trace on another host). Each job's log goes to
-/// <c>JOB_DIR/logs</c>; the jobs inherit the submitter's environment (sbatch's default).
+/// <c>JOB_DIR/logs</c>; the jobs inherit the submitter's environment (sbatch's default). No shell
+/// command is built: sbatch runs a fixed script (<c>JOB_DIR/slurm/run.sh</c>, <c>exec "$@"</c>) with
+/// cliplit and its arguments as the script's own arguments, so a path with quotes or spaces stays
+/// one argument.
 /// </summary>
 /// <param name="folder">The job.</param>
 /// <param name="manifest">Its plan.</param>
@@ -36,42 +40,45 @@ public sealed class SlurmSubmission(JobFolder folder, JobManifest manifest, IRea
         var pending = states.Where(s => s.State != ShardState.Done && !running.Contains(s.Index)).Select(s => s.Index).ToList();
         string? shardsJob = null;
         var dependency = new List<string>();
+        string script = RunScript();
         if (pending.Count > 0)
         {
             shardsJob = Sbatch([$"--job-name=cliplit-{name}", $"--array={string.Join(',', pending)}", $"--output={Path.Combine(logs, "shard-%a-%A.log")}",
-                .. sbatchOptions, "--wrap", Command(cliplit, "run")]);
+                .. sbatchOptions, script, cliplit, "job", "run", folder.Path]);
             dependency = [$"--dependency=afterok:{shardsJob}", "--kill-on-invalid-dep=yes"];
         }
         string joinJob = Sbatch([$"--job-name=cliplit-{name}-join", .. dependency, $"--output={Path.Combine(logs, "join-%j.log")}",
-            .. sbatchOptions, "--wrap", Command(cliplit, "join")]);
+            .. sbatchOptions, script, cliplit, "job", "join", folder.Path]);
         return new SlurmJobs(shardsJob, pending, joinJob, running);
     }
 
-    /// <summary>The shell command a job runs (sbatch --wrap hands it to sh): paths single-quoted.</summary>
-    private string Command(string cliplit, string verb) => $"{Quote(cliplit)} job {verb} {Quote(folder.Path)}";
-
-    private static string Quote(string text) => "'" + text.Replace("'", @"'\''", StringComparison.Ordinal) + "'";
+    /// <summary>The batch script every task runs: its arguments, as given (written once per job folder).</summary>
+    private string RunScript()
+    {
+        string path = Path.Combine(Directory.CreateDirectory(Path.Combine(folder.Path, "slurm")).FullName, "run.sh");
+        const string text = "#!/bin/sh\n# Written by 'cliplit job submit --slurm': runs the command sbatch was given after this script's name.\nexec \"$@\"\n";
+        if (!File.Exists(path) || File.ReadAllText(path) != text) AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+        return path;
+    }
 
     /// <summary>Runs sbatch --parsable; returns the job id.</summary>
     private static string Sbatch(IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo("sbatch") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--parsable");
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        ChildProgramResult result;
         try
         {
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new JobException($"sbatch refused the job: {error.Result.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0) ?? $"exit code {process.ExitCode}"}");
-            // --parsable prints "jobid" or "jobid;cluster".
-            return output.Split(';')[0];
+            result = ChildProgram.Run("sbatch", ["--parsable", .. arguments], TimeSpan.FromMinutes(2));
         }
-        catch (Win32Exception)
+        catch (ChildProgramException)
         {
             throw new JobException("sbatch not found: submitting to Slurm needs its client commands (Debian: slurm-client) on PATH");
         }
+        catch (TimeoutException)
+        {
+            throw new JobException("sbatch did not answer within 2 minutes (is slurmctld reachable?)");
+        }
+        if (result.ExitCode != 0) throw new JobException($"sbatch refused the job: {result.LastErrorLine ?? $"exit code {result.ExitCode}"}");
+        // --parsable prints "jobid" or "jobid;cluster".
+        return result.Output.Trim().Split(';')[0];
     }
 }

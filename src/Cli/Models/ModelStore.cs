@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Inference.Model;
 
 namespace ClipLit.Cli.Models;
@@ -61,17 +61,33 @@ public static class ModelStore
         return null;
     }
 
-    /// <summary>Installs the default model into the per-user folder unless a valid one is already there.</summary>
+    /// <summary>
+    /// Installs the default model into the per-user folder. With <paramref name="explicitSource"/>,
+    /// from that folder alone (a failure there is the answer, not a reason to take another source),
+    /// replacing an installed model of other content; without, unless a valid one is already there,
+    /// from the first source that has a valid one.
+    /// </summary>
     /// <returns>A line describing what was done.</returns>
-    /// <exception cref="ModelLoadException">No source could provide a valid model; the message lists what was tried.</exception>
+    /// <exception cref="ModelLoadException">The source asked for, or every source, fails; the message says what was tried.</exception>
+    /// <exception cref="IOException">The model folder cannot be written; the message names it.</exception>
+    /// <exception cref="UnauthorizedAccessException">The model folder may not be written.</exception>
     public static async Task<string> ProvisionAsync(string? explicitSource, Uri? downloadUrl, CancellationToken cancellation)
     {
         string target = UserDefaultModel;
+        if (!string.IsNullOrEmpty(explicitSource))
+        {
+            string candidate = Path.Combine(explicitSource, DefaultModelFileName);
+            if (!Directory.Exists(explicitSource)) throw new ModelLoadException(explicitSource, "--source: no such folder");
+            if (!File.Exists(candidate)) throw new ModelLoadException(candidate, $"--source: the folder holds no {DefaultModelFileName}");
+            if (TryValidate(candidate) is { } problem) throw new ModelLoadException(candidate, $"--source: {problem}");
+            if (File.Exists(target) && SameContent(candidate, target)) return $"default model already installed: {target}";
+            Install(candidate, target);
+            return $"installed the default model from --source: {candidate} -> {target}";
+        }
         if (File.Exists(target) && TryValidate(target) is null) return $"default model already installed: {target}";
 
-        Directory.CreateDirectory(UserModelFolder);
         var tried = new List<string>();
-        foreach (var (folder, origin) in SourceFolders(explicitSource))
+        foreach (var (folder, origin) in SourceFolders())
         {
             string candidate = Path.Combine(folder, DefaultModelFileName);
             if (!File.Exists(candidate))
@@ -85,11 +101,7 @@ public static class ModelStore
                 tried.Add($"{origin} ({problem})");
                 continue;
             }
-            AtomicFile.Write(target, output =>
-            {
-                using var input = File.OpenRead(candidate);
-                input.CopyTo(output);
-            });
+            Install(candidate, target);
             return $"installed the default model from {origin}: {candidate} -> {target}";
         }
 
@@ -99,7 +111,7 @@ public static class ModelStore
             await DownloadAsync(url, target, cancellation);
             return $"downloaded the paper's checkpoint from {url} -> {target}";
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or ModelLoadException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException)
         {
             tried.Add($"download from {url} ({e.Message.TrimEnd('.')})");
         }
@@ -107,9 +119,8 @@ public static class ModelStore
             $"cannot provision the default model; tried {string.Join("; ", tried)}. Put {DefaultModelFileName} in a folder and set ${SourceVariable} to it");
     }
 
-    private static IEnumerable<(string Folder, string Origin)> SourceFolders(string? explicitSource)
+    private static IEnumerable<(string Folder, string Origin)> SourceFolders()
     {
-        if (!string.IsNullOrEmpty(explicitSource)) yield return (explicitSource, "--source");
         string? variable = Environment.GetEnvironmentVariable(SourceVariable);
         if (!string.IsNullOrEmpty(variable)) yield return (variable, $"${SourceVariable}");
         string? shared = SharedFolder();
@@ -126,29 +137,32 @@ public static class ModelStore
         return root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared"));
     }
 
+    /// <summary>Copies a checked model into the model folder, atomically.</summary>
+    private static void Install(string source, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        AtomicFile.Write(target, output =>
+        {
+            using var input = File.OpenRead(source);
+            input.CopyTo(output);
+        });
+    }
+
+    private static bool SameContent(string a, string b) =>
+        new FileInfo(a).Length == new FileInfo(b).Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
+
+    /// <summary>The release checkpoint is about a megabyte: a download far larger is not it.</summary>
+    private const int MaxDownloadBytes = 64 << 20;
+
+    /// <summary>Downloads the release into memory, checks its SHA-256, then writes it atomically: only the release's exact bytes are ever installed.</summary>
     private static async Task DownloadAsync(Uri url, string target, CancellationToken cancellation)
     {
-        string temporary = AtomicFile.TemporaryPathFor(target);
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            using (var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellation))
-            {
-                response.EnsureSuccessStatusCode();
-                await using var body = await response.Content.ReadAsStreamAsync(cancellation);
-                await using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write);
-                await body.CopyToAsync(file, cancellation);
-            }
-            string hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(temporary)));
-            if (hash != ReleaseSha256)
-                throw new IOException($"downloaded file has SHA-256 {hash}, expected {ReleaseSha256}");
-            ModelLoader.Load(temporary);
-            AtomicFile.Commit(temporary, target);
-        }
-        finally
-        {
-            AtomicFile.TryDelete(temporary);
-        }
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5), MaxResponseContentBufferSize = MaxDownloadBytes };
+        byte[] content = await http.GetByteArrayAsync(url, cancellation);
+        string hash = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (hash != ReleaseSha256) throw new InvalidDataException($"downloaded file has SHA-256 {hash}, expected {ReleaseSha256}");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        AtomicFile.Write(target, output => output.Write(content));
     }
 
     private static string? TryValidate(string path)

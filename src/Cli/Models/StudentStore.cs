@@ -1,4 +1,4 @@
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 

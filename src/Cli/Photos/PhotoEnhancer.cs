@@ -17,7 +17,8 @@ namespace ClipLit.Cli.Photos;
 /// <param name="quality">Full: the paper's network at full resolution; fast: the model's fast layout.</param>
 /// <param name="fastLongSide">The network's input long side in fast quality without a student.</param>
 /// <param name="writeOptions">How outputs are encoded.</param>
-public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality quality, int fastLongSide, StillImageWriteOptions writeOptions)
+/// <param name="replace">Outputs may replace existing files (--overwrite); else never, not even one that appears while enhancing.</param>
+public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality quality, int fastLongSide, StillImageWriteOptions writeOptions, bool replace)
 {
     /// <summary>Where the last photo's time went: decode, network (including graph loading), encode.</summary>
     public string LastTimings { get; private set; } = "";
@@ -53,7 +54,7 @@ public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality qualit
         var loadTime = session.GraphLoadTime - loadBefore;
         cancellation.ThrowIfCancellationRequested();
         var processed = watch.Elapsed;
-        string? note = StillImageWriter.Write(image, output, writeOptions);
+        string? note = StillImageWriter.Write(image, output, writeOptions, replace);
         LastTimings = $"decode {decoded.TotalSeconds:F2} s, enhance {networkTime.TotalSeconds:F2} s (graph loading {loadTime.TotalSeconds:F2} s), " +
                       $"encode {(watch.Elapsed - processed).TotalSeconds:F2} s";
         return note;

@@ -1,4 +1,4 @@
-using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
@@ -9,18 +9,21 @@ namespace ClipLit.Cli.Videos;
 /// <summary>
 /// Enhances one moving picture into another for the command line: a video file or a numbered image
 /// sequence (<c>frames/%05d.png</c>) in, a video file or an image sequence out. A video output is
-/// encoded into a hidden temporary file and renamed when complete; a cancelled or failed run leaves
-/// nothing under the output's name, and a source that is cut short yields its decodable part under
-/// an explicit <c>.partial</c> name, with an error. A sequence output's frames are each written
-/// atomically and all deleted again when the run does not complete.
+/// encoded into a locked hidden temporary file (<see cref="TemporaryFile"/>), verified (it reads
+/// back with every frame and stream: <see cref="VideoOutputCheck"/>) and only then renamed, never
+/// over a file that appeared meanwhile unless replacing was asked for; a cancelled or failed run
+/// leaves nothing under the output's name, and a source that is cut short yields its decodable part
+/// under an explicit <c>.partial</c> name, with an error. A sequence output's frames are each
+/// written atomically and all deleted again when the run does not complete.
 /// Thread-safety: one video at a time. Ownership: does not own the session.
 /// </summary>
 /// <param name="session">The model, and where it runs.</param>
 /// <param name="options">How videos are enhanced.</param>
 /// <param name="sequenceFramesPerSecond">The frame rate of image-sequence inputs.</param>
 /// <param name="frameWriteOptions">How image-sequence outputs' frames are written.</param>
+/// <param name="replace">Outputs may replace existing files (--overwrite); else never, not even one that appears while encoding.</param>
 public sealed class VideoFileEnhancer(EnhancerSession session, VideoEnhanceOptions options,
-    double sequenceFramesPerSecond, StillImageWriteOptions frameWriteOptions)
+    double sequenceFramesPerSecond, StillImageWriteOptions frameWriteOptions, bool replace)
 {
     /// <summary>Where the last video's time went, per stage.</summary>
     public string LastTimings { get; private set; } = "";
@@ -47,39 +50,43 @@ public sealed class VideoFileEnhancer(EnhancerSession session, VideoEnhanceOptio
 
         if (outputSequence is not null)
         {
-            await using var frames = new ImageSequenceSink(outputSequence, source.Width, source.Height, frameWriteOptions);
-            var result = await enhancer.EnhanceAsync(source, frames, progress, cancellation);
-            Report(result);
-            if (result.DecodeProblem is { } problem)
+            await using var frames = new ImageSequenceSink(outputSequence, source.Width, source.Height, frameWriteOptions, replace);
+            var sequence = await enhancer.EnhanceAsync(source, frames, progress, cancellation);
+            Report(sequence);
+            if (sequence.DecodeProblem is { } cutShort)
             {
                 foreach (string frame in frames.Written) AtomicFile.TryDelete(frame);
-                throw new VideoFileException(input, $"{problem}; no frames were kept");
+                throw new VideoFileException(input, $"{cutShort}; no frames were kept");
             }
             return;
         }
 
-        string temporary = AtomicFile.TemporaryPathFor(output);
+        using var temporary = TemporaryFile.Create(output);
+        VideoResult result;
+        await using (var writer = video is not null
+            ? new VideoFrameWriter(video, temporary.Path, output, options.Encode)
+            : new VideoFrameWriter(SequenceInfo((ImageSequenceSource)source), temporary.Path, output, options.Encode, copyStreams: false))
+        {
+            result = await enhancer.EnhanceAsync(source, writer, progress, cancellation);
+        }
+        Report(result);
         try
         {
-            VideoResult result;
-            await using (var writer = video is not null
-                ? new VideoFrameWriter(video, temporary, output, options.Encode)
-                : new VideoFrameWriter(SequenceInfo((ImageSequenceSource)source), temporary, output, options.Encode, copyStreams: false))
-            {
-                result = await enhancer.EnhanceAsync(source, writer, progress, cancellation);
-            }
-            Report(result);
             if (result.DecodeProblem is { } problem)
             {
                 string partial = PartialName(output);
-                AtomicFile.Commit(temporary, partial);
+                temporary.CommitAs(partial, replace: true);
                 throw new VideoFileException(input, $"{problem}; the {result.FramesWritten} decodable frames are in {partial}");
             }
-            AtomicFile.Commit(temporary, output);
+            temporary.Commit(replace);
         }
-        finally
+        catch (OutputExistsException)
         {
-            AtomicFile.TryDelete(temporary);
+            throw new VideoFileException(output, "a file of that name appeared while it was being written; it was not replaced (--overwrite replaces it)");
+        }
+        catch (IOException e)
+        {
+            throw new VideoFileException(output, $"cannot be written ({e.Message})");
         }
     }
 

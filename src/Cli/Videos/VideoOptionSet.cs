@@ -3,6 +3,7 @@ using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Commands;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.VideoIO.Video;
 
@@ -73,6 +74,30 @@ public sealed class VideoOptionSet
                 tokens.Add(PathOptions.Contains(option) ? Path.GetFullPath(token.Value) : token.Value);
         }
         return tokens;
+    }
+
+    /// <summary>
+    /// What decides a frame besides the model files, as tokens: the options given but the model
+    /// paths (files are pinned by their checksums, not their names), and the quality chosen (given,
+    /// or the default for where the network runs, which may change between two runs).
+    /// </summary>
+    public List<string> Deciding(ParseResult args, EnhanceQuality quality)
+    {
+        var tokens = Without(Given(args), Network.Model, Network.FastModel, Network.Quality);
+        tokens.AddRange([Network.Quality.Name, quality == EnhanceQuality.Fast ? "fast" : "full"]);
+        return tokens;
+    }
+
+    /// <summary>The tokens without the named options and their values (each of these options takes one value).</summary>
+    public static List<string> Without(IReadOnlyList<string> tokens, params Option[] dropped)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (dropped.Any(o => o.Name == tokens[i])) i++; // the option and its one value
+            else kept.Add(tokens[i]);
+        }
+        return kept;
     }
 
     /// <summary>Parses tokens from <see cref="Given"/> with this set's options alone.</summary>

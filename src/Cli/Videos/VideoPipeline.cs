@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipLit.Cli.Commands;
 using ClipLit.Cli.Models;
 using ClipLit.Engine;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
@@ -35,6 +36,16 @@ public sealed class VideoPipeline : IDisposable
 
     /// <summary>The video options chosen.</summary>
     public VideoEnhanceOptions Video { get; }
+
+    /// <summary>The student fast quality runs, or null (full quality, or the model itself on a downscaled copy).</summary>
+    public LightMapModel? Student => _studentSession?.Model;
+
+    /// <summary>The model files that decide the frames, with their checksums (what a resumable run pins).</summary>
+    public IReadOnlyList<Jobs.JobModelFile> PinnedModels =>
+    [
+        new(Jobs.ModelRole.Model, Path.GetFullPath(Session.Model.Source), Session.Model.Sha256),
+        .. Student is { } student && Video.Quality == EnhanceQuality.Fast ? [new Jobs.JobModelFile(Jobs.ModelRole.Student, Path.GetFullPath(student.Source), student.Sha256)] : Array.Empty<Jobs.JobModelFile>(),
+    ];
 
     /// <summary>The session videos run on.</summary>
     public EnhancerSession VideoSession => Video.Quality == EnhanceQuality.Fast ? FastSession : Session;

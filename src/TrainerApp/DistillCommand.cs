@@ -65,6 +65,10 @@ public sealed class DistillCommand : AppCommand
             cliplit distill --teacher model.onnx --images 'shots/*.jpg' --videos clip.mp4 --out runs/s2 --widths 8,16,24,32
             cliplit distill --out runs/s1 --resume --minutes 20
             """);
+        Explain("Exit status", """
+            0 the student is trained, 1 failure, or trained without some source files (each named
+            in an error line: unreadable, too small, cannot be labelled), 2 usage error, 130 interrupted.
+            """);
         SetAction(result => Run(result, context));
     }
 
@@ -106,7 +110,7 @@ public sealed class DistillCommand : AppCommand
         try
         {
             using var teacher = new Teacher(options.TeacherPath, options.EffectiveThreads);
-            var sources = SourceImages.Find(options.Images, options.Videos, options.FrameStep, context.Error);
+            var sources = SourceImages.Find(options.Images, options.Videos, options.FrameStep, context.Error, out int leftOut);
             if (resumeFrom is null && !args.GetValue(_resume))
             {
                 Directory.CreateDirectory(run.Root);
@@ -117,11 +121,16 @@ public sealed class DistillCommand : AppCommand
             string data = $"{sources.Count(s => s.Frame is null)} photos, {sources.Count(s => s.Frame is not null)} frames of {videos} videos, {options.ViewsPerImage} views each, "
                 + $"{sources.Count(s => validationGroups.Contains(s.Group))} images held out";
             context.Error.WriteLine($"teacher {teacher.Path} (sha256 {teacher.Sha256[..12]}…); {data}");
-            var views = TeacherLabels.Prepare(options, teacher, sources, validationGroups, Path.Combine(run.Root, "labels"),
-                new LabelProgress(context.Error, context.ErrorIsTerminal), context.Cancellation);
+            var labelling = new LabelProgress(context.Error, context.ErrorIsTerminal);
+            var views = TeacherLabels.Prepare(options, teacher, sources, validationGroups, Path.Combine(run.Root, "labels"), labelling, context.Cancellation);
             using var distiller = new StudentDistiller(options, teacher, views, data, context.Error, resumeFrom);
             distiller.Run(context.Cancellation);
-            return context.Cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
+            if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
+            leftOut += labelling.Skipped;
+            if (leftOut == 0) return ExitCodes.Success;
+            // As enhance does: the run is done with what could be used, and the status says some input could not.
+            context.Error.WriteLine($"{leftOut} source file(s) were left out (named above)");
+            return ExitCodes.SomeFailed;
         }
         catch (OperationCanceledException)
         {

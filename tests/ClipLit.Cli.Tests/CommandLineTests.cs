@@ -161,4 +161,19 @@ public sealed class CommandLineTests
     [Test]
     public void HelpTextIsWhatHelpPrints() =>
         Assert.That(CommandLineApp.HelpText(Program.CreateRoot(CliContext.Silent), "export") + "\n", Is.EqualTo(Cli.Run("export", "--help").Out));
+
+    [Test]
+    public void AnExceptionNoCommandExpectedBecomesOneLineAndExitOne()
+    {
+        // The net under every command's own error handling: never a stack trace.
+        var command = new System.CommandLine.Command("boom");
+        command.SetAction(int (_) => throw new InvalidOperationException("the thing\nthat broke"));
+        var error = new StringWriter();
+        int exit = CommandLineApp.Run(command, [], new CliContext(TextWriter.Null, error, ErrorIsTerminal: false, CancellationToken.None));
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error.ToString().TrimEnd().Split('\n'), Is.EqualTo(new[]
+        {
+            "error: the thing that broke (InvalidOperationException: unexpected; please report it with the command that led to it)",
+        }));
+    }
 }

@@ -111,4 +111,30 @@ public sealed class ModelCommandTests
         string models = Path.Combine(_workspace.PathOf("data"), "cliplit", "models");
         Assert.That(!Directory.Exists(models) || Directory.GetFiles(models).Length == 0, "no partial download is left");
     }
+
+    [Test]
+    public void ASourceThatFailsIsAnErrorNeverAnotherSource()
+    {
+        // The shared folder (found beside the repository) holds a valid model: asked for another source, it must not be taken.
+        string installed = ModelStore.UserDefaultModel;
+        string missing = _workspace.PathOf("missing");
+        var absent = Cli.Run("models", "install", "--source", missing);
+        Assert.That(absent.ExitCode, Is.EqualTo(1), absent.ToString());
+        Assert.That(absent.ErrorLines, Is.EqualTo(new[] { $"error: {missing}: --source: no such folder" }));
+
+        string broken = Directory.CreateDirectory(_workspace.PathOf("broken")).FullName;
+        File.WriteAllBytes(Path.Combine(broken, ModelStore.DefaultModelFileName), [1, 2, 3, 4, 5]);
+        var invalid = Cli.Run("models", "install", "--source", broken);
+        Assert.That(invalid.ExitCode, Is.EqualTo(1), invalid.ToString());
+        Assert.That(invalid.ErrorLines.Single(), Does.StartWith($"error: {Path.Combine(broken, ModelStore.DefaultModelFileName)}: --source: "));
+        Assert.That(File.Exists(installed), Is.False, "nothing installed from elsewhere");
+
+        // A valid source replaces an installed model of other content: what was asked for is what is installed.
+        string other = Directory.CreateDirectory(_workspace.PathOf("other")).FullName;
+        File.Copy(SharedData.InitialEnhancementCheckpoint, Path.Combine(other, ModelStore.DefaultModelFileName));
+        Assert.That(Cli.Run("models", "install").ExitCode, Is.Zero);
+        var replaced = Cli.Run("models", "install", "--source", other);
+        Assert.That(replaced.ExitCode, Is.Zero, replaced.ToString());
+        Assert.That(File.ReadAllBytes(installed), Is.EqualTo(File.ReadAllBytes(SharedData.InitialEnhancementCheckpoint)));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using ClipLit.Cli.Videos;
 using ClipLit.TestSupport;
 
@@ -8,6 +9,9 @@ namespace ClipLit.Cli.Tests;
 /// <c>enhance --resume</c>: the built app killed with SIGKILL in the middle of a video leaves its
 /// finished shards; the same command again continues from them and gives the video a plain
 /// <c>enhance</c> gives (timestamps exactly, every frame at least 50 dB), and removes its state.
+/// The state is reused only when everything that decides a frame is the same: another model
+/// (same path, other content), an input rewritten with its size and time kept, or a damaged state
+/// each start over with a note saying why.
 /// </summary>
 [TestFixture]
 [NonParallelizable] // sets an environment variable the in-process run reads
@@ -56,5 +60,117 @@ public sealed class ResumeTests
 
         Assert.That(Cli.Run(["enhance", clip, "-o", plain, "-q", .. options]).ExitCode, Is.EqualTo(0));
         VideoComparison.AssertSameAsSingleRun(plain, output, "the resumed video");
+    }
+
+    /// <summary>Runs enhance --resume in process until its first shard is done, then stops it as Ctrl+C does: its state stays.</summary>
+    private static void LeaveState(string clip, string output, string[] options)
+    {
+        string done = Path.Combine(ResumableVideo.StateFolder(output), "shards", "0", "done.json");
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && !File.Exists(done)) await Task.Delay(20);
+            await stop.CancelAsync();
+        });
+        var first = Cli.Run(stop.Token, ["enhance", clip, "-o", output, "--resume", .. options]);
+        stop.Cancel();
+        watcher.Wait();
+        Assert.That(first.ExitCode, Is.EqualTo(130), first.ToString());
+        Assert.That(File.Exists(done), "the first shard is kept");
+    }
+
+    private static Cli.Result WithShardsOf30(Func<Cli.Result> run)
+    {
+        Environment.SetEnvironmentVariable(ShardFrames, "30");
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ShardFrames, null);
+        }
+    }
+
+    [Test]
+    public void AnotherModelUnderTheSameNameStartsOver()
+    {
+        using var workspace = new Workspace();
+        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4"), plain = workspace.PathOf("plain.mp4");
+        // The default model ($CLIPLIT_MODEL): a file whose content changes between the two runs, its path does not.
+        string model = workspace.PathOf("model.pth");
+        File.Copy(SharedData.EnhancementCheckpoint, model);
+        string[] options = ["--quality", "full", "--crf", "0", "--preset", "ultrafast"];
+        Environment.SetEnvironmentVariable("CLIPLIT_MODEL", model);
+        try
+        {
+            WithShardsOf30(() =>
+            {
+                LeaveState(clip, output, options);
+                return null!;
+            });
+            File.Copy(SharedData.InitialEnhancementCheckpoint, model, overwrite: true);
+
+            var second = WithShardsOf30(() => Cli.Run(["enhance", clip, "-o", output, "--resume", .. options]));
+
+            Assert.That(second.ExitCode, Is.Zero, second.ToString());
+            Assert.That(second.ErrorLines, Has.One.Match(@"^note: starting .*clip\.mp4 over: the resume state in .* cannot be used \(the model changed \(its SHA-256 differs\)\)$"));
+            Assert.That(Cli.Run(["enhance", clip, "-o", plain, "-q", .. options]).ExitCode, Is.Zero);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CLIPLIT_MODEL", null);
+        }
+        VideoComparison.AssertSameAsSingleRun(plain, output, "a resumed run after the model changed: all of it from the new model");
+    }
+
+    [Test]
+    public void AnInputRewrittenWithItsSizeAndTimeKeptStartsOver()
+    {
+        using var workspace = new Workspace();
+        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4");
+        string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
+        WithShardsOf30(() =>
+        {
+            LeaveState(clip, output, options);
+            return null!;
+        });
+        // Another file under the same name, size and time (one that still decodes: a letter of the muxer's name in its metadata changed).
+        var written = File.GetLastWriteTimeUtc(clip);
+        byte[] bytes = File.ReadAllBytes(clip);
+        int at = bytes.AsSpan().IndexOf("Lavf"u8);
+        Assert.That(at, Is.GreaterThan(0), "ffmpeg names itself in the file's metadata");
+        bytes[at] = (byte)'M';
+        File.WriteAllBytes(clip, bytes);
+        File.SetLastWriteTimeUtc(clip, written);
+
+        var second = WithShardsOf30(() => Cli.Run(["enhance", clip, "-o", output, "--resume", .. options]));
+
+        Assert.That(second.ExitCode, Is.Zero, second.ToString());
+        Assert.That(second.ErrorLines, Has.One.Match(@"^note: starting .*clip\.mp4 over: .*the input changed since the job was created \(its SHA-256 differs\)\)$"));
+        Assert.That(File.Exists(output));
+    }
+
+    [Test]
+    public void ADamagedResumeStateStartsOverWithANote()
+    {
+        using var workspace = new Workspace();
+        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4");
+        string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
+        WithShardsOf30(() =>
+        {
+            LeaveState(clip, output, options);
+            return null!;
+        });
+        string manifest = Path.Combine(ResumableVideo.StateFolder(output), "manifest.json");
+        var json = JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["inputs"] = new JsonArray((JsonNode?)null);
+        File.WriteAllText(manifest, json.ToJsonString());
+
+        var second = WithShardsOf30(() => Cli.Run(["enhance", clip, "-o", output, "--resume", .. options]));
+
+        Assert.That(second.ExitCode, Is.Zero, second.ToString());
+        Assert.That(second.ErrorLines, Has.One.Match(@"^note: starting .*clip\.mp4 over: .*not a valid job manifest \(input 0: null\)\)$"));
+        Assert.That(File.Exists(output));
     }
 }

@@ -115,7 +115,8 @@ public sealed record JobManifest(int Format, string ClipLitVersion, DateTimeOffs
         {
             // The format first, so an older or newer manifest gets that said rather than its first unknown field.
             using var document = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-            format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var f) && f.TryGetInt32(out int n) ? n : -1;
+            format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var f)
+                     && f.ValueKind == JsonValueKind.Number && f.TryGetInt32(out int n) ? n : -1;
         }
         catch (JsonException e)
         {

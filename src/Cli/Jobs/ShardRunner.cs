@@ -87,8 +87,9 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
 
     /// <summary>
     /// Null when the shard's done marker stands: it lists the parts as planned, each there with its
-    /// recorded size and SHA-256. "" when the shard is not marked done; else what does not stand (a
-    /// part that is not as recorded is then checked again as any earlier attempt's part is).
+    /// recorded size and SHA-256 and holding its range's frames. "" when the shard is not marked
+    /// done; else what does not stand (a part that is not as recorded is then checked again as any
+    /// earlier attempt's part is).
     /// </summary>
     private string? DoneProblem(int index)
     {
@@ -96,12 +97,25 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
         var expected = manifest.Shards[index].Parts.Select(part => (File: folder.PartFile(index, part, manifest.Inputs[part.Input]), Frames: part.End - part.Start)).ToList();
         if (recorded.Count != expected.Count || recorded.Zip(expected).Any(pair => pair.First.File != Path.GetFileName(pair.Second.File) || pair.First.Frames != pair.Second.Frames))
             return "its done marker does not list its parts as planned";
-        foreach (var (part, (file, _)) in recorded.Zip(expected))
+        var sources = new Dictionary<int, VideoInfo>();
+        foreach (var ((record, (file, _)), part) in recorded.Zip(expected).Zip(manifest.Shards[index].Parts))
         {
             var info = new FileInfo(file);
             if (!info.Exists) return $"{file} is missing";
-            if (info.Length == part.Bytes && InputCheck.Sha256(file) == part.Sha256) continue;
-            return $"{file} is not the part it recorded (size or SHA-256)";
+            if (info.Length != record.Bytes || InputCheck.Sha256(file) != record.Sha256) return $"{file} is not the part it recorded (size or SHA-256)";
+            var input = manifest.Inputs[part.Input];
+            if (!sources.TryGetValue(part.Input, out var source))
+            {
+                try
+                {
+                    sources[part.Input] = source = VideoProbe.Probe(input.Path, context.Cancellation);
+                }
+                catch (VideoFileException e)
+                {
+                    return e.Message;
+                }
+            }
+            if (PartCheck.Problem(file, part, source, context.Cancellation) is { } problem) return $"{file} does not hold its frames ({problem})";
         }
         return null;
     }

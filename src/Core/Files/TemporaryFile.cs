@@ -52,8 +52,7 @@ public sealed class TemporaryFile : IDisposable
     }
 
     /// <summary>Creates a new, empty temporary for <paramref name="finalPath"/> and takes its lock.</summary>
-    /// <exception cref="IOException">The folder is missing, full or not writable; the message names the file.</exception>
-    /// <exception cref="UnauthorizedAccessException">The folder may not be written.</exception>
+    /// <exception cref="FileWriteException">The folder is missing, full, read-only or may not be written; the message names the file.</exception>
     public static TemporaryFile Create(string finalPath)
     {
         string full = System.IO.Path.GetFullPath(finalPath);
@@ -70,6 +69,10 @@ public sealed class TemporaryFile : IDisposable
             catch (IOException) when (attempt < CreateAttempts && File.Exists(path))
             {
                 continue; // a sweep locked the brand-new file before we did: it will remove it; take another name
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FileWriteException(full, FileProblem.Reason(e), e);
             }
             var attemptResult = UnixFiles.TryLockExclusive(handle.SafeFileHandle, path);
             // A sweep that locked and removed the file between its creation and our lock leaves us an unlinked file: start again.

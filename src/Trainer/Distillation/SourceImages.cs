@@ -26,9 +26,18 @@ public sealed record SourceImage(string Path, int? Frame, string Key, string Gro
 /// </summary>
 public static class SourceImages
 {
+    /// <summary>The smallest photo side distillation takes: its views crop and scale, and the student sees a fifth of it.</summary>
+    public const int MinimumSide = 16;
+
     /// <exception cref="InvalidDataException">No usable source image at all; one line.</exception>
-    public static List<SourceImage> Find(IReadOnlyList<string> images, IReadOnlyList<string> videos, int frameStep, TextWriter errors)
+    /// <param name="images">--images arguments.</param>
+    /// <param name="videos">--videos arguments.</param>
+    /// <param name="frameStep">A video frame every this many.</param>
+    /// <param name="errors">Where each file left out is named.</param>
+    /// <param name="leftOut">How many files were left out.</param>
+    public static List<SourceImage> Find(IReadOnlyList<string> images, IReadOnlyList<string> videos, int frameStep, TextWriter errors, out int leftOut)
     {
+        leftOut = 0;
         var found = new List<SourceImage>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string argument in images)
@@ -40,10 +49,17 @@ public static class SourceImages
                 try
                 {
                     using var photo = StillImageReader.Read(full);
+                    if (photo.Width < MinimumSide || photo.Height < MinimumSide)
+                    {
+                        errors.WriteLine($"error: {full}: too small ({photo.Width}x{photo.Height}): distillation takes photos of at least {MinimumSide}x{MinimumSide} pixels; left out");
+                        leftOut++;
+                        continue;
+                    }
                 }
                 catch (ImageFileException e)
                 {
-                    errors.WriteLine($"error: {e.Message}");
+                    errors.WriteLine($"error: {e.Message}; left out");
+                    leftOut++;
                     continue;
                 }
                 found.Add(new SourceImage(full, null, System.IO.Path.GetFileName(full), full));
@@ -59,7 +75,8 @@ public static class SourceImages
             }
             catch (VideoFileException e)
             {
-                errors.WriteLine($"error: {e.Message}");
+                errors.WriteLine($"error: {e.Message}; left out");
+                leftOut++;
                 continue;
             }
             int frames = info.FrameCount;

@@ -8,6 +8,7 @@ using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Inference.Student;
 using ClipLit.VideoIO.Images;
+using ClipLit.VideoIO.Video;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -89,8 +90,13 @@ public static class TeacherLabels
     private const int Magic = 0x31564C43; // "CLV1"
     private const int Version = 1;
 
-    /// <summary>Labels (or loads) every view of every source; held-out groups are <paramref name="validationGroups"/>.</summary>
+    /// <summary>
+    /// Labels (or loads) every view of every source; held-out groups are <paramref name="validationGroups"/>.
+    /// A source that cannot be labelled (or whose cached labels do not read back) is named in an
+    /// <c>error:</c> line and left out; the others go on.
+    /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled; the views finished so far stay cached.</exception>
+    /// <exception cref="InvalidDataException">No source could be labelled.</exception>
     public static List<LabelledView> Prepare(DistillationOptions options, Teacher teacher, IReadOnlyList<SourceImage> sources,
         IReadOnlySet<string> validationGroups, string folder, LabelProgress progress, CancellationToken cancellation)
     {
@@ -111,35 +117,69 @@ public static class TeacherLabels
 
         // Sources are decoded once for all their pending views; video frames a video at a time.
         var frames = new Dictionary<string, (Dictionary<int, byte[]> Frames, int Width, int Height)>(StringComparer.Ordinal);
+        var failed = new HashSet<SourceImage>();
         foreach (var group in pending.GroupBy(p => p.Source))
         {
             cancellation.ThrowIfCancellationRequested();
-            var (rgba, width, height) = Decode(group.Key, pending, frames, cancellation);
-            foreach (var (source, recipe, stem) in group)
+            try
             {
-                var clock = Stopwatch.StartNew();
-                var (view, viewWidth, viewHeight) = DistillationViews.Make(rgba, width, height, recipe);
-                var planar = new float[3L * viewWidth * viewHeight];
-                PlanarConversion.ToPlanar(view, planar, viewWidth * viewHeight);
-                var lightMap = teacher.LightMap(planar, viewWidth, viewHeight, cancellation);
-                if (validationGroups.Contains(source.Group))
-                {
-                    PlanarConversion.Compose(planar, lightMap, viewWidth * viewHeight);
-                    var enhanced = (byte[])view.Clone();
-                    PlanarConversion.ToRgba(planar, enhanced, viewWidth * viewHeight);
-                    WritePng(view, viewWidth, viewHeight, stem + ".view.png");
-                    WritePng(enhanced, viewWidth, viewHeight, stem + ".teacher.png");
-                }
-                WriteLabel(stem + ".bin", view, lightMap, viewWidth, viewHeight, architecture);
-                progress.Done($"{source} ({recipe.Describe()}, {viewWidth}x{viewHeight})", clock.Elapsed.TotalSeconds);
+                LabelSource(group, teacher, architecture, validationGroups, pending, frames, progress, cancellation);
+            }
+            catch (Exception e) when (IsSourceFailure(e))
+            {
+                progress.Skip($"error: {group.Key}: cannot be labelled ({OneLine(e.Message)}); left out");
+                failed.Add(group.Key);
             }
         }
         progress.Finish();
-        foreach (var source in sources)
-            for (int index = 0; index < options.ViewsPerImage; index++)
-                views.Add(Load(source, DistillationViews.Recipe(options.Seed, source.Key, index), Path.Combine(folder, FileStem(options, teacher, source, index)),
-                    validationGroups.Contains(source.Group)));
+        foreach (var source in sources.Where(s => !failed.Contains(s)))
+        {
+            try
+            {
+                var loaded = new List<LabelledView>();
+                for (int index = 0; index < options.ViewsPerImage; index++)
+                    loaded.Add(Load(source, DistillationViews.Recipe(options.Seed, source.Key, index), Path.Combine(folder, FileStem(options, teacher, source, index)),
+                        validationGroups.Contains(source.Group)));
+                views.AddRange(loaded);
+            }
+            catch (Exception e) when (IsSourceFailure(e))
+            {
+                progress.Skip($"error: {source}: its cached labels cannot be read ({OneLine(e.Message)}); left out (delete them to label it again)");
+            }
+        }
+        if (views.Count == 0) throw new InvalidDataException("no source image could be labelled");
         return views;
+    }
+
+    /// <summary>What one source's failure looks like (its decoding, its views, its cached labels): the run goes on without it.</summary>
+    private static bool IsSourceFailure(Exception e) =>
+        e is InvalidDataException or ImageFileException or VideoFileException or ArgumentException or EndOfStreamException or IOException or InferenceException;
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").TrimEnd('.');
+
+    private static void LabelSource(IGrouping<SourceImage, (SourceImage Source, ViewRecipe Recipe, string Stem)> group, Teacher teacher, StudentArchitecture architecture,
+        IReadOnlySet<string> validationGroups, List<(SourceImage Source, ViewRecipe Recipe, string Stem)> pending,
+        Dictionary<string, (Dictionary<int, byte[]> Frames, int Width, int Height)> frames, LabelProgress progress, CancellationToken cancellation)
+    {
+        var (rgba, width, height) = Decode(group.Key, pending, frames, cancellation);
+        foreach (var (source, recipe, stem) in group)
+        {
+            var clock = Stopwatch.StartNew();
+            var (view, viewWidth, viewHeight) = DistillationViews.Make(rgba, width, height, recipe);
+            var planar = new float[3L * viewWidth * viewHeight];
+            PlanarConversion.ToPlanar(view, planar, viewWidth * viewHeight);
+            var lightMap = teacher.LightMap(planar, viewWidth, viewHeight, cancellation);
+            if (validationGroups.Contains(source.Group))
+            {
+                PlanarConversion.Compose(planar, lightMap, viewWidth * viewHeight);
+                var enhanced = (byte[])view.Clone();
+                PlanarConversion.ToRgba(planar, enhanced, viewWidth * viewHeight);
+                WritePng(view, viewWidth, viewHeight, stem + ".view.png");
+                WritePng(enhanced, viewWidth, viewHeight, stem + ".teacher.png");
+            }
+            WriteLabel(stem + ".bin", view, lightMap, viewWidth, viewHeight, architecture);
+            progress.Done($"{source} ({recipe.Describe()}, {viewWidth}x{viewHeight})", clock.Elapsed.TotalSeconds);
+        }
     }
 
     private static (byte[] Rgba, int Width, int Height) Decode(SourceImage source, List<(SourceImage Source, ViewRecipe Recipe, string Stem)> pending,
@@ -205,6 +245,10 @@ public static class TeacherLabels
         using var reader = new BinaryReader(File.OpenRead(path));
         if (reader.ReadInt32() != Magic) throw new InvalidDataException($"{path}: not a ClipLit label file");
         int width = reader.ReadInt32(), height = reader.ReadInt32(), inputWidth = reader.ReadInt32(), inputHeight = reader.ReadInt32();
+        // The header is checked against the file's own length before anything is allocated from it.
+        long expected = 5L * sizeof(int) + 4L * (4L * inputWidth * inputHeight);
+        if (width <= 0 || height <= 0 || inputWidth <= 0 || inputHeight <= 0 || inputWidth > width || inputHeight > height || reader.BaseStream.Length != expected)
+            throw new InvalidDataException($"{path}: a damaged label file");
         int pixels = inputWidth * inputHeight;
         var input = new float[3 * pixels];
         var target = new float[pixels];
@@ -256,6 +300,17 @@ public sealed class LabelProgress(TextWriter output, bool terminal)
         _total = toLabel;
         if (cached > 0) output.WriteLine($"labels: {cached} views cached");
         if (toLabel > 0) output.WriteLine($"labels: the teacher labels {toLabel} views");
+    }
+
+    /// <summary>Sources left out so far.</summary>
+    public int Skipped { get; private set; }
+
+    /// <summary>A source left out: its line.</summary>
+    public void Skip(string line)
+    {
+        Skipped++;
+        if (terminal) output.WriteLine();
+        output.WriteLine(line);
     }
 
     public void Done(string what, double seconds)

@@ -50,7 +50,7 @@ public static class StillImageWriter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageFileException(path, $"cannot be written ({e.Message})", e);
+            throw new ImageFileException(path, $"cannot be written ({FileProblem.Reason(e)})", e);
         }
         bool holdsSixteenBits = format is ImageFileFormat.Png or ImageFileFormat.Tiff;
         return image.BitsPerChannel == 16 && !holdsSixteenBits

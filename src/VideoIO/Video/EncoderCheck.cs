@@ -9,19 +9,26 @@ namespace ClipLit.VideoIO.Video;
 /// its video encoders, a bitrate is a number with an optional k, M or G, and a trial encode of two
 /// small frames with exactly these options into the output's container succeeds (so a preset the
 /// encoder does not know, or a codec the container cannot hold, is found in a tenth of a second,
-/// not after an hour of enhancing). The answer for one set of options is kept for the process.
+/// not after an hour of enhancing). A passing answer for one set of options is kept for the process
+/// (a failing one is asked again: ffmpeg may have been stopped by a signal meant for the run).
 /// Thread-safety: safe from any thread.
 /// </summary>
 public static partial class EncoderCheck
 {
-    private static readonly ConcurrentDictionary<(VideoEncodeOptions, string), string?> Answers = new();
-    private static readonly Lazy<EncoderList> Encoders = new(ListEncoders);
+    private static readonly ConcurrentDictionary<(VideoEncodeOptions, string), bool> Passed = new();
+    private static EncoderList? _encoders;
 
     /// <summary>Null when ffmpeg can encode a video with <paramref name="options"/> into a file of <paramref name="extension"/>; else one line naming the value and the problem.</summary>
     /// <param name="options">The encoder options (codec, CRF, bitrate, preset).</param>
     /// <param name="extension">The output's extension, lower case with the dot (its container).</param>
-    public static string? Problem(VideoEncodeOptions options, string extension) =>
-        Answers.GetOrAdd((options, extension.ToLowerInvariant()), key => Find(key.Item1, key.Item2));
+    public static string? Problem(VideoEncodeOptions options, string extension)
+    {
+        var key = (options, extension.ToLowerInvariant());
+        if (Passed.ContainsKey(key)) return null;
+        string? problem = Find(key.options, key.Item2);
+        if (problem is null) Passed[key] = true;
+        return problem;
+    }
 
     private static string? Find(VideoEncodeOptions options, string extension)
     {
@@ -33,8 +40,9 @@ public static partial class EncoderCheck
         // Without ffmpeg nothing is encoded at all: each video's own step says so, with the fix.
         if (FfmpegTools.Problem() is not null) return null;
         string codec = options.CodecFor(extension);
-        var encoders = Encoders.Value;
+        var encoders = _encoders ?? ListEncoders();
         if (encoders.Problem is { } unavailable) return unavailable;
+        _encoders = encoders;
         if (!encoders.Video.Contains(codec))
             return encoders.Other.Contains(codec)
                 ? $"--codec '{codec}' is not a video encoder"

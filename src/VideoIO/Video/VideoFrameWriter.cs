@@ -105,7 +105,7 @@ public sealed class VideoFrameWriter : IFrameSink
         await _ffmpeg.WaitForExitAsync(CancellationToken.None);
         _completed = true;
         if (_ffmpeg.ExitCode != 0) throw Failure("could not encode the video");
-        VideoOutputCheck.Verify(_output, _finalPath, _framesWritten, _copyStreams ? _source : null, _ffmpeg.LastErrorLine());
+        VideoOutputCheck.Verify(_output, _finalPath, _framesWritten, _copyStreams ? _source : null, ErrorLine());
     }
 
     /// <summary>Stops ffmpeg unless <see cref="CompleteAsync"/> finished it, and waits for it; safe to call twice.</summary>
@@ -116,7 +116,10 @@ public sealed class VideoFrameWriter : IFrameSink
     }
 
     private VideoFileException Failure(string what) =>
-        new(_finalPath, $"ffmpeg {what} ({_ffmpeg.LastErrorLine() ?? $"exit code {_ffmpeg.ExitCode}"})");
+        new(_finalPath, $"ffmpeg {what} ({ErrorLine() ?? $"exit code {_ffmpeg.ExitCode}"})");
+
+    /// <summary>ffmpeg's last error line, naming the output by its final name rather than its temporary's.</summary>
+    private string? ErrorLine() => _ffmpeg.LastErrorLine()?.Replace(FfmpegTools.FileArgument(_output), _finalPath, StringComparison.Ordinal);
 
     /// <summary>The FFmpeg muxer for a file extension (lower case, with the dot), or null when ClipLit does not write it.</summary>
     public static string? MuxerFor(string extension) => extension switch

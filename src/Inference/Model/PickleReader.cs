@@ -50,8 +50,8 @@ public sealed class PickleReader
             byte op = _data[_pos++];
             switch (op)
             {
-                case 0x80: _pos++; break; // PROTO n
-                case 0x95: _pos += 8; break; // FRAME n
+                case 0x80: Take(1); break; // PROTO n
+                case 0x95: Take(8); break; // FRAME n
                 case (byte)'.': return Pop(); // STOP
                 case (byte)'(': _stack.Add(Mark); break; // MARK
                 case (byte)'N': _stack.Add(null); break;
@@ -64,8 +64,8 @@ public sealed class PickleReader
                 case (byte)'G': _stack.Add(BinaryPrimitives.ReadDoubleBigEndian(Take(8))); break; // BINFLOAT
                 case (byte)'X': _stack.Add(ReadUtf8(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)))); break; // BINUNICODE
                 case 0x8c: _stack.Add(ReadUtf8(Take(1)[0])); break; // SHORT_BINUNICODE
-                case 0x8d: _stack.Add(ReadUtf8(checked((long)BinaryPrimitives.ReadUInt64LittleEndian(Take(8))))); break; // BINUNICODE8
-                case (byte)'B': _stack.Add(Take(checked((int)BinaryPrimitives.ReadUInt32LittleEndian(Take(4)))).ToArray()); break; // BINBYTES
+                case 0x8d: _stack.Add(ReadUtf8(Length(BinaryPrimitives.ReadUInt64LittleEndian(Take(8))))); break; // BINUNICODE8
+                case (byte)'B': _stack.Add(Take(BinaryPrimitives.ReadUInt32LittleEndian(Take(4))).ToArray()); break; // BINBYTES
                 case (byte)'C': _stack.Add(Take(Take(1)[0]).ToArray()); break; // SHORT_BINBYTES
                 case (byte)'}': _stack.Add(new Dictionary<object, object?>()); break; // EMPTY_DICT
                 case (byte)']': _stack.Add(new List<object?>()); break; // EMPTY_LIST
@@ -80,7 +80,7 @@ public sealed class PickleReader
                 case (byte)'h': _stack.Add(MemoGet(Take(1)[0])); break; // BINGET
                 case (byte)'j': _stack.Add(MemoGet(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)))); break; // LONG_BINGET
                 case (byte)'c': _stack.Add(new PickleGlobal(ReadLine(), ReadLine())); break; // GLOBAL
-                case 0x93: { var name = (string)Pop()!; var module = (string)Pop()!; _stack.Add(new PickleGlobal(module, name)); break; } // STACK_GLOBAL
+                case 0x93: { var name = Text(Pop()); var module = Text(Pop()); _stack.Add(new PickleGlobal(module, name)); break; } // STACK_GLOBAL
                 case (byte)'R': // REDUCE
                 case 0x81: // NEWOBJ
                     {
@@ -119,6 +119,11 @@ public sealed class PickleReader
     }
 
     private string ReadUtf8(long length) => Encoding.UTF8.GetString(Take(length));
+
+    /// <summary>A length field as a count; one no file could hold is malformed (never an overflow).</summary>
+    private static long Length(ulong value) => value <= (ulong)int.MaxValue ? (long)value : throw new InvalidDataException("pickle length is larger than any pickle");
+
+    private static string Text(object? value) => value as string ?? throw new InvalidDataException("pickle STACK_GLOBAL names are not strings");
 
     private string ReadLine()
     {

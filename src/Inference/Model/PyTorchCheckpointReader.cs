@@ -14,6 +14,15 @@ public static class PyTorchCheckpointReader
 {
     private sealed record StorageRef(string DType, string Key, long ElementCount);
 
+    /// <summary>The most elements a tensor may have (a gigabyte of floats): a checkpoint asking for more is refused, not allocated.</summary>
+    private const long MaxElements = 1L << 28;
+
+    /// <summary>The most bytes an archive entry is read into memory (what a zip's header claims is not believed).</summary>
+    private const long MaxEntryBytes = 4L * MaxElements;
+
+    /// <summary>How deep wrappers ({"state_dict": {...}}) are looked into; a dictionary that holds itself ends there.</summary>
+    private const int MaxWrapperDepth = 4;
+
     /// <summary>Reads every tensor of the state dict in <paramref name="path"/>, keyed by its name in the file.</summary>
     /// <exception cref="ModelLoadException">The file is not a readable PyTorch state dict.</exception>
     public static IReadOnlyDictionary<string, TensorData> Read(string path)
@@ -29,25 +38,31 @@ public static class PyTorchCheckpointReader
                 ReadAll(pickleEntry),
                 (callable, args) => ResolveCall(zip, prefix, callable, args),
                 ResolvePersistentId);
-            return CollectTensors(path, reader.Load());
+            return CollectTensors(path, reader.Load(), depth: 0);
         }
         catch (InvalidDataException e)
         {
             throw new ModelLoadException(path, $"not a readable PyTorch checkpoint ({e.Message})", e);
         }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or OverflowException or IndexOutOfRangeException or KeyNotFoundException
+                                      or NotSupportedException or EndOfStreamException)
+        {
+            // Whatever else a damaged archive or pickle leads to is the same answer: not a checkpoint this reader can read.
+            throw new ModelLoadException(path, $"not a readable PyTorch checkpoint ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
     }
 
-    private static IReadOnlyDictionary<string, TensorData> CollectTensors(string path, object? root)
+    private static IReadOnlyDictionary<string, TensorData> CollectTensors(string path, object? root, int depth)
     {
         if (root is not Dictionary<object, object?> dict)
             throw new ModelLoadException(path, "not a state dict: the checkpoint does not hold a dictionary of tensors");
 
         // Training scripts often wrap the state dict: {"state_dict": {...}} or {"model": {...}}.
-        if (!dict.Values.OfType<TensorData>().Any())
+        if (!dict.Values.OfType<TensorData>().Any() && depth < MaxWrapperDepth)
         {
             foreach (var wrapper in new[] { "state_dict", "model", "params" })
                 if (dict.TryGetValue(wrapper, out var inner) && inner is Dictionary<object, object?>)
-                    return CollectTensors(path, inner);
+                    return CollectTensors(path, inner, depth + 1);
         }
 
         var tensors = new Dictionary<string, TensorData>(StringComparer.Ordinal);
@@ -95,7 +110,14 @@ public static class PyTorchCheckpointReader
             ?? throw new InvalidDataException($"storage data/{storage.Key} is missing from the archive");
         float[] storageValues = DecodeStorage(storage, ReadAll(entry));
 
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        if (shape.Any(d => d < 0) || shape.Length > 8) throw new InvalidDataException("tensor size is not a shape");
+        long count = 1;
+        foreach (long dimension in shape)
+        {
+            count *= dimension;
+            if (count > MaxElements) throw new InvalidDataException($"a tensor of {string.Join('x', shape)} elements is larger than any network ClipLit reads");
+        }
+        if (stride.Length != shape.Length) throw new InvalidDataException("tensor stride does not match its size");
         var values = new float[count];
         CopyStrided(storageValues, offset, shape, stride, values);
         return new TensorData(shape, values);
@@ -148,9 +170,16 @@ public static class PyTorchCheckpointReader
 
     private static byte[] ReadAll(ZipArchiveEntry entry)
     {
+        if (entry.Length > MaxEntryBytes) throw new InvalidDataException($"{entry.FullName} is larger than any network ClipLit reads");
         using var stream = entry.Open();
-        using var buffer = new MemoryStream((int)Math.Min(entry.Length, int.MaxValue));
-        stream.CopyTo(buffer);
+        using var buffer = new MemoryStream((int)Math.Min(entry.Length, 1 << 20));
+        // Read no more than the entry claims (or the limit): a damaged header cannot make it read without end.
+        var chunk = new byte[1 << 16];
+        for (int read; (read = stream.Read(chunk)) > 0;)
+        {
+            if (buffer.Length + read > Math.Min(MaxEntryBytes, entry.Length)) throw new InvalidDataException($"{entry.FullName} holds more than its header says");
+            buffer.Write(chunk, 0, read);
+        }
         return buffer.ToArray();
     }
 }

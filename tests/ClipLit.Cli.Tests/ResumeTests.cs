@@ -62,7 +62,7 @@ public sealed class ResumeTests
         VideoComparison.AssertSameAsSingleRun(plain, output, "the resumed video");
     }
 
-    /// <summary>Runs enhance --resume in process until its first shard is done, then stops it as Ctrl+C does: its state stays.</summary>
+    /// <summary>Runs enhance --resume in process (shards of 30 frames) until its first shard is done, then stops it as Ctrl+C does: its state stays.</summary>
     private static void LeaveState(string clip, string output, string[] options)
     {
         string done = Path.Combine(ResumableVideo.StateFolder(output), "shards", "0", "done.json");
@@ -72,7 +72,7 @@ public sealed class ResumeTests
             while (!stop.IsCancellationRequested && !File.Exists(done)) await Task.Delay(20);
             await stop.CancelAsync();
         });
-        var first = Cli.Run(stop.Token, ["enhance", clip, "-o", output, "--resume", .. options]);
+        var first = WithShardsOf30(() => Cli.Run(stop.Token, ["enhance", clip, "-o", output, "--resume", .. options]));
         stop.Cancel();
         watcher.Wait();
         Assert.That(first.ExitCode, Is.EqualTo(130), first.ToString());
@@ -104,11 +104,7 @@ public sealed class ResumeTests
         Environment.SetEnvironmentVariable("CLIPLIT_MODEL", model);
         try
         {
-            WithShardsOf30(() =>
-            {
-                LeaveState(clip, output, options);
-                return null!;
-            });
+            LeaveState(clip, output, options);
             File.Copy(SharedData.InitialEnhancementCheckpoint, model, overwrite: true);
 
             var second = WithShardsOf30(() => Cli.Run(["enhance", clip, "-o", output, "--resume", .. options]));
@@ -130,11 +126,7 @@ public sealed class ResumeTests
         using var workspace = new Workspace();
         string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4");
         string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
-        WithShardsOf30(() =>
-        {
-            LeaveState(clip, output, options);
-            return null!;
-        });
+        LeaveState(clip, output, options);
         // Another file under the same name, size and time (one that still decodes: a letter of the muxer's name in its metadata changed).
         var written = File.GetLastWriteTimeUtc(clip);
         byte[] bytes = File.ReadAllBytes(clip);
@@ -157,11 +149,7 @@ public sealed class ResumeTests
         using var workspace = new Workspace();
         string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4");
         string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
-        WithShardsOf30(() =>
-        {
-            LeaveState(clip, output, options);
-            return null!;
-        });
+        LeaveState(clip, output, options);
         string manifest = Path.Combine(ResumableVideo.StateFolder(output), "manifest.json");
         var json = JsonNode.Parse(File.ReadAllText(manifest))!;
         json["inputs"] = new JsonArray((JsonNode?)null);

@@ -187,23 +187,14 @@ public sealed class HostileJobFolderTests
         File.WriteAllText(lockFile, "");
         File.WriteAllText(Path.Combine(shard, "running.json"),
             new JsonObject { ["Host"] = "node-9", ["ProcessId"] = 1, ["At"] = DateTimeOffset.UtcNow, ["Detail"] = "" }.ToJsonString());
-        using var holder = Process.Start(new ProcessStartInfo("flock") { ArgumentList = { lockFile, "sleep", "600" } })!;
-        try
+        using (LockHolder.Start(lockFile))
         {
-            var deadline = Stopwatch.StartNew();
-            while (ChildProcess.Run("flock", "-n", "-E", "75", lockFile, "true").ExitCode != 75 && deadline.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
-
             Assert.That(Cli.Run("job", "status", _job).Out, Does.Contain("shard 0: running: on node-9, pid 1"));
             var second = Cli.Run("job", "run", _job, "--shard", "0");
 
             Assert.That(second.ExitCode, Is.EqualTo(1), second.ToString());
             Assert.That(second.ErrorLines.Single(), Does.StartWith("error: shard 0 is already running (on node-9, pid 1, since "));
             Assert.That(Directory.GetFiles(shard, "part-*"), Is.Empty);
-        }
-        finally
-        {
-            holder.Kill(entireProcessTree: true); // flock's child (sleep) holds the lock too
-            holder.WaitForExit();
         }
         // Its worker gone (killed: the kernel drops its lock), the shard reads as missing and runs.
         Assert.That(Cli.Run("job", "status", _job).Out, Does.Contain("shard 0: missing: its worker (on node-9, pid 1"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ClipLit.Core.Files;
 
 namespace ClipLit.VideoIO.Video;
 
@@ -34,28 +35,25 @@ public static class VideoPartJoiner
         // The list is line-based: a part's name with a line break could add lines of its own to it.
         if (parts.FirstOrDefault(p => FfmpegTools.HasControlCharacters(Path.GetFullPath(p.Path))) is { } odd)
             throw new VideoFileException(finalPath, $"a part's path holds a control character ({odd.Path.ReplaceLineEndings(" ")}); move the job to a folder without one");
-        string list = outputPath + ".ffconcat";
+        // The list is a temporary of its own (locked, so a sweep takes it only once this run is gone), never renamed.
+        using var list = TemporaryFile.Create(outputPath + ".ffconcat");
+        await list.Stream.WriteAsync(Encoding.UTF8.GetBytes(ConcatList(source, parts)), cancellation);
+        await list.Stream.FlushAsync(cancellation);
+        List<string> arguments =
+        [
+            "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error",
+            "-f", "concat", "-safe", "0", "-i", FfmpegTools.FileArgument(list.Path), "-i", FfmpegTools.FileArgument(source.Path),
+            "-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
+            .. VideoFrameWriter.ContainerArguments(source, extension),
+            "-f", muxer, "-y", FfmpegTools.FileArgument(outputPath),
+        ];
         string? encoderError;
-        try
+        await using (var ffmpeg = FfmpegProcess.Start(finalPath, arguments))
         {
-            await File.WriteAllTextAsync(list, ConcatList(source, parts), cancellation);
-            List<string> arguments =
-            [
-                "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error",
-                "-f", "concat", "-safe", "0", "-i", FfmpegTools.FileArgument(list), "-i", FfmpegTools.FileArgument(source.Path),
-                "-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
-                .. VideoFrameWriter.ContainerArguments(source, extension),
-                "-f", muxer, "-y", FfmpegTools.FileArgument(outputPath),
-            ];
-            await using var ffmpeg = FfmpegProcess.Start(finalPath, arguments);
             await ffmpeg.WaitForExitAsync(cancellation);
-            encoderError = ffmpeg.LastErrorLine();
+            encoderError = ffmpeg.LastErrorLine()?.Replace(FfmpegTools.FileArgument(outputPath), finalPath, StringComparison.Ordinal);
             if (ffmpeg.ExitCode != 0)
                 throw new VideoFileException(finalPath, $"ffmpeg could not join the parts ({encoderError ?? $"exit code {ffmpeg.ExitCode}"})");
-        }
-        finally
-        {
-            File.Delete(list);
         }
         CheckFrames(source, VideoOutputCheck.Verify(outputPath, finalPath, source.FrameCount, source, encoderError), finalPath);
     }

@@ -116,10 +116,11 @@ public sealed class StaleTemporariesTests : TemporaryFolderFixture
     }
 
     [Test]
-    public void ProcessIdentityTellsThisProcess()
+    public void ProcessIdentityNamesThisProcess()
     {
-        Assert.That(ProcessIdentity.Current.IsRunning);
+        Assert.That(ProcessIdentity.Current.Id, Is.EqualTo(Environment.ProcessId));
         Assert.That(ProcessIdentity.Current.StartTicks, Is.GreaterThan(0), "start ticks come from /proc on Linux");
+        Assert.That(ProcessIdentity.Find(ProcessIdentity.Current.Id), Is.EqualTo(ProcessIdentity.Current));
     }
 
     /// <summary>An empty temporary in the test folder, named as the given process on the given host would name it.</summary>

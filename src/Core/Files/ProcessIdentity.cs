@@ -5,11 +5,10 @@ using System.Globalization;
 namespace ClipLit.Core.Files;
 
 /// <summary>
-/// One process of this host: its id and its start time in clock ticks since boot (field 22 of
-/// <c>/proc/PID/stat</c> on Linux). Ids are reused once a process ends; the pair is not, within a
-/// boot, and the start ticks come from the kernel's boot clock, so comparing them needs no wall
-/// clock (which NTP may step) and no file times (which on NFS come from the server's clock).
-/// Where there is no <c>/proc</c> the start ticks are 0 and only the id is compared.
+/// One process of this host, as a temporary's name records its writer for people reading a folder:
+/// its id and its start time in clock ticks since boot (field 22 of <c>/proc/PID/stat</c> on Linux;
+/// 0 where there is no <c>/proc</c>). It decides nothing: an id means something only in its own PID
+/// namespace, so whether a writer still runs is told by its lock (<see cref="TemporaryFile"/>).
 /// Thread-safety: immutable.
 /// </summary>
 /// <param name="Id">The process id.</param>
@@ -21,10 +20,7 @@ public readonly record struct ProcessIdentity(int Id, long StartTicks)
     /// <summary>This process.</summary>
     public static ProcessIdentity Current { get; } = Find(Environment.ProcessId) ?? new ProcessIdentity(Environment.ProcessId, 0);
 
-    /// <summary>Whether this very process (not merely one with its id) is still running on this host.</summary>
-    public bool IsRunning => Find(Id) is { } now && now.StartTicks == StartTicks;
-
-    /// <summary>The process running under <paramref name="id"/> now, or null when none does (an ended process not yet reaped counts as ended).</summary>
+    /// <summary>The process running under <paramref name="id"/> in this PID namespace now, or null when none does (an ended process not yet reaped counts as ended).</summary>
     public static ProcessIdentity? Find(int id)
     {
         if (id <= 0) return null;

@@ -124,7 +124,8 @@ public sealed class ResumeTests
     public void AnInputRewrittenWithItsSizeAndTimeKeptStartsOver()
     {
         using var workspace = new Workspace();
-        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4");
+        // Three shards of 30 frames: the run is stopped after the first, with two to go.
+        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 3), output = workspace.PathOf("out.mp4");
         string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
         LeaveState(clip, output, options);
         // Another file under the same name, size and time (one that still decodes: a letter of the muxer's name in its metadata changed).
@@ -147,7 +148,8 @@ public sealed class ResumeTests
     public void ADamagedResumeStateStartsOverWithANote()
     {
         using var workspace = new Workspace();
-        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4");
+        // Three shards of 30 frames: the run is stopped after the first, with two to go.
+        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 3), output = workspace.PathOf("out.mp4");
         string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
         LeaveState(clip, output, options);
         string manifest = Path.Combine(ResumableVideo.StateFolder(output), "manifest.json");

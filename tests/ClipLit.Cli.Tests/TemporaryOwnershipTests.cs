@@ -58,11 +58,13 @@ public sealed class TemporaryOwnershipTests
         Assert.That(Directory.GetFiles(folder, ".*"), Is.Empty, "no temporary left");
     }
 
-    [TestCase("out.mp4")]
-    [TestCase("out.png")]
-    public void AFileThatAppearsWhileARunWritesIsNotReplaced(string name)
+    [Test]
+    public void AFileThatAppearsWhileARunWritesIsNotReplaced()
     {
-        string input = name.EndsWith(".mp4", StringComparison.Ordinal) ? TestClips.Cut(_workspace.PathOf("clip.mp4"), seconds: 2) : Workspace.GoldenInput;
+        // A video: its temporary lives while every frame is enhanced and encoded, seconds even on an idle machine,
+        // so another program's file surely appears meanwhile. (AtomicFileTests prove the same of every write, photos' included.)
+        const string name = "out.mp4";
+        string input = TestClips.Cut(_workspace.PathOf("clip.mp4"), seconds: 2);
         string output = _workspace.PathOf(name);
         using var done = new CancellationTokenSource();
         // Whoever else writes there: the file appears once the run's temporary does.
@@ -75,7 +77,7 @@ public sealed class TemporaryOwnershipTests
                     File.WriteAllText(output, "another program's file");
                     return true;
                 }
-                Thread.Sleep(1);
+                Thread.Sleep(5);
             }
             return false;
         });

@@ -52,7 +52,10 @@ public sealed record ShardMarker(string Host, int ProcessId, DateTimeOffset At, 
 /// </summary>
 public sealed class JobFolder(string path)
 {
-    private const string RunningFile = "running.json", FailedFile = "failed.json", DoneFile = "done.json", LockFileName = "worker.lock";
+    /// <summary>The markers' file names in a shard's folder.</summary>
+    internal const string RunningFile = "running.json", FailedFile = "failed.json", DoneFile = "done.json";
+
+    private const string LockFileName = "worker.lock";
 
     /// <summary>A marker is a line of JSON; anything larger is not one.</summary>
     private const long MaxMarkerBytes = 16 << 20;
@@ -148,12 +151,6 @@ public sealed class JobFolder(string path)
 
     internal void DeleteMarker(int shard, string name) => AtomicFile.TryDelete(System.IO.Path.Combine(ShardFolder(shard), name));
 
-    internal static string Running => RunningFile;
-
-    internal static string Failed => FailedFile;
-
-    internal static string Done => DoneFile;
-
     private static ShardMarker? ReadMarker(string path)
     {
         try
@@ -199,24 +196,24 @@ public sealed class ShardClaim : IDisposable
     /// <summary>Says who runs the shard (replacing a failure's marker, or a done marker that did not stand).</summary>
     public void MarkRunning()
     {
-        _folder.WriteMarker(_shard, "", null, JobFolder.Running);
-        _folder.DeleteMarker(_shard, JobFolder.Failed);
-        _folder.DeleteMarker(_shard, JobFolder.Done);
+        _folder.WriteMarker(_shard, "", null, JobFolder.RunningFile);
+        _folder.DeleteMarker(_shard, JobFolder.FailedFile);
+        _folder.DeleteMarker(_shard, JobFolder.DoneFile);
     }
 
     /// <summary>Marks the shard done, recording its parts.</summary>
     public void MarkDone(string detail, IReadOnlyList<PartRecord> parts)
     {
-        _folder.WriteMarker(_shard, detail, parts, JobFolder.Done);
-        _folder.DeleteMarker(_shard, JobFolder.Running);
+        _folder.WriteMarker(_shard, detail, parts, JobFolder.DoneFile);
+        _folder.DeleteMarker(_shard, JobFolder.RunningFile);
         _ended = true;
     }
 
     /// <summary>Marks the shard failed with its error line.</summary>
     public void MarkFailed(string error)
     {
-        _folder.WriteMarker(_shard, error, null, JobFolder.Failed);
-        _folder.DeleteMarker(_shard, JobFolder.Running);
+        _folder.WriteMarker(_shard, error, null, JobFolder.FailedFile);
+        _folder.DeleteMarker(_shard, JobFolder.RunningFile);
         _ended = true;
     }
 
@@ -225,7 +222,7 @@ public sealed class ShardClaim : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (!_ended) _folder.DeleteMarker(_shard, JobFolder.Running);
+        if (!_ended) _folder.DeleteMarker(_shard, JobFolder.RunningFile);
         _lock.Dispose();
     }
 }

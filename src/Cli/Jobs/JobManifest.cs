@@ -65,7 +65,7 @@ public sealed record JobManifest(int Format, string ClipLitVersion, DateTimeOffs
     /// <summary>A manifest is small (a line per input and per shard): anything far larger is not one.</summary>
     private const long MaxBytes = 64 << 20;
 
-    internal static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

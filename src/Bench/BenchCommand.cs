@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
+
 using ClipLit.Cli.Commands;
-using ClipLit.Cli.Models;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using Microsoft.ML.OnnxRuntime;

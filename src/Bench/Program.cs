@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
 
+
 namespace ClipLit.Bench;
 
 /// <summary>

@@ -33,7 +33,7 @@ public static class Program
             // they get this command line unchanged, --help included.
             new ForwardedCommand(SiblingApp.Trainer.Command, "train a new model from backlit and well-lit photos (the paper's method)", SiblingApp.Trainer.Run),
             new ForwardedCommand("distill", "distil a model into a small student that runs in real time (the fast quality)", SiblingApp.Trainer.Run),
-            new Jobs.JobCommand(context),
+            new JobCommand(context),
             new ModelsCommand(context),
             new ForwardedCommand(SiblingApp.Bench.Command, "measure speed and memory against PyTorch, update docs/benchmarks.md", SiblingApp.Bench.Run),
             new DoctorCommand(context),

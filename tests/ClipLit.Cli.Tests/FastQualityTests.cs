@@ -1,6 +1,5 @@
-using ClipLit.Cli.Models;
-using ClipLit.Engine;
 using ClipLit.Engine.Models;
+using ClipLit.Engine;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;

@@ -1,4 +1,4 @@
-using ClipLit.Cli.Jobs;
+using ClipLit.Jobs;
 
 namespace ClipLit.Cli.Tests;
 

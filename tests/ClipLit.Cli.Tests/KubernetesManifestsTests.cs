@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using ClipLit.Cli.Jobs;
+using ClipLit.Jobs.Schedulers;
 using ClipLit.TestSupport;
 using YamlDotNet.Serialization;
 

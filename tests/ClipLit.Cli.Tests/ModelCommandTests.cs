@@ -1,4 +1,3 @@
-using ClipLit.Cli.Models;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;

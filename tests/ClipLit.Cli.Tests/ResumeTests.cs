@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ClipLit.Cli.Videos;
+using ClipLit.Jobs.Videos;
 using ClipLit.TestSupport;
 
 namespace ClipLit.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using ClipLit.Cli.Jobs;
+using ClipLit.Jobs;
 using ClipLit.TestSupport;
 using CsCheck;
 

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Jobs.Options;
 using ClipLit.Cli.Photos;
+using ClipLit.Jobs.Inputs;
 using ClipLit.Cli.Terminal;
 using ClipLit.Inference.Runtime;
-using ClipLit.Cli.Jobs;
-using ClipLit.Cli.Videos;
+using ClipLit.Jobs;
+using ClipLit.Jobs.Videos;
 using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Renderer;

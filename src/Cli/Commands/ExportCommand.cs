@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
+using ClipLit.Jobs.Options;
 using ClipLit.Core.Files;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;

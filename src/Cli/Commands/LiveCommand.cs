@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Models;
+using ClipLit.Jobs.Options;
+using ClipLit.Engine.Models;
 using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Live;
+using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.VideoIO.Images;
@@ -153,8 +155,16 @@ public sealed class LiveCommand : AppCommand
         var compared = args.GetValue(_compare) is { } comparePath ? NetworkOptions.LoadModel(comparePath, context) : null;
         if (args.GetValue(_compare) is not null && compared is null) return ExitCodes.SomeFailed;
         // Always: full quality lights the frames at scene cuts with it too.
-        var fast = FastModelChoice.Resolve(model, args.GetValue(_network.FastModel), context, quiet: false, out bool fastFailed);
-        if (fastFailed) return ExitCodes.SomeFailed;
+        StudentModel? fast;
+        try
+        {
+            fast = FastModelChoice.Resolve(model, args.GetValue(_network.FastModel), line => context.Error.WriteLine($"note: {line}"));
+        }
+        catch (ModelLoadException e)
+        {
+            context.Error.WriteLine($"error: {e.Message} (--fast-model)");
+            return ExitCodes.SomeFailed;
+        }
 
         var settings = new LiveViewSettings(model, compared,
             EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, // the cores are shared: idle threads sleep

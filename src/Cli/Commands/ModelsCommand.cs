@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Models;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 
 namespace ClipLit.Cli.Commands;

@@ -2,7 +2,7 @@ using System.Text;
 using ClipLit.Core.Files;
 using ClipLit.Core.Processes;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs.Schedulers;
 
 /// <summary>The Slurm jobs a submission made.</summary>
 /// <param name="ShardsJob">The array job running the shards, or null when every shard was already done.</param>

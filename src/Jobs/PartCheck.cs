@@ -1,6 +1,6 @@
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// Whether a part file holds the frames it is named for: as many frames as its range, the first at

@@ -1,8 +1,8 @@
-using ClipLit.Cli.Jobs;
+using ClipLit.Cli;
 using ClipLit.Engine;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Videos;
+namespace ClipLit.Jobs.Videos;
 
 /// <summary>
 /// <c>enhance --resume</c> for one video: the same shards as a job's, run one after another on this

@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using ClipLit.Cli.Videos;
+using ClipLit.Cli;
+using ClipLit.Jobs.Videos;
 using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// Runs one shard of a job: takes the shard's lock (so no other worker runs it), checks its inputs

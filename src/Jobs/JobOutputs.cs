@@ -1,6 +1,6 @@
 using ClipLit.Core.Files;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// What a job may write, checked on the file system where the writing happens (<c>job run</c> and

@@ -1,13 +1,14 @@
 using System.CommandLine;
-using ClipLit.Cli.Commands;
-using ClipLit.Cli.Models;
-using ClipLit.Engine;
+using ClipLit.Inference.Model;
+using ClipLit.Cli;
+using ClipLit.Jobs.Options;
 using ClipLit.Engine.Models;
+using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 
-namespace ClipLit.Cli.Videos;
+namespace ClipLit.Jobs.Videos;
 
 /// <summary>
 /// What enhancing needs once per run, opened from the options of a <see cref="VideoOptionSet"/>:
@@ -41,10 +42,10 @@ public sealed class VideoPipeline : IDisposable
     public LightMapModel? Student => _studentSession?.Model;
 
     /// <summary>The model files that decide the frames, with their checksums (what a resumable run pins).</summary>
-    public IReadOnlyList<Jobs.JobModelFile> PinnedModels =>
+    public IReadOnlyList<JobModelFile> PinnedModels =>
     [
-        new(Jobs.ModelRole.Model, Path.GetFullPath(Session.Model.Source), Session.Model.Sha256),
-        .. Student is { } student && Video.Quality == EnhanceQuality.Fast ? [new Jobs.JobModelFile(Jobs.ModelRole.Student, Path.GetFullPath(student.Source), student.Sha256)] : Array.Empty<Jobs.JobModelFile>(),
+        new(ModelRole.Model, Path.GetFullPath(Session.Model.Source), Session.Model.Sha256),
+        .. Student is { } student && Video.Quality == EnhanceQuality.Fast ? [new JobModelFile(ModelRole.Student, Path.GetFullPath(student.Source), student.Sha256)] : Array.Empty<JobModelFile>(),
     ];
 
     /// <summary>The session videos run on.</summary>
@@ -89,9 +90,15 @@ public sealed class VideoPipeline : IDisposable
             EnhancerSession? studentSession = null;
             if (needsFast?.Invoke(video) ?? video.Quality == EnhanceQuality.Fast)
             {
-                var student = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), context, quiet, out bool failed, searchInstalledStudents);
-                if (failed)
+                StudentModel? student;
+                try
                 {
+                    student = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), quiet ? null : line => context.Error.WriteLine($"note: {line}"),
+                        searchInstalledStudents);
+                }
+                catch (ModelLoadException e)
+                {
+                    context.Error.WriteLine($"error: {e.Message} (--fast-model)");
                     session.Dispose();
                     return null;
                 }

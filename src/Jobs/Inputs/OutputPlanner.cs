@@ -1,4 +1,4 @@
-namespace ClipLit.Cli.Photos;
+namespace ClipLit.Jobs.Inputs;
 
 /// <summary>One photo to enhance: where it comes from and where its result goes, or why it cannot be done.</summary>
 public sealed record PhotoJob(string Input, string Output, string? Refusal);

@@ -1,6 +1,6 @@
 using ClipLit.Engine;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>A video to plan: its frame count and keyframes (display order).</summary>
 /// <param name="Frames">Frames.</param>

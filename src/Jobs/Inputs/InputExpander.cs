@@ -3,7 +3,7 @@ using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Photos;
+namespace ClipLit.Jobs.Inputs;
 
 /// <summary>What the input arguments of <c>cliplit enhance</c> name.</summary>
 /// <param name="Files">Photos to process, in argument order (folder contents and glob matches sorted by name).</param>

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClipLit.Core.Files;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>An input video as <c>job create</c> found it: what a shard checks before it trusts the file.</summary>
 /// <param name="Path">Absolute path.</param>

@@ -4,7 +4,7 @@ using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Videos;
+namespace ClipLit.Jobs.Videos;
 
 /// <summary>
 /// Enhances one moving picture into another for the command line: a video file or a numbered image

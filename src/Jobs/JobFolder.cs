@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ClipLit.Core.Files;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>Where a shard stands.</summary>
 public enum ShardState

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs.Schedulers;
 
 /// <summary>
 /// What the Kubernetes manifests of a job are made from (<see cref="KubernetesManifests"/>). Every

@@ -1,8 +1,7 @@
 using ClipLit.Core.Files;
-using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 
-namespace ClipLit.Cli.Models;
+namespace ClipLit.Engine.Models;
 
 /// <summary>
 /// Where students (<c>cliplit distill</c>) are found for fast quality: the per-user folder

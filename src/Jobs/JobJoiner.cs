@@ -1,7 +1,8 @@
+using ClipLit.Cli;
 using ClipLit.Core.Files;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// <c>job join</c>: once every shard is done, puts each input's parts together into its output

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using ClipLit.Core.Files;
 using ClipLit.Inference.Model;
 
-namespace ClipLit.Cli.Models;
+namespace ClipLit.Engine.Models;
 
 /// <summary>
 /// Where the default enhancement model lives and how it gets there.

@@ -1,13 +1,13 @@
 using System.CommandLine;
+using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Models;
-using ClipLit.Engine;
 using ClipLit.Engine.Models;
+using ClipLit.Engine;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 
-namespace ClipLit.Cli.Commands;
+namespace ClipLit.Jobs.Options;
 
 /// <summary>
 /// The options enhance and live share, defined once: which model, where it runs, and how video
@@ -38,7 +38,7 @@ public sealed class NetworkOptions
     /// <summary>The video options chosen; without --quality, full where the network runs on CUDA, else fast.</summary>
     public VideoEnhanceOptions Video(ParseResult result, bool runsOnCuda) => VideoEnhanceOptions.Default with
     {
-        Quality = result.GetValue(Quality) ?? (runsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
+        Quality = result.GetValue(Quality) ?? FramePlan.DefaultQuality(runsOnCuda),
         FastLongSide = result.GetValue(FastSize) ?? FrameLayout.DefaultFastLongSide,
         Temporal = result.GetValue(NoSmoothing) ? TemporalOptions.Off : TemporalOptions.Default,
     };

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using ClipLit.Cli.CommandLine;
 using ClipLit.Inference.Runtime;
 
-namespace ClipLit.Cli.CommandLine;
+namespace ClipLit.Jobs.Options;
 
 /// <summary>
 /// Options of value kinds several commands take (device, sizes, byte counts, frame rates), each

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// Whether an input is still the file <c>job create</c> planned: the same size and last write time

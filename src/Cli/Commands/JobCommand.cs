@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Videos;
+using ClipLit.Jobs;
+using ClipLit.Jobs.Schedulers;
+using ClipLit.Jobs.Videos;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Cli.Commands;
 
 /// <summary>
 /// <c>cliplit job</c>: a video job split into shards that any number of machines run (a cluster's

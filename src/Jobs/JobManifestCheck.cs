@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// Checks every value of a manifest read from a job folder, which anyone who can write the folder

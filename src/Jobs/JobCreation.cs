@@ -1,15 +1,17 @@
 using System.CommandLine;
+using ClipLit.Engine;
+using ClipLit.Inference.Model;
+using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Commands;
-using ClipLit.Cli.Models;
-using ClipLit.Cli.Photos;
-using ClipLit.Cli.Videos;
+using ClipLit.Jobs.Options;
+using ClipLit.Engine.Models;
+using ClipLit.Jobs.Inputs;
+using ClipLit.Jobs.Videos;
 using ClipLit.Core.Files;
-using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs;
 
 /// <summary>
 /// <c>job create</c>'s work: expands and checks the inputs as <c>enhance</c> does (videos only;
@@ -103,13 +105,19 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
         models = [];
         var model = NetworkOptions.LoadModel(args.GetValue(options.Network.Model), context);
         if (model is null) return null;
-        var quality = args.GetValue(options.Network.Quality) ?? (options.Device(args) == ExecutionDevice.Cuda ? EnhanceQuality.Full : EnhanceQuality.Fast);
+        var quality = args.GetValue(options.Network.Quality) ?? FramePlan.DefaultQuality(options.Device(args));
         string? studentSource = null;
         if (quality == EnhanceQuality.Fast)
         {
-            var student = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), context, quiet, out bool failed);
-            if (failed) return null;
-            studentSource = student?.Source;
+            try
+            {
+                studentSource = FastModelChoice.Resolve(model, args.GetValue(options.Network.FastModel), quiet ? null : line => context.Error.WriteLine($"note: {line}"))?.Source;
+            }
+            catch (ModelLoadException e)
+            {
+                context.Error.WriteLine($"error: {e.Message} (--fast-model)");
+                return null;
+            }
         }
         Directory.CreateDirectory(folder.Models);
         string modelCopy = Copy(model.Source, Path.Combine(folder.Models, Path.GetFileName(model.Source)));

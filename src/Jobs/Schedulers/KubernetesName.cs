@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs.Schedulers;
 
 /// <summary>
 /// A job folder's name as a Kubernetes object name: a DNS-1123 label (lower-case a-z, 0-9 and '-',

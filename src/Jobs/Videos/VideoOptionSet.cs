@@ -1,13 +1,13 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Cli.Commands;
+using ClipLit.Jobs.Options;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.VideoIO.Video;
 
-namespace ClipLit.Cli.Videos;
+namespace ClipLit.Jobs.Videos;
 
 /// <summary>
 /// The options that decide how a video is enhanced, defined once for <c>enhance</c> and

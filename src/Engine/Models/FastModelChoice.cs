@@ -1,8 +1,7 @@
-using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Renderer;
 
-namespace ClipLit.Cli.Models;
+namespace ClipLit.Engine.Models;
 
 /// <summary>
 /// Which model gives fast quality its light maps: a student needs no other; for the paper's network,
@@ -11,36 +10,22 @@ namespace ClipLit.Cli.Models;
 /// </summary>
 public static class FastModelChoice
 {
-    /// <summary>The student for fast quality, or null; <paramref name="failed"/> when <c>--fast-model</c> cannot be used (the error is printed).</summary>
+    /// <summary>The student for fast quality, or null (the model itself on a downscaled copy).</summary>
     /// <param name="model">The model fast quality approximates.</param>
     /// <param name="fastModelPath">--fast-model, if given.</param>
-    /// <param name="context">Where notes and errors go.</param>
-    /// <param name="quiet">No notes.</param>
-    /// <param name="failed">Set when --fast-model cannot be used.</param>
+    /// <param name="note">Receives notes (a line each, without the "note: " prefix); null: none.</param>
     /// <param name="searchInstalled">Look for an installed student when none is given; a job's shard does not (the job pinned its student, or none, for every worker alike).</param>
-    public static StudentModel? Resolve(LightMapModel model, string? fastModelPath, CliContext context, bool quiet, out bool failed, bool searchInstalled = true)
+    /// <exception cref="ModelLoadException">--fast-model cannot be used (the message names the file; the caller adds "(--fast-model)").</exception>
+    public static StudentModel? Resolve(LightMapModel model, string? fastModelPath, Action<string>? note, bool searchInstalled = true)
     {
-        failed = false;
-        void Note(string line)
-        {
-            if (!quiet) context.Error.WriteLine($"note: {line}");
-        }
+        void Note(string line) => note?.Invoke(line);
         if (model is StudentModel) return null;
         if (fastModelPath is not null)
         {
-            try
-            {
-                var student = ModelFile.LoadStudent(fastModelPath);
-                if (!student.IsStudentOf(model))
-                    Note($"{student.Name} was distilled from {student.Metadata.TeacherName} (another file than {model.Name}); its light maps follow that teacher");
-                return student;
-            }
-            catch (ModelLoadException e)
-            {
-                context.Error.WriteLine($"error: {e.Message} (--fast-model)");
-                failed = true;
-                return null;
-            }
+            var student = ModelFile.LoadStudent(fastModelPath);
+            if (!student.IsStudentOf(model))
+                Note($"{student.Name} was distilled from {student.Metadata.TeacherName} (another file than {model.Name}); its light maps follow that teacher");
+            return student;
         }
         if (!searchInstalled) return null;
         var installed = StudentStore.FindFor(model, Note);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using ClipLit.Core.Files;
 using YamlDotNet.Serialization;
 
-namespace ClipLit.Cli.Jobs;
+namespace ClipLit.Jobs.Schedulers;
 
 /// <summary>Where <see cref="KubernetesManifests.Write"/> put the manifests.</summary>
 /// <param name="Shards">shards.yaml: the Indexed Job that runs the shards.</param>

@@ -62,19 +62,21 @@ public static class LiveView
         log.WriteLine($"model {settings.Model.Source}, running on {session.Provider.Description}");
         var options = VideoEnhanceOptions.Default with
         {
-            Quality = settings.Quality ?? (session.RunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast),
+            Quality = settings.Quality ?? FramePlan.DefaultQuality(session.RunsOnCuda),
             FastLongSide = settings.FastLongSide,
             Temporal = settings.Temporal,
         };
         // The network's tensors at the first network size: zero-copy on CUDA when the network runs there and the chain works.
-        var startLayout = settings.Model.LayoutFor(input.Width, input.Height, options.Quality, options.FastLongSide, options.Upsample);
+        // Each model's layout alone (the live loop routes the student where it serves the model).
+        FrameLayout LayoutAlone(LightMapModel model, EnhanceQuality quality) => (FramePlan.For(model, null, options) with { Quality = quality }).LayoutFor(input.Width, input.Height);
+        var startLayout = LayoutAlone(settings.Model, options.Quality);
         session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
         var running = new LoadedModel(session, loading.Elapsed);
         loading.Restart();
         using var fast = settings.FastModel is not { } student || settings.Model is StudentModel ? null : new LoadedModel(session.OpenSibling(student), loading.Elapsed);
         if (fast is not null)
         {
-            var studentLayout = settings.FastModel!.LayoutFor(input.Width, input.Height, EnhanceQuality.Fast);
+            var studentLayout = LayoutAlone(settings.FastModel!, EnhanceQuality.Fast);
             fast.Session.TensorsFor(studentLayout.NetworkWidth, studentLayout.NetworkHeight);
             log.WriteLine($"fast quality: light maps from student {fast.Name} at {studentLayout.NetworkWidth}x{studentLayout.NetworkHeight}"
                 + (options.Quality == EnhanceQuality.Full ? " (in full quality: the frames at scene cuts, until the model's own light map)" : ""));
@@ -85,7 +87,7 @@ public static class LiveView
         {
             log.WriteLine($"model {compare.Path}, running on {compare.Session.Provider.Description}");
             // Its tensors now, not on the first B: on CUDA that starts a context and a session, which would stall the window.
-            var compareLayout = settings.Compare!.LayoutFor(input.Width, input.Height, options.Quality, options.FastLongSide, options.Upsample);
+            var compareLayout = LayoutAlone(settings.Compare!, options.Quality);
             compare.Session.TensorsFor(compareLayout.NetworkWidth, compareLayout.NetworkHeight);
         }
         var device = session.Device;

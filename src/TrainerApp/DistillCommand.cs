@@ -23,7 +23,7 @@ public sealed class DistillCommand : AppCommand
     private readonly Option<string?> _out = Define.Text("--out", "RUN_DIR", "the run folder (required)", "-o");
     private readonly Option<bool> _resume = Define.Flag("--resume", "continue the run in RUN_DIR from its last snapshot (its options are reused; --minutes, --iterations and --threads may be given anew)");
     private readonly Option<double?> _minutes = Define.Number("--minutes", "M", "training time budget (labelling not counted)");
-    private readonly Option<int?> _iterations = Define.Integer("--iterations", "N", 1, int.MaxValue, $"iteration budget (default {DistillationOptions.DefaultIterations} when no --minutes)");
+    private readonly Option<int?> _iterations = Define.Integer("--iterations", "N", 1, int.MaxValue, $"iteration budget (default {DistillationBudget.DefaultIterations} when no --minutes)");
     private readonly Option<int?> _seed = Define.Integer("--seed", "N", 0, int.MaxValue, $"seed for views, initialization and draws (default {Defaults.Seed})");
     private readonly Option<string?> _widths = Define.Text("--widths", "W,W,...", "channels per student level (default 16,32,48,64; 2 to 6 levels)",
         text => TryWidths(text) is not null, "a list of 2 to 6 widths from 1 to 512, e.g. 16,32,48,64");

@@ -19,9 +19,8 @@ public sealed record DistillationOptions
 
     /// <summary>Training time budget in minutes (labelling not counted); with <see cref="Iterations"/> the first reached ends the run.</summary>
     public double? Minutes { get; init; }
-    /// <summary>Iteration budget; when neither budget is given, <see cref="DefaultIterations"/>.</summary>
+    /// <summary>Iteration budget; when neither budget is given, <see cref="DistillationBudget.DefaultIterations"/>.</summary>
     public int? Iterations { get; init; }
-    public const int DefaultIterations = 2000;
 
     public ulong Seed { get; init; } = 1;
     public IReadOnlyList<int> Widths { get; init; } = StudentArchitecture.Default.Widths;
@@ -48,6 +47,10 @@ public sealed record DistillationOptions
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveThreads => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>When the run ends (<see cref="Minutes"/> and <see cref="Iterations"/>, with the default applied).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DistillationBudget Budget => new(Minutes, Iterations);
 
     /// <summary>The first problem with the numbers, or null.</summary>
     public string? FindProblem()

@@ -11,8 +11,7 @@ namespace ClipLit.Trainer.Training;
 /// weights, both Adam optimizers' moments, the schedule (stage, iteration, extensions, best score,
 /// recent losses) and the CLIP features of earlier rounds' results (the intermediate ranked groups).
 /// Random draws need no state: each is keyed by the seed and the iteration (<see cref="KeyedRandom"/>).
-/// The folder is written under a hidden name and renamed when complete, so a run killed at any
-/// moment leaves either the previous snapshot or the new one, never half of one.
+/// The folder is written as every snapshot is (<see cref="SnapshotFolder"/>): complete or not at all.
 /// </summary>
 public static class TrainingSnapshot
 {
@@ -22,28 +21,21 @@ public static class TrainingSnapshot
     private const string PromptOptimizerFile = "prompt-optimizer.bin";
     private const string ResultsFile = "result-features.pth";
     private const string ScheduleFile = "schedule.json";
-    private const int Kept = 2;
 
-    public static void Save(RunFolder run, TrainingSchedule schedule, EnhancementNetwork network, PromptPair prompts, ClipLitSteps steps, IReadOnlyList<Tensor> resultFeatures)
-    {
-        string final = run.StateFolder(schedule.TotalIteration);
-        if (Directory.Exists(final)) return; // this iteration is already saved (a stage ended on a snapshot)
-        string partial = Path.Combine(run.States, $".{Path.GetFileName(final)}.{Environment.ProcessId}.partial");
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
-        EnhancementCheckpointFile.Save(network, Path.Combine(partial, NetworkFile));
-        PromptPairFile.Save(prompts, Path.Combine(partial, PromptsFile));
-        steps.NetworkOptimizer.save_state_dict(Path.Combine(partial, NetworkOptimizerFile));
-        steps.PromptOptimizer.save_state_dict(Path.Combine(partial, PromptOptimizerFile));
-        var results = new Dictionary<string, Tensor>();
-        for (int i = 0; i < resultFeatures.Count; i++) results[$"round{i}"] = resultFeatures[i].cpu();
-        using (var stream = File.Create(Path.Combine(partial, ResultsFile))) PyTorchPickler.PickleStateDict(stream, results);
-        foreach (var (_, tensor) in results) tensor.Dispose();
-        File.WriteAllText(Path.Combine(partial, ScheduleFile), JsonSerializer.Serialize(schedule));
-        Directory.Move(partial, final);
-
-        foreach (string old in run.StateFolders().Skip(Kept)) Directory.Delete(old, recursive: true);
-    }
+    /// <summary>The snapshot of the schedule's run iteration; nothing when it is already saved (a stage ended on a snapshot).</summary>
+    public static void Save(RunFolder run, TrainingSchedule schedule, EnhancementNetwork network, PromptPair prompts, ClipLitSteps steps, IReadOnlyList<Tensor> resultFeatures) =>
+        SnapshotFolder.Save(run, schedule.TotalIteration, folder =>
+        {
+            EnhancementCheckpointFile.Save(network, Path.Combine(folder, NetworkFile));
+            PromptPairFile.Save(prompts, Path.Combine(folder, PromptsFile));
+            steps.NetworkOptimizer.save_state_dict(Path.Combine(folder, NetworkOptimizerFile));
+            steps.PromptOptimizer.save_state_dict(Path.Combine(folder, PromptOptimizerFile));
+            var results = new Dictionary<string, Tensor>();
+            for (int i = 0; i < resultFeatures.Count; i++) results[$"round{i}"] = resultFeatures[i].cpu();
+            using (var stream = File.Create(Path.Combine(folder, ResultsFile))) PyTorchPickler.PickleStateDict(stream, results);
+            foreach (var (_, tensor) in results) tensor.Dispose();
+            File.WriteAllText(Path.Combine(folder, ScheduleFile), JsonSerializer.Serialize(schedule));
+        });
 
     /// <summary>Restores a snapshot into the given objects; returns the schedule and the earlier rounds' result features.</summary>
     /// <exception cref="InvalidDataException">The snapshot is unreadable; the message names the file.</exception>

@@ -17,7 +17,7 @@ namespace ClipLit.Engine;
 public sealed class FramePath : IDisposable
 {
     private readonly IEnhancerTensors _tensors;
-    private readonly TemporalSmoother _smoother;
+    private readonly LightMapHistory _history;
 
     /// <param name="device">The Vulkan device the shaders run on.</param>
     /// <param name="tensors">The network, and where its tensors live.</param>
@@ -28,7 +28,7 @@ public sealed class FramePath : IDisposable
     public FramePath(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout, int slotCount, TemporalOptions temporal, ITensorMemory? slotTensors = null)
     {
         _tensors = tensors;
-        _smoother = new TemporalSmoother(temporal);
+        _history = new LightMapHistory(temporal);
         Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors);
     }
 
@@ -42,21 +42,30 @@ public sealed class FramePath : IDisposable
     public IEnhancerTensors Tensors => _tensors;
 
     /// <summary>Frames where a scene cut restarted the temporal average.</summary>
-    public IReadOnlyList<int> Cuts => _smoother.Cuts;
+    public IReadOnlyList<int> Cuts => _history.Cuts;
 
-    /// <summary>The input frame (in the slot) to the network's input; sets the slot's temporal weight (1 at a cut).</summary>
-    public void PreProcess(FrameSlot slot)
+    /// <summary>
+    /// The input frame (in the slot) to the network's input and its thumbnail; the frame's own light
+    /// map (the next <see cref="Estimate"/>) is handed to the history with the frame's weight (1 at a cut).
+    /// </summary>
+    /// <returns>What the history saw: the frame's weight and whether it cuts (a live lane decides from it).</returns>
+    public FrameObservation PreProcess(FrameSlot slot)
     {
         Renderer.PreProcess(slot);
-        slot.TemporalWeight = _smoother.Observe(slot.FrameIndex, slot.Thumbnail);
+        var seen = _history.Observe(slot);
+        LightMapHistory.Hand(slot, seen.Weight);
+        return seen;
     }
 
     /// <summary>The network on the slot's input, writing its light map in place.</summary>
     public void Estimate(FrameSlot slot, CancellationToken cancellation) =>
         _tensors.Estimate(slot.Network, slot.LightMap, Layout.NetworkWidth, Layout.NetworkHeight, cancellation);
 
-    /// <summary>The light map (averaged with the earlier ones by the slot's weight) divided out of the input: the slot's output.</summary>
-    public void Compose(FrameSlot slot) => Renderer.Compose(slot);
+    /// <summary>
+    /// The light map (averaged with the earlier ones by the slot's weight) divided out of the input:
+    /// the slot's output. <paramref name="first"/>: commands that share the submission, ahead of the passes.
+    /// </summary>
+    public void Compose(FrameSlot slot, RecordCommands? first = null) => Renderer.Compose(slot, first);
 
     /// <summary>All three steps on one slot (a photo, or a frame in lockstep).</summary>
     public void Enhance(FrameSlot slot, CancellationToken cancellation)

@@ -17,8 +17,14 @@ public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWei
 /// Its buffers come from the <see cref="IEnhancerTensors"/> (host-mapped, or device memory CUDA
 /// imports) and frames move in and out of them by GPU copies, so on the CUDA path nothing crosses
 /// the host here either; each copy takes the buffers shared with CUDA from the external queue
-/// family and hands them back in its own submission (VkCommandRecorder.Copy). Two light-map
-/// buffers alternate: the network writes one while the newest finished one waits in the other.
+/// family and hands them back (VkCommandRecorder.Copy). The copies go to the GPU either alone
+/// (<see cref="TryOffer"/>, <see cref="TryTakeNewest"/>: submitted and waited for here) or inside
+/// the caller's frame submission (<see cref="OfferInto"/>, <see cref="TakeNewestInto"/>: the caller
+/// records them ahead of its compose passes and calls <see cref="Submitted"/> once that submission
+/// is done; the offered frame's network run starts then). Two light-map buffers alternate: the
+/// network writes one while the newest finished one waits in the other; the worker starts writing
+/// the buffer a recorded copy reads only with a new job, and a job starts only after the submission
+/// that carried the copies has finished, so a copy never races the network.
 /// Thread-safety: one thread offers and takes; the network runs on the internal worker.
 /// Ownership: owns the worker, its buffers and its copy commands; not the tensors. Dispose stops the worker.
 /// </summary>
@@ -39,6 +45,7 @@ public sealed class LatestFrameEnhancer : IDisposable
     private int _writing;
     private FinishedLightMap? _newest;
     private int _notBefore;
+    private bool _jobAwaitsSubmission;
     private Exception? _failure;
     private bool _disposed;
 
@@ -77,19 +84,45 @@ public sealed class LatestFrameEnhancer : IDisposable
     /// <exception cref="InferenceException">The network failed on an earlier frame.</exception>
     public bool TryOffer(FrameSlot slot, int frameIndex, float temporalWeight)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ThrowIfFailed();
-        if (!_idle.IsSet) return false;
-        _copies.CopyNow(slot.Network, _input, InputBytes);
-        _job = (frameIndex, temporalWeight);
-        _idle.Reset();
-        _work.Release();
+        if (!OfferInto(slot, frameIndex, temporalWeight, out var copy)) return false;
+        _copies.RunNow(copy);
+        Submitted();
         return true;
     }
 
+    /// <summary>
+    /// Takes <paramref name="slot"/>'s frame when the network is free, its input copy recorded by the
+    /// caller (<paramref name="copy"/>) into a submission of its own; the network starts on it at
+    /// <see cref="Submitted"/>. False, taking nothing, when busy.
+    /// </summary>
+    /// <exception cref="InferenceException">The network failed on an earlier frame.</exception>
+    public bool OfferInto(FrameSlot slot, int frameIndex, float temporalWeight, out RecordCommands copy)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFailed();
+        copy = null!;
+        if (!_idle.IsSet) return false;
+        var network = slot.Network;
+        copy = recorder => recorder.Copy(network, _input, InputBytes);
+        _job = (frameIndex, temporalWeight);
+        _idle.Reset();
+        _jobAwaitsSubmission = true;
+        return true;
+    }
+
+    /// <summary>The submission holding the copies recorded from <see cref="OfferInto"/> and <see cref="TakeNewestInto"/> has finished: an offered frame's network run starts.</summary>
+    public void Submitted()
+    {
+        if (!_jobAwaitsSubmission) return;
+        _jobAwaitsSubmission = false;
+        _work.Release();
+    }
+
     /// <summary>Blocks until the network is free (lockstep runs: every frame gets its own light map).</summary>
+    /// <exception cref="InvalidOperationException">An offered frame waits for its submission (<see cref="Submitted"/>): waiting would never end.</exception>
     public void WaitUntilIdle(CancellationToken cancellation)
     {
+        if (_jobAwaitsSubmission) throw new InvalidOperationException("the offered frame's copy was not submitted yet (call Submitted first)");
         _idle.Wait(cancellation);
         ThrowIfFailed();
     }
@@ -112,7 +145,20 @@ public sealed class LatestFrameEnhancer : IDisposable
     /// </summary>
     public bool TryTakeNewest(FrameSlot slot, out FinishedLightMap finished)
     {
+        if (!TakeNewestInto(slot, out finished, out var copy)) return false;
+        _copies.RunNow(copy);
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TryTakeNewest"/>, with the copy into the slot recorded by the caller
+    /// (<paramref name="copy"/>) into the submission that composes the slot. The buffer it reads is
+    /// not written again before a new job starts, which <see cref="Submitted"/> allows only after that submission.
+    /// </summary>
+    public bool TakeNewestInto(FrameSlot slot, out FinishedLightMap finished, out RecordCommands copy)
+    {
         ThrowIfFailed();
+        copy = null!;
         lock (_gate)
         {
             if (_newest is { } stale && stale.FrameIndex < _notBefore)
@@ -125,9 +171,11 @@ public sealed class LatestFrameEnhancer : IDisposable
                 finished = default;
                 return false;
             }
-            // The worker may be writing the other buffer meanwhile; it cannot publish (and then
-            // write this one) before the lock is released, after the copy has finished.
-            _copies.CopyNow(_lightMaps[1 - _writing], slot.LightMap, LightMapBytes);
+            // The worker may be writing the other buffer meanwhile; it writes this one only with a
+            // job started later by this thread (Submitted, TryOffer), after the copy is done: no lock while copying.
+            var newestBuffer = _lightMaps[1 - _writing];
+            var lightMap = slot.LightMap;
+            copy = recorder => recorder.Copy(newestBuffer, lightMap, LightMapBytes);
             finished = newest;
             _newest = null;
             return true;
@@ -149,7 +197,7 @@ public sealed class LatestFrameEnhancer : IDisposable
                 {
                     _writing = 1 - _writing;
                     // A newer light map replaces one nobody took yet, but a restart (cut) must not be lost.
-                    float effective = _newest is { } skipped && skipped.TemporalWeight >= 1f ? 1f : weight;
+                    float effective = _newest is { } skipped ? LightMapHistory.Replacing(skipped.TemporalWeight, weight) : weight;
                     _newest = new FinishedLightMap(frameIndex, effective, watch.Elapsed.TotalMilliseconds);
                 }
                 _idle.Set();

@@ -143,13 +143,20 @@ public sealed class FrameRenderer : IDisposable
     /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>; 0 keeps the average as it is),
     /// brings it to full size and divides: afterwards <see cref="FrameSlot.OutputBytes"/> holds the enhanced frame.
     /// </summary>
-    public void Compose(FrameSlot slot)
+    /// <param name="slot">The frame.</param>
+    /// <param name="first">
+    /// Commands that go to the GPU in the same submission, ahead of the compose passes (each ends
+    /// with a barrier): e.g. the live view's hand-over copies to and from its network worker, so a
+    /// frame takes one submission and one wait here, not one per copy.
+    /// </param>
+    public void Compose(FrameSlot slot, RecordCommands? first = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var bindings = _bindings[slot];
         var recorder = slot.PostRecorder;
         var commands = recorder.CommandBuffer;
         recorder.Begin();
+        first?.Invoke(recorder);
         // The guided coefficients depend only on the average light map (and the network-sized
         // frame next to it), so frames without a new light map reuse them: in the live view
         // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
@@ -189,6 +196,13 @@ public sealed class FrameRenderer : IDisposable
         recorder.ReleaseToExternal(tensors);
         recorder.Submit();
         recorder.Wait();
+    }
+
+    /// <summary>Runs <paramref name="commands"/> on the slot's compose recorder alone (a frame that is not composed this time), and waits for them.</summary>
+    public void Run(FrameSlot slot, RecordCommands commands)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        slot.PostRecorder.RunNow(commands);
     }
 
     private SlotBindings Bind(FrameSlot slot) =>

@@ -10,9 +10,12 @@ public static class Cli
 
     public static Result Run(params string[] args) => Run(CancellationToken.None, args);
 
-    public static Result Run(CancellationToken cancellation, params string[] args)
+    public static Result Run(CancellationToken cancellation, params string[] args) => Run(cancellation, error: null, args);
+
+    /// <summary>A run whose standard error a test watches while it runs (<see cref="WatchedWriter"/>).</summary>
+    public static Result Run(CancellationToken cancellation, TextWriter? error, params string[] args)
     {
-        var result = CommandRunner.Run("cliplit", Program.Run, cancellation, args);
+        var result = CommandRunner.Run("cliplit", Program.Run, cancellation, args, error);
         return new Result(result.ExitCode, result.Out, result.Error);
     }
 

@@ -292,15 +292,17 @@ public sealed class LiveTests
         string clip = SmallClip();
         string watched = Directory.CreateDirectory(_workspace.PathOf("checkpoints")).FullName;
         string first = SharedData.Path("models", "clip-lit", "init_enhancement_model.pth");
-        var live = Task.Run(() => Cli.Run("live", "--input", clip, "--loop", "--no-window", "--frames", "300", "--watch", watched,
+        var log = new WatchedWriter();
+        var live = Task.Run(() => Cli.Run(CancellationToken.None, log, "live", "--input", clip, "--loop", "--no-window", "--frames", "300", "--watch", watched,
             "--model", first, "--device", "cpu"));
 
         // A trainer writing its next checkpoint: first a file cut short under the final name...
         byte[] checkpoint = await File.ReadAllBytesAsync(SharedData.EnhancementCheckpoint);
         string next = Path.Combine(watched, "epoch_2.pth");
-        await Task.Delay(1500);
+        // The watcher looks at the folder before the first lane starts (files there then are the past): the lane's first line says it runs.
+        await Within(live, log.WhenWritten("light maps from"));
         await File.WriteAllBytesAsync(next, checkpoint[..(checkpoint.Length / 2)]);
-        await Task.Delay(1500);
+        await Within(live, log.WhenWritten("note: ignored"));
         // ...then the whole file, written to a temporary name and renamed over it.
         string temporary = Path.Combine(watched, ".epoch_2.pth.tmp");
         await File.WriteAllBytesAsync(temporary, checkpoint);
@@ -425,6 +427,14 @@ public sealed class LiveTests
     }
 
     /// <summary>(presented, light maps, mean age) from the closing line.</summary>
+    /// <summary>Waits for <paramref name="signal"/> (something the run printed); fails if the run ends first or nothing comes for minutes.</summary>
+    private static async Task Within(Task<Cli.Result> run, Task signal)
+    {
+        var first = await Task.WhenAny(signal, run, Task.Delay(TimeSpan.FromMinutes(3)));
+        if (first == signal) return;
+        Assert.Fail(first == run ? $"the run ended before the awaited line: {run.Result}" : "the awaited line did not come within 3 minutes");
+    }
+
     private static (int Presented, int LightMaps, double Age) Statistics(string error)
     {
         var match = System.Text.RegularExpressions.Regex.Match(error, @"presented (\d+) frames \([\d.]+ fps\); (\d+) light maps \([\d.]+ Hz\), on average ([\d.]+) frames old");

@@ -80,10 +80,11 @@ public sealed class LiveCutTests : TemporaryFolderFixture
     {
         string run = Directory.CreateDirectory(Path.Combine(Folder, "run")).FullName;
         string clip = ClipWithACut();
-        var log = new StringWriter();
+        var log = new WatchedWriter();
         var options = new LiveOptions(FrameLimit: 150, ScreenshotPath: null, Loop: true, Lockstep: false, WatchFolder: run);
-        var live = Task.Run(() => Play(clip, EnhanceQuality.Fast, fast: null, shown: null, options, TextWriter.Synchronized(log)));
-        await Task.Delay(1500);
+        var live = Task.Run(() => Play(clip, EnhanceQuality.Fast, fast: null, shown: null, options, log));
+        // Files in the folder when watching starts are the past: the first lane's line comes after the watcher looked.
+        Assert.That(await Task.WhenAny(log.WhenWritten("light maps from"), live), Is.Not.SameAs(live), log.ToString());
         // What 'cliplit distill' does at each new best: student.onnx written atomically.
         TestStudents.Write(Path.Combine(run, "student.onnx"), seed: 7);
 
@@ -99,7 +100,7 @@ public sealed class LiveCutTests : TemporaryFolderFixture
     private string ClipWithACut(int frames = 30, double start = 1.5)
     {
         string clip = Path.Combine(Folder, $"cut-{Guid.NewGuid():N}.mkv");
-        VideoEnhancerTests.Run("ffmpeg", $"-v error -ss {start.ToString(System.Globalization.CultureInfo.InvariantCulture)} -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -frames:v {frames} -vf scale=320:180 -c:v ffv1 -an \"{clip}\"");
+        TestClips.Make(clip, new ClipCut(Start: start, Frames: frames, Lossless: true, Audio: false));
         return clip;
     }
 

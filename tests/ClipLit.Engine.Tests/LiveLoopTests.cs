@@ -36,9 +36,10 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
     {
         string watched = Directory.CreateDirectory(Path.Combine(Folder, "checkpoints")).FullName;
         var options = new LiveOptions(FrameLimit: 240, ScreenshotPath: null, Loop: true, Lockstep: false, WatchFolder: watched);
-        var log = new StringWriter();
+        var log = new WatchedWriter();
         var live = Task.Run(() => Play(SmallClip(), options, SharedData.Path("models", "clip-lit", "init_enhancement_model.pth"), log));
-        await Task.Delay(1500);
+        // Files in the folder when watching starts are the past: the first lane's line comes after the watcher looked.
+        Assert.That(await Task.WhenAny(log.WhenWritten("light maps from"), live), Is.Not.SameAs(live), log.ToString());
         // A trainer's checkpoint, written to a temporary name and renamed.
         string temporary = Path.Combine(watched, ".epoch_2.pth.tmp");
         File.Copy(SharedData.EnhancementCheckpoint, temporary);
@@ -55,8 +56,7 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
     private string SmallClip()
     {
         string clip = Path.Combine(Folder, $"small-{Guid.NewGuid():N}.mkv");
-        VideoEnhancerTests.Run("ffmpeg", $"-v error -ss 1.8 -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -frames:v 12 -vf scale=320:180 -c:v ffv1 -an \"{clip}\"");
-        return clip;
+        return TestClips.Make(clip, new ClipCut(Start: 1.8, Frames: 12, Lossless: true, Audio: false));
     }
 
     private static LiveStatistics Play(string clip, LiveOptions options, string? model = null, TextWriter? log = null)

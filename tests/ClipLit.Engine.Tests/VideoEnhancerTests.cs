@@ -18,8 +18,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
     {
         string clip = Path.Combine(Folder, "clip.mp4");
         // Full quality costs about 2 s a frame on a 2-core CPU: a handful of frames proves the path.
-        string frames = quality == EnhanceQuality.Full ? "-frames:v 6" : "-t 1";
-        Run("ffmpeg", $"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" {frames} -c:v libx264 -preset ultrafast -c:a copy \"{clip}\"");
+        TestClips.Make(clip, quality == EnhanceQuality.Full ? new ClipCut(Frames: 6, Width: null, Height: null) : new ClipCut(Seconds: 1, Width: null, Height: null));
         var info = VideoProbe.Probe(clip);
         using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, null));
         using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
@@ -43,8 +42,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         string Looped(string name, int seconds)
         {
             string path = Path.Combine(Folder, name);
-            Run("ffmpeg", $"-v error -stream_loop 8 -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t {seconds} -vf scale=128:72 -c:v libx264 -preset ultrafast -c:a copy \"{path}\"");
-            return path;
+            return TestClips.Make(path, new ClipCut(Seconds: seconds, Width: 128, Height: 72, Loops: 8));
         }
         string warmUp = Looped("warm.mp4", 1), tenSeconds = Looped("ten.mp4", 10), sixtySeconds = Looped("sixty.mp4", 60);
         using var device = new VkComputeDevice(VkDeviceOptions.Default);
@@ -83,7 +81,7 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         // cannot read, the network reached through staging copies. Any host read of a slot's tensors in
         // the pipeline would throw; the frames must equal the host-mapped run's, cuts included.
         string clip = Path.Combine(Folder, "small.mp4");
-        Run("ffmpeg", $"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -ss 1.5 -t 1 -vf scale=320:180 -c:v libx264 -preset ultrafast -an \"{clip}\"");
+        TestClips.Make(clip, new ClipCut(Start: 1.5, Seconds: 1, Audio: false));
         using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Required, null) { ExternalMemory = true });
         using var estimator = new LightMapEstimator(ModelLoader.Load(SharedData.EnhancementCheckpoint),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });

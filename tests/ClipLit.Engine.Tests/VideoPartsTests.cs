@@ -22,8 +22,7 @@ public sealed class VideoPartsTests : TemporaryFolderFixture
     {
         // The shared clip at 320x180 (a cut at 2 s, keyframes every 2 s, audio), so a part starts in the middle of a GOP.
         string clip = Path.Combine(Folder, "clip.mp4");
-        VideoEnhancerTests.Run("ffmpeg", $"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t 4 -vf scale=320:180 -c:v libx264 -preset ultrafast -g 60 -c:a copy \"{clip}\"");
-        return clip;
+        return TestClips.Make(clip, new ClipCut(Seconds: 4, KeyframeInterval: 60));
     }
 
     [TestCase("mp4", "")]

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ClipLit.TestSupport;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.VideoIO.Tests;
@@ -11,17 +11,11 @@ public sealed class ReadAheadSourceTests
     private VideoInfo _clip = null!;
 
     [OneTimeSetUp]
-    public async Task MakeClip()
+    public void MakeClip()
     {
         _folder = Directory.CreateTempSubdirectory("cliplit-readahead-").FullName;
         string clip = Path.Combine(_folder, "small.mkv");
-        var make = Process.Start(new ProcessStartInfo("ffmpeg",
-            $"-v error -i \"{VideoRoundTripTests.SharedClip}\" -frames:v 40 -vf scale=96:54 -c:v ffv1 -an \"{clip}\"")
-        { RedirectStandardError = true })!;
-        string error = await make.StandardError.ReadToEndAsync();
-        await make.WaitForExitAsync();
-        Assert.That(make.ExitCode, Is.Zero, error);
-        _clip = VideoProbe.Probe(clip);
+        _clip = VideoProbe.Probe(TestClips.Make(clip, new ClipCut(Frames: 40, Width: 96, Height: 54, Lossless: true, Audio: false)));
     }
 
     [OneTimeTearDown]

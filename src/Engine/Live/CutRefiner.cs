@@ -48,7 +48,7 @@ public sealed class CutRefiner : IDisposable
         _slot.FrameIndex = frameIndex;
         _path.PreProcess(_slot);
         _path.Estimate(_slot, cancellation);
-        _slot.TemporalWeight = 1f;
+        LightMapHistory.Hand(_slot, LightMapHistory.Restart);
         _path.Compose(_slot);
     }
 
@@ -57,7 +57,7 @@ public sealed class CutRefiner : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         frame.CopyTo(_slot.InputBytes.Span);
-        _slot.TemporalWeight = 0f;
+        LightMapHistory.Hold(_slot);
         _path.Compose(_slot);
     }
 

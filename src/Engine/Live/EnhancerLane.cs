@@ -128,9 +128,7 @@ public sealed class EnhancerLane : IDisposable
         // Every frame is pre-processed, so the cut detector compares consecutive frames (not the
         // few the network takes); the network copies its input when it takes a frame.
         _slot.FrameIndex = frameIndex;
-        _path.PreProcess(_slot);
-        float weight = _slot.TemporalWeight;
-        bool cut = _path.Cuts.Count > 0 && _path.Cuts[^1] == frameIndex;
+        var (weight, cut) = _path.PreProcess(_slot);
         // Nothing of another scene is on screen before the first light map: only later cuts need their own.
         bool lightCut = cut && !lockstep && LightMapFrame is not null;
         if (cut)
@@ -142,12 +140,18 @@ public sealed class EnhancerLane : IDisposable
         bool waitForCut = lightCut && _refiner is null;
         // A cheap network busy with a frame of the old scene: wait for it, then give it the cut frame.
         if (waitForCut && !_network.IsIdle) _network.WaitUntilIdle(cancellation);
+        // The copies to and from the network worker go to the GPU with the compose passes, in one
+        // submission; only a frame this step waits for the network on (lockstep, a cut, the lane's
+        // first light map) has its input copied first, on its own.
+        bool waitsForNetwork = lockstep || waitForCut || LightMapFrame is null;
+        RecordCommands? handOver = null;
         if (lockstep || _network.IsIdle)
         {
             // The first light map of a scene (or of a new model) restarts the average rather than blending into the old one.
-            if (_restartAverage || _sceneStart > _lastOffered) weight = 1f;
+            if (_restartAverage || _sceneStart > _lastOffered) weight = LightMapHistory.Restart;
             _restartAverage = false;
-            _network.TryOffer(_slot, frameIndex, weight);
+            if (waitsForNetwork) _network.TryOffer(_slot, frameIndex, weight);
+            else if (_network.OfferInto(_slot, frameIndex, weight, out var inputCopy)) handOver += inputCopy;
             _lastOffered = frameIndex;
             if (lockstep || waitForCut) _network.WaitUntilIdle(cancellation);
         }
@@ -158,29 +162,46 @@ public sealed class EnhancerLane : IDisposable
             LightMapFrame = frameIndex;
         }
         if (lightCut) CutFramesLit++;
-        if (TakeNewest())
+        if (TakeNewest(ref handOver))
         {
             // The lane's own light map of this scene: it replaces the cheap one.
             _refined = false;
         }
         else
         {
-            _slot.TemporalWeight = 0f;
+            LightMapHistory.Hold(_slot);
             if (LightMapFrame is null)
             {
-                if (!waitForFirst) return false;
+                if (!waitForFirst)
+                {
+                    SubmitAlone(handOver);
+                    return false;
+                }
                 // Nothing to divide by yet: the very first light map is still being computed.
                 _network.WaitUntilIdle(cancellation);
-                if (!TakeNewest()) return false;
+                if (!TakeNewest(ref handOver))
+                {
+                    SubmitAlone(handOver);
+                    return false;
+                }
             }
         }
         if (_refined)
         {
+            SubmitAlone(handOver);
             if (!lightCut) _refiner!.Hold(Input.Span);
             return true;
         }
-        _path.Compose(_slot);
+        _path.Compose(_slot, handOver);
+        _network.Submitted();
         return true;
+    }
+
+    /// <summary>The hand-over copies of a frame that is not composed now, alone; then the offered frame's network run starts.</summary>
+    private void SubmitAlone(RecordCommands? handOver)
+    {
+        if (handOver is not null) _path.Renderer.Run(_slot, handOver);
+        _network.Submitted();
     }
 
     /// <summary>Composes the same frame again with no new light map (paused; the split may have moved).</summary>
@@ -191,7 +212,7 @@ public sealed class EnhancerLane : IDisposable
             _refiner!.Hold(Input.Span);
             return;
         }
-        _slot.TemporalWeight = 0f;
+        LightMapHistory.Hold(_slot);
         _path.Compose(_slot);
     }
 
@@ -230,10 +251,12 @@ public sealed class EnhancerLane : IDisposable
         _restartAverage = true;
     }
 
-    private bool TakeNewest()
+    /// <summary>The network's newest light map, its copy into the slot added to <paramref name="handOver"/>; false when none arrived.</summary>
+    private bool TakeNewest(ref RecordCommands? handOver)
     {
-        if (!_network.TryTakeNewest(_slot, out var finished)) return false;
-        _slot.TemporalWeight = finished.TemporalWeight;
+        if (!_network.TakeNewestInto(_slot, out var finished, out var copy)) return false;
+        handOver += copy;
+        LightMapHistory.Hand(_slot, finished.TemporalWeight);
         LightMapFrame = finished.FrameIndex;
         NetworkMilliseconds = finished.Milliseconds;
         LightMaps++;

@@ -310,7 +310,10 @@ public sealed unsafe class VkPresenter : IDisposable
     {
         var vk = _device.Vk;
         var device = _device.Device;
+        // As Dispose does: the last frame's commands (the recorder's fence), and its presentation,
+        // which may still wait on a "ready" semaphore destroyed below (no fence covers it).
         _recorder.Wait();
+        if (_swapchain.Handle != 0) _device.WaitForQueue().Check();
         _rebuild = false;
 
         SurfaceCapabilitiesKHR capabilities;

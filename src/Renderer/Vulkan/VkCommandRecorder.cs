@@ -153,10 +153,13 @@ public sealed unsafe class VkCommandRecorder : IDisposable
     }
 
     /// <summary>Records a copy of the first <paramref name="bytes"/> alone (<see cref="Copy"/>), submits it and waits until it is done.</summary>
-    public void CopyNow(IVkStorageBuffer source, IVkStorageBuffer destination, ulong bytes)
+    public void CopyNow(IVkStorageBuffer source, IVkStorageBuffer destination, ulong bytes) => RunNow(recorder => recorder.Copy(source, destination, bytes));
+
+    /// <summary>Records <paramref name="commands"/> alone, submits them and waits until they are done.</summary>
+    public void RunNow(RecordCommands commands)
     {
         Begin();
-        Copy(source, destination, bytes);
+        commands(this);
         Submit();
         Wait();
     }
@@ -233,6 +236,13 @@ public sealed unsafe class VkCommandRecorder : IDisposable
         if (_pool.Handle != 0) vk.DestroyCommandPool(_device.Device, _pool, null);
     }
 }
+
+/// <summary>
+/// Commands recorded into another owner's command buffer (between its Begin and Submit), so that
+/// work of several owners goes to the GPU in one submission: e.g. a network worker's input and
+/// light-map copies recorded ahead of a frame's compose passes.
+/// </summary>
+public delegate void RecordCommands(VkCommandRecorder recorder);
 
 /// <summary>A value on a timeline semaphore: what a submission waits for or signals.</summary>
 public readonly record struct TimelinePoint(Semaphore Semaphore, ulong Value);

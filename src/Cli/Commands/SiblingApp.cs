@@ -1,5 +1,5 @@
-using System.ComponentModel;
 using System.Diagnostics;
+using ClipLit.Core.Processes;
 using System.Runtime.InteropServices;
 
 namespace ClipLit.Cli.Commands;
@@ -47,18 +47,18 @@ public sealed record SiblingApp(string Command, string Executable, string Variab
             return ExitCodes.SomeFailed;
         }
         bool console = ConsoleApp.WritesToConsole(context);
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = !console, RedirectStandardError = !console };
-        foreach (string argument in args) start.ArgumentList.Add(argument);
+        var start = ChildProgram.StartInfo(executable, args);
+        start.RedirectStandardOutput = start.RedirectStandardError = !console;
         if (Environment.ProcessPath is { } self && Path.GetFileName(self) == "cliplit") start.Environment[ParentVariable] = self;
 
         Process child;
         try
         {
-            child = Process.Start(start) ?? throw new Win32Exception("no process started");
+            child = ChildProgram.Start(start);
         }
-        catch (Win32Exception e)
+        catch (ChildProgramException e)
         {
-            context.Error.WriteLine($"error: {executable}: cannot start {Executable} ({e.Message})");
+            context.Error.WriteLine($"error: {executable}: cannot start {Executable} ({e.InnerException?.Message ?? e.Message})");
             return ExitCodes.SomeFailed;
         }
         using (child)

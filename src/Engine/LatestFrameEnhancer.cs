@@ -6,7 +6,10 @@ using ClipLit.Renderer.Vulkan;
 
 namespace ClipLit.Engine;
 
-/// <summary>A light map the network finished: which frame it came from, its weight in the temporal average, how long it took.</summary>
+/// <summary>
+/// A light map the network finished: which frame it came from, its weight in the temporal average, how long it took.
+/// Thread-safety: immutable.
+/// </summary>
 public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWeight, double Milliseconds);
 
 /// <summary>

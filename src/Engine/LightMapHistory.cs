@@ -2,7 +2,10 @@ using ClipLit.Renderer;
 
 namespace ClipLit.Engine;
 
-/// <summary>What pre-processing a frame found: the weight its own light map would enter the average with (1 restarts it), and whether it starts a new scene.</summary>
+/// <summary>
+/// What pre-processing a frame found: the weight its own light map would enter the average with (1 restarts it), and whether it starts a new scene.
+/// Thread-safety: immutable.
+/// </summary>
 public readonly record struct FrameObservation(float Weight, bool IsCut);
 
 /// <summary>

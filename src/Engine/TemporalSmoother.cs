@@ -2,7 +2,10 @@ using ClipLit.Renderer.Passes;
 
 namespace ClipLit.Engine;
 
-/// <summary>Temporal smoothing of the light map.</summary>
+/// <summary>
+/// Temporal smoothing of the light map.
+/// Thread-safety: immutable.
+/// </summary>
 /// <param name="Enabled">Average light maps over time; off: every frame stands alone (flickers with the network). Default on.</param>
 /// <param name="Weight">
 /// Weight of the newest light map in the exponential moving average (0..1]: smaller is steadier

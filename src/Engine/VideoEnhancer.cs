@@ -7,7 +7,10 @@ using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Engine;
 
-/// <summary>How videos are enhanced.</summary>
+/// <summary>
+/// How videos are enhanced.
+/// Thread-safety: immutable.
+/// </summary>
 /// <param name="Quality">Full (the paper's network at full size) or fast (downscaled network, upsampled light map).</param>
 /// <param name="FastLongSide">Long side of the network's input in fast quality. Default 256.</param>
 /// <param name="Upsample">Upsampler in fast quality. Default edge-aware.</param>
@@ -32,6 +35,7 @@ public sealed record VideoEnhanceOptions(
 /// are written; decoding begins at <paramref name="DecodeFrom"/>, and the frames before
 /// <paramref name="Start"/> only warm the temporal average up (and the scene-cut detector), so the
 /// part's frames are those a run over the whole video gives.
+/// Thread-safety: immutable.
 /// </summary>
 /// <param name="DecodeFrom">The first frame decoded (display order), at most <paramref name="Start"/>.</param>
 /// <param name="Start">The first frame written.</param>
@@ -54,13 +58,22 @@ public sealed record FrameRange(int DecodeFrom, int Start, int End)
     public static FrameRange WithWarmUp(int start, int end, int warmUp = DefaultWarmUp) => new(Math.Max(0, start - warmUp), start, end);
 }
 
-/// <summary>Receives frame <paramref name="index"/>'s input and enhanced output, both RGBA8.</summary>
+/// <summary>
+/// Receives frame <paramref name="index"/>'s input and enhanced output, both RGBA8.
+/// Thread-safety: invoked on the compose stage's thread (a thread-pool thread), one frame at a time, in order; the spans are valid during the call only.
+/// </summary>
 public delegate void FrameTap(int index, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output);
 
-/// <summary>Progress of one video: frames done of total, frames per second so far.</summary>
+/// <summary>
+/// Progress of one video: frames done of total, frames per second so far.
+/// Thread-safety: immutable.
+/// </summary>
 public readonly record struct VideoProgress(int FramesDone, int FrameCount, double FramesPerSecond);
 
-/// <summary>What happened to one video.</summary>
+/// <summary>
+/// What happened to one video.
+/// Thread-safety: immutable.
+/// </summary>
 /// <param name="FramesWritten">Frames encoded.</param>
 /// <param name="DecodeProblem">Null when every frame decoded; else why some did not (the output then holds only the decodable part).</param>
 /// <param name="Cuts">Frames where a scene cut restarted the temporal average.</param>

@@ -2,7 +2,10 @@ using ClipLit.Renderer.Passes;
 
 namespace ClipLit.Renderer;
 
-/// <summary>Which light map the frames get.</summary>
+/// <summary>
+/// Which light map the frames get.
+/// Thread-safety: a value; any thread.
+/// </summary>
 public enum EnhanceQuality
 {
     /// <summary>The paper's network at full resolution: faithful, slow on CPUs.</summary>
@@ -18,6 +21,7 @@ public enum EnhanceQuality
 /// <summary>
 /// The sizes of one stream of frames: the frame itself, and what the network sees (the same size
 /// in full quality; a downscaled copy in fast quality).
+/// Thread-safety: immutable.
 /// </summary>
 public sealed record FrameLayout(int Width, int Height, EnhanceQuality Quality, int NetworkWidth, int NetworkHeight, UpsampleMode Upsample)
 {

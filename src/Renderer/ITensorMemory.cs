@@ -8,6 +8,7 @@ namespace ClipLit.Renderer;
 /// them in host-mapped memory (ONNX Runtime on the CPU reads and writes them in place); the engine's
 /// CUDA implementation keeps them in device memory that CUDA imports, so they never leave the GPU.
 /// The renderer only binds these buffers to shaders; it never reads them on the host.
+/// Thread-safety: Allocate may be called from any thread (Vulkan creates objects thread-safely; the implementations keep no state of their own).
 /// </summary>
 public interface ITensorMemory
 {
@@ -16,7 +17,10 @@ public interface ITensorMemory
     IVkStorageBuffer Allocate(VkComputeDevice device, ulong bytes, string name);
 }
 
-/// <summary>Network tensors in host-visible, mapped memory (<see cref="VkHostBuffer"/>): the CPU path.</summary>
+/// <summary>
+/// Network tensors in host-visible, mapped memory (<see cref="VkHostBuffer"/>): the CPU path.
+/// Thread-safety: stateless; any thread.
+/// </summary>
 public sealed class HostTensorMemory : ITensorMemory
 {
     public static HostTensorMemory Instance { get; } = new();

@@ -9,6 +9,7 @@ namespace ClipLit.Engine.Gpu;
 /// One tensor buffer both APIs see: Vulkan device memory (<see cref="VkSharedBuffer"/>, what the
 /// shaders bind) exported and imported into CUDA (<see cref="CudaSharedBuffer"/>, what ONNX Runtime's
 /// tensors are created over).
+/// Thread-safety: the handles are immutable; ordering access to the contents is the caller's job (the frame engine orders it on the host).
 /// Ownership: owns both halves; Dispose releases the CUDA import, then the Vulkan memory (safe twice).
 /// </summary>
 public sealed class CudaVisibleBuffer : IVkStorageBuffer

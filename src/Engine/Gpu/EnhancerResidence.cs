@@ -1,6 +1,9 @@
 namespace ClipLit.Engine.Gpu;
 
-/// <summary>Where the enhancer's tensors live (the two implementations of <see cref="IEnhancerTensors"/>).</summary>
+/// <summary>
+/// Where the enhancer's tensors live (the two implementations of <see cref="IEnhancerTensors"/>).
+/// Thread-safety: a value; any thread.
+/// </summary>
 public enum EnhancerResidence
 {
     /// <summary>In host-mapped Vulkan memory, where ONNX Runtime reads and writes them (on the CPU, or copied to CUDA and back).</summary>

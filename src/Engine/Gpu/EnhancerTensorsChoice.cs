@@ -9,6 +9,7 @@ namespace ClipLit.Engine.Gpu;
 /// <summary>
 /// The tensors the frame engine uses, and when they are not the zero-copy ones though the network
 /// runs on CUDA, why not (for the log line and the heads-up display).
+/// Thread-safety: immutable (the tensors are thread-safe: <see cref="IEnhancerTensors"/>); the static methods keep no state.
 /// </summary>
 /// <param name="Tensors">The chosen implementation; the caller owns it (it is the caller's host-mapped tensors on a fallback).</param>
 /// <param name="FallbackReason">Null when nothing fell back (CUDA zero-copy, or the network was meant for the CPU).</param>

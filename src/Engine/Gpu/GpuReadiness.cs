@@ -6,7 +6,10 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace ClipLit.Engine.Gpu;
 
-/// <summary>One link of the GPU chain: what it is, whether it works, what was found or what is wrong, and whether the zero-copy path needs it.</summary>
+/// <summary>
+/// One link of the GPU chain: what it is, whether it works, what was found or what is wrong, and whether the zero-copy path needs it.
+/// Thread-safety: immutable.
+/// </summary>
 public sealed record GpuComponent(string Name, bool Ready, string Detail, bool Required = true);
 
 /// <summary>
@@ -14,6 +17,7 @@ public sealed record GpuComponent(string Name, bool Ready, string Detail, bool R
 /// Runtime's CUDA provider, a Vulkan device that exports memory, the same GPU in CUDA and Vulkan)
 /// and says which <see cref="EnhancerResidence"/> is usable and, when it is not CUDA, the first
 /// broken link: what <c>cliplit doctor</c> prints and what the frame engine logs when it falls back.
+/// Thread-safety: stateless; Check may run on any thread (it opens and closes its own CUDA contexts and Vulkan device).
 /// </summary>
 public static class GpuReadiness
 {
@@ -25,7 +29,10 @@ public static class GpuReadiness
     /// </summary>
     public static readonly string[] CudaRuntimeLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10", "libcudnn.so.9"];
 
-    /// <summary>What was found.</summary>
+    /// <summary>
+    /// What was found.
+    /// Thread-safety: immutable.
+    /// </summary>
     /// <param name="Components">Each link, in chain order.</param>
     /// <param name="Residence">Where the frame engine's tensors will live.</param>
     /// <param name="FallbackReason">When not CUDA-imported: the first broken required link.</param>

@@ -7,6 +7,7 @@ namespace ClipLit.Engine.Live;
 /// <summary>
 /// A model the live view runs: its session (model, estimator, where its tensors live, why not
 /// zero-copy when it was meant to be) and how long loading it took.
+/// Thread-safety: immutable; the session follows its own rules (<see cref="EnhancerSession"/>).
 /// Ownership: takes ownership of the session; <see cref="Dispose"/> frees it.
 /// </summary>
 public sealed record LoadedModel(EnhancerSession Session, TimeSpan LoadTime) : IDisposable

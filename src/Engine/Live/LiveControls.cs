@@ -2,7 +2,10 @@ using ClipLit.Renderer.Presentation;
 
 namespace ClipLit.Engine.Live;
 
-/// <summary>What a key asks the live view to do.</summary>
+/// <summary>
+/// What a key asks the live view to do.
+/// Thread-safety: a value; any thread.
+/// </summary>
 public enum LiveAction
 {
     /// <summary>S: split view before|after.</summary>

@@ -3,7 +3,10 @@ using ClipLit.Renderer.Presentation;
 
 namespace ClipLit.Engine.Live;
 
-/// <summary>What the heads-up display reports (rates are over the last second).</summary>
+/// <summary>
+/// What the heads-up display reports (rates are over the last second).
+/// Thread-safety: immutable.
+/// </summary>
 public readonly record struct HudReadings(double DisplayFps, double EnhancerHz, double EnhancerMilliseconds, double LightMapAgeFrames,
     double LatencyP50Milliseconds, double LatencyP99Milliseconds, string Device, string Quality, LoadedModel Model, LoadedModel? LeftModel, bool Paused);
 

@@ -4,10 +4,14 @@ namespace ClipLit.Engine.Live;
 /// What the live view shows: a name for messages, the picture's size and frame rate, and how to
 /// open (and, for cameras, reopen) the source. A file's source ends at its end; a camera's ending
 /// means it went away, and it is retried.
+/// Thread-safety: immutable; Open is called on the window thread (the live loop's source playback).
 /// </summary>
 public sealed record LiveInput(string Name, int Width, int Height, double FramesPerSecond, Func<ClipLit.VideoIO.Video.IFrameSource> Open, bool IsCamera);
 
-/// <summary>Options of the live loop.</summary>
+/// <summary>
+/// Options of the live loop.
+/// Thread-safety: immutable; FrameTap is invoked on the window thread.
+/// </summary>
 /// <param name="FrameLimit">Stop after presenting this many frames; null: run to the end (or forever with <paramref name="Loop"/>).</param>
 /// <param name="ScreenshotPath">Save the last presented frame (read back from the swapchain) here as PNG.</param>
 /// <param name="Loop">Start the source again at its end.</param>
@@ -28,5 +32,8 @@ public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool L
     string? OutputStream = null, string? VirtualCamera = null, LoadedModel? Compare = null, bool SideBySide = false, bool Hud = false,
     LoadedModel? FastModel = null, LiveFrameTap? FrameTap = null);
 
-/// <summary>A shown frame: its index among the source's frames and its pixels (valid during the call only).</summary>
+/// <summary>
+/// A shown frame: its index among the source's frames and its pixels (valid during the call only).
+/// Thread-safety: invoked on the window thread, one frame at a time, in the order shown.
+/// </summary>
 public delegate void LiveFrameTap(int frameIndex, ReadOnlySpan<byte> rgba);

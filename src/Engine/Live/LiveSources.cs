@@ -3,7 +3,10 @@ using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Engine.Live;
 
-/// <summary>Opens what the live view shows: a file, a network stream or a camera, with the first source ready.</summary>
+/// <summary>
+/// Opens what the live view shows: a file, a network stream or a camera, with the first source ready.
+/// Thread-safety: stateless; any thread (each call opens its own source).
+/// </summary>
 public static class LiveSources
 {
     /// <summary>A network stream is shown like a camera (retried when it ends); anything else is a file.</summary>

@@ -8,6 +8,7 @@ namespace ClipLit.Engine.Live;
 /// file, stale frames of a camera), and where the window thread's time went per shown frame; scene
 /// cuts (shown lanes), how many cut frames got a light map of their own before being shown, how many
 /// light maps of an earlier scene were dropped at cuts, and which model gave the last shown frame its light map.
+/// Thread-safety: immutable.
 /// </summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
     double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, int Skipped, FrameTimes MeanFrameTimes,
@@ -16,5 +17,6 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
 /// <summary>
 /// The window thread's milliseconds per shown frame: waiting for the decoder, the renderer (pre-process
 /// when the network takes a frame, temporal average, compose) and presenting (copy, swapchain, window system).
+/// Thread-safety: immutable.
 /// </summary>
 public readonly record struct FrameTimes(double Decode, double Render, double Present);

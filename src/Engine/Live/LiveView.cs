@@ -9,7 +9,10 @@ using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Engine.Live;
 
-/// <summary>What the live view runs and how.</summary>
+/// <summary>
+/// What the live view runs and how.
+/// Thread-safety: immutable.
+/// </summary>
 /// <param name="Model">The model shown (right of the divider side by side).</param>
 /// <param name="Compare">A second model for the side-by-side view; null: none.</param>
 /// <param name="Enhancer">Where and how ONNX Runtime runs the network.</param>
@@ -27,13 +30,17 @@ namespace ClipLit.Engine.Live;
 public sealed record LiveViewSettings(LightMapModel Model, LightMapModel? Compare, EnhancerOptions Enhancer, EnhanceQuality? Quality, int FastLongSide,
     TemporalOptions Temporal, bool Windowed, (int Width, int Height)? WindowSize, LiveOptions Options, StudentModel? FastModel = null);
 
-/// <summary>What a live run measured, and what Vulkan validation said of it (when it was on).</summary>
+/// <summary>
+/// What a live run measured, and what Vulkan validation said of it (when it was on).
+/// Thread-safety: immutable.
+/// </summary>
 public sealed record LiveRun(LiveStatistics Statistics, bool ValidationEnabled, int ValidationErrors, IReadOnlyList<string> ValidationMessages);
 
 /// <summary>
 /// The live view put together: the window (when asked), the enhancer session on a Vulkan device
 /// made for that window, the compared model as a sibling session, the presenter and the loop.
 /// The command line (live) and the benchmarks (bench --live) both run the live view through here.
+/// Thread-safety: stateless; the thread that calls Run becomes the window thread (with a window, the process's main thread, as GLFW asks).
 /// </summary>
 public static class LiveView
 {

@@ -7,6 +7,7 @@ namespace ClipLit.Engine.Models;
 /// Which model gives fast quality its light maps: a student needs no other; for the paper's network,
 /// the student given with <c>--fast-model</c>, else an installed student distilled from it, else
 /// none (the network itself on a downscaled copy, with a note saying so).
+/// Thread-safety: stateless apart from the file system; notes go to the callback on the calling thread.
 /// </summary>
 public static class FastModelChoice
 {

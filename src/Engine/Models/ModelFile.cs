@@ -3,7 +3,10 @@ using ClipLit.Inference.Student;
 
 namespace ClipLit.Engine.Models;
 
-/// <summary>Reads a model file into the kind of <see cref="LightMapModel"/> it holds.</summary>
+/// <summary>
+/// Reads a model file into the kind of <see cref="LightMapModel"/> it holds.
+/// Thread-safety: stateless apart from the file system.
+/// </summary>
 public static class ModelFile
 {
     /// <summary>

@@ -10,6 +10,7 @@ namespace ClipLit.Engine.Models;
 /// <summary>
 /// The paper's enhancement network with weights from a checkpoint (.pth, or an .onnx file read as
 /// the weights of that architecture): exact on any size, tiled under a memory budget.
+/// Thread-safety: immutable (as every <see cref="LightMapModel"/>).
 /// </summary>
 public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapModel
 {

@@ -11,6 +11,7 @@ namespace ClipLit.Engine.Models;
 /// A student distilled from the paper's network (<c>cliplit distill</c>): an ONNX file run as it is,
 /// on a copy of the frame downscaled by the student's own scale (whatever the quality asked), its
 /// light map brought to full size bilinearly.
+/// Thread-safety: immutable (as every <see cref="LightMapModel"/>).
 /// </summary>
 public sealed class StudentModel(StudentModelData data) : LightMapModel
 {

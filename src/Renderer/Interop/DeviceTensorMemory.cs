@@ -8,6 +8,7 @@ namespace ClipLit.Renderer.Interop;
 /// input and light map reach the network's own buffers by GPU copies. Being exportable, they go
 /// through the same ownership transfers as CUDA's buffers (a barrier each way per use; harmless
 /// where nothing imports them). Needs a device created to share memory (VkDeviceOptions.ExternalMemory).
+/// Thread-safety: stateless; any thread.
 /// </summary>
 public sealed class DeviceTensorMemory : ITensorMemory
 {

@@ -6,6 +6,7 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// Window means of small planes (shaders/box_mean.comp): the guided filter's averaging of a and b.
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
 /// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class BoxMeanPass(VkComputeDevice device) : IDisposable

@@ -8,6 +8,7 @@ namespace ClipLit.Renderer.Passes;
 /// Compose (shaders/compose.comp): out = floor(clamp(I / L, 0, 1)·M + 0.5) per RGB channel, M = 255
 /// or 65535 for 8 or 16 bits per channel, with the input frame's alpha; the light map at the frame's size or brought up from the
 /// network's. CPU reference: <c>PlanarConversion.Compose</c> + <c>ToRgba</c> (and the tests' <c>CpuReference.Upsample</c>).
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
 /// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class ComposePass(VkComputeDevice device) : IDisposable

@@ -7,7 +7,9 @@ namespace ClipLit.Renderer.Passes;
 /// <summary>
 /// Fast-mode pre-process (shaders/downscale.comp): an RGBA frame (8 or 16 bits per channel) to four planar float planes at
 /// the network's size, cell means (PyTorch's adaptive-pooling cells) of R, G, B and of the guidance
-/// max(R, G, B). Ownership: owns its pipeline; Dispose frees it (safe twice).
+/// max(R, G, B).
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
+/// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class DownscalePass(VkComputeDevice device) : IDisposable
 {

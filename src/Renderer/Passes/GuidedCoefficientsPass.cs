@@ -6,7 +6,9 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// Edge-aware upsampling, step 1 (shaders/guided_coefficients.comp): the guided filter's a and b at
-/// the network's size from the small guidance plane and light map. Ownership: owns its pipeline; Dispose frees it (safe twice).
+/// the network's size from the small guidance plane and light map.
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
+/// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class GuidedCoefficientsPass(VkComputeDevice device) : IDisposable
 {

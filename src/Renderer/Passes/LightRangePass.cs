@@ -8,6 +8,7 @@ namespace ClipLit.Renderer.Passes;
 /// The bounds an upsampled light map is kept within (shaders/light_range.comp), found on the GPU from
 /// the network's light map: lo = max(min·0.5, 1e-3), hi = max(max(max, 0)·1.5, 1e-3) (NaN ignored, lo at
 /// most hi), into two floats.
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
 /// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class LightRangePass(VkComputeDevice device) : IDisposable

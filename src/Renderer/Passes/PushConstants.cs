@@ -5,15 +5,24 @@ namespace ClipLit.Renderer.Passes;
 // Mirrors of the shaders' push-constant blocks, field for field (a test compares them with the
 // GLSL source). Each is std430: 4-byte scalars, no padding needed.
 
-/// <summary>shaders/downscale.comp push constants.</summary>
+/// <summary>
+/// shaders/downscale.comp push constants.
+/// Thread-safety: immutable.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct DownscalePush(uint Width, uint Height, uint SmallWidth, uint SmallHeight, uint BitsPerChannel);
 
-/// <summary>shaders/temporal.comp push constants.</summary>
+/// <summary>
+/// shaders/temporal.comp push constants.
+/// Thread-safety: immutable.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct TemporalPush(uint Count, float Weight);
 
-/// <summary>shaders/guided_coefficients.comp push constants.</summary>
+/// <summary>
+/// shaders/guided_coefficients.comp push constants.
+/// Thread-safety: immutable.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, int Radius, float Epsilon);
 
@@ -21,12 +30,16 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 /// shaders/compose.comp push constants: the frame's format, the split view's column (0: no split),
 /// and where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
 /// (SmallWidth x SmallHeight) brought up per pixel and kept within the bounds shaders/light_range.comp found.
+/// Thread-safety: immutable.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn,
     uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize);
 
-/// <summary>How compose.comp reads its light map.</summary>
+/// <summary>
+/// How compose.comp reads its light map.
+/// Thread-safety: a value; any thread.
+/// </summary>
 public enum LightMode : uint
 {
     /// <summary>At the frame's size (full quality).</summary>
@@ -39,14 +52,23 @@ public enum LightMode : uint
     EdgeAware = 2,
 }
 
-/// <summary>shaders/light_range.comp push constants: the light map's value count.</summary>
+/// <summary>
+/// shaders/light_range.comp push constants: the light map's value count.
+/// Thread-safety: immutable.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct LightRangePush(uint Count);
 
-/// <summary>shaders/thumbnail.comp push constants: the planar input's size.</summary>
+/// <summary>
+/// shaders/thumbnail.comp push constants: the planar input's size.
+/// Thread-safety: immutable.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ThumbnailPush(uint Width, uint Height);
 
-/// <summary>shaders/box_mean.comp push constants.</summary>
+/// <summary>
+/// shaders/box_mean.comp push constants.
+/// Thread-safety: immutable.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct BoxMeanPush(uint Width, uint Height, uint Planes, int Radius);

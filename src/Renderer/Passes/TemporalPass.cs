@@ -6,7 +6,9 @@ namespace ClipLit.Renderer.Passes;
 
 /// <summary>
 /// Temporal smoothing (shaders/temporal.comp): history = mix(history, current, weight), weight 1
-/// restarting it. Ownership: owns its pipeline; Dispose frees it (safe twice).
+/// restarting it.
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
+/// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class TemporalPass(VkComputeDevice device) : IDisposable
 {

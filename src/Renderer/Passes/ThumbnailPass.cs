@@ -7,7 +7,9 @@ namespace ClipLit.Renderer.Passes;
 /// <summary>
 /// The network input's luminance thumbnail (shaders/thumbnail.comp): a 32x18 grid of Rec. 709 means,
 /// what scene-cut detection compares from frame to frame, computed on the GPU so the host never reads
-/// the network's input. Ownership: owns its pipeline; Dispose frees it (safe twice).
+/// the network's input.
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
+/// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class ThumbnailPass(VkComputeDevice device) : IDisposable
 {

@@ -5,7 +5,9 @@ namespace ClipLit.Renderer.Passes;
 /// <summary>
 /// The 256 values (float)(v / 255.0) in a device buffer: shaders convert 8-bit channels through
 /// it so their results equal the paper's numpy conversion exactly (a shader division would not be
-/// correctly rounded). Ownership: owns the buffer; Dispose frees it (safe twice).
+/// correctly rounded).
+/// Thread-safety: immutable once constructed (written once here; shaders only read it).
+/// Ownership: owns the buffer; Dispose frees it (safe twice).
 /// </summary>
 public sealed class Unit8Table : IDisposable
 {

@@ -8,6 +8,7 @@ namespace ClipLit.Renderer.Passes;
 /// Pre-process (shaders/unpack.comp): an RGBA frame (8 or 16 bits per channel, read as
 /// shaders/frame_pixels.glsl says) to planar float RGB in [0, 1], the network's NCHW input.
 /// CPU reference: <c>PlanarConversion.ToPlanar</c> (the tests hold the two equal).
+/// Thread-safety: as <see cref="VkComputePass{TPush}"/>: Bind from any thread; recording follows the command buffer's rules.
 /// Ownership: owns its pipeline; Dispose frees it (safe twice).
 /// </summary>
 public sealed class UnpackPass(VkComputeDevice device) : IDisposable

@@ -95,7 +95,10 @@ internal static unsafe partial class GlfwNative
     [LibraryImport(Library, EntryPoint = "glfwSetWindowMonitor")]
     public static partial void SetWindowMonitor(nint window, nint monitor, int x, int y, int width, int height, int refreshRate);
 
-    /// <summary>GLFWvidmode.</summary>
+    /// <summary>
+    /// GLFWvidmode.
+    /// Thread-safety: a value; GLFW's own copy, behind glfwGetVideoMode's pointer, is read on the window thread.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct VideoMode
     {

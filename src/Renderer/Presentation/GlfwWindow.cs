@@ -6,6 +6,7 @@ namespace ClipLit.Renderer.Presentation;
 /// <summary>
 /// A desktop window through GLFW with no client API (Vulkan presents into it). GLFW must be used
 /// from one thread (the one that created the window), as GLFW requires.
+/// Thread-safety: the window thread only; GLFW documents it as the process's main thread.
 /// Ownership: owns the GLFW window and GLFW's initialization; Dispose destroys both (safe twice).
 /// </summary>
 public sealed class GlfwWindow : IDisposable

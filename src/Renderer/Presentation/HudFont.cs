@@ -3,6 +3,7 @@ namespace ClipLit.Renderer.Presentation;
 /// <summary>
 /// A 5x7 pixel font for the heads-up display: digits, capital letters (lower case is drawn as
 /// upper case) and the punctuation the HUD writes. Drawn here so the window needs no font files.
+/// Thread-safety: immutable tables; any thread.
 /// </summary>
 public static class HudFont
 {

@@ -1,6 +1,9 @@
 namespace ClipLit.Renderer.Presentation;
 
-/// <summary>One line of the heads-up display; warnings (a model that did not load, no signal) are drawn in amber.</summary>
+/// <summary>
+/// One line of the heads-up display; warnings (a model that did not load, no signal) are drawn in amber.
+/// Thread-safety: immutable.
+/// </summary>
 public readonly record struct HudLine(string Text, bool Warning = false);
 
 /// <summary>
@@ -8,6 +11,7 @@ public readonly record struct HudLine(string Text, bool Warning = false);
 /// enlarged <c>scale</c> times, on a dark panel. The presenter copies it over the top-left
 /// corner of the window, so it stays sharp at any window size and never touches the frames
 /// that are saved or streamed.
+/// Thread-safety: immutable once drawn (nothing writes Rgba after Draw); any thread.
 /// </summary>
 public sealed class HudPanel
 {

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace ClipLit.Renderer.Presentation;
 
-/// <summary>RGBA8 to and from BGRA8 (the channel order most swapchains use): red and blue trade places.</summary>
+/// <summary>
+/// RGBA8 to and from BGRA8 (the channel order most swapchains use): red and blue trade places.
+/// Thread-safety: stateless; any thread.
+/// </summary>
 public static class PixelOrder
 {
     /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> (same length, a multiple of 4), swapping red and blue.</summary>

@@ -1,6 +1,9 @@
 namespace ClipLit.Renderer.Presentation;
 
-/// <summary>The keys the live window acts on (values are GLFW key codes).</summary>
+/// <summary>
+/// The keys the live window acts on (values are GLFW key codes).
+/// Thread-safety: a value; any thread.
+/// </summary>
 public enum WindowKey
 {
     /// <summary>Pause and resume.</summary>

@@ -9,6 +9,7 @@ namespace ClipLit.Renderer.Vulkan;
 /// Buffers whose memory another API may use are <see cref="SharedExternally"/>: Vulkan takes them
 /// from that API before using them and hands them back after (VkCommandRecorder.AcquireFromExternal,
 /// ReleaseToExternal).
+/// Thread-safety: the handle, size and name are immutable; ordering access to the contents is the caller's job.
 /// Ownership: whoever created it disposes it; passes only bind it.
 /// </summary>
 public interface IVkStorageBuffer : IDisposable

@@ -241,14 +241,19 @@ public sealed unsafe class VkCommandRecorder : IDisposable
 /// Commands recorded into another owner's command buffer (between its Begin and Submit), so that
 /// work of several owners goes to the GPU in one submission: e.g. a network worker's input and
 /// light-map copies recorded ahead of a frame's compose passes.
+/// Thread-safety: invoked synchronously on the thread recording into the recorder, between its Begin and Submit.
 /// </summary>
 public delegate void RecordCommands(VkCommandRecorder recorder);
 
-/// <summary>A value on a timeline semaphore: what a submission waits for or signals.</summary>
+/// <summary>
+/// A value on a timeline semaphore: what a submission waits for or signals.
+/// Thread-safety: immutable.
+/// </summary>
 public readonly record struct TimelinePoint(Semaphore Semaphore, ulong Value);
 
 /// <summary>
 /// Binary semaphores around one submission (swapchain presentation): it waits for
 /// <paramref name="Wait"/> before <paramref name="WaitStage"/> and signals <paramref name="Signal"/> when done.
+/// Thread-safety: immutable.
 /// </summary>
 public readonly record struct BinaryHandOver(Semaphore Wait, PipelineStageFlags WaitStage, Semaphore Signal);

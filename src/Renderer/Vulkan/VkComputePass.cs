@@ -185,7 +185,11 @@ public sealed unsafe class VkComputePass<TPush> : IDisposable where TPush : unma
         if (_module.Handle != 0) vk.DestroyShaderModule(dev, _module, null);
     }
 
-    /// <summary>A descriptor set of one pass. Ownership: owned by whoever called Bind; Dispose frees it (safe twice).</summary>
+    /// <summary>
+    /// A descriptor set of one pass.
+    /// Thread-safety: the set is immutable; Dispose from one thread (it frees the set under the pass's lock).
+    /// Ownership: owned by whoever called Bind; Dispose frees it (safe twice).
+    /// </summary>
     public sealed class VkBindingSet : IDisposable
     {
         private bool _disposed;

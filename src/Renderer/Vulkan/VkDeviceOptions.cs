@@ -1,6 +1,9 @@
 namespace ClipLit.Renderer.Vulkan;
 
-/// <summary>Whether the Khronos validation layer checks the device's use.</summary>
+/// <summary>
+/// Whether the Khronos validation layer checks the device's use.
+/// Thread-safety: a value; any thread.
+/// </summary>
 public enum VkValidation
 {
     Off,
@@ -12,7 +15,10 @@ public enum VkValidation
     Required,
 }
 
-/// <summary>How the Vulkan device is created.</summary>
+/// <summary>
+/// How the Vulkan device is created.
+/// Thread-safety: immutable.
+/// </summary>
 /// <param name="Validation">
 /// VK_LAYER_KHRONOS_validation, whose errors the device counts (tests assert none). Costs speed.
 /// Default: <c>CLIPLIT_VULKAN_VALIDATION=1</c> requires it and <c>0</c> turns it off; otherwise it is

@@ -4,6 +4,7 @@ namespace ClipLit.Renderer.Vulkan;
 /// Host values into and out of a buffer the host cannot map (device-local, e.g. memory shared with
 /// CUDA) through a temporary host-visible staging buffer and a copy on the queue. For set-up and
 /// checks, not per frame: each call allocates its staging buffer and waits for the copy.
+/// Thread-safety: any thread; each call has its own staging buffer and recorder (the device serializes the queue).
 /// </summary>
 public static class VkStagingCopy
 {

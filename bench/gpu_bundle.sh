@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what a lent NVIDIA machine (the device tool) needs to run the GPU proof, bench/gpu_check.sh:
-# `cliplit doctor` and `cliplit bench --gpu`. That machine has no .NET, no ffmpeg and no network,
+# `cliplit doctor` and `cliplit bench gpu`. That machine has no .NET, no ffmpeg and no network,
 # and one call carries at most 64 MiB (the repository's working tree included), so this writes,
 # under the ignored folder .gpu/:
 #   .gpu/1 .. .gpu/N  one tar + xz stream in pieces of at most 40 MiB, a folder per call's carry:

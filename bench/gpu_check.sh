@@ -10,7 +10,7 @@
 #    CUDA 13 and cuDNN 9 from the Python packages' nvidia/*/lib folders, prepended to
 #    LD_LIBRARY_PATH (never replacing it: the driver may be found through it), NVIDIA's Vulkan ICD;
 # 3. `cliplit doctor` (DIR/doctor.txt), stopping at the first broken link unless it says zero-copy;
-# 4. `cliplit bench --gpu` at 1080p, full quality (DIR/proof.log, DIR/benchmarks.md,
+# 4. `cliplit bench gpu` at 1080p, full quality (DIR/proof.log, DIR/benchmarks.md,
 #    DIR/zero-copy-frame.png): the CUDA light map, a frame, a stale frame and the frame engine
 #    against the CPU path, then enhancer ms, engine fps, file-to-file fps, copy nodes, TF32 on/off.
 # Also DIR/environment.txt: the GPU, the library path, and what the CUDA provider cannot resolve.
@@ -108,7 +108,7 @@ fi
 # 4. The bench: checks first (it stops at the first one off), then the figures.
 left=$(( budget - ($(date +%s) - start) ))
 [ "$left" -ge 60 ] || fail "only $left s of the ${budget} s budget left for the bench"
-bench=(--gpu --proof "$dir" --output "$dir/benchmarks.md")
+bench=(gpu --proof "$dir" --output "$dir/benchmarks.md")
 [ "$rehearse" = 1 ] && bench+=(--rehearse --size 320x180 --frames 30)
 log "cliplit bench ${bench[*]} (at most $left s)"
 set +e
@@ -116,6 +116,6 @@ set +e
 timeout -k 20 "$left" "$app/cliplit" bench "${bench[@]}" 2>&1 | tee -a "$dir/proof.log"
 status=${PIPESTATUS[0]}
 set -e
-[ "$status" = 124 ] || [ "$status" = 137 ] && fail "bench --gpu ran past the time left ($left s)"
-[ "$status" = 0 ] || fail "bench --gpu: $(grep -m1 '^error:' "$dir/proof.log" || echo "exit status $status")"
+[ "$status" = 124 ] || [ "$status" = 137 ] && fail "bench gpu ran past the time left ($left s)"
+[ "$status" = 0 ] || fail "bench gpu: $(grep -m1 '^error:' "$dir/proof.log" || echo "exit status $status")"
 log "passed: doctor, checks and figures in $dir (benchmarks.md, zero-copy-frame.png, doctor.txt, environment.txt, proof.log)"

@@ -1,3 +1,4 @@
+using ClipLit.Bench.Gpu;
 using ClipLit.Engine.Gpu;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
@@ -10,7 +11,7 @@ using SixLabors.ImageSharp.Processing;
 namespace ClipLit.Bench.Tests;
 
 /// <summary>
-/// The GPU proof without a GPU: the whole of <c>bench --gpu</c> rehearsed with the CPU path in
+/// The GPU proof without a GPU: the whole of <c>bench gpu</c> rehearsed with the CPU path in
 /// CUDA's place (what bench/gpu_check.sh --rehearse runs), and its checks failing where they must,
 /// on real networks and photos: another network's light map, and two frames too alike for a stale
 /// light map to show.
@@ -27,7 +28,7 @@ public sealed class GpuProofTests
         try
         {
             string report = Path.Combine(folder, "benchmarks.md");
-            var bench = CliplitBench.Run("bench", "--gpu", "--rehearse", "--size", $"{Width}x{Height}", "--frames", "30", "--output", report, "--proof", folder);
+            var bench = CliplitBench.Run("bench", "gpu", "--rehearse", "--size", $"{Width}x{Height}", "--frames", "30", "--output", report, "--proof", folder);
             Assert.That(bench.ExitCode, Is.EqualTo(0), bench.ToString());
             var checks = bench.ErrorLines.Where(l => l.Contains("] check: ", StringComparison.Ordinal)).ToList();
             Assert.That(checks, Has.Count.EqualTo(5), bench.ToString());
@@ -35,6 +36,7 @@ public sealed class GpuProofTests
 
             string markdown = File.ReadAllText(report);
             Assert.That(markdown, Does.Contain("<!-- section:gpu -->").And.Contain("**Rehearsal on a machine without CUDA"));
+            Assert.That(markdown, Does.Contain($"CPU: {MachineTests.CpuModelFromProc()}, {Environment.ProcessorCount} logical cores"), "the report names the machine it ran on");
             foreach (string row in (string[])["| round trip |", "| zero-copy |", "| zero-copy, TF32 on |", "| frame engine, 12 alternating frames, worst frame |"])
                 Assert.That(markdown, Does.Contain(row));
             // The stale frame (the second photo over the first one's light map) is far from the right one.

@@ -1,13 +1,13 @@
 using System.CommandLine;
-using ClipLit.Engine;
-using ClipLit.Inference.Model;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Jobs.Options;
-using ClipLit.Engine.Models;
-using ClipLit.Jobs.Inputs;
-using ClipLit.Jobs.Videos;
 using ClipLit.Core.Files;
+using ClipLit.Engine;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
+using ClipLit.Jobs.Inputs;
+using ClipLit.Jobs.Options;
+using ClipLit.Jobs.Videos;
 using ClipLit.Renderer;
 using ClipLit.VideoIO.Video;
 

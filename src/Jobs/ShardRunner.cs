@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ClipLit.Cli;
-using ClipLit.Jobs.Videos;
 using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
+using ClipLit.Jobs.Videos;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Video;
 

@@ -1,5 +1,5 @@
-using ClipLit.Engine.Models;
 using ClipLit.Engine;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;

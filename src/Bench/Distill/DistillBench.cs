@@ -120,14 +120,14 @@ public static class DistillBench
         foreach (var still in stills)
         {
             var full = (byte[])still.Rgba.Clone();
-            teacher.Stills.Enhance(full, teacher.Model.LayoutFor(still.Width, still.Height, EnhanceQuality.Full), CancellationToken.None);
+            teacher.Stills.Enhance(full, new FramePlan(teacher.Model, null, EnhanceQuality.Full).LayoutFor(still.Width, still.Height), CancellationToken.None);
             var edges = FrameMetrics.EdgeBand(still.Rgba, still.Width, still.Height);
             var outputs = new Dictionary<FastVariant, byte[]>();
             foreach (var variant in Variants)
             {
                 var fast = (byte[])still.Rgba.Clone();
                 var session = variant == FastVariant.Student ? student : teacher;
-                session.Stills.Enhance(fast, session.Model.LayoutFor(still.Width, still.Height, EnhanceQuality.Fast), CancellationToken.None);
+                session.Stills.Enhance(fast, new FramePlan(session.Model, null, EnhanceQuality.Fast).LayoutFor(still.Width, still.Height), CancellationToken.None);
                 var key = (still.Set, variant);
                 if (!scores.TryGetValue(key, out var list)) scores[key] = list = [];
                 list.Add((still.Name, new StillScores(FrameMetrics.Psnr(fast, full), FrameMetrics.Psnr(fast, full, edges), FrameMetrics.Ssim(fast, full, still.Width, still.Height))));
@@ -170,7 +170,7 @@ public static class DistillBench
         var rates = new List<DistillNetworkRate>();
         foreach (var model in new LightMapModel[] { teacher, student })
         {
-            var layout = model.LayoutFor(1280, 720, EnhanceQuality.Fast);
+            var layout = new FramePlan(model, null, EnhanceQuality.Fast).LayoutFor(1280, 720);
             int w = layout.NetworkWidth, h = layout.NetworkHeight;
             using var estimator = model.OpenEstimator(options with { KeepMemoryBetweenImages = true });
             var image = new float[3 * w * h];

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Jobs.Options;
 using ClipLit.Core.Files;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
+using ClipLit.Jobs.Options;
 using Google.Protobuf;
 
 namespace ClipLit.Cli.Commands;

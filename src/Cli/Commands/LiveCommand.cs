@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Jobs.Options;
-using ClipLit.Engine.Models;
 using ClipLit.Core;
 using ClipLit.Engine;
 using ClipLit.Engine.Live;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
+using ClipLit.Jobs.Options;
 using ClipLit.Renderer;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Live;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ClipLit.Core.Processes;
 using System.Runtime.InteropServices;
+using ClipLit.Core.Processes;
 
 namespace ClipLit.Cli.Commands;
 

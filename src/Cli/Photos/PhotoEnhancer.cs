@@ -60,5 +60,6 @@ public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality qualit
         return note;
     }
 
-    private FrameLayout Layout(int width, int height) => session.Model.LayoutFor(width, height, quality, fastLongSide);
+    /// <summary>The photo's layout, asked of the session's model's plan (the model itself: photos run the session they are given).</summary>
+    private FrameLayout Layout(int width, int height) => new FramePlan(session.Model, Student: null, quality, fastLongSide).LayoutFor(width, height);
 }

@@ -1,5 +1,5 @@
-using ClipLit.Inference.Cuda;
 using ClipLit.Engine.Models;
+using ClipLit.Inference.Cuda;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer.Vulkan;
 using Microsoft.ML.OnnxRuntime;

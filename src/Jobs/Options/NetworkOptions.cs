@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Engine.Models;
 using ClipLit.Engine;
+using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
-using ClipLit.Jobs.Options;
 using ClipLit.Engine;
 using ClipLit.Inference.Runtime;
+using ClipLit.Jobs.Options;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Passes;
 using ClipLit.VideoIO.Video;

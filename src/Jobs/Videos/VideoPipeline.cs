@@ -1,10 +1,10 @@
 using System.CommandLine;
-using ClipLit.Inference.Model;
 using ClipLit.Cli;
-using ClipLit.Jobs.Options;
-using ClipLit.Engine.Models;
 using ClipLit.Engine;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
+using ClipLit.Jobs.Options;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 

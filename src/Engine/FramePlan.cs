@@ -34,7 +34,8 @@ public sealed record FramePlan(LightMapModel Model, StudentModel? Student, Enhan
     /// The default quality for a network asked to run on <paramref name="requested"/>, for whoever
     /// decides before opening a session (a job's creation): CUDA asked for by name is full quality
     /// even where this machine has none (a job may be planned on a machine without the workers'
-    /// GPUs); auto asks this machine where the network would run, as enhance does.
+    /// GPUs); auto asks this machine where the network would run, as enhance does (on a machine with
+    /// an NVIDIA driver that starts a probe session of ONNX Runtime's CUDA provider: a second or so).
     /// </summary>
     public static EnhanceQuality DefaultQuality(ExecutionDevice requested) => requested switch
     {

@@ -17,8 +17,8 @@ namespace ClipLit.Jobs;
 /// <c>job create</c>'s work: expands and checks the inputs as <c>enhance</c> does (videos only;
 /// a bad one is reported and left out, the rest planned), probes and checksums them, plans the
 /// shards, copies the model (and for fast quality the student) into the job folder and pins the
-/// options every shard parses: the model and student there, and the quality (fast, or full with
-/// <c>--device cuda</c>), so shards on different machines enhance alike.
+/// options every shard parses: the model and student there, and the quality
+/// (<see cref="FramePlan.DefaultQuality(Inference.Runtime.ExecutionDevice)"/> unless given), so shards on different machines enhance alike.
 /// </summary>
 public sealed class JobCreation(VideoOptionSet options, CliContext context, bool quiet)
 {

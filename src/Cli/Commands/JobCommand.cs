@@ -78,8 +78,9 @@ public sealed class JobCommand : AppCommand
             });
             Explain("Details", """
                 Takes every option of 'cliplit enhance' that applies to videos. The model (and for fast
-                quality its student) is copied into JOB_DIR/models and the quality fixed (fast unless
-                --quality full or --device cuda), so every shard runs the same files the same way.
+                quality its student) is copied into JOB_DIR/models and the quality fixed (--quality, else
+                what enhance would pick: full with --device cuda, or with --device auto where the network
+                runs on CUDA here; fast otherwise), so every shard runs the same files the same way.
                 Prints the job folder on standard output.
                 """);
             SetAction(result => Guarded(context, () =>

@@ -141,9 +141,10 @@ public sealed class EnhancerLane : IDisposable
         // A cheap network busy with a frame of the old scene: wait for it, then give it the cut frame.
         if (waitForCut && !_network.IsIdle) _network.WaitUntilIdle(cancellation);
         // The copies to and from the network worker go to the GPU with the compose passes, in one
-        // submission; only a frame this step waits for the network on (lockstep, a cut, the lane's
-        // first light map) has its input copied first, on its own.
-        bool waitsForNetwork = lockstep || waitForCut || LightMapFrame is null;
+        // submission; a frame this step waits for the network on (lockstep, a cut, the lane's first
+        // light map) has its input copied first, on its own, and so has a cut frame the refiner
+        // lights meanwhile (the network starts on the new scene at once, beside the refiner).
+        bool waitsForNetwork = lockstep || lightCut || LightMapFrame is null;
         RecordCommands? handOver = null;
         if (lockstep || _network.IsIdle)
         {

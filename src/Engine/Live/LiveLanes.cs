@@ -119,7 +119,8 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
         var leftModel = LeftModel!;
         _left = TryLane(() => routing.NewLane(leftModel, routing.Quality), "side by side");
         SideBySide = _left is not null;
-        Split ??= 0.5;
+        // The divider starts in the middle; a left lane that did not start leaves no split behind.
+        if (SideBySide) Split ??= 0.5;
     }
 
     /// <summary>Q: the other quality; the current lane keeps running until the new one has its first light map.</summary>

@@ -39,7 +39,7 @@ public sealed record LiveRun(LiveStatistics Statistics, bool ValidationEnabled, 
 /// <summary>
 /// The live view put together: the window (when asked), the enhancer session on a Vulkan device
 /// made for that window, the compared model as a sibling session, the presenter and the loop.
-/// The command line (live) and the benchmarks (bench --live) both run the live view through here.
+/// The command line (live) and the benchmarks (bench live) both run the live view through here.
 /// Thread-safety: stateless; the thread that calls Run becomes the window thread (with a window, the process's main thread, as GLFW asks).
 /// </summary>
 public static class LiveView

@@ -57,6 +57,12 @@ public sealed class FramePath : IDisposable
         return seen;
     }
 
+    /// <summary>The pre-process as commands for the frame's one submission (<see cref="Compose"/>'s <c>first</c>); <see cref="Observe"/> once it is done.</summary>
+    public RecordCommands PreProcessCommands(FrameSlot slot) => recorder => Renderer.RecordPreProcess(recorder, slot);
+
+    /// <summary>What the history sees in a slot pre-processed by <see cref="PreProcessCommands"/> (its thumbnail); the slot's weight is left as it is.</summary>
+    public FrameObservation Observe(FrameSlot slot) => _history.Observe(slot);
+
     /// <summary>The network on the slot's input, writing its light map in place.</summary>
     public void Estimate(FrameSlot slot, CancellationToken cancellation) =>
         _tensors.Estimate(slot.Network, slot.LightMap, Layout.NetworkWidth, Layout.NetworkHeight, cancellation);

@@ -23,7 +23,7 @@ public readonly record struct FinishedLightMap(int FrameIndex, float TemporalWei
 /// family and hands them back (VkCommandRecorder.Copy). The copies go to the GPU either alone
 /// (<see cref="TryOffer"/>, <see cref="TryTakeNewest"/>: submitted and waited for here) or inside
 /// the caller's frame submission (<see cref="OfferInto"/>, <see cref="TakeNewestInto"/>: the caller
-/// records them ahead of its compose passes and calls <see cref="Submitted"/> once that submission
+/// records them ahead of its compose passes and calls <see cref="Submitted()"/> once that submission
 /// is done; the offered frame's network run starts then). Two light-map buffers alternate: the
 /// network writes one while the newest finished one waits in the other; the worker starts writing
 /// the buffer a recorded copy reads only with a new job, and a job starts only after the submission
@@ -96,7 +96,7 @@ public sealed class LatestFrameEnhancer : IDisposable
     /// <summary>
     /// Takes <paramref name="slot"/>'s frame when the network is free, its input copy recorded by the
     /// caller (<paramref name="copy"/>) into a submission of its own; the network starts on it at
-    /// <see cref="Submitted"/>. False, taking nothing, when busy.
+    /// <see cref="Submitted()"/>. False, taking nothing, when busy.
     /// </summary>
     /// <exception cref="InferenceException">The network failed on an earlier frame.</exception>
     public bool OfferInto(FrameSlot slot, int frameIndex, float temporalWeight, out RecordCommands copy)
@@ -113,6 +113,22 @@ public sealed class LatestFrameEnhancer : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// As <see cref="Submitted()"/>, the offered frame's weight in the temporal average decided only
+    /// now (the submission that carried its input copy also found whether it starts a new scene).
+    /// </summary>
+    public void Submitted(float offeredWeight)
+    {
+        if (_jobAwaitsSubmission) _job = (_job.FrameIndex, offeredWeight);
+        Submitted();
+    }
+
+    /// <summary>
+    /// A light map taken with <see cref="TakeNewestInto"/> turned out to be of a scene that has
+    /// ended (the frame it was taken for starts a new one): it counts as dropped, not taken.
+    /// </summary>
+    public void Untake() => Dropped++;
+
     /// <summary>The submission holding the copies recorded from <see cref="OfferInto"/> and <see cref="TakeNewestInto"/> has finished: an offered frame's network run starts.</summary>
     public void Submitted()
     {
@@ -122,7 +138,7 @@ public sealed class LatestFrameEnhancer : IDisposable
     }
 
     /// <summary>Blocks until the network is free (lockstep runs: every frame gets its own light map).</summary>
-    /// <exception cref="InvalidOperationException">An offered frame waits for its submission (<see cref="Submitted"/>): waiting would never end.</exception>
+    /// <exception cref="InvalidOperationException">An offered frame waits for its submission (<see cref="Submitted()"/>): waiting would never end.</exception>
     public void WaitUntilIdle(CancellationToken cancellation)
     {
         if (_jobAwaitsSubmission) throw new InvalidOperationException("the offered frame's copy was not submitted yet (call Submitted first)");
@@ -156,7 +172,7 @@ public sealed class LatestFrameEnhancer : IDisposable
     /// <summary>
     /// As <see cref="TryTakeNewest"/>, with the copy into the slot recorded by the caller
     /// (<paramref name="copy"/>) into the submission that composes the slot. The buffer it reads is
-    /// not written again before a new job starts, which <see cref="Submitted"/> allows only after that submission.
+    /// not written again before a new job starts, which <see cref="Submitted()"/> allows only after that submission.
     /// </summary>
     public bool TakeNewestInto(FrameSlot slot, out FinishedLightMap finished, out RecordCommands copy)
     {

@@ -122,10 +122,23 @@ public sealed class FrameRenderer : IDisposable
     public void PreProcess(FrameSlot slot)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var bindings = _bindings[slot];
         var recorder = slot.PreRecorder;
-        var commands = recorder.CommandBuffer;
         recorder.Begin();
+        RecordPreProcess(recorder, slot);
+        recorder.Submit();
+        recorder.Wait();
+    }
+
+    /// <summary>
+    /// Records the pre-process into <paramref name="recorder"/> (between its Begin and Submit, e.g.
+    /// ahead of the same frame's compose in one submission), ending with a barrier: once that
+    /// submission is done, the slot holds what <see cref="PreProcess"/> leaves.
+    /// </summary>
+    public void RecordPreProcess(VkCommandRecorder recorder, FrameSlot slot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bindings = _bindings[slot];
+        var commands = recorder.CommandBuffer;
         // Shared with CUDA, the network input is the network's between frames: take it back, write
         // it, and hand it over once the thumbnail (the last reader here) is done with it.
         recorder.AcquireFromExternal(slot.Network);
@@ -135,8 +148,7 @@ public sealed class FrameRenderer : IDisposable
         recorder.Barrier();
         _thumbnail.Record(commands, bindings.Thumbnail, new ThumbnailPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight));
         recorder.ReleaseToExternal(slot.Network);
-        recorder.Submit();
-        recorder.Wait();
+        recorder.Barrier();
     }
 
     /// <summary>

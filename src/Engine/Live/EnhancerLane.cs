@@ -19,7 +19,7 @@ namespace ClipLit.Engine.Live;
 /// lane waits for its network on the cut frame.
 /// Thread-safety: the window thread. Ownership: owns the frame path, the worker and the refiner; not the models.
 /// </summary>
-public sealed class EnhancerLane : IDisposable
+public sealed partial class EnhancerLane : IDisposable
 {
     private readonly VkComputeDevice _device;
     private readonly FramePath _path;
@@ -116,95 +116,6 @@ public sealed class EnhancerLane : IDisposable
 
     public bool IsIdle => _network.IsIdle;
 
-    /// <summary>
-    /// Frame <paramref name="frameIndex"/> (in <see cref="Input"/>) through the lane: checked for a
-    /// scene cut, offered to the network when it is free (and waited for with
-    /// <paramref name="lockstep"/>), then composed with the newest light map of its scene. Returns
-    /// false, composing nothing, while the lane has no light map yet: with
-    /// <paramref name="waitForFirst"/> it first waits for the network's first one.
-    /// </summary>
-    public bool Step(int frameIndex, bool lockstep, bool waitForFirst, CancellationToken cancellation)
-    {
-        // Every frame is pre-processed, so the cut detector compares consecutive frames (not the
-        // few the network takes); the network copies its input when it takes a frame.
-        _slot.FrameIndex = frameIndex;
-        var (weight, cut) = _path.PreProcess(_slot);
-        // Nothing of another scene is on screen before the first light map: only later cuts need their own.
-        bool lightCut = cut && !lockstep && LightMapFrame is not null;
-        if (cut)
-        {
-            Cuts++;
-            _sceneStart = frameIndex;
-            _network.DropOlderThan(frameIndex);
-        }
-        bool waitForCut = lightCut && _refiner is null;
-        // A cheap network busy with a frame of the old scene: wait for it, then give it the cut frame.
-        if (waitForCut && !_network.IsIdle) _network.WaitUntilIdle(cancellation);
-        // The copies to and from the network worker go to the GPU with the compose passes, in one
-        // submission; a frame this step waits for the network on (lockstep, a cut, the lane's first
-        // light map) has its input copied first, on its own, and so has a cut frame the refiner
-        // lights meanwhile (the network starts on the new scene at once, beside the refiner).
-        bool waitsForNetwork = lockstep || lightCut || LightMapFrame is null;
-        RecordCommands? handOver = null;
-        if (lockstep || _network.IsIdle)
-        {
-            // The first light map of a scene (or of a new model) restarts the average rather than blending into the old one.
-            if (_restartAverage || _sceneStart > _lastOffered) weight = LightMapHistory.Restart;
-            _restartAverage = false;
-            if (waitsForNetwork) _network.TryOffer(_slot, frameIndex, weight);
-            else if (_network.OfferInto(_slot, frameIndex, weight, out var inputCopy)) handOver += inputCopy;
-            _lastOffered = frameIndex;
-            if (lockstep || waitForCut) _network.WaitUntilIdle(cancellation);
-        }
-        if (lightCut && _refiner is not null)
-        {
-            _refiner.Estimate(Input.Span, frameIndex, cancellation);
-            _refined = true;
-            LightMapFrame = frameIndex;
-        }
-        if (lightCut) CutFramesLit++;
-        if (TakeNewest(ref handOver))
-        {
-            // The lane's own light map of this scene: it replaces the cheap one.
-            _refined = false;
-        }
-        else
-        {
-            LightMapHistory.Hold(_slot);
-            if (LightMapFrame is null)
-            {
-                if (!waitForFirst)
-                {
-                    SubmitAlone(handOver);
-                    return false;
-                }
-                // Nothing to divide by yet: the very first light map is still being computed.
-                _network.WaitUntilIdle(cancellation);
-                if (!TakeNewest(ref handOver))
-                {
-                    SubmitAlone(handOver);
-                    return false;
-                }
-            }
-        }
-        if (_refined)
-        {
-            SubmitAlone(handOver);
-            if (!lightCut) _refiner!.Hold(Input.Span);
-            return true;
-        }
-        _path.Compose(_slot, handOver);
-        _network.Submitted();
-        return true;
-    }
-
-    /// <summary>The hand-over copies of a frame that is not composed now, alone; then the offered frame's network run starts.</summary>
-    private void SubmitAlone(RecordCommands? handOver)
-    {
-        if (handOver is not null) _path.Renderer.Run(_slot, handOver);
-        _network.Submitted();
-    }
-
     /// <summary>Composes the same frame again with no new light map (paused; the split may have moved).</summary>
     public void Hold()
     {
@@ -250,19 +161,6 @@ public sealed class EnhancerLane : IDisposable
         Model = model;
         LightMapsOfModel = 0;
         _restartAverage = true;
-    }
-
-    /// <summary>The network's newest light map, its copy into the slot added to <paramref name="handOver"/>; false when none arrived.</summary>
-    private bool TakeNewest(ref RecordCommands? handOver)
-    {
-        if (!_network.TakeNewestInto(_slot, out var finished, out var copy)) return false;
-        handOver += copy;
-        LightMapHistory.Hand(_slot, finished.TemporalWeight);
-        LightMapFrame = finished.FrameIndex;
-        NetworkMilliseconds = finished.Milliseconds;
-        LightMaps++;
-        LightMapsOfModel++;
-        return true;
     }
 
     private static string Source(LoadedModel model, FrameLayout layout) =>

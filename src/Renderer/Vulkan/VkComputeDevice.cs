@@ -73,6 +73,7 @@ public sealed unsafe class VkComputeDevice : IDisposable
     private static long _nextMessengerId;
     private long _externalAcquires;
     private long _externalReleases;
+    private long _submissions;
 
     public Vk Vk { get; }
 
@@ -126,6 +127,9 @@ public sealed unsafe class VkComputeDevice : IDisposable
 
     /// <summary>Buffer barriers recorded on this device so far that hand shared memory to VK_QUEUE_FAMILY_EXTERNAL (<see cref="VkCommandRecorder.ReleaseToExternal"/>).</summary>
     public long ExternalReleases => Interlocked.Read(ref _externalReleases);
+
+    /// <summary>Queue submissions on this device so far (each one a wait somewhere): what shows how many a frame takes.</summary>
+    public long Submissions => Interlocked.Read(ref _submissions);
 
     /// <summary>Clears the collected validation messages and the error count (tests that provoke errors on purpose).</summary>
     public void ForgetValidationMessages()
@@ -198,6 +202,7 @@ public sealed unsafe class VkComputeDevice : IDisposable
     internal void Submit(SubmitInfo* submit, Fence fence)
     {
         lock (_queueLock) Vk.QueueSubmit(Queue, 1, submit, fence).Check();
+        Interlocked.Increment(ref _submissions);
     }
 
     /// <summary>Presents through the queue (which submissions share, so under the same lock); returns the result, which may be out-of-date.</summary>

@@ -34,6 +34,33 @@ public sealed class BenchCommandTests
         }
     }
 
+    [TestCase("live", "--model", "missing.pth", "missing.pth: no such file")]
+    [TestCase("video", "--model", "not-a-model.pth", "not-a-model.pth:")]
+    [TestCase("jobs", "--fast-model", "not-a-model.pth", "not-a-model.pth:")]
+    [TestCase("train", "--output", "", "--output needs a file")]
+    [TestCase("photos", "--output", "read-only/benchmarks.md", "cannot be written there (Read-only file system)")]
+    public void ABadModelOrReportIsOneLineBeforeAnythingIsMeasured(string bench, string option, string value, string expected)
+    {
+        string folder = Directory.CreateTempSubdirectory("cliplit-bench-").FullName;
+        // A read-only mount: refused to root too, unlike a folder's permissions.
+        using var readOnly = TmpfsMount.Create(1_000_000, readOnly: true);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "not-a-model.pth"), "not a checkpoint");
+            string argument = value.Length == 0 ? "" : value.StartsWith("read-only/", StringComparison.Ordinal)
+                ? Path.Combine(readOnly.Path, value["read-only/".Length..]) : Path.Combine(folder, value);
+            var result = CliplitBench.Run("bench", bench, option, argument);
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+            Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
+            Assert.That(result.ErrorLines[0], Does.StartWith("usage error: bench: " + option).And.Contain(expected));
+            Assert.That(Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName), Is.EqualTo(new[] { "not-a-model.pth" }), "nothing measured, nothing written");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Test]
     public void TheBuiltAppStartsTheBenchWhichWritesToTheSameStandardStreams() =>
         SiblingAppChecks.BuiltAppRunsTheCommandInItsSibling("bench", BenchCommand.Help);

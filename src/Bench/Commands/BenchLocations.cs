@@ -1,5 +1,7 @@
 using ClipLit.Cli.CommandLine;
+using ClipLit.Core.Files;
 using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
 
 namespace ClipLit.Bench.Commands;
 
@@ -29,11 +31,55 @@ public sealed record BenchLocations(string Root, string Shared)
         return false;
     }
 
-    public string Checkpoint(string? given) => given ?? DefaultCheckpoint(Shared);
+    /// <summary>The model measured (<c>--model</c>, else the paper's), read now: a bad file is said before minutes of measuring.</summary>
+    /// <exception cref="UsageException">It cannot be read as a model (the line names it).</exception>
+    public string Checkpoint(string? given) => CheckedModel(given ?? DefaultCheckpoint(Shared));
 
-    public string Student(string? given) => given ?? Path.Combine(Root, "models", "student", StudentStore.DefaultStudentFileName);
+    /// <summary>The student measured (<c>--fast-model</c>, else the shipped one), read now.</summary>
+    /// <exception cref="UsageException">It cannot be read as a student (the line names it).</exception>
+    public string Student(string? given) =>
+        Readable(given ?? Path.Combine(Root, "models", "student", StudentStore.DefaultStudentFileName), "--fast-model", path => ModelFile.LoadStudent(path));
 
-    public string Report(string? given) => given ?? Path.Combine(Root, "docs", "benchmarks.md");
+    /// <summary>The report file (<c>--output</c>, else docs/benchmarks.md; "-" prints it), its folder tried now: a report that cannot be written is said before the run, not after it.</summary>
+    /// <exception cref="UsageException">Empty, or its folder cannot take a file (the line says why).</exception>
+    public string Report(string? given) => CheckedReport(given ?? Path.Combine(Root, "docs", "benchmarks.md"));
+
+    /// <summary><paramref name="report"/>, its folder tried now (see <see cref="Report"/>).</summary>
+    /// <exception cref="UsageException">Empty, or its folder cannot take a file.</exception>
+    public static string CheckedReport(string report)
+    {
+        if (report == "-") return report;
+        if (report.Length == 0) throw new UsageException("bench: --output needs a file ('-' prints the report)");
+        try
+        {
+            // A locked temporary beside it, deleted again: what the report's atomic write will need.
+            using (TemporaryFile.Create(report))
+            {
+            }
+        }
+        catch (FileWriteException e)
+        {
+            throw new UsageException($"bench: --output {e.Message}");
+        }
+        return report;
+    }
+
+    /// <summary>The checkpoint at <paramref name="path"/>, read now (see <see cref="Checkpoint"/>).</summary>
+    /// <exception cref="UsageException">It cannot be read as a model.</exception>
+    public static string CheckedModel(string path) => Readable(path, "--model", path => ModelFile.Load(path));
+
+    private static string Readable(string path, string option, Action<string> read)
+    {
+        try
+        {
+            read(path);
+            return path;
+        }
+        catch (ModelLoadException e)
+        {
+            throw new UsageException($"bench: {option} {e.Message}");
+        }
+    }
 
     /// <summary>The paper's checkpoint in a shared data folder.</summary>
     public static string DefaultCheckpoint(string shared) => Path.Combine(shared, "models", "clip-lit", ModelStore.DefaultModelFileName);

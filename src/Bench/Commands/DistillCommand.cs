@@ -37,11 +37,12 @@ public sealed class DistillCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         var at = BenchLocations.FromCheckout();
+        string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = DistillBench.Run(new DistillBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
             args.GetValue(_run), BenchOptions.PythonOrDefault(args.GetValue(_python)), BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick),
             args.GetValue(_section) ?? "distill"), context);
-        ReportFile.Publish(at.Report(args.GetValue(_output)), DistillReport.Write(result), context, "bench distill");
+        ReportFile.Publish(report, DistillReport.Write(result), context, "bench distill");
         return ExitCodes.Success;
     }
 }

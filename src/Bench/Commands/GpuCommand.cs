@@ -44,12 +44,12 @@ public sealed class GpuCommand : AppCommand
         // small copy of the shared folder (CLIPLIT_SHARED) on a lent GPU machine.
         string? checkout = ModelStore.RepositoryRoot();
         string shared = ModelStore.SharedFolder() ?? throw new UsageException("bench gpu: set CLIPLIT_SHARED to the shared data folder (outside a checkout)");
-        string report = args.GetValue(_output) ?? (checkout is null
+        string report = BenchLocations.CheckedReport(args.GetValue(_output) ?? (checkout is null
             ? throw new UsageException("bench gpu: give --output FILE (outside a checkout there is no docs/benchmarks.md)")
-            : Path.Combine(checkout, "docs", "benchmarks.md"));
+            : Path.Combine(checkout, "docs", "benchmarks.md")));
         var (height, width) = args.GetValue(_size) ?? (1080, 1920);
         var log = new GpuProofLog(context.Error);
-        var result = GpuBench.Run(new GpuBench.Settings(shared, args.GetValue(_model) ?? BenchLocations.DefaultCheckpoint(shared),
+        var result = GpuBench.Run(new GpuBench.Settings(shared, BenchLocations.CheckedModel(args.GetValue(_model) ?? BenchLocations.DefaultCheckpoint(shared)),
             args.GetValue(_frames) ?? 600, width, height,
             args.GetValue(_proof) is { } proof ? Directory.CreateDirectory(proof).FullName : null, args.GetValue(_rehearse)), log, context);
         if (result is null) return ExitCodes.SomeFailed;

@@ -34,10 +34,11 @@ public sealed class JobsCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         var at = BenchLocations.FromCheckout();
+        string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = JobBench.Run(new JobBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
             args.GetValue(_seconds) ?? 120, args.GetValue(_shards) ?? 2), context);
-        ReportFile.Publish(at.Report(args.GetValue(_output)), JobReport.Write(result), context, "bench jobs");
+        ReportFile.Publish(report, JobReport.Write(result), context, "bench jobs");
         // A joined video whose timestamps differ from the plain run's is a failure, reported first.
         return result.SameTimestamps ? ExitCodes.Success : ExitCodes.SomeFailed;
     }

@@ -32,11 +32,12 @@ public sealed class LiveCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         var at = BenchLocations.FromCheckout();
+        string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = LiveBench.Run(new LiveBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), args.GetValue(_soakMinutes) ?? 0,
             at.Student(args.GetValue(_fastModel))), context);
         if (result is null) return ExitCodes.SomeFailed;
-        ReportFile.Publish(at.Report(args.GetValue(_output)), LiveReport.Write(result), context, "bench live");
+        ReportFile.Publish(report, LiveReport.Write(result), context, "bench live");
         return ExitCodes.Success;
     }
 }

@@ -40,12 +40,13 @@ public sealed class PhotosCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         var at = BenchLocations.FromCheckout();
+        string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         bool quick = args.GetValue(_quick);
         var result = PhotoBench.Run(new PhotoBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), BenchOptions.PythonOrDefault(args.GetValue(_python)),
             BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_repeat) ?? (quick ? 1 : 3), quick), context);
         if (result is null) return ExitCodes.SomeFailed;
-        ReportFile.Publish(at.Report(args.GetValue(_output)), PhotoReport.Write(result), context, "bench");
+        ReportFile.Publish(report, PhotoReport.Write(result), context, "bench");
         return ExitCodes.Success;
     }
 }

@@ -34,10 +34,11 @@ public sealed class TrainCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         var at = BenchLocations.FromCheckout();
+        string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = TrainingBench.Run(new TrainingBench.Settings(at.Root, at.Shared, BenchOptions.PythonOrDefault(args.GetValue(_python)),
             BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_repeat) ?? 3, args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
-        ReportFile.Publish(at.Report(args.GetValue(_output)), TrainingReport.Write(result), context, "bench train");
+        ReportFile.Publish(report, TrainingReport.Write(result), context, "bench train");
         return ExitCodes.Success;
     }
 }

@@ -35,10 +35,11 @@ public sealed class VideoCommand : AppCommand
     private int Run(ParseResult args, CliContext context)
     {
         var at = BenchLocations.FromCheckout();
+        string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = VideoBench.Run(new VideoBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), BenchOptions.PythonOrDefault(args.GetValue(_python)),
             BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context);
-        ReportFile.Publish(at.Report(args.GetValue(_output)), VideoReport.Write(result), context, "bench video");
+        ReportFile.Publish(report, VideoReport.Write(result), context, "bench video");
         return ExitCodes.Success;
     }
 }

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using ClipLit.Bench.Commands;
-using ClipLit.Cli;
-using ClipLit.Cli.CommandLine;
 
 namespace ClipLit.Bench;
 

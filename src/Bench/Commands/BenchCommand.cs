@@ -1,6 +1,3 @@
-using ClipLit.Cli;
-using ClipLit.Cli.CommandLine;
-
 namespace ClipLit.Bench.Commands;
 
 /// <summary>

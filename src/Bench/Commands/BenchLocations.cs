@@ -1,4 +1,3 @@
-using ClipLit.Cli.CommandLine;
 using ClipLit.Core.Files;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using ClipLit.Cli.CommandLine;
-
 namespace ClipLit.Bench.Commands;
 
 /// <summary>

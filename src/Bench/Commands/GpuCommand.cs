@@ -1,8 +1,4 @@
-using System.CommandLine;
 using ClipLit.Bench.Gpu;
-using ClipLit.Bench.Reports;
-using ClipLit.Cli;
-using ClipLit.Cli.CommandLine;
 using ClipLit.Engine.Models;
 using ClipLit.Jobs.Options;
 

@@ -1,8 +1,4 @@
-using System.CommandLine;
 using ClipLit.Bench.Live;
-using ClipLit.Bench.Reports;
-using ClipLit.Cli;
-using ClipLit.Cli.CommandLine;
 
 namespace ClipLit.Bench.Commands;
 
@@ -10,34 +6,25 @@ namespace ClipLit.Bench.Commands;
 /// <c>cliplit bench live</c>: <see cref="LiveBench"/>, written by <see cref="LiveReport"/>.
 /// Thread-safety: build and parse on one thread.
 /// </summary>
-public sealed class LiveCommand : AppCommand
+public sealed class LiveCommand : CheckoutBenchCommand
 {
     private readonly Option<string?> _model = BenchOptions.Model();
     private readonly Option<string?> _fastModel = BenchOptions.FastModel();
     private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "also a long headless run, memory sampled every 30 s");
-    private readonly Option<string?> _output = BenchOptions.Output();
 
-    public LiveCommand(CliContext context) : base("live", "the live view: shown fps, network rate, latency, hot-swap time")
-    {
-        foreach (Option option in (Option[])[_model, _fastModel, _soakMinutes, _output]) Options.Add(option);
-        Explain("Details", """
-            Measures the live view on the shared 720p clip: shown fps, network rate, latency, hot-swap
-            time; in a window when DISPLAY is set (e.g. under xvfb-run), headless otherwise. With
-            --soak-minutes N, also resident memory over a long headless run. Replaces the live section
-            of docs/benchmarks.md (or --output FILE; '-' prints it).
-            """);
-        SetAction(result => Run(result, context));
-    }
+    public LiveCommand(CliContext context) : base("live", "the live view: shown fps, network rate, latency, hot-swap time", """
+                Measures the live view on the shared 720p clip: shown fps, network rate, latency, hot-swap
+                time; in a window when DISPLAY is set (e.g. under xvfb-run), headless otherwise. With
+                --soak-minutes N, also resident memory over a long headless run. Replaces the live section
+                of docs/benchmarks.md (or --output FILE; '-' prints it).
+                """, context) =>
+        Take(_model, _fastModel, _soakMinutes);
 
-    private int Run(ParseResult args, CliContext context)
+    protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var at = BenchLocations.FromCheckout();
-        string report = at.Report(args.GetValue(_output));
-        if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = LiveBench.Run(new LiveBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), args.GetValue(_soakMinutes) ?? 0,
             at.Student(args.GetValue(_fastModel))), context);
-        if (result is null) return ExitCodes.SomeFailed;
-        ReportFile.Publish(report, LiveReport.Write(result), context, "bench live");
-        return ExitCodes.Success;
+        if (result is null) return null;
+        return new Measured(LiveReport.Write(result));
     }
 }

@@ -1,8 +1,4 @@
-using System.CommandLine;
-using ClipLit.Bench.Reports;
 using ClipLit.Bench.Training;
-using ClipLit.Cli;
-using ClipLit.Cli.CommandLine;
 
 namespace ClipLit.Bench.Commands;
 
@@ -10,35 +6,26 @@ namespace ClipLit.Bench.Commands;
 /// <c>cliplit bench train</c>: <see cref="TrainingBench"/>, written by <see cref="TrainingReport"/>.
 /// Thread-safety: build and parse on one thread.
 /// </summary>
-public sealed class TrainCommand : AppCommand
+public sealed class TrainCommand : CheckoutBenchCommand
 {
     private readonly Option<int?> _repeat = BenchOptions.Repeat("default 3");
     private readonly Option<int?> _threads = BenchOptions.Threads();
     private readonly Option<string?> _python = BenchOptions.Python();
     private readonly Option<int?> _batch = Define.Integer("--batch", "N", 1, 256, "the enhancement batch (default 8)");
     private readonly Option<int?> _imageSize = Define.Integer("--image-size", "N", 32, 4096, "the image size (default 512)");
-    private readonly Option<string?> _output = BenchOptions.Output();
 
-    public TrainCommand(CliContext context) : base("train", "each training stage's seconds per iteration against the paper's PyTorch step")
-    {
-        foreach (Option option in (Option[])[_repeat, _threads, _python, _batch, _imageSize, _output]) Options.Add(option);
-        Explain("Details", """
-            Measures each training stage's seconds per iteration with full-size CLIP (ViT-B/32, RN101,
-            random weights) against the paper's PyTorch step (bench/pytorch_training_step.py) with
-            Debian's reference BLAS and with OpenBLAS, and what the enhancement step spends its time on.
-            Replaces the training section of docs/benchmarks.md (or --output FILE; '-' prints it).
-            """);
-        SetAction(result => Run(result, context));
-    }
+    public TrainCommand(CliContext context) : base("train", "each training stage's seconds per iteration against the paper's PyTorch step", """
+                Measures each training stage's seconds per iteration with full-size CLIP (ViT-B/32, RN101,
+                random weights) against the paper's PyTorch step (bench/pytorch_training_step.py) with
+                Debian's reference BLAS and with OpenBLAS, and what the enhancement step spends its time on.
+                Replaces the training section of docs/benchmarks.md (or --output FILE; '-' prints it).
+                """, context) =>
+        Take(_repeat, _threads, _python, _batch, _imageSize);
 
-    private int Run(ParseResult args, CliContext context)
+    protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var at = BenchLocations.FromCheckout();
-        string report = at.Report(args.GetValue(_output));
-        if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
         var result = TrainingBench.Run(new TrainingBench.Settings(at.Root, at.Shared, BenchOptions.PythonOrDefault(args.GetValue(_python)),
             BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_repeat) ?? 3, args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
-        ReportFile.Publish(report, TrainingReport.Write(result), context, "bench train");
-        return ExitCodes.Success;
+        return new Measured(TrainingReport.Write(result));
     }
 }

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using ClipLit.Bench.Measurement;
-using ClipLit.Bench.Processes;
-using ClipLit.Cli;
 using ClipLit.Core.Files;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClipLit.Core.Imaging;
 using ClipLit.Engine;
 using ClipLit.Engine.Gpu;

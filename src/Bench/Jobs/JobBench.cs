@@ -1,7 +1,3 @@
-using System.Globalization;
-using ClipLit.Bench.Measurement;
-using ClipLit.Bench.Processes;
-using ClipLit.Cli;
 using ClipLit.Core.Imaging;
 using ClipLit.Core.Processes;
 using ClipLit.VideoIO.Video;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using ClipLit.Bench.Measurement;
-using ClipLit.Cli;
 using ClipLit.Engine;
 using ClipLit.Engine.Live;
 using ClipLit.Engine.Models;

@@ -1,4 +1,3 @@
-using ClipLit.Bench.Measurement;
 using ClipLit.Engine.Live;
 
 namespace ClipLit.Bench.Live;

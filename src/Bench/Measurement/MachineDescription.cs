@@ -1,5 +1,3 @@
-using System.Globalization;
-using ClipLit.Bench.Processes;
 using ClipLit.Core.Processes;
 using ClipLit.Renderer.Vulkan;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ClipLit.Bench.Measurement;
 using ClipLit.Inference.Imaging;
 using ClipLit.Inference.Runtime;
 using ClipLit.VideoIO.Images;

@@ -1,6 +1,3 @@
-using ClipLit.Bench.Measurement;
-using ClipLit.Bench.Processes;
-using ClipLit.Cli;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using Microsoft.ML.OnnxRuntime;

@@ -1,6 +1,3 @@
-using ClipLit.Bench.Measurement;
-using ClipLit.Bench.Processes;
-
 namespace ClipLit.Bench.Photos;
 
 /// <summary>

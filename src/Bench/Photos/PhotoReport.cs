@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text;
-using ClipLit.Bench.Processes;
-using ClipLit.Bench.Reports;
 using ClipLit.Inference.Model;
 
 namespace ClipLit.Bench.Photos;

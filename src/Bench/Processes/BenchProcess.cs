@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ClipLit.Bench.Measurement;
 using ClipLit.Core.Processes;
 
 namespace ClipLit.Bench.Processes;

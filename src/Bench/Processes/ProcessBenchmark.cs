@@ -1,4 +1,3 @@
-using ClipLit.Bench.Measurement;
 using ClipLit.Core.Processes;
 
 namespace ClipLit.Bench.Processes;

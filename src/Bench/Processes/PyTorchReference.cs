@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using ClipLit.Bench.Measurement;
 using ClipLit.Core.Processes;
 
 namespace ClipLit.Bench.Processes;

@@ -1,4 +1,3 @@
-using ClipLit.Bench.Measurement;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

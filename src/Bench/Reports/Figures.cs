@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ClipLit.Bench.Reports;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using ClipLit.Cli;
 using ClipLit.Core.Files;
 
 namespace ClipLit.Bench.Reports;

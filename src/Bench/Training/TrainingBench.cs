@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using ClipLit.Bench.Measurement;
-using ClipLit.Bench.Processes;
-using ClipLit.Cli;
 using ClipLit.Trainer.Clip;
 using ClipLit.Trainer.Model;
 using ClipLit.Trainer.Training;

@@ -1,5 +1,3 @@
-using ClipLit.Bench.Measurement;
-
 namespace ClipLit.Bench.Training;
 
 /// <summary>

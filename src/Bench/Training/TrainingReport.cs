@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using ClipLit.Bench.Reports;
 
 namespace ClipLit.Bench.Training;
 

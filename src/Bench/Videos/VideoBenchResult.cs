@@ -1,4 +1,3 @@
-using ClipLit.Bench.Measurement;
 using ClipLit.Engine;
 using ClipLit.Renderer.Passes;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text;
-using ClipLit.Bench.Measurement;
-using ClipLit.Bench.Reports;
 using ClipLit.Renderer.Passes;
 
 namespace ClipLit.Bench.Videos;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Inference.Model;
@@ -86,35 +85,34 @@ public sealed class DistillCommand : AppCommand
 
     private int Run(ParseResult args, CliContext context)
     {
-        string runFolder = args.GetValue(_out)!;
-        var run = new RunFolder(runFolder);
-        DistillationOptions options;
-        string? resumeFrom = null;
-        if (args.GetValue(_resume))
-        {
-            if (!File.Exists(run.OptionsFile)) return Fail(context, $"{run.OptionsFile}: no run to resume (missing)");
-            options = JsonSerializer.Deserialize<DistillationOptions>(File.ReadAllText(run.OptionsFile))!;
-            resumeFrom = run.LatestState(); // none yet: the labels were interrupted, start training afresh
-            if (args.GetValue(_minutes) is { } minutes) options = options with { Minutes = minutes };
-            if (args.GetValue(_iterations) is { } iterations) options = options with { Iterations = iterations };
-            if (args.GetValue(_threads) is { } threads) options = options with { Threads = threads };
-        }
-        else
-        {
-            options = FromArguments(args, runFolder);
-            if (options.FindProblem() is { } problem) throw new UsageException("distill: " + problem);
-            if (run.LatestState() is not null || File.Exists(Path.Combine(run.Root, StudentDistiller.StudentFile)))
-                return Fail(context, $"{run.Root}: already holds a run (use --resume to continue it, or another --out)");
-        }
-
         try
         {
+            string runFolder = args.GetValue(_out)!;
+            var run = new RunFolder(runFolder);
+            DistillationOptions options;
+            string? resumeFrom = null;
+            if (args.GetValue(_resume))
+            {
+                options = run.ReadOptions<DistillationOptions>();
+                resumeFrom = run.LatestState(); // none yet: the labels were interrupted, start training afresh
+                if (args.GetValue(_minutes) is { } minutes) options = options with { Minutes = minutes };
+                if (args.GetValue(_iterations) is { } iterations) options = options with { Iterations = iterations };
+                if (args.GetValue(_threads) is { } threads) options = options with { Threads = threads };
+            }
+            else
+            {
+                options = FromArguments(args, runFolder);
+                if (options.FindProblem() is { } problem) throw new UsageException("distill: " + problem);
+                if (run.LatestState() is not null || File.Exists(Path.Combine(run.Root, StudentDistiller.StudentFile)))
+                    return Fail(context, $"{run.Root}: already holds a run (use --resume to continue it, or another --out)");
+            }
+
             using var teacher = new Teacher(options.TeacherPath, options.EffectiveThreads);
             var sources = SourceImages.Find(options.Images, options.Videos, options.FrameStep, context.Error, out int leftOut);
             if (resumeFrom is null && !args.GetValue(_resume))
             {
                 Directory.CreateDirectory(run.Root);
-                Core.Files.AtomicFile.Write(run.OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
+                run.WriteOptions(options);
             }
             var validationGroups = ValidationGroups(options, sources);
             int videos = sources.Where(s => s.Frame is not null).Select(s => s.Path).Distinct().Count();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Trainer.Training;
@@ -85,35 +84,34 @@ public sealed class TrainCommand : AppCommand
 
     private int Run(ParseResult args, CliContext context)
     {
-        string runFolder = args.GetValue(_out)!;
-        var run = new RunFolder(runFolder);
-
-        TrainingOptions options;
-        string? resumeFrom = null;
-        if (args.GetValue(_resume))
-        {
-            if (!File.Exists(run.OptionsFile)) return Fail(context, $"{run.OptionsFile}: no run to resume (missing)");
-            resumeFrom = run.LatestState();
-            if (resumeFrom is null) return Fail(context, $"{run.States}: no snapshot to resume from");
-            options = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.OptionsFile))!;
-            if (args.GetValue(_device) is { } device) options = options with { Device = device };
-        }
-        else
-        {
-            options = FromArguments(args, runFolder);
-            if (options.FindProblem() is { } problem) throw new UsageException("train: " + problem);
-            if (run.LatestState() is not null)
-                return Fail(context, $"{run.Root}: already holds a run (use --resume to continue it, or another --out)");
-            foreach (var (what, path) in new[] { ("--clip-vit", options.ClipVitPath), ("--clip-rn", options.ClipResNetPath), ("--vocab", options.VocabularyPath) })
-                if (!File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
-            foreach (var (what, path) in new[] { ("--init-model", options.InitialModel), ("--init-prompt", options.InitialPrompt) })
-                if (path is not null && !File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
-            run.Create();
-            Core.Files.AtomicFile.Write(run.OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
-        }
-
         try
         {
+            string runFolder = args.GetValue(_out)!;
+            var run = new RunFolder(runFolder);
+
+            TrainingOptions options;
+            string? resumeFrom = null;
+            if (args.GetValue(_resume))
+            {
+                options = run.ReadOptions<TrainingOptions>();
+                resumeFrom = run.LatestState();
+                if (resumeFrom is null) return Fail(context, $"{run.States}: no snapshot to resume from");
+                if (args.GetValue(_device) is { } device) options = options with { Device = device };
+            }
+            else
+            {
+                options = FromArguments(args, runFolder);
+                if (options.FindProblem() is { } problem) throw new UsageException("train: " + problem);
+                if (run.LatestState() is not null)
+                    return Fail(context, $"{run.Root}: already holds a run (use --resume to continue it, or another --out)");
+                foreach (var (what, path) in new[] { ("--clip-vit", options.ClipVitPath), ("--clip-rn", options.ClipResNetPath), ("--vocab", options.VocabularyPath) })
+                    if (!File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
+                foreach (var (what, path) in new[] { ("--init-model", options.InitialModel), ("--init-prompt", options.InitialPrompt) })
+                    if (path is not null && !File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
+                run.Create();
+                run.WriteOptions(options);
+            }
+
             using var trainer = new ClipLitTrainer(options, context.Out, resumeFrom);
             trainer.Run(context.Cancellation);
             return context.Cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;

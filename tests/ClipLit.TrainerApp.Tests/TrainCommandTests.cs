@@ -177,6 +177,15 @@ public sealed partial class TrainCommandTests
             "--clip-rn", SharedData.Path("golden", "clip", "vit_tiny.state_dict.pth"), "--vocab", Vocabulary, "--out", Path.Combine(_root, "vit"));
         Assert.That(vitAsResNet.ExitCode, Is.EqualTo(1));
         Assert.That(vitAsResNet.Error, Does.Contain("--clip-rn needs a ModifiedResNet"));
+
+        // A run folder whose options file was damaged (shared storage, an editor): one line naming it, no trace.
+        string damaged = Path.Combine(_root, "damaged");
+        Directory.CreateDirectory(damaged);
+        File.WriteAllText(Path.Combine(damaged, "options.json"), "{ \"BacklitFolder\": ");
+        var resume = CliplitTrain.Run("train", "--out", damaged, "--resume");
+        Assert.That(resume.ExitCode, Is.EqualTo(1), resume.ToString());
+        Assert.That(resume.ErrorLines, Has.Length.EqualTo(1), resume.ToString());
+        Assert.That(resume.Error, Does.StartWith($"error: {Path.Combine(damaged, "options.json")}: not this run's options"));
     }
 
     private string[] TrainArguments(string run, int enhanceIterations) =>

@@ -1,8 +1,3 @@
-using TorchSharp.Modules;
-using TorchSharp.Utils;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
-
 namespace ClipLit.Trainer.Clip;
 
 /// <summary>

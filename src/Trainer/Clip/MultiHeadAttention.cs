@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace ClipLit.Trainer.Clip;
 
 /// <summary>The core of PyTorch's multi-head attention, shared by CLIP's transformer and the ResNet's attention pool.</summary>

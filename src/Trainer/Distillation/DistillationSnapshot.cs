@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClipLit.Trainer.Training;
-using TorchSharp.Modules;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Distillation;
 

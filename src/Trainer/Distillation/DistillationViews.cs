@@ -1,6 +1,4 @@
 using ClipLit.Trainer.Training;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace ClipLit.Trainer.Distillation;
 

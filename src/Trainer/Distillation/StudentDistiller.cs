@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using ClipLit.Trainer.Training;
 using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Distillation;
 

@@ -1,10 +1,6 @@
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Student;
 using ClipLit.Trainer.Training;
-using TorchSharp.Modules;
-using TorchSharp.Utils;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace ClipLit.Trainer.Distillation;
 

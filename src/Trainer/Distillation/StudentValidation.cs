@@ -2,8 +2,6 @@ using System.Globalization;
 using ClipLit.Core.Imaging;
 using ClipLit.Trainer.Training;
 using ClipLit.VideoIO.Images;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace ClipLit.Trainer.Distillation;
 

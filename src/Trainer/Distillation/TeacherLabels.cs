@@ -9,8 +9,6 @@ using ClipLit.Inference.Runtime;
 using ClipLit.Inference.Student;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Video;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace ClipLit.Trainer.Distillation;
 

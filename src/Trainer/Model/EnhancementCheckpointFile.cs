@@ -1,6 +1,5 @@
 using ClipLit.Core.Files;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Model;
 

@@ -1,9 +1,5 @@
 using ClipLit.Inference.Model;
 using TorchSharp;
-using TorchSharp.Modules;
-using TorchSharp.Utils;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 using Arch = ClipLit.Inference.Model.EnhancementArchitecture;
 
 namespace ClipLit.Trainer.Model;

@@ -2,7 +2,6 @@ using ClipLit.Core.Files;
 using ClipLit.Inference.Graph;
 using ClipLit.Inference.Model;
 using Google.Protobuf;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Model;
 

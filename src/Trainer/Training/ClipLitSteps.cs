@@ -1,7 +1,5 @@
 using ClipLit.Trainer.Clip;
 using ClipLit.Trainer.Model;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Training;
 

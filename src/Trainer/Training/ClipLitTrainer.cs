@@ -2,7 +2,6 @@ using ClipLit.Trainer.Clip;
 using ClipLit.Trainer.Model;
 using ClipLit.VideoIO.Images;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Training;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using ClipLit.Core.Files;
 
 namespace ClipLit.Trainer.Training;
 
@@ -17,6 +19,25 @@ public sealed class RunFolder(string root)
     public string States => Path.Combine(Root, "state");
     /// <summary>The options the run was started with (JSON), which --resume reuses.</summary>
     public string OptionsFile => Path.Combine(Root, "options.json");
+
+    /// <summary>The options a run was started with, for --resume.</summary>
+    /// <exception cref="InvalidDataException">No options file, or one that is not such options (a line naming the file).</exception>
+    public T ReadOptions<T>() where T : class
+    {
+        if (!File.Exists(OptionsFile)) throw new InvalidDataException($"{OptionsFile}: no run to resume (missing)");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(OptionsFile)) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{OptionsFile}: not this run's options ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Writes the options --resume reads back (atomically: a run never holds half an options file).</summary>
+    public void WriteOptions<T>(T options) =>
+        AtomicFile.Write(OptionsFile, stream => JsonSerializer.Serialize(stream, options, new JsonSerializerOptions { WriteIndented = true }));
 
     public void Create()
     {

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace ClipLit.Trainer.Training;
 
 /// <summary>Picks the device a run trains on from --device: cpu, cuda, cuda:N, or auto (CUDA when TorchSharp's libtorch has it).</summary>

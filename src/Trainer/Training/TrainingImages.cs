@@ -1,6 +1,4 @@
 using ClipLit.VideoIO.Images;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace ClipLit.Trainer.Training;
 

@@ -1,5 +1,3 @@
-using TorchSharp.Modules;
-
 namespace ClipLit.Trainer.Training;
 
 /// <summary>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using ClipLit.Trainer.Clip;
 using ClipLit.Trainer.Model;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace ClipLit.Trainer.Training;
 

@@ -72,6 +72,20 @@ public sealed record FrameLayout(int Width, int Height, EnhanceQuality Quality, 
     /// <summary>The network runs on a smaller copy of the frame.</summary>
     public bool IsDownscaled => NetworkWidth != Width || NetworkHeight != Height;
 
+    /// <summary>
+    /// Long side (at most) of the motion field the light map's average follows: coarse motion is
+    /// enough for a map that is smooth by nature, and a small field is cheap to estimate on the CPU.
+    /// </summary>
+    public const int MotionLongSide = 256;
+
+    /// <summary>The frame's pixels per motion pixel, each way: a whole number, so the motion's luma is a box average.</summary>
+    public int MotionFactor => Math.Max(1, (Math.Max(Width, Height) + MotionLongSide - 1) / MotionLongSide);
+
+    /// <summary>The motion field's width (the frame's columns past MotionWidth·MotionFactor are left out).</summary>
+    public int MotionWidth => Math.Max(1, Width / MotionFactor);
+
+    public int MotionHeight => Math.Max(1, Height / MotionFactor);
+
     /// <summary>Planes of the network's input buffer: R, G, B, and when downscaled the guidance plane of the small frame.</summary>
     public int NetworkPlanes => IsDownscaled ? 4 : 3;
 }

@@ -32,17 +32,26 @@ public sealed class FrameRenderer : IDisposable
     /// <summary>Guided filter regularization: larger values smooth more, smaller follow edges more.</summary>
     public const float GuidedEpsilon = 1e-4f;
 
+    /// <summary>
+    /// Radius of the neighbourhood of the new light map whose min/max a reprojected average is
+    /// clamped to: 1 (3x3) kept the shared pan clip 0.2 dB nearer the paper than 2 at the same
+    /// stability (docs/benchmarks.md, "Light maps that follow motion").
+    /// </summary>
+    public const int ReprojectRadius = 1;
+
     private readonly VkComputeDevice _device;
     private readonly Unit8Table _table;
     private readonly UnpackPass? _unpack;
     private readonly DownscalePass? _downscale;
     private readonly TemporalPass _temporal;
+    private readonly ReprojectPass _reproject;
     private readonly GuidedCoefficientsPass? _guided;
     private readonly BoxMeanPass? _boxMean;
     private readonly ComposePass _compose;
     private readonly ThumbnailPass _thumbnail;
     private readonly LightRangePass _lightRange;
     private readonly VkHostBuffer _history;
+    private readonly VkHostBuffer _blended;
     private readonly VkHostBuffer _range;
     private readonly VkHostBuffer? _coefficients;
     private readonly VkHostBuffer? _meanCoefficients;
@@ -64,10 +73,12 @@ public sealed class FrameRenderer : IDisposable
         {
             _table = new Unit8Table(device);
             _temporal = new TemporalPass(device);
+            _reproject = new ReprojectPass(device);
             _compose = new ComposePass(device);
             _thumbnail = new ThumbnailPass(device);
             _lightRange = new LightRangePass(device);
             _history = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), "temporal light map");
+            _blended = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), "reprojected light map");
             _range = new VkHostBuffer(device, LightRangePass.RangeBytes, "light map range");
             if (layout.IsDownscaled)
             {
@@ -152,7 +163,8 @@ public sealed class FrameRenderer : IDisposable
     }
 
     /// <summary>
-    /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>; 0 keeps the average as it is),
+    /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>; 0 keeps the average as it is;
+    /// with <see cref="FrameSlot.HasMotion"/> the average first follows the frame's motion, <see cref="ReprojectPass"/>),
     /// brings it to full size and divides: afterwards <see cref="FrameSlot.OutputBytes"/> holds the enhanced frame.
     /// </summary>
     /// <param name="slot">The frame.</param>
@@ -178,7 +190,14 @@ public sealed class FrameRenderer : IDisposable
         ReadOnlySpan<IVkStorageBuffer> tensors = guide ? [slot.LightMap, slot.Network] : [slot.LightMap];
         recorder.AcquireFromExternal(tensors);
         // Weight 0: no new light map for this frame (the live view's network is still busy); the average stands.
-        if (slot.TemporalWeight > 0f)
+        if (slot.TemporalWeight > 0f && slot.TemporalWeight < 1f && slot.HasMotion)
+        {
+            _reproject.Record(commands, bindings.Reproject, new ReprojectPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
+                (uint)Layout.MotionWidth, (uint)Layout.MotionHeight, slot.TemporalWeight, ReprojectRadius));
+            recorder.Barrier();
+            recorder.Copy(_blended, _history, (ulong)Layout.NetworkPixels * sizeof(float));
+        }
+        else if (slot.TemporalWeight > 0f)
         {
             _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)Layout.NetworkPixels, slot.TemporalWeight));
             recorder.Barrier();
@@ -223,6 +242,7 @@ public sealed class FrameRenderer : IDisposable
             _downscale?.Bind(slot.Input, _table, slot.Network),
             _thumbnail.Bind(slot.Network, slot.ThumbnailBuffer),
             _temporal.Bind(slot.LightMap, _history),
+            _reproject.Bind(slot.LightMap, _history, slot.MotionBuffer, _blended),
             _lightRange.Bind(slot.LightMap, _range),
             _guided?.Bind(slot.Network, _history, _coefficients!),
             // Compose reads the guided coefficients (edge-aware) or the averaged light map (full size, bilinear).
@@ -240,6 +260,8 @@ public sealed class FrameRenderer : IDisposable
         _unpack?.Dispose();
         _downscale?.Dispose();
         _temporal?.Dispose();
+        _reproject?.Dispose();
+        _blended?.Dispose();
         _guided?.Dispose();
         _compose?.Dispose();
         _thumbnail?.Dispose();
@@ -255,6 +277,7 @@ public sealed class FrameRenderer : IDisposable
         VkComputePass<DownscalePush>.VkBindingSet? Downscale,
         VkComputePass<ThumbnailPush>.VkBindingSet Thumbnail,
         VkComputePass<TemporalPush>.VkBindingSet Temporal,
+        VkComputePass<ReprojectPush>.VkBindingSet Reproject,
         VkComputePass<LightRangePush>.VkBindingSet LightRange,
         VkComputePass<GuidedCoefficientsPush>.VkBindingSet? Guided,
         VkComputePass<ComposePush>.VkBindingSet Compose) : IDisposable
@@ -265,6 +288,7 @@ public sealed class FrameRenderer : IDisposable
             Downscale?.Dispose();
             Thumbnail.Dispose();
             Temporal.Dispose();
+            Reproject.Dispose();
             LightRange.Dispose();
             Guided?.Dispose();
             Compose.Dispose();

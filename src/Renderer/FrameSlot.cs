@@ -33,6 +33,7 @@ public sealed class FrameSlot : IDisposable
             LightMap = tensors.Allocate(device, (ulong)layout.NetworkPixels * sizeof(float), $"slot {index} light map");
             ThumbnailBuffer = new VkHostBuffer(device, ThumbnailPass.Columns * ThumbnailPass.Rows * sizeof(float), $"slot {index} thumbnail");
             Output = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} output");
+            MotionBuffer = new VkHostBuffer(device, (ulong)(2 * layout.MotionWidth * layout.MotionHeight) * sizeof(float), $"slot {index} motion");
             PreRecorder = new VkCommandRecorder(device, $"slot {index} pre-process");
             PostRecorder = new VkCommandRecorder(device, $"slot {index} compose");
         }
@@ -55,6 +56,18 @@ public sealed class FrameSlot : IDisposable
 
     /// <summary>Weight of this frame's light map in the temporal average (1 restarts it: first frame or scene cut).</summary>
     public float TemporalWeight { get; set; } = 1f;
+
+    /// <summary>
+    /// Whether <see cref="Motion"/> holds this frame's motion from the frame before: then the compose
+    /// blends its light map into an average that follows the motion; otherwise into the average as it lies.
+    /// </summary>
+    public bool HasMotion { get; set; }
+
+    /// <summary>
+    /// Where each pixel of this frame was in the previous one: (dx, dy) per pixel of a
+    /// <see cref="FrameLayout.MotionWidth"/> x <see cref="FrameLayout.MotionHeight"/> field, in its pixels, row by row.
+    /// </summary>
+    public Span<float> Motion => MotionBuffer.AsSpan<float>()[..(2 * Layout.MotionWidth * Layout.MotionHeight)];
 
     /// <summary>The decoded frame, RGBA at the layout's bits per channel.</summary>
     public Memory<byte> InputBytes => Input.AsMemory<byte>(Layout.FrameBytes);
@@ -85,6 +98,8 @@ public sealed class FrameSlot : IDisposable
 
     internal VkHostBuffer Output { get; } = null!;
 
+    internal VkHostBuffer MotionBuffer { get; } = null!;
+
     internal VkCommandRecorder PreRecorder { get; } = null!;
 
     internal VkCommandRecorder PostRecorder { get; } = null!;
@@ -104,5 +119,6 @@ public sealed class FrameSlot : IDisposable
         LightMap?.Dispose();
         ThumbnailBuffer?.Dispose();
         Output?.Dispose();
+        MotionBuffer?.Dispose();
     }
 }

@@ -108,6 +108,44 @@ public static class CpuReference
         return full;
     }
 
+    /// <summary>shaders/reproject.comp: the history fetched from p + motion (bilinear at both steps), clamped to the current map's window, blended.</summary>
+    public static float[] Reproject(float[] current, float[] history, float[] motion, int width, int height, int motionWidth, int motionHeight, float weight, int radius)
+    {
+        var result = new float[width * height];
+        double scaleX = (double)motionWidth / width, scaleY = (double)motionHeight / height;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                double mx = Sample(motion, 2, 0, motionWidth, motionHeight, (x + 0.5) * scaleX - 0.5, (y + 0.5) * scaleY - 0.5) / scaleX;
+                double my = Sample(motion, 2, 1, motionWidth, motionHeight, (x + 0.5) * scaleX - 0.5, (y + 0.5) * scaleY - 0.5) / scaleY;
+                double previous = Sample(history, 1, 0, width, height, x + mx, y + my);
+                // The shader clamps coordinates into the map, which for a window is its clamped neighbours.
+                double lo = double.MaxValue, hi = double.MinValue;
+                for (int dy = -radius; dy <= radius; dy++)
+                    for (int dx = -radius; dx <= radius; dx++)
+                    {
+                        double v = current[Math.Clamp(y + dy, 0, height - 1) * width + Math.Clamp(x + dx, 0, width - 1)];
+                        lo = Math.Min(lo, v);
+                        hi = Math.Max(hi, v);
+                    }
+                double clamped = Math.Clamp(previous, lo, hi);
+                result[y * width + x] = (float)(clamped + (current[y * width + x] - clamped) * weight);
+            }
+        return result;
+    }
+
+    /// <summary>Bilinear at (u, v), clamped into the plane; <paramref name="stride"/> values per pixel, the <paramref name="component"/>th.</summary>
+    private static double Sample(float[] plane, int stride, int component, int width, int height, double u, double v)
+    {
+        u = Math.Clamp(u, 0, width - 1);
+        v = Math.Clamp(v, 0, height - 1);
+        int x0 = (int)Math.Floor(u), y0 = (int)Math.Floor(v);
+        int x1 = Math.Min(x0 + 1, width - 1), y1 = Math.Min(y0 + 1, height - 1);
+        double fx = u - x0, fy = v - y0;
+        double At(int x, int y) => plane[stride * (y * width + x) + component];
+        return (1 - fy) * ((1 - fx) * At(x0, y0) + fx * At(x1, y0)) + fy * ((1 - fx) * At(x0, y1) + fx * At(x1, y1));
+    }
+
     private static IEnumerable<int> Window(int x, int y, int width, int height, int radius)
     {
         for (int dy = -radius; dy <= radius; dy++)

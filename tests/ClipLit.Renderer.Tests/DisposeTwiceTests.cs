@@ -31,6 +31,7 @@ public sealed class DisposeTwiceTests : DeviceFixture
         yield return Case("DownscalePass", device => new DownscalePass(device));
         yield return Case("ThumbnailPass", device => new ThumbnailPass(device));
         yield return Case("TemporalPass", device => new TemporalPass(device));
+        yield return Case("ReprojectPass", device => new ReprojectPass(device));
         yield return Case("LightRangePass", device => new LightRangePass(device));
         yield return Case("GuidedCoefficientsPass", device => new GuidedCoefficientsPass(device));
         yield return Case("BoxMeanPass", device => new BoxMeanPass(device));

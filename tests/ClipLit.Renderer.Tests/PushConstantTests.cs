@@ -20,6 +20,7 @@ public sealed partial class PushConstantTests
         ["box_mean"] = typeof(BoxMeanPush),
         ["light_range"] = typeof(LightRangePush),
         ["thumbnail"] = typeof(ThumbnailPush),
+        ["reproject"] = typeof(ReprojectPush),
     };
 
     [Test]

@@ -72,3 +72,11 @@ public readonly record struct ThumbnailPush(uint Width, uint Height);
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct BoxMeanPush(uint Width, uint Height, uint Planes, int Radius);
+
+/// <summary>
+/// shaders/reproject.comp push constants: the light map's size, the motion field's, the new map's
+/// weight and the clamp neighbourhood's radius.
+/// Thread-safety: immutable.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct ReprojectPush(uint Width, uint Height, uint MotionWidth, uint MotionHeight, float Weight, int Radius);

@@ -1,4 +1,5 @@
 using ClipLit.Engine.Gpu;
+using ClipLit.Engine.Motion;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 
@@ -18,6 +19,7 @@ public sealed class FramePath : IDisposable
 {
     private readonly IEnhancerTensors _tensors;
     private readonly LightMapHistory _history;
+    private readonly MotionTracker? _motion;
 
     /// <param name="device">The Vulkan device the shaders run on.</param>
     /// <param name="tensors">The network, and where its tensors live.</param>
@@ -30,6 +32,7 @@ public sealed class FramePath : IDisposable
         _tensors = tensors;
         _history = new LightMapHistory(temporal);
         Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors);
+        if (temporal.Enabled && temporal.FollowMotion) _motion = new MotionTracker(layout);
     }
 
     public FrameRenderer Renderer { get; }
@@ -55,6 +58,21 @@ public sealed class FramePath : IDisposable
         var seen = _history.Observe(slot);
         LightMapHistory.Hand(slot, seen.Weight);
         return seen;
+    }
+
+    /// <summary>Whether the light map's average follows motion (then every frame's motion is tracked: <see cref="TrackMotion"/>).</summary>
+    public bool FollowsMotion => _motion is not null;
+
+    /// <summary>
+    /// The decoded frame's motion from the frame tracked before it, into the slot, for the average to
+    /// follow when the slot is composed (nothing when smoothing does not follow motion). Call in frame
+    /// order, once the frame is in the slot and before it is composed; a slot never tracked is
+    /// blended where the average lies (the live view's lanes).
+    /// </summary>
+    public void TrackMotion(FrameSlot slot)
+    {
+        if (_motion is null) slot.HasMotion = false;
+        else _motion.Track(slot);
     }
 
     /// <summary>The pre-process as commands for the frame's one submission (<see cref="Compose"/>'s <c>first</c>); <see cref="Observe"/> once it is done.</summary>

@@ -31,6 +31,16 @@ public sealed record FramePlan(LightMapModel Model, StudentModel? Student, Enhan
     public static EnhanceQuality DefaultQuality(bool networkRunsOnCuda) => networkRunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast;
 
     /// <summary>
+    /// How the light map is smoothed over time when nobody asked. Files: each frame's own map. On
+    /// the shared clips any average (even one that follows motion) moved the output away from the
+    /// paper's, steadied moving content by a few percent at most, and made a noisy still scene's
+    /// low-frequency flicker worse (docs/benchmarks.md, "Light maps that follow motion"). The live
+    /// view: a plain average, as before, until its lanes follow motion (its network finishes a map
+    /// every few shown frames; each map on its own would light the picture in steps).
+    /// </summary>
+    public static SmoothingMode DefaultSmoothing(bool live) => live ? SmoothingMode.Plain : SmoothingMode.Off;
+
+    /// <summary>
     /// The default quality for a network asked to run on <paramref name="requested"/>, for whoever
     /// decides before opening a session (a job's creation): CUDA asked for by name is full quality
     /// even where this machine has none (a job may be planned on a machine without the workers'

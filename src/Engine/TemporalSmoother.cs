@@ -6,20 +6,61 @@ namespace ClipLit.Engine;
 /// Temporal smoothing of the light map.
 /// Thread-safety: immutable.
 /// </summary>
-/// <param name="Enabled">Average light maps over time; off: every frame stands alone (flickers with the network). Default on.</param>
+/// <param name="Enabled">Average light maps over time; off: every frame stands alone.</param>
 /// <param name="Weight">
 /// Weight of the newest light map in the exponential moving average (0..1]: smaller is steadier
-/// but follows lighting changes more slowly. Default 0.3 (a time constant of about 3 frames).
+/// but follows lighting changes more slowly.
 /// </param>
 /// <param name="CutThreshold">
 /// Mean absolute luminance difference (0..1) between consecutive 32x18 thumbnails above which a
-/// frame starts a new scene and the average restarts (no ghosting across cuts). Default 0.08.
+/// frame starts a new scene and the average restarts (no ghosting across cuts); 0.08 in every mode.
 /// </param>
-public sealed record TemporalOptions(bool Enabled, float Weight, float CutThreshold)
+/// <param name="FollowMotion">
+/// The average follows the frame's motion before each new map is blended (reprojected, and clamped
+/// to the new map's neighbourhood where it does not fit); off: it is blended where it lies, so a
+/// moving silhouette drags a halo (docs/benchmarks.md measures both).
+/// </param>
+public sealed record TemporalOptions(bool Enabled, float Weight, float CutThreshold, bool FollowMotion)
 {
-    public static TemporalOptions Default { get; } = new(true, 0.3f, 0.08f);
+    /// <summary>
+    /// A moving average where it lies, a time constant of about 3 frames: what the live view uses,
+    /// whose network finishes a map every few shown frames (a map of its own per frame would step).
+    /// </summary>
+    public static TemporalOptions Plain { get; } = new(true, 0.3f, 0.08f, FollowMotion: false);
 
-    public static TemporalOptions Off { get; } = Default with { Enabled = false };
+    /// <summary>
+    /// A moving average that follows motion. Weight 0.5: on the shared pan clip 0.9 dB from each
+    /// frame's own map for 8 % less warping error; 0.3 loses 1.6 dB for no more (docs/benchmarks.md).
+    /// </summary>
+    public static TemporalOptions Motion { get; } = Plain with { Weight = 0.5f, FollowMotion = true };
+
+    /// <summary>Each frame's own light map (scene cuts are still found and reported).</summary>
+    public static TemporalOptions Off { get; } = Plain with { Enabled = false };
+
+    /// <summary>The options of a smoothing mode.</summary>
+    public static TemporalOptions For(SmoothingMode mode) => mode switch
+    {
+        SmoothingMode.Motion => Motion,
+        SmoothingMode.Plain => Plain,
+        SmoothingMode.Off => Off,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+}
+
+/// <summary>
+/// How the light map is smoothed over time.
+/// Thread-safety: a value; any thread.
+/// </summary>
+public enum SmoothingMode
+{
+    /// <summary>A moving average that follows motion (<see cref="TemporalOptions.FollowMotion"/>).</summary>
+    Motion,
+
+    /// <summary>A moving average where it lies.</summary>
+    Plain,
+
+    /// <summary>Each frame's own light map.</summary>
+    Off,
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace ClipLit.Engine;
 /// <param name="Quality">Full (the paper's network at full size) or fast (downscaled network, upsampled light map).</param>
 /// <param name="FastLongSide">Long side of the network's input in fast quality. Default 256.</param>
 /// <param name="Upsample">Upsampler in fast quality. Default edge-aware.</param>
-/// <param name="Temporal">Light-map smoothing over time and scene-cut detection.</param>
+/// <param name="Temporal">Light-map smoothing over time and scene-cut detection (default: each frame's own map, <see cref="FramePlan.DefaultSmoothing"/>).</param>
 /// <param name="FramesInFlight">Frames the pipeline holds at once (memory is this many frames' buffers). Default 3.</param>
 /// <param name="Encode">Codec choices.</param>
 public sealed record VideoEnhanceOptions(
@@ -27,7 +27,7 @@ public sealed record VideoEnhanceOptions(
 {
     public static VideoEnhanceOptions Default { get; } = new(
         EnhanceQuality.Fast, FrameLayout.DefaultFastLongSide, Renderer.Passes.UpsampleMode.EdgeAware,
-        TemporalOptions.Default, 3, VideoEncodeOptions.Default);
+        TemporalOptions.For(FramePlan.DefaultSmoothing(live: false)), 3, VideoEncodeOptions.Default);
 }
 
 /// <summary>
@@ -44,7 +44,8 @@ public sealed record FrameRange(int DecodeFrom, int Start, int End)
 {
     /// <summary>
     /// Frames of warm-up before a part: the average's weight on what came before them is then
-    /// (1 - weight)^frames, 0.7^30 ≈ 2e-5 at the default weight, far below an 8-bit level.
+    /// (1 - weight)^frames: 0.7^30 ≈ 2e-5 for the plain average, 0.5^30 ≈ 1e-9 following motion, far
+    /// below an 8-bit level (each frame's own map, the default, needs none).
     /// </summary>
     public const int DefaultWarmUp = 30;
 
@@ -77,7 +78,7 @@ public readonly record struct VideoProgress(int FramesDone, int FrameCount, doub
 /// <param name="FramesWritten">Frames encoded.</param>
 /// <param name="DecodeProblem">Null when every frame decoded; else why some did not (the output then holds only the decodable part).</param>
 /// <param name="Cuts">Frames where a scene cut restarted the temporal average.</param>
-/// <param name="StageSeconds">Busy time per stage (decode, pre-process, network, compose, encode).</param>
+/// <param name="StageSeconds">Busy time per stage (decode, motion, pre-process, network, compose, encode).</param>
 /// <param name="Elapsed">Wall time of the whole video.</param>
 public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IReadOnlyList<int> Cuts, IReadOnlyDictionary<string, double> StageSeconds, TimeSpan Elapsed);
 
@@ -164,6 +165,9 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
                 if (!frame.HasFrame) break;
                 slot.FrameIndex = index;
                 slot.Timestamp = frame.Timestamp;
+                // Here rather than beside the pre-process: decoding mostly waits on ffmpeg's pipe.
+                if (path.FollowsMotion)
+                    using (stages.Measure("motion")) path.TrackMotion(slot);
                 await decoded.Writer.WriteAsync(slot, token);
             }
             decodeProblem = await source.FinishAsync();

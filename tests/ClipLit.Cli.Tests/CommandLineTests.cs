@@ -73,6 +73,18 @@ public sealed class CommandLineTests
         Assert.That(help.Out, Does.Contain("source <(cliplit completion bash)"));
     }
 
+    [TestCase("enhance", "in.mp4", "-o", "out.mp4")]
+    [TestCase("live", "--input", "in.mp4", "--no-window")]
+    [TestCase("job", "create", "in.mp4", "-o", "out.mp4", "--dir", "job")]
+    public void SmoothingModesThatContradictEachOtherAreAUsageErrorBeforeAnyWork(params string[] command)
+    {
+        var result = Cli.Run([.. command, "--no-smoothing", "--smoothing", "motion"]);
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines[0], Does.StartWith("usage error: ").And.EndWith("--no-smoothing contradicts --smoothing motion"));
+        Assert.That(Cli.Run([.. command, "--smoothing", "fuzzy"]).ErrorLines, Has.One.EndWith("--smoothing must be off, plain or motion, got 'fuzzy'"));
+    }
+
     [Test]
     public void EveryOptionOfEnhanceIsInItsHelpWithTheExplanationsAndExitStatus()
     {
@@ -85,7 +97,7 @@ public sealed class CommandLineTests
                  {
                      "-o, --output <PATH>", "-m, --model <PATH>", "-d, --device <auto|cpu|cuda>", "--overwrite", "--skip-existing", "--memory-budget <SIZE>",
                      "--jpeg-quality <N>", "-q, --quiet", "-v, --verbose", "--quality <fast|full>", "--fast-size <N>", "--upsample <bilinear|edge-aware>",
-                     "--no-smoothing", "--codec <NAME>", "--crf <N>", "--bitrate <RATE>", "--preset <NAME>", "--fps <N>", "-h, --help",
+                     "--smoothing <motion|off|plain>", "--no-smoothing", "--codec <NAME>", "--crf <N>", "--bitrate <RATE>", "--preset <NAME>", "--fps <N>", "-h, --help",
                  })
             Assert.That(help.Out, Does.Contain($"\n  {option} "), option);
         Assert.That(help.Out, Does.Contain("Image sequences:\n  Image sequences are videos too"));
@@ -97,7 +109,7 @@ public sealed class CommandLineTests
     public void LiveAndEnhanceShareTheNetworkOptionsDescriptions()
     {
         string enhance = Cli.Run("enhance", "--help").Out, live = Cli.Run("live", "--help").Out;
-        foreach (string option in new[] { "--quality <fast|full>", "--fast-size <N>", "--no-smoothing", "-m, --model <PATH>", "-d, --device <auto|cpu|cuda>" })
+        foreach (string option in new[] { "--quality <fast|full>", "--fast-size <N>", "--smoothing <motion|off|plain>", "--no-smoothing", "-m, --model <PATH>", "-d, --device <auto|cpu|cuda>" })
         {
             // The option's row and the lines its description wraps onto, as words (the columns differ in width).
             string Row(string help) => string.Join(' ', help.Split('\n')

@@ -37,7 +37,7 @@ public sealed class DisposeTwiceTests
         var layout = FrameLayout.For(64, 48, EnhanceQuality.Fast, 32);
         var tensors = session.TensorsFor(layout.NetworkWidth, layout.NetworkHeight);
 
-        var path = new FramePath(session.Device, tensors, layout, 2, TemporalOptions.Default);
+        var path = new FramePath(session.Device, tensors, layout, 2, TemporalOptions.Motion);
         path.Enhance(path.Slots[0], CancellationToken.None);
         DisposeTwice(path);
 
@@ -48,7 +48,7 @@ public sealed class DisposeTwiceTests
         var worker = new LatestFrameEnhancer(session.Device, tensors, layout);
         DisposeTwice(worker);
 
-        var lane = new EnhancerLane(layout, new LoadedModel(session, TimeSpan.Zero), TemporalOptions.Default);
+        var lane = new EnhancerLane(layout, new LoadedModel(session, TimeSpan.Zero), TemporalOptions.Plain);
         Assert.That(lane.Step(0, lockstep: true, waitForFirst: true, CancellationToken.None), Is.True, "a lane in lockstep composes its first frame");
         DisposeTwice(lane);
         Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));

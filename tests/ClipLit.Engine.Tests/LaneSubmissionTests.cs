@@ -26,7 +26,7 @@ public sealed class LaneSubmissionTests : TemporaryFolderFixture
         using var session = new EnhancerSession(new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint)),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, new VkDeviceOptions(VkValidation.Required, null));
         var layout = new FramePlan(session.Model, Student: null, EnhanceQuality.Fast, FastLongSide: 96).LayoutFor(video.Width, video.Height);
-        using var lane = new EnhancerLane(layout, new LoadedModel(session, TimeSpan.Zero), TemporalOptions.Default);
+        using var lane = new EnhancerLane(layout, new LoadedModel(session, TimeSpan.Zero), TemporalOptions.Plain);
         await using var reader = new VideoFrameReader(video);
         var device = session.Device;
         var perFrame = new List<long>();

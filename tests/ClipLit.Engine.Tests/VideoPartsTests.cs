@@ -52,9 +52,11 @@ public sealed class VideoPartsTests : TemporaryFolderFixture
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, KeepMemoryBetweenImages = true });
         // Lossless H.264 (CRF 0): parts are encoded apart, so a lossy encoder's own choices would differ
         // between the runs; lossless, what is compared is the engine's frames (in 4:2:0).
+        // The motion-following average: the state a part must warm up (the average and the motion's previous frame).
         var enhancer = new VideoEnhancer(device, new HostMappedTensors(estimator), VideoEnhanceOptions.Default with
         {
             Quality = EnhanceQuality.Fast,
+            Temporal = TemporalOptions.Motion,
             Encode = VideoEncodeOptions.Default with { Crf = 0, Preset = "ultrafast" },
         });
 

@@ -30,7 +30,7 @@ public sealed record NetworkRate(int LongSide, int Width, int Height, double Her
 public sealed record SilhouetteCrops(string Photo, int X, int Y, IReadOnlyList<(int LongSide, IReadOnlyList<ImageCrop> Crops)> Sides);
 
 /// <summary>
-/// Flicker of one clip with smoothing on or off.
+/// Flicker of one clip with the plain moving average on or off.
 /// Thread-safety: immutable.
 /// </summary>
 /// <param name="Clip">Which clip ("shared clip", "static stretch").</param>
@@ -57,11 +57,11 @@ public sealed record PipelineRun(string Name, VideoResult Result, double PeakMiB
 /// <param name="UpsamplerAlone">The upsamplers by themselves (the full-size light map downscaled to 256 and upsampled again): mean PSNR on the photos.</param>
 /// <param name="NetworkRates">The network alone at each fast size.</param>
 /// <param name="Crops">The silhouette crops.</param>
-/// <param name="Temporal">Flicker, smoothing on and off.</param>
+/// <param name="Temporal">Flicker, the plain moving average on and off.</param>
 /// <param name="BaselineFrames">Frames the naive baseline ran on.</param>
 /// <param name="BaselineAsInstalled">The naive baseline's fps, PyTorch as installed.</param>
 /// <param name="BaselineHugePages">The naive baseline's fps with huge pages.</param>
-/// <param name="Throughput">ClipLit's runs: full quality, and fast with smoothing on.</param>
+/// <param name="Throughput">ClipLit's runs: full quality, and fast with the plain moving average.</param>
 public sealed record VideoBenchResult(MachineDescription Machine, DateTime Date, int Threads, IReadOnlyList<FastQualityRow> Quality,
     IReadOnlyDictionary<UpsampleMode, double> UpsamplerAlone, IReadOnlyList<NetworkRate> NetworkRates, SilhouetteCrops Crops,
     IReadOnlyList<TemporalRow> Temporal, int BaselineFrames, double BaselineAsInstalled, double BaselineHugePages, IReadOnlyList<PipelineRun> Throughput);

@@ -42,13 +42,14 @@ public sealed class EnhanceCommand : AppCommand
         Arguments.Add(_inputs);
         var network = _video.Network;
         foreach (Option option in (Option[])[_output, network.Model, network.Device, _overwrite, _skipExisting, _video.MemoryBudget, _jpegQuality, _quiet, _verbose,
-                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.NoSmoothing, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps, _resume])
+                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.Smoothing, network.NoSmoothing, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps, _resume])
             Options.Add(option);
         Validators.Add(result =>
         {
             if (result.GetResult(_output) is null) result.AddError("-o/--output is required (a file, or a folder for several inputs)");
             else if (result.GetValue(_inputs) is not { Length: > 0 }) result.AddError("name at least one photo, video, folder or pattern to enhance");
             else if (result.GetValue(_overwrite) && result.GetValue(_skipExisting)) result.AddError("--overwrite and --skip-existing contradict each other");
+            else network.CheckSmoothing(result);
         });
         Explain("Details", """
             Enhances backlit photos (PNG, JPEG, BMP, TIFF, WebP) and videos (MP4, MOV, MKV, WebM,

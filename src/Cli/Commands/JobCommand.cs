@@ -75,6 +75,7 @@ public sealed class JobCommand : AppCommand
             {
                 if (result.GetResult(_output) is null) result.AddError("-o/--output is required (a video file, or a folder for several inputs)");
                 if (result.GetResult(_dir) is null) result.AddError("--dir is required (the job folder, on storage every worker sees)");
+                _video.Network.CheckSmoothing(result);
             });
             Explain("Details", """
                 Takes every option of 'cliplit enhance' that applies to videos. The model (and for fast

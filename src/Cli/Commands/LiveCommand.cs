@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Core;
-using ClipLit.Engine;
 using ClipLit.Engine.Live;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
@@ -62,7 +61,7 @@ public sealed class LiveCommand : AppCommand
         : base("live", "show a video or camera enhanced in a window: cliplit live --input FILE")
     {
         foreach (Option option in (Option[])[_input, _camera, _cameraSize, _cameraFps, _cameraFormat, _loop, _network.Quality, _network.FastSize,
-                     _network.NoSmoothing, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
+                     _network.Smoothing, _network.NoSmoothing, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
                      _noWindow, _virtualCamera, _outputStream, _split, _lockstep])
             Options.Add(option);
         Validators.Add(result =>
@@ -72,6 +71,7 @@ public sealed class LiveCommand : AppCommand
             else if (screenshot is not null && result.GetValue(_noWindow)) result.AddError("--screenshot needs the window (drop --no-window)");
             else if (screenshot is not null && !screenshot.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) result.AddError("--screenshot must name a .png file");
             else if (result.GetValue(_sideBySide) && result.GetResult(_compare) is null) result.AddError("--side-by-side needs --compare PATH");
+            else _network.CheckSmoothing(result);
         });
         Explain("Details", """
             Name what to show with either --input or --camera.
@@ -169,7 +169,7 @@ public sealed class LiveCommand : AppCommand
         var settings = new LiveViewSettings(model, compared,
             EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, // the cores are shared: idle threads sleep
             args.GetValue(_network.Quality), args.GetValue(_network.FastSize) ?? FrameLayout.DefaultFastLongSide,
-            args.GetValue(_network.NoSmoothing) ? TemporalOptions.Off : TemporalOptions.Default,
+            _network.Temporal(args, live: true),
             windowed, args.GetValue(_windowSize) is (int windowHeight, int windowWidth) ? (windowWidth, windowHeight) : null,
             new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
                 args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud)), fast);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Engine;
@@ -33,14 +34,30 @@ public sealed class NetworkOptions
     public Option<int?> FastSize { get; } = Define.Integer("--fast-size", "N", 16, 4096,
         $"long side of the network's input in fast quality without a student (default {FrameLayout.DefaultFastLongSide})");
 
-    public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "no temporal smoothing of the light map (it flickers)");
+    public Option<SmoothingMode?> Smoothing { get; } = Define.Choice("--smoothing",
+        "the light map over time: off, each frame's own (default for files); plain, a moving average where it lies (default live); "
+        + "motion, a moving average that follows motion (files)",
+        [("off", SmoothingMode.Off), ("plain", SmoothingMode.Plain), ("motion", SmoothingMode.Motion)]);
+
+    public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "each frame's own light map (--smoothing off)");
+
+    /// <summary>A usage error where --no-smoothing and --smoothing disagree (a command's validator adds it before any work).</summary>
+    public void CheckSmoothing(CommandResult result)
+    {
+        if (result.GetValue(NoSmoothing) && result.GetValue(Smoothing) is { } mode and not SmoothingMode.Off)
+            result.AddError($"--no-smoothing contradicts --smoothing {mode.ToString().ToLowerInvariant()}");
+    }
+
+    /// <summary>The smoothing asked for: --no-smoothing or --smoothing MODE (<see cref="CheckSmoothing"/> holds them to agree), else the default for files or the live view.</summary>
+    public TemporalOptions Temporal(ParseResult result, bool live) =>
+        TemporalOptions.For(result.GetValue(NoSmoothing) ? SmoothingMode.Off : result.GetValue(Smoothing) ?? FramePlan.DefaultSmoothing(live));
 
     /// <summary>The video options chosen; without --quality, full where the network runs on CUDA, else fast.</summary>
     public VideoEnhanceOptions Video(ParseResult result, bool runsOnCuda) => VideoEnhanceOptions.Default with
     {
         Quality = result.GetValue(Quality) ?? FramePlan.DefaultQuality(runsOnCuda),
         FastLongSide = result.GetValue(FastSize) ?? FrameLayout.DefaultFastLongSide,
-        Temporal = result.GetValue(NoSmoothing) ? TemporalOptions.Off : TemporalOptions.Default,
+        Temporal = Temporal(result, live: false),
     };
 
     /// <summary>Reads the model (<paramref name="path"/>, else the default); on failure prints the one-line error and returns null.</summary>

@@ -39,7 +39,7 @@ public sealed class VideoOptionSet
     /// <summary>Every option of the set, in the order help lists them.</summary>
     public IReadOnlyList<Option> All =>
     [
-        Network.Model, Network.Device, MemoryBudget, Network.Quality, Network.FastModel, Network.FastSize, Upsample, Network.NoSmoothing,
+        Network.Model, Network.Device, MemoryBudget, Network.Quality, Network.FastModel, Network.FastSize, Upsample, Network.Smoothing, Network.NoSmoothing,
         Codec, Crf, Bitrate, Preset,
     ];
 

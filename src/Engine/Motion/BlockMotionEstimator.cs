@@ -1,0 +1,210 @@
+namespace ClipLit.Engine.Motion;
+
+/// <summary>
+/// Dense backward motion between two small luma images (the light map's motion field): for each
+/// pixel of the current image, where it was in the previous one. Coarse to fine block matching
+/// over an image pyramid (sum of absolute differences over 8x8 blocks, a small penalty for leaving
+/// the coarser level's prediction, sub-pixel by a parabola through the best cost and its
+/// neighbours, a 3x3 vector median against outliers), then block vectors interpolated bilinearly
+/// to every pixel. Coarse is enough: the light map is smooth, and where the motion is wrong the
+/// reprojected average is clamped to what the new map holds there.
+/// Thread-safety: not thread-safe (it keeps its pyramids between calls); one per stream.
+/// </summary>
+public sealed class BlockMotionEstimator
+{
+    /// <summary>Block side, in pixels of each level.</summary>
+    public const int BlockSize = 8;
+
+    // Search reach: at the coarsest level around no motion, at the others around the prediction.
+    // With four levels, up to 4·8 pixels of the finest level a frame (about 150 px of 720p).
+    private const int CoarseRadius = 4;
+    private const int FineRadius = 2;
+
+    // Cost per pixel of the block per pixel of departure from the prediction: keeps flat areas,
+    // where any vector matches, on the motion around them.
+    private const float DeparturePenalty = 0.004f;
+
+    private const int MinimumLevelSide = 32;
+    private const int MaximumLevels = 4;
+
+    /// <summary>The motion of <paramref name="current"/> from <paramref name="previous"/> (both width x height, row by row): (dx, dy) per pixel into <paramref name="motion"/>.</summary>
+    public void Estimate(ReadOnlySpan<float> previous, ReadOnlySpan<float> current, int width, int height, Span<float> motion)
+    {
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"{width}x{height} has no pixels");
+        int pixels = width * height;
+        if (previous.Length < pixels || current.Length < pixels) throw new ArgumentException($"the images hold fewer than {width}x{height} values");
+        if (motion.Length < 2 * pixels) throw new ArgumentException($"the motion field needs {2 * pixels} values", nameof(motion));
+
+        var before = Pyramid(previous[..pixels].ToArray(), width, height);
+        var now = Pyramid(current[..pixels].ToArray(), width, height);
+        BlockField? coarser = null;
+        for (int level = now.Count - 1; level >= 0; level--)
+        {
+            var field = Match(before[level], now[level], coarser, coarser is null ? CoarseRadius : FineRadius);
+            coarser = field.Median();
+        }
+        coarser!.Interpolate(width, height, motion);
+    }
+
+    private static List<Plane> Pyramid(float[] finest, int width, int height)
+    {
+        var levels = new List<Plane> { new(finest, width, height) };
+        while (levels.Count < MaximumLevels && Math.Min(levels[^1].Width, levels[^1].Height) >= MinimumLevelSide)
+            levels.Add(levels[^1].Half());
+        return levels;
+    }
+
+    private static BlockField Match(Plane before, Plane now, BlockField? coarser, int radius)
+    {
+        var field = new BlockField((now.Width + BlockSize - 1) / BlockSize, (now.Height + BlockSize - 1) / BlockSize);
+        Span<float> costs = stackalloc float[(2 * radius + 3) * (2 * radius + 3)];
+        int side = 2 * radius + 3;
+        for (int by = 0; by < field.Rows; by++)
+        {
+            for (int bx = 0; bx < field.Columns; bx++)
+            {
+                int x0 = bx * BlockSize, y0 = by * BlockSize;
+                // The coarser level's vector at this block's centre, in this level's pixels.
+                var (px, py) = coarser is null ? (0f, 0f) : coarser.At((x0 + BlockSize / 2f) / 2f / BlockSize - 0.5f, (y0 + BlockSize / 2f) / 2f / BlockSize - 0.5f);
+                px *= 2;
+                py *= 2;
+                int cx = (int)MathF.Round(px), cy = (int)MathF.Round(py);
+                float best = float.MaxValue;
+                int bestX = 0, bestY = 0;
+                // The window is one wider than the search each way, so the sub-pixel fit has both neighbours.
+                for (int dy = -radius - 1; dy <= radius + 1; dy++)
+                {
+                    for (int dx = -radius - 1; dx <= radius + 1; dx++)
+                    {
+                        int vx = cx + dx, vy = cy + dy;
+                        int pixelsIn = Math.Min(BlockSize, now.Width - x0) * Math.Min(BlockSize, now.Height - y0);
+                        float cost = Difference(before, now, x0, y0, vx, vy) + DeparturePenalty * pixelsIn * (MathF.Abs(vx - px) + MathF.Abs(vy - py));
+                        costs[(dy + radius + 1) * side + dx + radius + 1] = cost;
+                        if (Math.Abs(dx) <= radius && Math.Abs(dy) <= radius && cost < best)
+                        {
+                            best = cost;
+                            bestX = dx;
+                            bestY = dy;
+                        }
+                    }
+                }
+                int at = (bestY + radius + 1) * side + bestX + radius + 1;
+                float subX = Vertex(costs[at - 1], best, costs[at + 1]);
+                float subY = Vertex(costs[at - side], best, costs[at + side]);
+                field.Set(bx, by, cx + bestX + subX, cy + bestY + subY);
+            }
+        }
+        return field;
+    }
+
+    /// <summary>Sum of absolute differences between the block at (x0, y0) now and the block displaced by (vx, vy) before (edges clamped).</summary>
+    private static float Difference(Plane before, Plane now, int x0, int y0, int vx, int vy)
+    {
+        float sum = 0;
+        int x1 = Math.Min(x0 + BlockSize, now.Width), y1 = Math.Min(y0 + BlockSize, now.Height);
+        for (int y = y0; y < y1; y++)
+        {
+            int sy = Math.Clamp(y + vy, 0, before.Height - 1);
+            var rowNow = now.Row(y);
+            var rowBefore = before.Row(sy);
+            for (int x = x0; x < x1; x++)
+                sum += MathF.Abs(rowNow[x] - rowBefore[Math.Clamp(x + vx, 0, before.Width - 1)]);
+        }
+        return sum;
+    }
+
+    /// <summary>The offset (within ±0.5) of the minimum of the parabola through three equally spaced costs.</summary>
+    private static float Vertex(float left, float middle, float right)
+    {
+        float curvature = left - 2 * middle + right;
+        return curvature > 1e-6f ? Math.Clamp(0.5f * (left - right) / curvature, -0.5f, 0.5f) : 0f;
+    }
+
+    /// <summary>A luma image.</summary>
+    private sealed record Plane(float[] Values, int Width, int Height)
+    {
+        public ReadOnlySpan<float> Row(int y) => Values.AsSpan(y * Width, Width);
+
+        /// <summary>2x2 means (a last odd row or column is left out).</summary>
+        public Plane Half()
+        {
+            int w = Width / 2, h = Height / 2;
+            var half = new float[w * h];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                {
+                    int i = 2 * y * Width + 2 * x;
+                    half[y * w + x] = 0.25f * (Values[i] + Values[i + 1] + Values[i + Width] + Values[i + Width + 1]);
+                }
+            return new Plane(half, w, h);
+        }
+    }
+
+    /// <summary>One vector per block, at the block's centre.</summary>
+    private sealed class BlockField(int columns, int rows)
+    {
+        private readonly float[] _vectors = new float[2 * columns * rows];
+
+        public int Columns => columns;
+
+        public int Rows => rows;
+
+        public void Set(int column, int row, float dx, float dy)
+        {
+            _vectors[2 * (row * columns + column)] = dx;
+            _vectors[2 * (row * columns + column) + 1] = dy;
+        }
+
+        /// <summary>Bilinear between block centres; (u, v) in blocks, centres at whole numbers, clamped at the edges.</summary>
+        public (float Dx, float Dy) At(float u, float v)
+        {
+            u = Math.Clamp(u, 0, columns - 1);
+            v = Math.Clamp(v, 0, rows - 1);
+            int c0 = (int)u, r0 = (int)v;
+            int c1 = Math.Min(c0 + 1, columns - 1), r1 = Math.Min(r0 + 1, rows - 1);
+            float fu = u - c0, fv = v - r0;
+            float Lerp(int component) =>
+                (1 - fv) * ((1 - fu) * _vectors[2 * (r0 * columns + c0) + component] + fu * _vectors[2 * (r0 * columns + c1) + component])
+                + fv * ((1 - fu) * _vectors[2 * (r1 * columns + c0) + component] + fu * _vectors[2 * (r1 * columns + c1) + component]);
+            return (Lerp(0), Lerp(1));
+        }
+
+        /// <summary>Each vector replaced by the component-wise median of its 3x3 neighbourhood.</summary>
+        public BlockField Median()
+        {
+            var result = new BlockField(columns, rows);
+            Span<float> xs = stackalloc float[9];
+            Span<float> ys = stackalloc float[9];
+            for (int row = 0; row < rows; row++)
+                for (int column = 0; column < columns; column++)
+                {
+                    int n = 0;
+                    for (int r = Math.Max(0, row - 1); r <= Math.Min(rows - 1, row + 1); r++)
+                        for (int c = Math.Max(0, column - 1); c <= Math.Min(columns - 1, column + 1); c++)
+                        {
+                            xs[n] = _vectors[2 * (r * columns + c)];
+                            ys[n++] = _vectors[2 * (r * columns + c) + 1];
+                        }
+                    xs[..n].Sort();
+                    ys[..n].Sort();
+                    result.Set(column, row, xs[n / 2], ys[n / 2]);
+                }
+            return result;
+        }
+
+        /// <summary>The dense field at the finest level: every pixel's vector from the block centres around it.</summary>
+        public void Interpolate(int width, int height, Span<float> motion)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                float v = (y + 0.5f) / BlockSize - 0.5f;
+                for (int x = 0; x < width; x++)
+                {
+                    var (dx, dy) = At((x + 0.5f) / BlockSize - 0.5f, v);
+                    motion[2 * (y * width + x)] = dx;
+                    motion[2 * (y * width + x) + 1] = dy;
+                }
+            }
+        }
+    }
+}

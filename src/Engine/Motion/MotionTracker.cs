@@ -1,0 +1,30 @@
+using ClipLit.Renderer;
+
+namespace ClipLit.Engine.Motion;
+
+/// <summary>
+/// A stream's motion, frame after frame: each frame's luma (<see cref="MotionLuma"/>) against the
+/// one before it (<see cref="BlockMotionEstimator"/>), written into the frame's slot as the field
+/// the light map's average follows when the slot is composed.
+/// Thread-safety: not thread-safe; track frames in order, from one thread.
+/// </summary>
+public sealed class MotionTracker(FrameLayout layout)
+{
+    private readonly BlockMotionEstimator _estimator = new();
+    private float[] _previous = new float[layout.MotionWidth * layout.MotionHeight];
+    private float[] _current = new float[layout.MotionWidth * layout.MotionHeight];
+    private bool _hasPrevious;
+
+    /// <summary>
+    /// The slot's frame (decoded into its input): its motion from the frame tracked before it, into
+    /// <see cref="FrameSlot.Motion"/>; <see cref="FrameSlot.HasMotion"/> says whether there was one.
+    /// </summary>
+    public void Track(FrameSlot slot)
+    {
+        MotionLuma.From(slot.InputBytes.Span, layout, _current);
+        slot.HasMotion = _hasPrevious;
+        if (_hasPrevious) _estimator.Estimate(_previous, _current, layout.MotionWidth, layout.MotionHeight, slot.Motion);
+        (_previous, _current) = (_current, _previous);
+        _hasPrevious = true;
+    }
+}

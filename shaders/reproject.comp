@@ -4,6 +4,10 @@
 // field, backward: previous position = p + motion(p); motion bilinear, the average Catmull-Rom), clamps it to the new light map's
 // (2r+1)^2 neighbourhood min/max (history that does not fit what is there now -- new content,
 // failed motion -- is pulled to it), then blends: out = mix(clamp(history(p + m)), current(p), weight).
+// The new map may belong to an earlier frame (the live view's network finishes a map frames after it
+// took its frame): with mapMoved it is fetched through mapMotion, where each pixel was when that
+// frame was taken, so it lights the picture where things are now. Weight 0: no new map, the average
+// only follows the motion.
 // Writes a separate buffer (neighbours of the history are read while it is replaced); the caller
 // copies it over the history. CPU reference: the tests' CpuReference.Reproject.
 // Pass: src/Renderer/Passes/ReprojectPass.cs.
@@ -13,6 +17,7 @@ layout(std430, binding = 0) readonly buffer Current { float current[]; };
 layout(std430, binding = 1) readonly buffer History { float history[]; };
 layout(std430, binding = 2) readonly buffer Motion { vec2 motion[]; };
 layout(std430, binding = 3) writeonly buffer Blended { float blended[]; };
+layout(std430, binding = 4) readonly buffer MapMotion { vec2 mapMotion[]; };
 
 layout(push_constant) uniform Push {
     uint width;
@@ -21,15 +26,28 @@ layout(push_constant) uniform Push {
     uint motionHeight;
     float weight;
     int radius;
+    uint mapMoved;
 } pc;
 
-vec2 motionAt(vec2 p) {
+vec2 motionAt(vec2 p, bool ofMap) {
     vec2 q = clamp(p, vec2(0.0), vec2(float(pc.motionWidth - 1u), float(pc.motionHeight - 1u)));
     uvec2 a = uvec2(floor(q));
     uvec2 b = min(a + 1u, uvec2(pc.motionWidth - 1u, pc.motionHeight - 1u));
     vec2 f = q - vec2(a);
-    vec2 top = mix(motion[a.y * pc.motionWidth + a.x], motion[a.y * pc.motionWidth + b.x], f.x);
-    vec2 bottom = mix(motion[b.y * pc.motionWidth + a.x], motion[b.y * pc.motionWidth + b.x], f.x);
+    uint i00 = a.y * pc.motionWidth + a.x, i01 = a.y * pc.motionWidth + b.x;
+    uint i10 = b.y * pc.motionWidth + a.x, i11 = b.y * pc.motionWidth + b.x;
+    vec2 top = ofMap ? mix(mapMotion[i00], mapMotion[i01], f.x) : mix(motion[i00], motion[i01], f.x);
+    vec2 bottom = ofMap ? mix(mapMotion[i10], mapMotion[i11], f.x) : mix(motion[i10], motion[i11], f.x);
+    return mix(top, bottom, f.y);
+}
+
+float currentAt(vec2 p) {
+    vec2 q = clamp(p, vec2(0.0), vec2(float(pc.width - 1u), float(pc.height - 1u)));
+    uvec2 a = uvec2(floor(q));
+    uvec2 b = min(a + 1u, uvec2(pc.width - 1u, pc.height - 1u));
+    vec2 f = q - vec2(a);
+    float top = mix(current[a.y * pc.width + a.x], current[a.y * pc.width + b.x], f.x);
+    float bottom = mix(current[b.y * pc.width + a.x], current[b.y * pc.width + b.x], f.x);
     return mix(top, bottom, f.y);
 }
 
@@ -67,20 +85,24 @@ void main() {
     if (g.x >= pc.width || g.y >= pc.height) return;
     // The motion field is coarser than the light map: sample it at this pixel's centre, in its pixels.
     vec2 scale = vec2(float(pc.motionWidth), float(pc.motionHeight)) / vec2(float(pc.width), float(pc.height));
-    vec2 moved = motionAt((vec2(g) + 0.5) * scale - 0.5) / scale;
-    float previous = historyAt(vec2(g) + moved);
+    vec2 motionPixel = (vec2(g) + 0.5) * scale - 0.5;
+    float previous = historyAt(vec2(g) + motionAt(motionPixel, false) / scale);
+    uint i = g.y * pc.width + g.x;
+    if (pc.weight <= 0.0) {
+        blended[i] = previous;
+        return;
+    }
+    // The new map as this frame sees it: at this pixel's place when the map's frame was taken.
+    vec2 at = vec2(g) + (pc.mapMoved != 0u ? motionAt(motionPixel, true) / scale : vec2(0.0));
 
     float lo = 3.0e38;
     float hi = -3.0e38;
     for (int dy = -pc.radius; dy <= pc.radius; dy++) {
-        uint y = uint(clamp(int(g.y) + dy, 0, int(pc.height) - 1));
         for (int dx = -pc.radius; dx <= pc.radius; dx++) {
-            uint x = uint(clamp(int(g.x) + dx, 0, int(pc.width) - 1));
-            float v = current[y * pc.width + x];
+            float v = currentAt(at + vec2(float(dx), float(dy)));
             lo = min(lo, v);
             hi = max(hi, v);
         }
     }
-    uint i = g.y * pc.width + g.x;
-    blended[i] = mix(clamp(previous, lo, hi), current[i], pc.weight);
+    blended[i] = mix(clamp(previous, lo, hi), currentAt(at), pc.weight);
 }

@@ -164,7 +164,8 @@ public sealed class FrameRenderer : IDisposable
 
     /// <summary>
     /// Blends the slot's light map into the temporal average (weight <see cref="FrameSlot.TemporalWeight"/>; 0 keeps the average as it is;
-    /// with <see cref="FrameSlot.HasMotion"/> the average first follows the frame's motion, <see cref="ReprojectPass"/>),
+    /// with <see cref="FrameSlot.HasMotion"/> the average first follows the frame's motion, <see cref="ReprojectPass"/>, every frame,
+    /// and a map of an earlier frame (<see cref="FrameSlot.HasMapMotion"/>) is fetched where its frame's content is now),
     /// brings it to full size and divides: afterwards <see cref="FrameSlot.OutputBytes"/> holds the enhanced frame.
     /// </summary>
     /// <param name="slot">The frame.</param>
@@ -184,16 +185,20 @@ public sealed class FrameRenderer : IDisposable
         // The guided coefficients depend only on the average light map (and the network-sized
         // frame next to it), so frames without a new light map reuse them: in the live view
         // that is most frames, and these two passes cost as much as a full-size one on lavapipe.
-        bool guide = _guided is not null && (slot.TemporalWeight > 0f || !_coefficientsCurrent);
+        // (A frame with motion moves the average, new light map or not.)
+        bool moves = slot.HasMotion && !slot.MotionIsStill;
+        bool guide = _guided is not null && (slot.TemporalWeight > 0f || moves || !_coefficientsCurrent);
         // Shared with CUDA, the light map (and the network input, the guided filter's guide) is the
         // network's between frames: take what the passes below read, hand it back at the end.
         ReadOnlySpan<IVkStorageBuffer> tensors = guide ? [slot.LightMap, slot.Network] : [slot.LightMap];
         recorder.AcquireFromExternal(tensors);
         // Weight 0: no new light map for this frame (the live view's network is still busy); the average stands.
-        if (slot.TemporalWeight > 0f && slot.TemporalWeight < 1f && slot.HasMotion)
+        // With motion the average follows it every frame, a frame without a new map included; a
+        // restart takes the new map as it stands, unless that map belongs to an earlier frame.
+        if (slot.HasMotion && (slot.TemporalWeight > 0f ? slot.TemporalWeight < 1f || slot.HasMapMotion : moves))
         {
             _reproject.Record(commands, bindings.Reproject, new ReprojectPush((uint)Layout.NetworkWidth, (uint)Layout.NetworkHeight,
-                (uint)Layout.MotionWidth, (uint)Layout.MotionHeight, slot.TemporalWeight, ReprojectRadius));
+                (uint)Layout.MotionWidth, (uint)Layout.MotionHeight, slot.TemporalWeight, ReprojectRadius, slot.HasMapMotion ? 1u : 0u));
             recorder.Barrier();
             recorder.Copy(_blended, _history, (ulong)Layout.NetworkPixels * sizeof(float));
         }
@@ -242,7 +247,7 @@ public sealed class FrameRenderer : IDisposable
             _downscale?.Bind(slot.Input, _table, slot.Network),
             _thumbnail.Bind(slot.Network, slot.ThumbnailBuffer),
             _temporal.Bind(slot.LightMap, _history),
-            _reproject.Bind(slot.LightMap, _history, slot.MotionBuffer, _blended),
+            _reproject.Bind(slot.LightMap, _history, slot.MotionBuffer, _blended, slot.MapMotionBuffer),
             _lightRange.Bind(slot.LightMap, _range),
             _guided?.Bind(slot.Network, _history, _coefficients!),
             // Compose reads the guided coefficients (edge-aware) or the averaged light map (full size, bilinear).

@@ -34,6 +34,7 @@ public sealed class FrameSlot : IDisposable
             ThumbnailBuffer = new VkHostBuffer(device, ThumbnailPass.Columns * ThumbnailPass.Rows * sizeof(float), $"slot {index} thumbnail");
             Output = new VkHostBuffer(device, (ulong)layout.FrameBytes, $"slot {index} output");
             MotionBuffer = new VkHostBuffer(device, (ulong)(2 * layout.MotionWidth * layout.MotionHeight) * sizeof(float), $"slot {index} motion");
+            MapMotionBuffer = new VkHostBuffer(device, (ulong)(2 * layout.MotionWidth * layout.MotionHeight) * sizeof(float), $"slot {index} light map motion");
             PreRecorder = new VkCommandRecorder(device, $"slot {index} pre-process");
             PostRecorder = new VkCommandRecorder(device, $"slot {index} compose");
         }
@@ -64,10 +65,26 @@ public sealed class FrameSlot : IDisposable
     public bool HasMotion { get; set; }
 
     /// <summary>
+    /// Whether <see cref="Motion"/> moves nothing (a still camera): a frame without a new light map
+    /// then leaves the average as it lies, as without motion (the cheap path).
+    /// </summary>
+    public bool MotionIsStill { get; set; }
+
+    /// <summary>
     /// Where each pixel of this frame was in the previous one: (dx, dy) per pixel of a
     /// <see cref="FrameLayout.MotionWidth"/> x <see cref="FrameLayout.MotionHeight"/> field, in its pixels, row by row.
     /// </summary>
     public Span<float> Motion => MotionBuffer.AsSpan<float>()[..(2 * Layout.MotionWidth * Layout.MotionHeight)];
+
+    /// <summary>
+    /// Whether the slot's light map belongs to an earlier frame whose place is in <see cref="MapMotion"/>
+    /// (the live view: a map finished frames after its frame was taken); then, with <see cref="HasMotion"/>,
+    /// the map is fetched through it, lighting this frame where things are now.
+    /// </summary>
+    public bool HasMapMotion { get; set; }
+
+    /// <summary>As <see cref="Motion"/>, from this frame back to the frame the slot's light map was computed on.</summary>
+    public Span<float> MapMotion => MapMotionBuffer.AsSpan<float>()[..(2 * Layout.MotionWidth * Layout.MotionHeight)];
 
     /// <summary>The decoded frame, RGBA at the layout's bits per channel.</summary>
     public Memory<byte> InputBytes => Input.AsMemory<byte>(Layout.FrameBytes);
@@ -100,6 +117,8 @@ public sealed class FrameSlot : IDisposable
 
     internal VkHostBuffer MotionBuffer { get; } = null!;
 
+    internal VkHostBuffer MapMotionBuffer { get; } = null!;
+
     internal VkCommandRecorder PreRecorder { get; } = null!;
 
     internal VkCommandRecorder PostRecorder { get; } = null!;
@@ -120,5 +139,6 @@ public sealed class FrameSlot : IDisposable
         ThumbnailBuffer?.Dispose();
         Output?.Dispose();
         MotionBuffer?.Dispose();
+        MapMotionBuffer?.Dispose();
     }
 }

@@ -108,30 +108,56 @@ public static class CpuReference
         return full;
     }
 
-    /// <summary>shaders/reproject.comp: the history fetched from p + motion (bilinear at both steps), clamped to the current map's window, blended.</summary>
-    public static float[] Reproject(float[] current, float[] history, float[] motion, int width, int height, int motionWidth, int motionHeight, float weight, int radius)
+    /// <summary>
+    /// shaders/reproject.comp: the history fetched from p + motion (bilinear motion, Catmull-Rom history), the new map
+    /// fetched from p + mapMotion (bilinear; none: at p), clamped to the new map's window there, blended; weight 0: the history alone.
+    /// </summary>
+    public static float[] Reproject(float[] current, float[] history, float[] motion, float[]? mapMotion, int width, int height, int motionWidth, int motionHeight,
+        float weight, int radius)
     {
         var result = new float[width * height];
         double scaleX = (double)motionWidth / width, scaleY = (double)motionHeight / height;
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
-                double mx = Sample(motion, 2, 0, motionWidth, motionHeight, (x + 0.5) * scaleX - 0.5, (y + 0.5) * scaleY - 0.5) / scaleX;
-                double my = Sample(motion, 2, 1, motionWidth, motionHeight, (x + 0.5) * scaleX - 0.5, (y + 0.5) * scaleY - 0.5) / scaleY;
-                double previous = Sample(history, 1, 0, width, height, x + mx, y + my);
-                // The shader clamps coordinates into the map, which for a window is its clamped neighbours.
+                double u = (x + 0.5) * scaleX - 0.5, v = (y + 0.5) * scaleY - 0.5;
+                double previous = CatmullRom(history, width, height,
+                    x + Sample(motion, 2, 0, motionWidth, motionHeight, u, v) / scaleX, y + Sample(motion, 2, 1, motionWidth, motionHeight, u, v) / scaleY);
+                if (weight <= 0)
+                {
+                    result[y * width + x] = (float)previous;
+                    continue;
+                }
+                double ax = x + (mapMotion is null ? 0 : Sample(mapMotion, 2, 0, motionWidth, motionHeight, u, v) / scaleX);
+                double ay = y + (mapMotion is null ? 0 : Sample(mapMotion, 2, 1, motionWidth, motionHeight, u, v) / scaleY);
                 double lo = double.MaxValue, hi = double.MinValue;
                 for (int dy = -radius; dy <= radius; dy++)
                     for (int dx = -radius; dx <= radius; dx++)
                     {
-                        double v = current[Math.Clamp(y + dy, 0, height - 1) * width + Math.Clamp(x + dx, 0, width - 1)];
-                        lo = Math.Min(lo, v);
-                        hi = Math.Max(hi, v);
+                        double c = Sample(current, 1, 0, width, height, ax + dx, ay + dy);
+                        lo = Math.Min(lo, c);
+                        hi = Math.Max(hi, c);
                     }
                 double clamped = Math.Clamp(previous, lo, hi);
-                result[y * width + x] = (float)(clamped + (current[y * width + x] - clamped) * weight);
+                result[y * width + x] = (float)(clamped + (Sample(current, 1, 0, width, height, ax, ay) - clamped) * weight);
             }
         return result;
+    }
+
+    /// <summary>Catmull-Rom at (u, v) over the 4x4 texels around it, coordinates clamped into the plane.</summary>
+    private static double CatmullRom(float[] plane, int width, int height, double u, double v)
+    {
+        u = Math.Clamp(u, 0, width - 1);
+        v = Math.Clamp(v, 0, height - 1);
+        int x0 = (int)Math.Floor(u), y0 = (int)Math.Floor(v);
+        double[] Weights(double t) => [-0.5 * t * t * t + t * t - 0.5 * t, 1.5 * t * t * t - 2.5 * t * t + 1, -1.5 * t * t * t + 2 * t * t + 0.5 * t, 0.5 * t * t * t - 0.5 * t * t];
+        var wx = Weights(u - x0);
+        var wy = Weights(v - y0);
+        double sum = 0;
+        for (int j = 0; j < 4; j++)
+            for (int i = 0; i < 4; i++)
+                sum += wy[j] * wx[i] * plane[Math.Clamp(y0 - 1 + j, 0, height - 1) * width + Math.Clamp(x0 - 1 + i, 0, width - 1)];
+        return sum;
     }
 
     /// <summary>Bilinear at (u, v), clamped into the plane; <paramref name="stride"/> values per pixel, the <paramref name="component"/>th.</summary>

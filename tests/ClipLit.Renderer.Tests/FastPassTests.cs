@@ -98,39 +98,42 @@ public sealed class FastPassTests : DeviceFixture
         }
     }
 
-    [TestCase(256, 144, 256, 144)]
-    [TestCase(1280, 720, 256, 144)]
-    [TestCase(97, 55, 40, 23)]
-    public void ReprojectionEqualsItsCpuReference(int width, int height, int motionWidth, int motionHeight)
+    [TestCase(256, 144, 256, 144, 0.3f, false)]
+    [TestCase(1280, 720, 256, 144, 0.3f, false)]
+    [TestCase(97, 55, 40, 23, 0.5f, true)]
+    [TestCase(256, 144, 256, 144, 1f, true)]
+    [TestCase(97, 55, 40, 23, 0f, false)]
+    public void ReprojectionEqualsItsCpuReference(int width, int height, int motionWidth, int motionHeight, float weight, bool mapMoved)
     {
         int n = width * height, m = motionWidth * motionHeight;
         var random = new Random(width);
         // A smooth old average and a new map with an edge; motion of a few pixels that varies across the field.
         var history = Enumerable.Range(0, n).Select(i => 0.2f + 0.6f * (i % width) / width).ToArray();
         var current = Enumerable.Range(0, n).Select(i => (i % width) < width / 2 ? 0.3f : 0.9f + 0.05f * (float)random.NextDouble()).ToArray();
-        var motion = new float[2 * m];
-        for (int i = 0; i < m; i++)
-        {
-            motion[2 * i] = 3.5f * (float)Math.Sin(i * 0.01) - 1.25f;
-            motion[2 * i + 1] = 2f * (float)random.NextDouble() - 1f;
-        }
+        float[] Field(double scale) => Enumerable.Range(0, 2 * m)
+            .Select(i => (float)(i % 2 == 0 ? scale * Math.Sin(i * 0.005) - 1.25 : scale * (random.NextDouble() - 0.5))).ToArray();
+        var motion = Field(3.5);
+        var mapMotion = Field(7);
         using var currentBuffer = Buffer(n * 4, "current");
         using var historyBuffer = Buffer(n * 4, "history");
         using var motionBuffer = Buffer(2 * m * 4, "motion");
+        using var mapMotionBuffer = Buffer(2 * m * 4, "map motion");
         using var blended = Buffer(n * 4, "blended");
         current.CopyTo(currentBuffer.AsSpan<float>());
         history.CopyTo(historyBuffer.AsSpan<float>());
         motion.CopyTo(motionBuffer.AsSpan<float>());
+        mapMotion.CopyTo(mapMotionBuffer.AsSpan<float>());
         using var reproject = new ReprojectPass(Device);
         using var recorder = new VkCommandRecorder(Device, "reproject");
-        using (var bindings = reproject.Bind(currentBuffer, historyBuffer, motionBuffer, blended))
-            Run(recorder, c => reproject.Record(c, bindings, new ReprojectPush((uint)width, (uint)height, (uint)motionWidth, (uint)motionHeight, 0.3f, 2)));
+        using (var bindings = reproject.Bind(currentBuffer, historyBuffer, motionBuffer, blended, mapMotionBuffer))
+            Run(recorder, c => reproject.Record(c, bindings,
+                new ReprojectPush((uint)width, (uint)height, (uint)motionWidth, (uint)motionHeight, weight, 2, mapMoved ? 1u : 0u)));
 
         var gpu = blended.AsSpan<float>()[..n].ToArray();
-        var cpu = CpuReference.Reproject(current, history, motion, width, height, motionWidth, motionHeight, 0.3f, 2);
+        var cpu = CpuReference.Reproject(current, history, motion, mapMoved ? mapMotion : null, width, height, motionWidth, motionHeight, weight, 2);
         AssertClose(gpu, cpu, 1e-5, "reprojected average");
-        // The clamp did its work: next to the new map's edge the old ramp is pulled to the new values.
-        Assert.That(gpu.Zip(history).Count(p => Math.Abs(p.First - p.Second) > 0.05f), Is.GreaterThan(n / 10), "the average changed where it did not fit");
+        // Each case changes the average where it did not fit (the clamp, the new map, or the motion alone).
+        Assert.That(gpu.Zip(history).Count(p => Math.Abs(p.First - p.Second) > 0.05f), Is.GreaterThan(n / 10), "the average changed");
     }
 
     [Test]

@@ -75,8 +75,9 @@ public readonly record struct BoxMeanPush(uint Width, uint Height, uint Planes, 
 
 /// <summary>
 /// shaders/reproject.comp push constants: the light map's size, the motion field's, the new map's
-/// weight and the clamp neighbourhood's radius.
+/// weight (0: none, the average only follows the motion), the clamp neighbourhood's radius, and
+/// whether the new map is fetched through the map motion field (1: it belongs to an earlier frame).
 /// Thread-safety: immutable.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct ReprojectPush(uint Width, uint Height, uint MotionWidth, uint MotionHeight, float Weight, int Radius);
+public readonly record struct ReprojectPush(uint Width, uint Height, uint MotionWidth, uint MotionHeight, float Weight, int Radius, uint MapMoved = 0);

@@ -22,10 +22,7 @@ namespace ClipLit.Engine;
 /// </param>
 public sealed record TemporalOptions(bool Enabled, float Weight, float CutThreshold, bool FollowMotion)
 {
-    /// <summary>
-    /// A moving average where it lies, a time constant of about 3 frames: what the live view uses,
-    /// whose network finishes a map every few shown frames (a map of its own per frame would step).
-    /// </summary>
+    /// <summary>A moving average where it lies, a time constant of about 3 frames (the default before averages followed motion).</summary>
     public static TemporalOptions Plain { get; } = new(true, 0.3f, 0.08f, FollowMotion: false);
 
     /// <summary>

@@ -40,6 +40,8 @@ public sealed class LiveTests
         Assert.That(live.ExitCode, Is.Zero, live.ToString());
         Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
         Assert.That(live.Error, Does.Contain("presented 8 frames"));
+        // The screenshot names the source frame it shows (the eighth: index 7) and its time, to compare it with that frame's own output.
+        Assert.That(live.Error, Does.Match(@"screenshot 320x180 of frame 7 \(0\.2\d\d s\) written to "));
 
         var engine = Cli.Run(Cli.WithModel("enhance", clip, "-o", _workspace.PathOf("engine/%03d.png"), "--quality", "fast", "--device", "cpu"));
         Assert.That(engine.ExitCode, Is.Zero, engine.ToString());

@@ -39,6 +39,36 @@ public sealed class MotionTests
     }
 
     [Test]
+    public void AnOfferedFramesPlaceIsCarriedThroughEveryLaterFrame()
+    {
+        const int width = 40, height = 24;
+        var accumulator = new MotionAccumulator(width, height);
+        float[] Uniform(float dx, float dy) => Enumerable.Range(0, 2 * width * height).Select(i => i % 2 == 0 ? dx : dy).ToArray();
+        var field = new float[2 * width * height];
+
+        accumulator.Begin(5);
+        accumulator.Advance(Uniform(1.5f, 0));
+        accumulator.Begin(6);
+        accumulator.Advance(Uniform(2f, -1f));
+        accumulator.Advance(Uniform(0.5f, 0.25f));
+
+        // Frame 6's map, shown two frames later: each pixel was (2.5, -0.75) away when frame 6 was taken.
+        Assert.That(accumulator.Take(6, field), Is.True);
+        Assert.That((field[2 * (12 * width + 20)], field[2 * (12 * width + 20) + 1]), Is.EqualTo((2.5f, -0.75f)));
+        Assert.That(accumulator.Count, Is.Zero, "frame 5's field is older than the map shown: let go");
+        Assert.That(accumulator.Take(5, field), Is.False);
+
+        // A field where the motion varies is chained through the earlier position: p + m(p), then that point's own field.
+        accumulator.Begin(9);
+        var ramp = Enumerable.Range(0, 2 * width * height).Select(i => i % 2 == 0 ? (i / 2 % width) * 0.1f : 0f).ToArray();
+        accumulator.Advance(ramp);
+        accumulator.Advance(Uniform(3f, 0));
+        Assert.That(accumulator.Take(9, field), Is.True);
+        // At x = 10: 3 px back to x = 13, whose ramp motion is 1.3: 4.3 in all.
+        Assert.That(field[2 * (12 * width + 10)], Is.EqualTo(4.3f).Within(1e-5f));
+    }
+
+    [Test]
     public void TheLumaIsTheFramesLuminanceAveragedOverMotionPixels()
     {
         var layout = FrameLayout.For(1280, 720, EnhanceQuality.Fast);

@@ -169,7 +169,8 @@ public sealed class LiveCommand : AppCommand
         var settings = new LiveViewSettings(model, compared,
             EnhancerOptions.Default with { Device = device, SpinWhileWaiting = false }, // the cores are shared: idle threads sleep
             args.GetValue(_network.Quality), args.GetValue(_network.FastSize) ?? FrameLayout.DefaultFastLongSide,
-            _network.Temporal(args, live: true),
+            // In lockstep every frame shows what enhance writes: the file default.
+            _network.Temporal(args, live: !args.GetValue(_lockstep)),
             windowed, args.GetValue(_windowSize) is (int windowHeight, int windowWidth) ? (windowWidth, windowHeight) : null,
             new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
                 args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud)), fast);

@@ -17,6 +17,7 @@ public sealed partial class EnhancerLane
         // Every frame is pre-processed, so the cut detector compares consecutive frames (not the
         // few the network takes); the network copies its input when it takes a frame.
         _slot.FrameIndex = frameIndex;
+        FollowMotion();
         // A frame the lane waits for the network on, and one while the refiner's picture shows, take
         // the two-step path; every other frame one submission, redone at the (rare) cut it finds.
         if (lockstep || LightMapFrame is null || _refined) return StepDeciding(_path.PreProcess(_slot), frameIndex, lockstep, waitForFirst, cancellation);
@@ -60,6 +61,7 @@ public sealed partial class EnhancerLane
         Cuts++;
         _sceneStart = frameIndex;
         _network.DropOlderThan(frameIndex);
+        _mapMotion?.DropOlderThan(frameIndex);
         // The cut frame itself, offered: its light map restarts the average (the network starts on it now).
         if (offered) _network.Submitted(OfferedWeight(frameIndex, weight));
         return LightCut(frameIndex, offeredAlready: offered, cancellation);
@@ -71,6 +73,7 @@ public sealed partial class EnhancerLane
         if (_restartAverage || _sceneStart > _lastOffered) weight = LightMapHistory.Restart;
         _restartAverage = false;
         _lastOffered = frameIndex;
+        _mapMotion?.Begin(frameIndex);
         return weight;
     }
 
@@ -113,6 +116,7 @@ public sealed partial class EnhancerLane
             Cuts++;
             _sceneStart = frameIndex;
             _network.DropOlderThan(frameIndex);
+            _mapMotion?.DropOlderThan(frameIndex);
         }
         bool waitForCut = lightCut && _refiner is null;
         // A cheap network busy with a frame of the old scene: wait for it, then give it the cut frame.
@@ -131,6 +135,7 @@ public sealed partial class EnhancerLane
             if (waitsForNetwork) _network.TryOffer(_slot, frameIndex, weight);
             else if (_network.OfferInto(_slot, frameIndex, weight, out var inputCopy)) handOver += inputCopy;
             _lastOffered = frameIndex;
+            _mapMotion?.Begin(frameIndex);
             if (lockstep || waitForCut) _network.WaitUntilIdle(cancellation);
         }
         if (lightCut && _refiner is not null)
@@ -175,6 +180,18 @@ public sealed partial class EnhancerLane
         return true;
     }
 
+    /// <summary>
+    /// Following motion: this frame's motion from the one before (the average follows it every frame)
+    /// and every offered frame's place, carried one frame further.
+    /// </summary>
+    private void FollowMotion()
+    {
+        _slot.HasMapMotion = false;
+        if (!_path.FollowsMotion) return;
+        _path.TrackMotion(_slot);
+        if (_slot.HasMotion) _mapMotion!.Advance(_slot.Motion);
+    }
+
     /// <summary>The hand-over copies of a frame that is not composed now, alone; then the offered frame's network run starts.</summary>
     private void SubmitAlone(RecordCommands? handOver)
     {
@@ -188,6 +205,8 @@ public sealed partial class EnhancerLane
         if (!_network.TakeNewestInto(_slot, out var finished, out var copy)) return false;
         handOver += copy;
         LightMapHistory.Hand(_slot, finished.TemporalWeight);
+        // Following motion, the map is fetched where its frame's content is on this frame.
+        _slot.HasMapMotion = _mapMotion?.Take(finished.FrameIndex, _slot.MapMotion) ?? false;
         LightMapFrame = finished.FrameIndex;
         NetworkMilliseconds = finished.Milliseconds;
         LightMaps++;

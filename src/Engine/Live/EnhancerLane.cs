@@ -1,4 +1,5 @@
 using ClipLit.Engine.Gpu;
+using ClipLit.Engine.Motion;
 using ClipLit.Engine.Models;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Interop;
@@ -25,6 +26,7 @@ public sealed partial class EnhancerLane : IDisposable
     private readonly FramePath _path;
     private readonly FrameSlot _slot;
     private LatestFrameEnhancer _network;
+    private readonly MotionAccumulator? _mapMotion;  // following motion: where the shown frame's pixels were when each offered frame was taken
     private CutRefiner? _refiner;
     private bool _restartAverage;
     private bool _refined;          // the refiner's picture is shown: no light map of this scene from the network yet
@@ -50,6 +52,7 @@ public sealed partial class EnhancerLane : IDisposable
         try
         {
             _slot = _path.Slots[0];
+            if (_path.FollowsMotion) _mapMotion = new MotionAccumulator(layout.MotionWidth, layout.MotionHeight);
             _network = new LatestFrameEnhancer(_device, tensors, layout);
             _refiner = refiner is { } cheap ? new CutRefiner(cheap.Layout, cheap.Model) : null;
             Model = model;

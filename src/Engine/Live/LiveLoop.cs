@@ -108,7 +108,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     if (!lanes.Step(frameIndex, cancellation)) continue;
                     long rendered = Stopwatch.GetTimestamp();
                     if (firstLightMap) metrics.FirstLightMapAt(rendered);
-                    outputs.Offer(frameIndex, lanes.Shown);
+                    outputs.Offer(frameIndex, decoded.Timestamp, lanes.Shown);
                     // Present at the frame's time.
                     long waitStart = Stopwatch.GetTimestamp();
                     pacer.WaitFor(decoded.Timestamp, cancellation);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClipLit.Renderer.Presentation;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Streams;
@@ -13,6 +14,7 @@ namespace ClipLit.Engine.Live;
 public sealed class LiveOutputs : IDisposable
 {
     private readonly List<LiveStreamWriter> _writers = [];
+    private (int FrameIndex, long Timestamp)? _shown;
     private readonly LiveFrameTap? _tap;
     private readonly TextWriter _log;
     private bool _disposed;
@@ -37,9 +39,13 @@ public sealed class LiveOutputs : IDisposable
         }
     }
 
-    /// <summary>A frame shown (before the heads-up display): to every output.</summary>
-    public void Offer(int frameIndex, ReadOnlySpan<byte> shown)
+    /// <summary>A frame shown (before the heads-up display): to every output; a screenshot names it.</summary>
+    /// <param name="frameIndex">Its index among the source's frames.</param>
+    /// <param name="timestamp">Its time in the source, in microseconds.</param>
+    /// <param name="shown">Its pixels.</param>
+    public void Offer(int frameIndex, long timestamp, ReadOnlySpan<byte> shown)
     {
+        _shown = (frameIndex, timestamp);
         foreach (var writer in _writers) writer.Offer(shown);
         _tap?.Invoke(frameIndex, shown);
     }
@@ -64,7 +70,9 @@ public sealed class LiveOutputs : IDisposable
         var (width, height) = presenter.Extent;
         using var image = StillImage.FromRgba(path, pixels, width, height);
         StillImageWriter.Write(image, path, StillImageWriteOptions.Default);
-        _log.WriteLine($"screenshot {width}x{height} written to {path}");
+        // Which source frame it shows, so it can be compared with that frame's own output.
+        string frame = _shown is var (index, time) ? string.Create(CultureInfo.InvariantCulture, $" of frame {index} ({time / 1e6:F3} s)") : "";
+        _log.WriteLine($"screenshot {width}x{height}{frame} written to {path}");
     }
 
     public void Dispose()

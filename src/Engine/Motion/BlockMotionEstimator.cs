@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace ClipLit.Engine.Motion;
 
 /// <summary>
@@ -57,8 +59,8 @@ public sealed class BlockMotionEstimator
     private static BlockField Match(Plane before, Plane now, BlockField? coarser, int radius)
     {
         var field = new BlockField((now.Width + BlockSize - 1) / BlockSize, (now.Height + BlockSize - 1) / BlockSize);
-        Span<float> costs = stackalloc float[(2 * radius + 3) * (2 * radius + 3)];
         int side = 2 * radius + 3;
+        var costs = new float[side * side];
         for (int by = 0; by < field.Rows; by++)
         {
             for (int bx = 0; bx < field.Columns; bx++)
@@ -69,28 +71,31 @@ public sealed class BlockMotionEstimator
                 px *= 2;
                 py *= 2;
                 int cx = (int)MathF.Round(px), cy = (int)MathF.Round(py);
+                int pixelsIn = Math.Min(BlockSize, now.Width - x0) * Math.Min(BlockSize, now.Height - y0);
+                float Cost(int dx, int dy)
+                {
+                    ref float cost = ref costs[(dy + radius + 1) * side + dx + radius + 1];
+                    if (float.IsNaN(cost))
+                        cost = Difference(before, now, x0, y0, cx + dx, cy + dy) + DeparturePenalty * pixelsIn * (MathF.Abs(cx + dx - px) + MathF.Abs(cy + dy - py));
+                    return cost;
+                }
+                // The window is one wider than the search each way, so the sub-pixel fit has both neighbours (computed when needed).
+                Array.Fill(costs, float.NaN);
                 float best = float.MaxValue;
                 int bestX = 0, bestY = 0;
-                // The window is one wider than the search each way, so the sub-pixel fit has both neighbours.
-                for (int dy = -radius - 1; dy <= radius + 1; dy++)
-                {
-                    for (int dx = -radius - 1; dx <= radius + 1; dx++)
+                for (int dy = -radius; dy <= radius; dy++)
+                    for (int dx = -radius; dx <= radius; dx++)
                     {
-                        int vx = cx + dx, vy = cy + dy;
-                        int pixelsIn = Math.Min(BlockSize, now.Width - x0) * Math.Min(BlockSize, now.Height - y0);
-                        float cost = Difference(before, now, x0, y0, vx, vy) + DeparturePenalty * pixelsIn * (MathF.Abs(vx - px) + MathF.Abs(vy - py));
-                        costs[(dy + radius + 1) * side + dx + radius + 1] = cost;
-                        if (Math.Abs(dx) <= radius && Math.Abs(dy) <= radius && cost < best)
+                        float cost = Cost(dx, dy);
+                        if (cost < best)
                         {
                             best = cost;
                             bestX = dx;
                             bestY = dy;
                         }
                     }
-                }
-                int at = (bestY + radius + 1) * side + bestX + radius + 1;
-                float subX = Vertex(costs[at - 1], best, costs[at + 1]);
-                float subY = Vertex(costs[at - side], best, costs[at + side]);
+                float subX = Vertex(Cost(bestX - 1, bestY), best, Cost(bestX + 1, bestY));
+                float subY = Vertex(Cost(bestX, bestY - 1), best, Cost(bestX, bestY + 1));
                 field.Set(bx, by, cx + bestX + subX, cy + bestY + subY);
             }
         }
@@ -100,13 +105,23 @@ public sealed class BlockMotionEstimator
     /// <summary>Sum of absolute differences between the block at (x0, y0) now and the block displaced by (vx, vy) before (edges clamped).</summary>
     private static float Difference(Plane before, Plane now, int x0, int y0, int vx, int vy)
     {
+        int sx = x0 + vx, sy = y0 + vy;
+        // Most blocks are whole and land inside the previous image: eight floats a row, one vector.
+        if (BlockSize == Vector256<float>.Count && Vector256.IsHardwareAccelerated && x0 + BlockSize <= now.Width && y0 + BlockSize <= now.Height
+            && sx >= 0 && sy >= 0 && sx + BlockSize <= before.Width && sy + BlockSize <= before.Height)
+        {
+            var total = Vector256<float>.Zero;
+            for (int y = 0; y < BlockSize; y++)
+                total += Vector256.Abs(Vector256.Create<float>(now.Values.AsSpan((y0 + y) * now.Width + x0, BlockSize))
+                    - Vector256.Create<float>(before.Values.AsSpan((sy + y) * before.Width + sx, BlockSize)));
+            return Vector256.Sum(total);
+        }
         float sum = 0;
         int x1 = Math.Min(x0 + BlockSize, now.Width), y1 = Math.Min(y0 + BlockSize, now.Height);
         for (int y = y0; y < y1; y++)
         {
-            int sy = Math.Clamp(y + vy, 0, before.Height - 1);
             var rowNow = now.Row(y);
-            var rowBefore = before.Row(sy);
+            var rowBefore = before.Row(Math.Clamp(y + vy, 0, before.Height - 1));
             for (int x = x0; x < x1; x++)
                 sum += MathF.Abs(rowNow[x] - rowBefore[Math.Clamp(x + vx, 0, before.Width - 1)]);
         }
@@ -156,18 +171,7 @@ public sealed class BlockMotionEstimator
         }
 
         /// <summary>Bilinear between block centres; (u, v) in blocks, centres at whole numbers, clamped at the edges.</summary>
-        public (float Dx, float Dy) At(float u, float v)
-        {
-            u = Math.Clamp(u, 0, columns - 1);
-            v = Math.Clamp(v, 0, rows - 1);
-            int c0 = (int)u, r0 = (int)v;
-            int c1 = Math.Min(c0 + 1, columns - 1), r1 = Math.Min(r0 + 1, rows - 1);
-            float fu = u - c0, fv = v - r0;
-            float Lerp(int component) =>
-                (1 - fv) * ((1 - fu) * _vectors[2 * (r0 * columns + c0) + component] + fu * _vectors[2 * (r0 * columns + c1) + component])
-                + fv * ((1 - fu) * _vectors[2 * (r1 * columns + c0) + component] + fu * _vectors[2 * (r1 * columns + c1) + component]);
-            return (Lerp(0), Lerp(1));
-        }
+        public (float Dx, float Dy) At(float u, float v) => VectorField.Sample(_vectors, columns, rows, u, v);
 
         /// <summary>Each vector replaced by the component-wise median of its 3x3 neighbourhood.</summary>
         public BlockField Median()

@@ -3,8 +3,8 @@ using ClipLit.Renderer;
 namespace ClipLit.Engine.Motion;
 
 /// <summary>
-/// The luma a frame's motion is estimated on: Rec. 709 luminance of the decoded frame in [0, 1], box
-/// means over <see cref="FrameLayout.MotionFactor"/>-pixel squares (the motion field's pixels).
+/// The luma a frame's motion is estimated on: Rec. 709 luminance of the decoded frame in [0, 1] (of
+/// the high bytes at 16 bits per channel: enough for motion), box means over <see cref="FrameLayout.MotionFactor"/>-pixel squares (the motion field's pixels).
 /// Read from the decoded frame in host memory, so it is the same wherever the network runs.
 /// Thread-safety: stateless.
 /// </summary>
@@ -17,32 +17,18 @@ public static class MotionLuma
         if (frame.Length < layout.FrameBytes) throw new ArgumentException($"a {layout.Width}x{layout.Height} frame has {layout.FrameBytes} bytes", nameof(frame));
         if (luma.Length < width * height) throw new ArgumentException($"the luma needs {width * height} values", nameof(luma));
         bool wide = layout.BitsPerChannel == 16;
-        float scale = 1f / (factor * factor * (wide ? 65535f : 255f));
+        float scale = 1f / (factor * factor * 255f);
         int bytesPerPixel = layout.BytesPerPixel;
         int rowBytes = layout.Width * bytesPerPixel;
         luma[..(width * height)].Clear();
+        // Channel offsets of R, G, B within a pixel (16 bits: the high byte is enough for motion, the low one adds noise).
+        int r = wide ? 1 : 0, g = wide ? 3 : 1, b = wide ? 5 : 2;
         for (int y = 0; y < height * factor; y++)
         {
-            var row = frame.Slice(y * rowBytes, rowBytes);
+            var row = frame.Slice(y * rowBytes, width * factor * bytesPerPixel);
             var sums = luma.Slice(y / factor * width, width);
-            for (int x = 0; x < width * factor; x++)
-            {
-                var pixel = row.Slice(x * bytesPerPixel, bytesPerPixel);
-                float r, g, b;
-                if (wide)
-                {
-                    r = pixel[0] | (pixel[1] << 8);
-                    g = pixel[2] | (pixel[3] << 8);
-                    b = pixel[4] | (pixel[5] << 8);
-                }
-                else
-                {
-                    r = pixel[0];
-                    g = pixel[1];
-                    b = pixel[2];
-                }
-                sums[x / factor] += 0.2126f * r + 0.7152f * g + 0.0722f * b;
-            }
+            for (int x = 0, at = 0; x < width * factor; x++, at += bytesPerPixel)
+                sums[x / factor] += 0.2126f * row[at + r] + 0.7152f * row[at + g] + 0.0722f * row[at + b];
         }
         for (int i = 0; i < width * height; i++) luma[i] *= scale;
     }

@@ -10,6 +10,9 @@ namespace ClipLit.Engine.Motion;
 /// </summary>
 public sealed class MotionTracker(FrameLayout layout)
 {
+    // A hundredth of a motion pixel (a twentieth of a 720p pixel) a frame is no motion.
+    private const float StillBelow = 0.01f;
+
     private readonly BlockMotionEstimator _estimator = new();
     private float[] _previous = new float[layout.MotionWidth * layout.MotionHeight];
     private float[] _current = new float[layout.MotionWidth * layout.MotionHeight];
@@ -24,7 +27,16 @@ public sealed class MotionTracker(FrameLayout layout)
         MotionLuma.From(slot.InputBytes.Span, layout, _current);
         slot.HasMotion = _hasPrevious;
         if (_hasPrevious) _estimator.Estimate(_previous, _current, layout.MotionWidth, layout.MotionHeight, slot.Motion);
+        slot.MotionIsStill = !_hasPrevious || IsStill(slot.Motion);
         (_previous, _current) = (_current, _previous);
         _hasPrevious = true;
+    }
+
+    /// <summary>No vector moves a motion pixel by a hundredth or more.</summary>
+    private static bool IsStill(ReadOnlySpan<float> motion)
+    {
+        foreach (float component in motion)
+            if (MathF.Abs(component) >= StillBelow) return false;
+        return true;
     }
 }

@@ -35,8 +35,8 @@ public sealed class NetworkOptions
         $"long side of the network's input in fast quality without a student (default {FrameLayout.DefaultFastLongSide})");
 
     public Option<SmoothingMode?> Smoothing { get; } = Define.Choice("--smoothing",
-        "the light map over time: off, each frame's own (default for files); plain, a moving average where it lies (default live); "
-        + "motion, a moving average that follows motion (files)",
+        "the light map over time: off, each frame's own (default for files); plain, a moving average where it lies; "
+        + "motion, a moving average that follows motion (default live)",
         [("off", SmoothingMode.Off), ("plain", SmoothingMode.Plain), ("motion", SmoothingMode.Motion)]);
 
     public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "each frame's own light map (--smoothing off)");

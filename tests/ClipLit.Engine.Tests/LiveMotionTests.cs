@@ -1,0 +1,61 @@
+using ClipLit.Core.Imaging;
+using ClipLit.Engine.Live;
+using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
+using ClipLit.Inference.Runtime;
+using ClipLit.Renderer;
+using ClipLit.Renderer.Vulkan;
+using ClipLit.TestSupport;
+using ClipLit.VideoIO.Video;
+
+namespace ClipLit.Engine.Tests;
+
+/// <summary>
+/// The live view lights the frame it shows: with the average following motion, a light map that
+/// the network finished frames after its frame was taken is fetched where that frame's content is
+/// now, so on a real fast pan each shown frame is nearer its own light map's picture than with the
+/// plain average, which lights where things were.
+/// </summary>
+[TestFixture]
+public sealed class LiveMotionTests : TemporaryFolderFixture
+{
+    [Test]
+    public void FollowingMotionLightsTheShownFrameWhereItsContentIsNow()
+    {
+        // About a second of fast pan without a cut, small, lossless: full quality's network takes a few frames' time.
+        string clip = TestClips.Make(Path.Combine(Folder, "pan.mkv"), new ClipCut(Start: 0.1, Frames: 36, Width: 320, Height: 180, Lossless: true, Audio: false,
+            Source: "pan_720p30.mp4"));
+        var own = Play(clip, TemporalOptions.Off, lockstep: true, out _);
+        Assert.That(own, Has.Count.EqualTo(36), "lockstep shows every frame with its own light map");
+
+        var plain = Play(clip, TemporalOptions.Plain, lockstep: false, out var plainStatistics);
+        var motion = Play(clip, TemporalOptions.Motion, lockstep: false, out var motionStatistics);
+
+        double Mean(Dictionary<int, byte[]> shown) => shown.Where(f => f.Key >= 6).Select(f => CappedPsnr(f.Value, own[f.Key])).Average();
+        double plainPsnr = Mean(plain), motionPsnr = Mean(motion);
+        TestContext.Out.WriteLine($"shown frames against their own light map's picture: plain average {plainPsnr:F2} dB "
+                                  + $"(maps {plainStatistics.MeanLightMapAgeFrames:F1} frames old), following motion {motionPsnr:F2} dB (maps {motionStatistics.MeanLightMapAgeFrames:F1} frames old)");
+        Assert.That(motionStatistics.MeanLightMapAgeFrames, Is.GreaterThan(1), "the network lags: the maps shown are of earlier frames");
+        Assert.That(double.IsFinite(plainPsnr) && double.IsFinite(motionPsnr), "finite PSNRs");
+        Assert.That(motionPsnr, Is.GreaterThan(plainPsnr + 2), "following motion lights the frame where its content is now");
+    }
+
+    /// <summary>The clip in the headless live view, full quality on the CPU; the shown frames by index.</summary>
+    private static Dictionary<int, byte[]> Play(string clip, TemporalOptions temporal, bool lockstep, out LiveStatistics statistics)
+    {
+        var video = VideoProbe.Probe(clip);
+        var input = new LiveInput(Path.GetFileName(clip), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false);
+        using var session = new EnhancerSession(new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint)),
+            EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, new VkDeviceOptions(VkValidation.Required, null));
+        var shown = new Dictionary<int, byte[]>();
+        var options = new LiveOptions(FrameLimit: null, ScreenshotPath: null, Loop: false, Lockstep: lockstep, FrameTap: (index, rgba) => shown[index] = rgba.ToArray());
+        var loop = new LiveLoop(window: null, presenter: null, new LoadedModel(session, TimeSpan.Zero),
+            VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Full, Temporal = temporal }, options, TextWriter.Null);
+        statistics = loop.Run(input, input.Open(), CancellationToken.None);
+        Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));
+        return shown;
+    }
+
+    /// <summary>PSNR over RGB (<see cref="FrameMetrics.Psnr(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>), 99 dB for equal frames so means stay finite.</summary>
+    private static double CappedPsnr(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => Math.Min(99, FrameMetrics.Psnr(a, b));
+}

@@ -32,7 +32,7 @@ public sealed class FramePath : IDisposable
         _tensors = tensors;
         _history = new LightMapHistory(temporal);
         Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors);
-        if (temporal.Enabled && temporal.FollowMotion) _motion = new MotionTracker(layout);
+        if (temporal.FollowMotion) _motion = new MotionTracker(layout);
     }
 
     public FrameRenderer Renderer { get; }

@@ -31,16 +31,14 @@ public sealed record FramePlan(LightMapModel Model, StudentModel? Student, Enhan
     public static EnhanceQuality DefaultQuality(bool networkRunsOnCuda) => networkRunsOnCuda ? EnhanceQuality.Full : EnhanceQuality.Fast;
 
     /// <summary>
-    /// How the light map is smoothed over time when nobody asked. Files: each frame's own map. On
-    /// the shared clips any average (even one that follows motion) moved the output away from the
-    /// paper's, steadied moving content by a few percent at most, and made a noisy still scene's
-    /// low-frequency flicker worse (docs/benchmarks.md, motion section). The live view (not in
-    /// lockstep): the average that follows motion. Its network finishes a map frames after it took
-    /// its frame; following motion, that map lights the shown frame where things are now, where the
-    /// plain average lit where they were (on a fast pan in full quality 29 dB against the shown
-    /// frame's own output instead of 16).
+    /// How the light map is smoothed over time when nobody asked: not at all, each frame its own map.
+    /// On the shared clips any average (even one that follows motion) moved files' output away from
+    /// the paper's, steadied moving content by a few percent at most, and made a noisy still scene's
+    /// low-frequency flicker worse; in the live view the newest map carried to the shown frame by its
+    /// motion (<see cref="TemporalOptions.For"/>) was nearer the paper than any average
+    /// (docs/benchmarks.md, motion section).
     /// </summary>
-    public static SmoothingMode DefaultSmoothing(bool live) => live ? SmoothingMode.Motion : SmoothingMode.Off;
+    public const SmoothingMode DefaultSmoothing = SmoothingMode.Off;
 
     /// <summary>
     /// The default quality for a network asked to run on <paramref name="requested"/>, for whoever

@@ -6,7 +6,7 @@ namespace ClipLit.Engine;
 /// Temporal smoothing of the light map.
 /// Thread-safety: immutable.
 /// </summary>
-/// <param name="Enabled">Average light maps over time; off: every frame stands alone.</param>
+/// <param name="Enabled">Average light maps over time; off: every new map stands alone (carried by the motion where <paramref name="FollowMotion"/>).</param>
 /// <param name="Weight">
 /// Weight of the newest light map in the exponential moving average (0..1]: smaller is steadier
 /// but follows lighting changes more slowly.
@@ -16,9 +16,10 @@ namespace ClipLit.Engine;
 /// frame starts a new scene and the average restarts (no ghosting across cuts); 0.08 in every mode.
 /// </param>
 /// <param name="FollowMotion">
-/// The average follows the frame's motion before each new map is blended (reprojected, and clamped
-/// to the new map's neighbourhood where it does not fit); off: it is blended where it lies, so a
-/// moving silhouette drags a halo (docs/benchmarks.md measures both).
+/// The average (or, not averaging, the newest map) follows the frame's motion before each new map
+/// is blended (reprojected, and clamped to the new map's neighbourhood where it does not fit), and a
+/// map of an earlier frame is fetched where that frame's content is now; off: it is blended where it
+/// lies, so a moving silhouette drags a halo (docs/benchmarks.md measures both).
 /// </param>
 public sealed record TemporalOptions(bool Enabled, float Weight, float CutThreshold, bool FollowMotion)
 {
@@ -34,12 +35,18 @@ public sealed record TemporalOptions(bool Enabled, float Weight, float CutThresh
     /// <summary>Each frame's own light map (scene cuts are still found and reported).</summary>
     public static TemporalOptions Off { get; } = Plain with { Enabled = false };
 
-    /// <summary>The options of a smoothing mode.</summary>
-    public static TemporalOptions For(SmoothingMode mode) => mode switch
+    /// <summary>The options of a smoothing mode, for files or for the live view.</summary>
+    /// <param name="mode">The mode.</param>
+    /// <param name="live">
+    /// The live view's network finishes a map frames after it took its frame: without an average the
+    /// newest map is still carried to each shown frame by the motion between (what lights the shown
+    /// frame where things are now). A file's frames each have their own map: nothing to carry.
+    /// </param>
+    public static TemporalOptions For(SmoothingMode mode, bool live = false) => mode switch
     {
         SmoothingMode.Motion => Motion,
         SmoothingMode.Plain => Plain,
-        SmoothingMode.Off => Off,
+        SmoothingMode.Off => live ? Off with { FollowMotion = true } : Off,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 }

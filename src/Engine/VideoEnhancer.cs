@@ -27,7 +27,7 @@ public sealed record VideoEnhanceOptions(
 {
     public static VideoEnhanceOptions Default { get; } = new(
         EnhanceQuality.Fast, FrameLayout.DefaultFastLongSide, Renderer.Passes.UpsampleMode.EdgeAware,
-        TemporalOptions.For(FramePlan.DefaultSmoothing(live: false)), 3, VideoEncodeOptions.Default);
+        TemporalOptions.For(FramePlan.DefaultSmoothing), 3, VideoEncodeOptions.Default);
 }
 
 /// <summary>

@@ -11,10 +11,10 @@ using ClipLit.VideoIO.Video;
 namespace ClipLit.Engine.Tests;
 
 /// <summary>
-/// The live view lights the frame it shows: with the average following motion, a light map that
-/// the network finished frames after its frame was taken is fetched where that frame's content is
-/// now, so on a real fast pan each shown frame is nearer its own light map's picture than with the
-/// plain average, which lights where things were.
+/// The live view lights the frame it shows: a light map that the network finished frames after its
+/// frame was taken is fetched where that frame's content is now (by default, and with the average
+/// that follows motion), so on a real fast pan each shown frame is nearer its own light map's picture
+/// than with the plain average, which lights where things were.
 /// </summary>
 [TestFixture]
 public sealed class LiveMotionTests : TemporaryFolderFixture
@@ -30,14 +30,16 @@ public sealed class LiveMotionTests : TemporaryFolderFixture
 
         var plain = Play(clip, TemporalOptions.Plain, lockstep: false, out var plainStatistics);
         var motion = Play(clip, TemporalOptions.Motion, lockstep: false, out var motionStatistics);
+        var byDefault = Play(clip, TemporalOptions.For(FramePlan.DefaultSmoothing, live: true), lockstep: false, out _);
 
         double Mean(Dictionary<int, byte[]> shown) => shown.Where(f => f.Key >= 6).Select(f => CappedPsnr(f.Value, own[f.Key])).Average();
-        double plainPsnr = Mean(plain), motionPsnr = Mean(motion);
+        double plainPsnr = Mean(plain), motionPsnr = Mean(motion), defaultPsnr = Mean(byDefault);
         TestContext.Out.WriteLine($"shown frames against their own light map's picture: plain average {plainPsnr:F2} dB "
-                                  + $"(maps {plainStatistics.MeanLightMapAgeFrames:F1} frames old), following motion {motionPsnr:F2} dB (maps {motionStatistics.MeanLightMapAgeFrames:F1} frames old)");
+                                  + $"(maps {plainStatistics.MeanLightMapAgeFrames:F1} frames old), following motion {motionPsnr:F2} dB (maps {motionStatistics.MeanLightMapAgeFrames:F1} frames old), by default (the newest map carried) {defaultPsnr:F2} dB");
         Assert.That(motionStatistics.MeanLightMapAgeFrames, Is.GreaterThan(1), "the network lags: the maps shown are of earlier frames");
         Assert.That(double.IsFinite(plainPsnr) && double.IsFinite(motionPsnr), "finite PSNRs");
         Assert.That(motionPsnr, Is.GreaterThan(plainPsnr + 2), "following motion lights the frame where its content is now");
+        Assert.That(double.IsFinite(defaultPsnr) && defaultPsnr > plainPsnr + 2, "and so does the default, which carries the newest map without an average");
     }
 
     /// <summary>The clip in the headless live view, full quality on the CPU; the shown frames by index.</summary>

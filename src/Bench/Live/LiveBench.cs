@@ -66,7 +66,7 @@ public static class LiveBench
     /// <summary>The live view as `cliplit live --device cpu` runs it, with these choices.</summary>
     private static LiveViewSettings View(LightMapModel model, EnhanceQuality quality, bool windowed, LiveOptions options) =>
         new(model, Compare: null, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, quality,
-            FrameLayout.DefaultFastLongSide, TemporalOptions.For(FramePlan.DefaultSmoothing(live: true)), windowed, WindowSize: null, options);
+            FrameLayout.DefaultFastLongSide, TemporalOptions.For(FramePlan.DefaultSmoothing, live: true), windowed, WindowSize: null, options);
 
     private static LiveOptions Frames(int? count, bool loop = false) => new(count, ScreenshotPath: null, loop, Lockstep: false);
 

@@ -99,6 +99,8 @@ public sealed partial class EnhancerLane
             _network.TryOffer(_slot, frameIndex, OfferedWeight(frameIndex, LightMapHistory.Restart));
             _network.WaitUntilIdle(cancellation);
         }
+        // Composed a second time: the frame's motion was followed already (and across a cut it means nothing).
+        _slot.HasMotion = false;
         RecordCommands? handOver = null;
         if (!TakeNewest(ref handOver)) LightMapHistory.Hold(_slot);
         _path.Compose(_slot, handOver);

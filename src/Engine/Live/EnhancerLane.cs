@@ -128,6 +128,9 @@ public sealed partial class EnhancerLane : IDisposable
             return;
         }
         LightMapHistory.Hold(_slot);
+        // The same frame again: nothing moved since it was composed (the average must not move twice).
+        _slot.HasMotion = false;
+        _slot.HasMapMotion = false;
         _path.Compose(_slot);
     }
 

@@ -35,8 +35,8 @@ public sealed class NetworkOptions
         $"long side of the network's input in fast quality without a student (default {FrameLayout.DefaultFastLongSide})");
 
     public Option<SmoothingMode?> Smoothing { get; } = Define.Choice("--smoothing",
-        "the light map over time: off, each frame's own (default for files); plain, a moving average where it lies; "
-        + "motion, a moving average that follows motion (default live)",
+        "the light map over time: off (default), each frame's own (live: the newest, carried to the frame shown by its motion); "
+        + "plain, a moving average where it lies; motion, a moving average that follows motion",
         [("off", SmoothingMode.Off), ("plain", SmoothingMode.Plain), ("motion", SmoothingMode.Motion)]);
 
     public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "each frame's own light map (--smoothing off)");
@@ -50,7 +50,7 @@ public sealed class NetworkOptions
 
     /// <summary>The smoothing asked for: --no-smoothing or --smoothing MODE (<see cref="CheckSmoothing"/> holds them to agree), else the default for files or the live view.</summary>
     public TemporalOptions Temporal(ParseResult result, bool live) =>
-        TemporalOptions.For(result.GetValue(NoSmoothing) ? SmoothingMode.Off : result.GetValue(Smoothing) ?? FramePlan.DefaultSmoothing(live));
+        TemporalOptions.For(result.GetValue(NoSmoothing) ? SmoothingMode.Off : result.GetValue(Smoothing) ?? FramePlan.DefaultSmoothing, live);
 
     /// <summary>The video options chosen; without --quality, full where the network runs on CUDA, else fast.</summary>
     public VideoEnhanceOptions Video(ParseResult result, bool runsOnCuda) => VideoEnhanceOptions.Default with

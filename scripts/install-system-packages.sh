@@ -8,7 +8,8 @@
 #            libxinerama1, libx11-xcb1), xvfb, xauth (windows under a virtual X server in tests),
 #            xdotool (tests press the live window's keys)
 #   bench:   python3-torch (PyTorch 1.13, the paper's version and the speed reference), python3-pil, python3-numpy,
-#            libopenblas0-pthread (an optimized BLAS for the training reference; python3-torch alone uses reference BLAS)
+#            libopenblas0-pthread (an optimized BLAS for the training reference; python3-torch alone uses reference BLAS),
+#            python3-opencv (DIS optical flow for the warping error of bench/video_stability.py, independent of ClipLit's code)
 #   jobs:    slurm-wlm (slurmctld, slurmd and the client commands sbatch, squeue, scontrol, scancel, sinfo),
 #            munge (Slurm's authentication); the tests start their own private single-node cluster
 set -euo pipefail
@@ -18,7 +19,7 @@ packages=(
   ffmpeg
   libvulkan1 mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
   libglfw3 libxrandr2 libxcursor1 libxi6 libxinerama1 libx11-xcb1 xvfb xauth xdotool
-  python3 python3-torch python3-pil python3-numpy libopenblas0-pthread
+  python3 python3-torch python3-pil python3-numpy libopenblas0-pthread python3-opencv
   slurm-wlm munge
 )
 

@@ -3,6 +3,7 @@ using ClipLit.Bench.Gpu;
 using ClipLit.Bench.Jobs;
 using ClipLit.Bench.Live;
 using ClipLit.Bench.Measurement;
+using ClipLit.Bench.Motion;
 using ClipLit.Bench.Photos;
 using ClipLit.Bench.Processes;
 using ClipLit.Bench.Reports;
@@ -31,6 +32,7 @@ public static class MadeUpResults
         yield return Case("train", machine => TrainingReport.Write(Training(machine)));
         yield return Case("distill", machine => DistillReport.Write(Distill(machine)));
         yield return Case("jobs", machine => JobReport.Write(Jobs(machine)));
+        yield return Case("motion", machine => MotionReport.Write(Motion(machine)));
     }
 
     private static TestCaseData Case(string bench, Func<MachineDescription, ReportSection> write) => new TestCaseData(bench, write).SetArgDisplayNames(bench);
@@ -100,4 +102,21 @@ public static class MadeUpResults
 
     private static JobBenchResult Jobs(MachineDescription machine) =>
         new(machine, Date, 120, 3600, "student.onnx", 100, 2, [50, 51], 1, true, 45, 48, [("720p", 36), ("1080p", 16)]);
+
+    private static MotionBenchResult Motion(MachineDescription machine)
+    {
+        MotionRow Row(string name, ClipLit.Renderer.EnhanceQuality quality, SmoothingMode mode, double psnr, double warp) =>
+            new(new MotionVariant(name, quality, mode, mode == SmoothingMode.Off), new StabilityFigures(warp, 3.2, psnr, psnr - 3), 10, mode == SmoothingMode.Motion ? 2.5 : 0);
+        var rows = new[]
+        {
+            Row("paper per frame", ClipLit.Renderer.EnhanceQuality.Full, SmoothingMode.Off, 99, 0.5),
+            Row("full plain", ClipLit.Renderer.EnhanceQuality.Full, SmoothingMode.Plain, 30, 0.6),
+            Row("full motion", ClipLit.Renderer.EnhanceQuality.Full, SmoothingMode.Motion, 40, 0.55),
+            Row("fast off", ClipLit.Renderer.EnhanceQuality.Fast, SmoothingMode.Off, 37, 0.68),
+            Row("fast plain", ClipLit.Renderer.EnhanceQuality.Fast, SmoothingMode.Plain, 25, 1.1),
+            Row("fast motion", ClipLit.Renderer.EnhanceQuality.Fast, SmoothingMode.Motion, 36, 0.62),
+        };
+        return new MotionBenchResult(machine, Date, 2, "student.onnx", [new MotionClip("fast pan", "a pan", 120, 117, 2, rows)],
+            [new LiveMotionRow(ClipLit.Renderer.EnhanceQuality.Fast, SmoothingMode.Plain, 118, 30, 25, 1.3), new LiveMotionRow(ClipLit.Renderer.EnhanceQuality.Full, SmoothingMode.Motion, 120, 31, 27, 40)]);
+    }
 }

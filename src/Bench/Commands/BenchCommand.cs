@@ -1,7 +1,7 @@
 namespace ClipLit.Bench.Commands;
 
 /// <summary>
-/// <c>cliplit bench</c>: the benchmarks, one subcommand each (photos, video, live, gpu, train,
+/// <c>cliplit bench</c>: the benchmarks, one subcommand each (photos, video, motion, live, gpu, train,
 /// distill, jobs), each with its own options; each measures into a result and has that written as
 /// its section of docs/benchmarks.md. <c>cliplit bench</c> alone runs photos (see <see cref="BenchArguments"/>).
 /// Thread-safety: build and parse on one thread.
@@ -17,6 +17,7 @@ public sealed class BenchCommand : AppCommand
     public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
         foreach (var command in (AppCommand[])[new PhotosCommand(context), new VideoCommand(context), new LiveCommand(context), new GpuCommand(context),
+                     new MotionCommand(context),
                      new TrainCommand(context), new DistillCommand(context), new JobsCommand(context)])
             Subcommands.Add(command);
         Explain("Details", """

@@ -5,7 +5,6 @@ using ClipLit.Engine;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
-using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Video;
 
@@ -36,12 +35,9 @@ public static class DistillBench
     public static DistillBenchResult Run(Settings settings, CliContext context)
     {
         var log = context.Error;
-        var teacher = ModelFile.Load(settings.Checkpoint);
-        var student = ModelFile.LoadStudent(settings.Student);
-        var options = EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, Threads = settings.Threads };
-        using var session = new EnhancerSession(teacher, options, VkDeviceOptions.Default);
-        using var studentSession = session.OpenSibling(student);
-        var machine = MachineDescription.Detect(session.Device.Name, context.Cancellation);
+        using var models = new TeacherAndStudent(settings.Checkpoint, settings.Student, settings.Threads, context.Cancellation);
+        var (teacher, student, options, session, studentSession, machine) =
+            (models.Teacher, models.Student, models.Options, models.Session, models.StudentSession, models.Machine);
         string clip = Path.Combine(settings.Shared, "data", "video", "backlit_720p30.mp4");
         var info = new StudentInfo(Path.GetFileName(student.Source), student.Metadata.Architecture, student.Metadata.TeacherName, student.Metadata.Training, student.Metadata.Validation);
 

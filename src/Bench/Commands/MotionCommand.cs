@@ -1,0 +1,34 @@
+using ClipLit.Bench.Motion;
+
+namespace ClipLit.Bench.Commands;
+
+/// <summary>
+/// <c>cliplit bench motion</c>: light maps on moving pictures (<see cref="MotionBench"/>), written by <see cref="MotionReport"/>.
+/// Thread-safety: build and parse on one thread.
+/// </summary>
+public sealed class MotionCommand : CheckoutBenchCommand
+{
+    private readonly Option<string?> _model = BenchOptions.Model();
+    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
+    private readonly Option<int?> _threads = BenchOptions.Threads();
+    private readonly Option<string?> _python = BenchOptions.Python();
+    private readonly Option<bool> _quick = BenchOptions.Quick("45 frames of the fast pan and the noisy still only");
+
+    public MotionCommand(CliContext context) : base("motion", "moving pictures: each smoothing mode's fidelity to the paper and warping error", """
+                Enhances the shared fast pan, the shared slow pans and a still photo filmed with fresh sensor
+                noise each frame, in full quality (the paper's network) and fast quality (--fast-model,
+                default the shipped student), with each smoothing mode (off, plain, motion), and measures
+                every output with bench/video_stability.py (Python with OpenCV): PSNR against the paper per
+                frame, Lai et al.'s warping error on OpenCV DIS flow, low-frequency flicker; fast quality's
+                speed from interleaved runs. Replaces the motion section of docs/benchmarks.md (or --output
+                FILE; '-' prints it).
+                """, context) =>
+        Take(_model, _fastModel, _threads, _python, _quick);
+
+    protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
+    {
+        var result = MotionBench.Run(new MotionBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
+            BenchOptions.PythonOrDefault(args.GetValue(_python)), BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context);
+        return new Measured(MotionReport.Write(result));
+    }
+}

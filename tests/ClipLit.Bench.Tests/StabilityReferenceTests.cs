@@ -55,6 +55,20 @@ public sealed class StabilityReferenceTests : TemporaryFolderFixture
         Assert.That(figures["still"].PsnrMean, Is.NaN, "no reference, no PSNR");
     }
 
+    [Test]
+    public void APythonThatCannotRunTheScriptsIsOneUsageLineBeforeAnythingIsMeasured()
+    {
+        Assert.DoesNotThrow(() => Reference.Check(), "Debian's python3 has OpenCV (CI installs python3-opencv)");
+        var missing = Assert.Throws<ClipLit.Cli.CommandLine.UsageException>(() => new VideoStabilityReference(SharedData.RepositoryRoot, Path.Combine(Folder, "no-python")).Check());
+        Assert.That(missing!.Message, Does.StartWith($"bench: --python {Path.Combine(Folder, "no-python")} cannot be started ("));
+        // A Python without OpenCV: the shell stands in for it, refusing the import as such a Python would.
+        string bare = Path.Combine(Folder, "bare-python");
+        File.WriteAllText(bare, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'cv2'\" >&2\nexit 1\n");
+        Assert.That(ChildProcess.Run("chmod", "+x", bare).ExitCode, Is.Zero);
+        var lacking = Assert.Throws<ClipLit.Cli.CommandLine.UsageException>(() => new VideoStabilityReference(SharedData.RepositoryRoot, bare).Check());
+        Assert.That(lacking!.Message, Does.EndWith("lacks OpenCV, numpy or Pillow (Debian: python3-opencv): ModuleNotFoundError: No module named 'cv2'"));
+    }
+
     private static void Ffmpeg(params string[] arguments)
     {
         var result = ChildProcess.Run("ffmpeg", ["-v", "error", "-y", .. arguments[..^1], "-c:v", "libx264", "-preset", "ultrafast", "-an", arguments[^1]]);

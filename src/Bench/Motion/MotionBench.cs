@@ -81,9 +81,10 @@ public static class MotionBench
     public static MotionBenchResult Run(Settings settings, CliContext context)
     {
         var log = context.Error;
+        var reference = new VideoStabilityReference(settings.Root, settings.Python);
+        reference.Check();
         using var models = new TeacherAndStudent(settings.Checkpoint, settings.Student, settings.Threads, context.Cancellation);
         var (session, studentSession, machine) = (models.Session, models.StudentSession, models.Machine);
-        var reference = new VideoStabilityReference(settings.Root, settings.Python);
         // Whatever a file gets by default is marked as such in the report.
         var fileDefault = FramePlan.DefaultSmoothing;
         var variants = Variants.Select(v => v with { IsDefault = v.Smoothing == fileDefault }).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClipLit.Core.Processes;
 
 namespace ClipLit.Bench.Processes;
 
@@ -60,6 +61,23 @@ public sealed record VideoStabilityReference(string Root, string Python)
         var run = BenchProcess.Run(Python, [Script("noisy_still_clip.py"), "--photo", photo, "--frames", frames.ToString(inv),
             "--width", width.ToString(inv), "--height", height.ToString(inv), output], BenchProcessOptions.Default, cancellation);
         if (run.ExitCode != 0) throw new InvalidOperationException($"bench/noisy_still_clip.py failed: {run.Error.Trim()}");
+    }
+
+    /// <summary>Whether <see cref="Python"/> runs and has what the scripts import, checked before anything is measured.</summary>
+    /// <exception cref="UsageException">It does not (the line names it and says why).</exception>
+    public void Check()
+    {
+        BenchProcessResult run;
+        try
+        {
+            run = BenchProcess.Run(Python, ["-c", "import cv2, numpy, PIL"], BenchProcessOptions.Default);
+        }
+        catch (ChildProgramException e)
+        {
+            throw new UsageException($"bench: --python {Python} cannot be started ({e.InnerException?.Message ?? e.Message})");
+        }
+        if (run.ExitCode != 0)
+            throw new UsageException($"bench: --python {Python} lacks OpenCV, numpy or Pillow (Debian: python3-opencv): {run.Error.Trim().Split('\n')[^1]}");
     }
 
     private string Script(string name) => Path.Combine(Root, "bench", name);

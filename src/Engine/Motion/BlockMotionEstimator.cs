@@ -10,7 +10,8 @@ namespace ClipLit.Engine.Motion;
 /// neighbours, a 3x3 vector median against outliers), then block vectors interpolated bilinearly
 /// to every pixel. Coarse is enough: the light map is smooth, and where the motion is wrong the
 /// reprojected average is clamped to what the new map holds there.
-/// Thread-safety: not thread-safe (it keeps its pyramids between calls); one per stream.
+/// Thread-safety: not thread-safe (it reuses its pyramids' memory from call to call: a frame's worth,
+/// which would otherwise be allocated per frame on the large-object heap); one per stream.
 /// </summary>
 public sealed class BlockMotionEstimator
 {
@@ -37,8 +38,8 @@ public sealed class BlockMotionEstimator
         if (previous.Length < pixels || current.Length < pixels) throw new ArgumentException($"the images hold fewer than {width}x{height} values");
         if (motion.Length < 2 * pixels) throw new ArgumentException($"the motion field needs {2 * pixels} values", nameof(motion));
 
-        var before = Pyramid(previous[..pixels].ToArray(), width, height);
-        var now = Pyramid(current[..pixels].ToArray(), width, height);
+        var before = Fill(ref _before, previous[..pixels], width, height);
+        var now = Fill(ref _now, current[..pixels], width, height);
         BlockField? coarser = null;
         for (int level = now.Count - 1; level >= 0; level--)
         {
@@ -48,11 +49,20 @@ public sealed class BlockMotionEstimator
         coarser!.Interpolate(width, height, motion);
     }
 
-    private static List<Plane> Pyramid(float[] finest, int width, int height)
+    private List<Plane>? _before;
+    private List<Plane>? _now;
+
+    /// <summary>The pyramid of <paramref name="image"/>, in <paramref name="levels"/>' memory (made anew only when the size changes).</summary>
+    private static List<Plane> Fill(ref List<Plane>? levels, ReadOnlySpan<float> image, int width, int height)
     {
-        var levels = new List<Plane> { new(finest, width, height) };
-        while (levels.Count < MaximumLevels && Math.Min(levels[^1].Width, levels[^1].Height) >= MinimumLevelSide)
-            levels.Add(levels[^1].Half());
+        if (levels is null || levels[0].Width != width || levels[0].Height != height)
+        {
+            levels = [new Plane(new float[width * height], width, height)];
+            while (levels.Count < MaximumLevels && Math.Min(levels[^1].Width, levels[^1].Height) >= MinimumLevelSide)
+                levels.Add(new Plane(new float[levels[^1].Width / 2 * (levels[^1].Height / 2)], levels[^1].Width / 2, levels[^1].Height / 2));
+        }
+        image.CopyTo(levels[0].Values);
+        for (int level = 1; level < levels.Count; level++) levels[level - 1].HalveInto(levels[level]);
         return levels;
     }
 
@@ -140,18 +150,15 @@ public sealed class BlockMotionEstimator
     {
         public ReadOnlySpan<float> Row(int y) => Values.AsSpan(y * Width, Width);
 
-        /// <summary>2x2 means (a last odd row or column is left out).</summary>
-        public Plane Half()
+        /// <summary>2x2 means into <paramref name="half"/>, of half the size (a last odd row or column is left out).</summary>
+        public void HalveInto(Plane half)
         {
-            int w = Width / 2, h = Height / 2;
-            var half = new float[w * h];
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
+            for (int y = 0; y < half.Height; y++)
+                for (int x = 0; x < half.Width; x++)
                 {
                     int i = 2 * y * Width + 2 * x;
-                    half[y * w + x] = 0.25f * (Values[i] + Values[i + 1] + Values[i + Width] + Values[i + Width + 1]);
+                    half.Values[y * half.Width + x] = 0.25f * (Values[i] + Values[i + 1] + Values[i + Width] + Values[i + Width + 1]);
                 }
-            return new Plane(half, w, h);
         }
     }
 

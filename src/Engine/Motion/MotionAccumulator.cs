@@ -15,12 +15,20 @@ public sealed class MotionAccumulator(int width, int height)
     // Frames offered and not taken: the network holds at most one and keeps one finished, so few.
     private readonly SortedDictionary<int, float[]> _fields = new();
     private float[] _scratch = new float[2 * width * height];
+    // Fields let go, for the next frames offered: a field is a few hundred kilobytes, offered many times a second.
+    private readonly Stack<float[]> _spare = new();
 
     /// <summary>Frames whose fields are kept.</summary>
     public int Count => _fields.Count;
 
     /// <summary>Frame <paramref name="frameIndex"/> was offered to the network: its field starts at no motion.</summary>
-    public void Begin(int frameIndex) => _fields[frameIndex] = new float[2 * width * height];
+    public void Begin(int frameIndex)
+    {
+        if (_fields.TryGetValue(frameIndex, out var again)) _spare.Push(again);
+        var field = _spare.Count > 0 ? _spare.Pop() : new float[2 * width * height];
+        Array.Clear(field);
+        _fields[frameIndex] = field;
+    }
 
     /// <summary>A new frame shown, with its motion from the frame before: every kept field reaches back through it.</summary>
     public void Advance(ReadOnlySpan<float> motion)
@@ -59,6 +67,10 @@ public sealed class MotionAccumulator(int width, int height)
     /// <summary>Lets go of the fields of frames before <paramref name="frameIndex"/> (light maps dropped at a scene cut, or replaced).</summary>
     public void DropOlderThan(int frameIndex)
     {
-        foreach (int frame in _fields.Keys.Where(f => f < frameIndex).ToList()) _fields.Remove(frame);
+        foreach (int frame in _fields.Keys.Where(f => f < frameIndex).ToList())
+        {
+            _spare.Push(_fields[frame]);
+            _fields.Remove(frame);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Cli.Commands;
+using ClipLit.Renderer;
 
 namespace ClipLit.Cli;
 
@@ -10,7 +11,20 @@ public static class Program
     public static int Main(string[] args) => ConsoleApp.Main(args, Run);
 
     /// <summary>Runs one command line; never throws for expected failures.</summary>
-    public static int Run(IReadOnlyList<string> args, CliContext context) => CommandLineApp.Run(CreateRoot(context), args, context);
+    public static int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        // The environment's choice of frame stages is checked before any work: a typo is one line, not a failure in the middle of a video.
+        try
+        {
+            FrameStagesChoice.Requested();
+        }
+        catch (ArgumentException e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        return CommandLineApp.Run(CreateRoot(context), args, context);
+    }
 
     private static readonly (string, string)[] Sections =
     [

@@ -27,11 +27,13 @@ public sealed class FramePath : IDisposable
     /// <param name="slotCount">Frames in flight at once.</param>
     /// <param name="temporal">The light map's temporal average and cut detection (off for photos).</param>
     /// <param name="slotTensors">Where the slots' network input and light map live; default: where <paramref name="tensors"/> wants them.</param>
-    public FramePath(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout, int slotCount, TemporalOptions temporal, ITensorMemory? slotTensors = null)
+    /// <param name="stages">Where the per-pixel stages run; default auto (<see cref="FrameStagesChoice"/>).</param>
+    public FramePath(VkComputeDevice device, IEnhancerTensors tensors, FrameLayout layout, int slotCount, TemporalOptions temporal, ITensorMemory? slotTensors = null,
+        FrameStages stages = FrameStages.Auto)
     {
         _tensors = tensors;
         _history = new LightMapHistory(temporal);
-        Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors);
+        Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors, stages);
         if (temporal.FollowMotion) _motion = new MotionTracker(layout);
     }
 

@@ -17,6 +17,7 @@ namespace ClipLit.Engine;
 /// <param name="Temporal">Light-map smoothing over time and scene-cut detection (default: each frame's own map, <see cref="FramePlan.DefaultSmoothing"/>).</param>
 /// <param name="FramesInFlight">Frames the pipeline holds at once (memory is this many frames' buffers). Default 3.</param>
 /// <param name="Encode">Codec choices.</param>
+/// <remarks><see cref="Stages"/>: where the per-pixel stages run (default auto: <see cref="FrameStagesChoice"/>).</remarks>
 public sealed record VideoEnhanceOptions(
     EnhanceQuality Quality,
     int FastLongSide,
@@ -28,6 +29,9 @@ public sealed record VideoEnhanceOptions(
     public static VideoEnhanceOptions Default { get; } = new(
         EnhanceQuality.Fast, FrameLayout.DefaultFastLongSide, Renderer.Passes.UpsampleMode.EdgeAware,
         TemporalOptions.For(FramePlan.DefaultSmoothing), 3, VideoEncodeOptions.Default);
+
+    /// <summary>Where the per-pixel stages run: auto (the CPU twins on a CPU Vulkan device), the shaders or the twins.</summary>
+    public FrameStages Stages { get; init; } = FrameStages.Auto;
 }
 
 /// <summary>
@@ -80,7 +84,11 @@ public readonly record struct VideoProgress(int FramesDone, int FrameCount, doub
 /// <param name="Cuts">Frames where a scene cut restarted the temporal average.</param>
 /// <param name="StageSeconds">Busy time per stage (decode, motion, pre-process, network, compose, encode).</param>
 /// <param name="Elapsed">Wall time of the whole video.</param>
-public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IReadOnlyList<int> Cuts, IReadOnlyDictionary<string, double> StageSeconds, TimeSpan Elapsed);
+public sealed record VideoResult(int FramesWritten, string? DecodeProblem, IReadOnlyList<int> Cuts, IReadOnlyDictionary<string, double> StageSeconds, TimeSpan Elapsed)
+{
+    /// <summary>Where the per-pixel stages ran (the shaders or their CPU twins).</summary>
+    public FrameStages Stages { get; init; } = FrameStages.Vulkan;
+}
 
 /// <summary>
 /// Enhances a stream of frames: decode (an <see cref="IFrameSource"/>: ffmpeg for files) →
@@ -141,7 +149,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
             ?? FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
         var tensors = tensorsFor(layout.NetworkWidth, layout.NetworkHeight);
         tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
-        using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal);
+        using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal, stages: options.Stages);
 
         var free = Channel.CreateUnbounded<FrameSlot>();
         foreach (var slot in path.Slots) free.Writer.TryWrite(slot);
@@ -216,7 +224,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
             throw;
         }
         await sink.CompleteAsync();
-        return new VideoResult(written, decodeProblem, path.Cuts.ToList(), stages.Totals(), watch.Elapsed);
+        return new VideoResult(written, decodeProblem, path.Cuts.ToList(), stages.Totals(), watch.Elapsed) { Stages = path.Renderer.Stages };
 
         Task Run(Func<Task> stage) => Task.Run(async () =>
         {

@@ -9,7 +9,6 @@ using ClipLit.Renderer.Vulkan;
 using ClipLit.VideoIO.Video;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace ClipLit.Bench.Gpu;
 
@@ -213,15 +212,7 @@ public static class GpuBench
     /// <summary>The backlit photos, scaled to the frame size, as RGBA8.</summary>
     private static List<byte[]> LoadFrames(string folder, int width, int height)
     {
-        var frames = new List<byte[]>();
-        foreach (string photo in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
-        {
-            using var image = Image.Load<Rgba32>(photo);
-            image.Mutate(x => x.Resize(width, height));
-            var rgba = new byte[width * height * 4];
-            image.CopyPixelDataTo(rgba);
-            frames.Add(rgba);
-        }
+        var frames = PhotoFrames.Load(folder, width, height);
         if (frames.Count < 2) throw new GpuCheckFailure($"{folder}: the proof needs at least two photos to make frames from");
         return frames;
     }

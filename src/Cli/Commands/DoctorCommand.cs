@@ -1,5 +1,6 @@
 using ClipLit.Cli.CommandLine;
 using ClipLit.Engine.Gpu;
+using ClipLit.Renderer;
 
 namespace ClipLit.Cli.Commands;
 
@@ -31,6 +32,31 @@ public sealed class DoctorCommand : AppCommand
             { NetworkOnCuda: true } => $"enhancer: CUDA, tensors copied through host memory each frame; not zero-copy because {report.FallbackReason}",
             _ => $"enhancer: CPU, tensors in host-mapped Vulkan memory; not CUDA because {report.FallbackReason}",
         });
+        context.Out.WriteLine($"frame stages: {FrameStagesLine(report)}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Where the per-pixel stages run and why: auto's choice, or what CLIPLIT_STAGES asks for.</summary>
+    private static string FrameStagesLine(GpuReadiness.Report report)
+    {
+        FrameStages requested;
+        try
+        {
+            requested = FrameStagesChoice.Requested();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        bool onHost = report.Residence != EnhancerResidence.CudaImported;
+        var stages = FrameStagesChoice.Resolve(requested, report.VulkanIsCpu, onHost);
+        string why = requested switch
+        {
+            FrameStages.Auto when stages == FrameStages.Cpu => "the Vulkan device is a CPU, where the twins run several times faster",
+            FrameStages.Auto => "the Vulkan device is a GPU",
+            _ when stages != requested => $"{FrameStagesChoice.Variable} asks for the CPU twins, but the tensors live in CUDA's memory",
+            _ => $"{FrameStagesChoice.Variable}={requested.ToString().ToLowerInvariant()}",
+        };
+        return $"{FrameStagesChoice.Describe(stages)} ({why}; {FrameStagesChoice.Variable}=auto|cpu|vulkan overrides)";
     }
 }

@@ -37,7 +37,11 @@ public static class GpuReadiness
     /// <param name="Residence">Where the frame engine's tensors will live.</param>
     /// <param name="FallbackReason">When not CUDA-imported: the first broken required link.</param>
     /// <param name="NetworkOnCuda">ONNX Runtime's CUDA provider starts: the network runs on CUDA (with host round trips when not zero-copy).</param>
-    public sealed record Report(IReadOnlyList<GpuComponent> Components, EnhancerResidence Residence, string? FallbackReason, bool NetworkOnCuda);
+    public sealed record Report(IReadOnlyList<GpuComponent> Components, EnhancerResidence Residence, string? FallbackReason, bool NetworkOnCuda)
+    {
+        /// <summary>Whether the Vulkan device is a CPU (lavapipe): then the frame stages' CPU twins run by default.</summary>
+        public bool VulkanIsCpu { get; init; }
+    }
 
     public static Report Check()
     {
@@ -46,7 +50,7 @@ public static class GpuReadiness
         var cudaDevices = CheckDriver(components);
         bool libraries = CheckLibraries(components);
         bool provider = cudaDevices is not null && libraries && CheckProvider(components);
-        Guid? vulkanUuid = CheckVulkan(components);
+        Guid? vulkanUuid = CheckVulkan(components, out bool vulkanIsCpu);
         if (cudaDevices is not null && vulkanUuid is { } uuid)
         {
             bool same = cudaDevices.Any(d => d.Uuid == uuid);
@@ -55,16 +59,18 @@ public static class GpuReadiness
         }
         var broken = components.FirstOrDefault(c => c.Required && !c.Ready);
         return broken is null && provider
-            ? new Report(components, EnhancerResidence.CudaImported, null, provider)
-            : new Report(components, EnhancerResidence.HostMapped, broken is null ? "CUDA is not usable" : $"{broken.Name}: {broken.Detail}", provider);
+            ? new Report(components, EnhancerResidence.CudaImported, null, provider) { VulkanIsCpu = vulkanIsCpu }
+            : new Report(components, EnhancerResidence.HostMapped, broken is null ? "CUDA is not usable" : $"{broken.Name}: {broken.Detail}", provider) { VulkanIsCpu = vulkanIsCpu };
     }
 
-    private static Guid? CheckVulkan(List<GpuComponent> components)
+    private static Guid? CheckVulkan(List<GpuComponent> components, out bool isCpu)
     {
+        isCpu = false;
         try
         {
             using var device = new VkComputeDevice(new VkDeviceOptions(VkValidation.Off, null) { ExternalMemory = true });
             components.Add(new GpuComponent("Vulkan device", true, $"{device.Name}, UUID {device.Uuid}"));
+            isCpu = device.IsCpu;
             components.Add(new GpuComponent("Vulkan memory export (VK_KHR_external_memory_fd)", true, "yes"));
             // Optional: the frame engine orders the handoffs between Vulkan and CUDA on the host (docs/gpu.md).
             components.Add(new GpuComponent("Vulkan semaphore export (VK_KHR_external_semaphore_fd, optional)", device.SharesSemaphores,

@@ -1,5 +1,6 @@
 using ClipLit.Core.Files;
 using ClipLit.Engine;
+using ClipLit.Renderer;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Sequences;
 using ClipLit.VideoIO.Video;
@@ -93,7 +94,8 @@ public sealed class VideoFileEnhancer(EnhancerSession session, VideoEnhanceOptio
     private void Report(VideoResult result) =>
         LastTimings = $"{result.FramesWritten} frames in {result.Elapsed.TotalSeconds:F1} s ({result.FramesWritten / result.Elapsed.TotalSeconds:F1} fps); busy: "
                       + string.Join(", ", result.StageSeconds.Select(kv => $"{kv.Key} {kv.Value:F1} s"))
-                      + (result.Cuts.Count > 0 ? $"; scene cuts at frames {string.Join(", ", result.Cuts)}" : "");
+                      + (result.Cuts.Count > 0 ? $"; scene cuts at frames {string.Join(", ", result.Cuts)}" : "")
+                      + $"; pixel stages: {FrameStagesChoice.Describe(result.Stages)}";
 
     /// <summary>What the encoder needs to know of a sequence: its size and constant-rate timestamps (a 90 kHz time base, as MPEG's).</summary>
     private VideoInfo SequenceInfo(ImageSequenceSource sequence) => new(

@@ -1,0 +1,45 @@
+using ClipLit.Renderer.Vulkan;
+
+namespace ClipLit.Renderer;
+
+/// <summary>
+/// One implementation of a frame's stages over a renderer's slots: the shaders
+/// (<see cref="Passes.VulkanFrameStages"/>) or their CPU twins (<see cref="Cpu.CpuFrameStages"/>).
+/// Thread-safety: as <see cref="FrameRenderer"/> says (pre-process on one thread, compose in frame order on another).
+/// Ownership: owns its passes and the light map's history; the slots are the renderer's.
+/// </summary>
+internal interface IFrameStages : IDisposable
+{
+    FrameStages Kind { get; }
+
+    /// <summary>The slot's input to the network's input and its thumbnail, done on return.</summary>
+    void PreProcess(FrameSlot slot);
+
+    /// <summary>
+    /// The pre-process as part of a submission being recorded: the shaders record it; the CPU twins
+    /// run it at once, so whatever is recorded after it (a copy of the network's input) sees its result.
+    /// </summary>
+    void RecordPreProcess(VkCommandRecorder recorder, FrameSlot slot);
+
+    /// <summary><paramref name="first"/> (commands ahead of the compose, e.g. hand-over copies), then the compose; done on return.</summary>
+    void Compose(FrameSlot slot, RecordCommands? first, int splitColumn);
+}
+
+/// <summary>
+/// What a frame's compose runs, decided the same way for both implementations.
+/// Reproject: the average follows the frame's motion (every frame with motion; a restart takes the
+/// new map as it stands unless it belongs to an earlier frame). Blend: the plain moving average.
+/// Guide: the guided filter's coefficients are recomputed (they depend only on the average and the
+/// network-sized frame, so frames without a new light map or motion reuse them).
+/// Thread-safety: a value.
+/// </summary>
+internal readonly record struct ComposeSteps(bool Reproject, bool Blend, bool Guide)
+{
+    public static ComposeSteps For(FrameSlot slot, bool edgeAware, bool coefficientsCurrent)
+    {
+        bool moves = slot.HasMotion && !slot.MotionIsStill;
+        bool reproject = slot.HasMotion && (slot.TemporalWeight > 0f ? slot.TemporalWeight < 1f || slot.HasMapMotion : moves);
+        bool guide = edgeAware && (slot.TemporalWeight > 0f || moves || !coefficientsCurrent);
+        return new(reproject, !reproject && slot.TemporalWeight > 0f, guide);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Runtime.InteropServices;
+using ClipLit.Renderer.Passes;
+
+namespace ClipLit.Renderer.Tests;
+
+/// <summary>
+/// The frame stages' two implementations held to each other: the compute shaders and their CPU
+/// twins, through one <see cref="FrameRenderer"/> API each, on the same frames of a real photo
+/// panning, the same light maps, weights and motion (restart, blend following motion, a late map
+/// fetched through its own motion, a held average, the split view).
+/// </summary>
+[TestFixture]
+public sealed class FrameStagesTests : DeviceFixture
+{
+    private static IEnumerable<TestCaseData> Layouts()
+    {
+        var cases = new (FrameLayout Layout, string Name)[]
+        {
+            (FrameLayout.For(2, 2, EnhanceQuality.Full), "2x2 full"),
+            (FrameLayout.For(3, 5, EnhanceQuality.Full), "3x5 full"),
+            (FrameLayout.For(317, 181, EnhanceQuality.Full), "317x181 full"),
+            (FrameLayout.Downscaled(3, 5, 2, 3), "3x5 to 2x3 edge-aware"),
+            (FrameLayout.For(1921, 1081, EnhanceQuality.Fast), "1921x1081 to 256x144 edge-aware"),
+            (FrameLayout.For(1921, 1081, EnhanceQuality.Fast, upsample: UpsampleMode.Bilinear), "1921x1081 to 256x144 bilinear"),
+            (FrameLayout.Downscaled(1281, 719, 97, 55), "1281x719 to 97x55 edge-aware"),
+        };
+        foreach (var (layout, name) in cases)
+            foreach (int bits in new[] { 8, 16 })
+                yield return new TestCaseData(layout with { BitsPerChannel = bits }).SetArgDisplayNames($"{name}, {bits} bits");
+    }
+
+    [TestCaseSource(nameof(Layouts))]
+    public void CpuTwinsEqualTheShadersWithinOneLevel(FrameLayout layout)
+    {
+        using var shaders = new FrameRenderer(Device, layout, 1, stages: FrameStages.Vulkan);
+        using var twins = new FrameRenderer(Device, layout, 1, stages: FrameStages.Cpu);
+        Assert.That((shaders.Stages, twins.Stages), Is.EqualTo((FrameStages.Vulkan, FrameStages.Cpu)));
+        var (gpu, cpu) = (shaders.Slots[0], twins.Slots[0]);
+        int n = layout.NetworkPixels;
+        // Each frame: (pan in pixels, weight, motion, the map's own motion, split column).
+        var frames = new (int Pan, float Weight, bool Motion, bool MapMotion, int Split)[]
+        {
+            (0, 1f, false, false, 0),
+            (3, 0.5f, true, false, 0),
+            (7, 0.4f, true, true, 0),
+            (9, 0f, true, false, 0),
+            (9, 0f, false, false, layout.Width / 2),
+        };
+        foreach (var (pan, weight, motion, mapMotion, split) in frames)
+        {
+            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}";
+            var input = Frame(layout, pan);
+            input.CopyTo(gpu.InputBytes.Span);
+            input.CopyTo(cpu.InputBytes.Span);
+            shaders.PreProcess(gpu);
+            twins.PreProcess(cpu);
+            AssertClose(cpu.NetworkInput.Span, gpu.NetworkInput.Span, 1e-5f, $"network input ({step})");
+            AssertClose(cpu.Thumbnail, gpu.Thumbnail, 1e-5f, $"thumbnail ({step})");
+
+            // A light map with the structure of a real one: darker where the frame is dark, from the frame itself.
+            var planes = gpu.NetworkInput.Span;
+            for (int i = 0; i < n; i++)
+            {
+                float l = 0.12f + 0.85f * Math.Max(planes[i], Math.Max(planes[n + i], planes[2 * n + i])) * (i % 7 == 0 ? 0.9f : 1f);
+                gpu.NetworkLightMap.Span[i] = l;
+                cpu.NetworkLightMap.Span[i] = l;
+            }
+            foreach (var slot in new[] { gpu, cpu })
+            {
+                slot.TemporalWeight = weight;
+                slot.HasMotion = motion;
+                slot.MotionIsStill = false;
+                slot.HasMapMotion = mapMotion;
+                // The picture moved left by the pan since the frame before: each pixel was further right.
+                for (int i = 0; i < slot.Motion.Length; i += 2)
+                {
+                    slot.Motion[i] = 3f / layout.MotionFactor;
+                    slot.Motion[i + 1] = 0.25f;
+                    slot.MapMotion[i] = 5f / layout.MotionFactor;
+                    slot.MapMotion[i + 1] = -0.5f;
+                }
+            }
+            shaders.SplitColumn = split;
+            twins.SplitColumn = split;
+            shaders.Compose(gpu);
+            twins.Compose(cpu);
+            AssertWithinOneLevel(layout, cpu.OutputBytes.Span, gpu.OutputBytes.Span, step);
+        }
+    }
+
+    [Test]
+    public void AutoTakesTheTwinsOnACpuDeviceWithHostTensors()
+    {
+        Assert.That(FrameStagesChoice.Resolve(FrameStages.Auto, deviceIsCpu: true, tensorsOnHost: true), Is.EqualTo(FrameStages.Cpu));
+        Assert.That(FrameStagesChoice.Resolve(FrameStages.Auto, deviceIsCpu: false, tensorsOnHost: true), Is.EqualTo(FrameStages.Vulkan));
+        Assert.That(FrameStagesChoice.Resolve(FrameStages.Cpu, deviceIsCpu: true, tensorsOnHost: false), Is.EqualTo(FrameStages.Vulkan), "tensors in CUDA's memory");
+        Assert.That(FrameStagesChoice.Resolve(FrameStages.Vulkan, deviceIsCpu: true, tensorsOnHost: true), Is.EqualTo(FrameStages.Vulkan));
+        Assert.That(FrameStagesChoice.Parse(" CPU "), Is.EqualTo(FrameStages.Cpu));
+        var error = Assert.Throws<ArgumentException>(() => FrameStagesChoice.Parse("gpu"))!;
+        Assert.That(error.Message, Is.EqualTo("CLIPLIT_STAGES=gpu: expected auto, cpu or vulkan"));
+        if (Environment.GetEnvironmentVariable(FrameStagesChoice.Variable) is null)
+        {
+            using var renderer = new FrameRenderer(Device, FrameLayout.For(64, 48, EnhanceQuality.Full), 1, stages: FrameStages.Auto);
+            Assert.That(renderer.Stages, Is.EqualTo(Device.IsCpu ? FrameStages.Cpu : FrameStages.Vulkan), Device.Name);
+        }
+    }
+
+    /// <summary>The shared photo, panned left by <paramref name="pan"/> pixels, at the layout's depth (16 bits: spread over the range with varied low bits).</summary>
+    private static byte[] Frame(FrameLayout layout, int pan)
+    {
+        var pixels = PixelPassTests.RealPixels(layout.Width + pan, layout.Height);
+        var frame = new byte[layout.FrameBytes];
+        for (int y = 0; y < layout.Height; y++)
+            for (int x = 0; x < layout.Width; x++)
+                for (int c = 0; c < 4; c++)
+                {
+                    byte v = pixels[4 * (y * (layout.Width + pan) + x + pan) + c];
+                    int i = 4 * (y * layout.Width + x) + c;
+                    if (layout.BitsPerChannel == 8) frame[i] = v;
+                    else MemoryMarshal.Cast<byte, ushort>(frame.AsSpan())[i] = (ushort)(v * 257 + (i * 131) % 257);
+                }
+        return frame;
+    }
+
+    private static void AssertClose(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, float tolerance, string what)
+    {
+        float worst = 0f;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float difference = Math.Abs(actual[i] - expected[i]);
+            // NaN-proof: a NaN on either side is a failure, not a pass.
+            if (!(difference <= tolerance)) Assert.Fail($"{what}: value {i} is {actual[i]} on the CPU, {expected[i]} in the shader");
+            worst = Math.Max(worst, difference);
+        }
+        TestContext.Out.WriteLine($"{what}: worst difference {worst:G3}");
+    }
+
+    /// <summary>
+    /// Every channel within one 8-bit level (257 at 16 bits), and nearly all of them closer: at 8 bits
+    /// equal, at 16 bits within a sixteenth of a level (a float rounding differently moves a 16-bit
+    /// value by a unit or two); at most 1 % of the channels (or 2, in a tiny frame) further apart.
+    /// </summary>
+    private static void AssertWithinOneLevel(FrameLayout layout, ReadOnlySpan<byte> cpu, ReadOnlySpan<byte> gpu, string step)
+    {
+        bool deep = layout.BitsPerChannel == 16;
+        int channels = cpu.Length / (deep ? 2 : 1), apart = 0, worst = 0;
+        for (int i = 0; i < channels; i++)
+        {
+            int a = deep ? BitConverter.ToUInt16(cpu[(2 * i)..]) : cpu[i];
+            int b = deep ? BitConverter.ToUInt16(gpu[(2 * i)..]) : gpu[i];
+            int difference = Math.Abs(a - b);
+            if (difference > (deep ? 16 : 0)) apart++;
+            worst = Math.Max(worst, difference);
+        }
+        TestContext.Out.WriteLine($"{step}: {apart} of {channels} channels apart, worst difference {worst}");
+        Assert.That(worst, Is.LessThanOrEqualTo(deep ? 257 : 1), $"output ({step})");
+        Assert.That(apart, Is.LessThanOrEqualTo(Math.Max(2, channels / 100)), $"channels apart ({step})");
+    }
+}

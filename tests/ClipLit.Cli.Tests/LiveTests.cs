@@ -278,6 +278,13 @@ public sealed class LiveTests
         Assert.That(lightMaps, Is.InRange(1, frames / 2), "the network skipped the frames that arrived while it was busy");
         Assert.That(presented, Is.GreaterThan(2 * lightMaps), "the picture does not wait for the network");
         Assert.That(age, Is.GreaterThan(0), "shown light maps are older than their frames");
+        // The CPU the run used, the network's busy threads and the decoder included: well above nothing, at most every core.
+        var cpu = System.Text.RegularExpressions.Regex.Match(result.Error, @"CPU ([\d.]+) cores \(process and children\), ([\d.]+) ms a shown frame");
+        Assert.That(cpu.Success, result.Error);
+        double cores = double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double milliseconds = double.Parse(cpu.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(cores, Is.InRange(0.2, Environment.ProcessorCount + 0.5));
+        Assert.That(milliseconds, Is.InRange(1.0, 10_000.0));
     }
 
     [Test]

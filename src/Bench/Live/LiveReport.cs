@@ -19,11 +19,11 @@ public static class LiveReport
         md.AppendLine("Latency is from a frame's arrival (decoded) to its presentation, waiting for the frame's time at the source's pace left out (and frames decoded before the first light map, which waited for it). Frames a run skips to keep the video's pace (as a player does) are not in 'frames shown'. "
                       + $"Per frame: the window thread's milliseconds waiting for the decoder (FFmpeg, another process), rendering (pre-process when the network takes a frame, temporal average, compose on {machine.VulkanName}) and presenting (copy, swapchain, X server).");
         md.AppendLine();
-        md.TableHeader("run", "frames shown", "skipped to keep pace", "shown fps", "light maps", "network Hz", "light map age (frames)", "latency p50 / p99 (ms)", "per frame: decode / render / present (ms)", "peak MiB");
+        md.TableHeader("run", "frames shown", "skipped to keep pace", "shown fps", "light maps", "network Hz", "light map age (frames)", "latency p50 / p99 (ms)", "per frame: decode / render / present (ms)", "CPU cores (process and children)", "CPU ms a shown frame", "peak MiB");
         foreach (var (name, stats, peak) in result.Runs)
         {
             var times = stats.MeanFrameTimes;
-            md.AppendLine(inv, $"| {name} | {stats.Presented} | {stats.Skipped} | {stats.PresentedPerSecond:F1} | {stats.LightMaps} | {stats.LightMapsPerSecond:F1} | {stats.MeanLightMapAgeFrames:F1} | {stats.LatencyP50Milliseconds:F0} / {stats.LatencyP99Milliseconds:F0} | {times.Decode:F1} / {times.Render:F1} / {times.Present:F1} | {peak:F0} |");
+            md.AppendLine(inv, $"| {name} | {stats.Presented} | {stats.Skipped} | {stats.PresentedPerSecond:F1} | {stats.LightMaps} | {stats.LightMapsPerSecond:F1} | {stats.MeanLightMapAgeFrames:F1} | {stats.LatencyP50Milliseconds:F0} / {stats.LatencyP99Milliseconds:F0} | {times.Decode:F1} / {times.Render:F1} / {times.Present:F1} | {stats.CpuCores:F2} | {stats.CpuMillisecondsPerFrame:F1} | {peak:F0} |");
         }
         md.AppendLine();
         md.AppendLine(inv, $"Goals (issue 14, set for a 2-core CPU with lavapipe, 720p30 in fast quality; this run: {machine.Brief}): >= 29 fps headless with >= 25 new light maps a second, >= 24 fps in a window under Xvfb.");

@@ -8,10 +8,17 @@ namespace ClipLit.Engine.Live;
 /// Thread-safety: immutable.
 /// </summary>
 public readonly record struct HudReadings(double DisplayFps, double EnhancerHz, double EnhancerMilliseconds, double LightMapAgeFrames,
-    double LatencyP50Milliseconds, double LatencyP99Milliseconds, string Device, string Quality, LoadedModel Model, LoadedModel? LeftModel, bool Paused);
+    double LatencyP50Milliseconds, double LatencyP99Milliseconds, string Device, string Quality, LoadedModel Model, LoadedModel? LeftModel, bool Paused)
+{
+    /// <summary>Cores in use over the last second (process and children).</summary>
+    public double CpuCores { get; init; }
+
+    /// <summary>CPU milliseconds per shown frame over the last second.</summary>
+    public double CpuMillisecondsPerFrame { get; init; }
+}
 
 /// <summary>
-/// The live window's heads-up display (H): rates, latency, device, model; and messages (a model
+/// The live window's heads-up display (H): rates, latency, CPU use, device, model; and messages (a model
 /// that did not load, no signal), which show for a few seconds even while the display is hidden.
 /// The panel is redrawn only when its text changes.
 /// Thread-safety: the window thread.
@@ -56,6 +63,7 @@ public sealed class LiveHud
         yield return string.Format(c, "DISPLAY {0:F1} FPS   LATENCY {1:F0} MS (P99 {2:F0}){3}", r.DisplayFps, r.LatencyP50Milliseconds, r.LatencyP99Milliseconds,
             r.Paused ? "   PAUSED" : "");
         yield return string.Format(c, "ENHANCER {0:F1} HZ, {1:F0} MS   LIGHT MAP {2:F1} FRAMES OLD", r.EnhancerHz, r.EnhancerMilliseconds, r.LightMapAgeFrames);
+        yield return string.Format(c, "CPU {0:F2} CORES, {1:F0} MS A FRAME (WITH THE DECODER)", r.CpuCores, r.CpuMillisecondsPerFrame);
         yield return $"{r.Device}   {r.Quality}";
         yield return string.Format(c, "MODEL {0} (LOADED IN {1:F1} S)", Shorten(r.Model.Name, 48), r.Model.LoadTime.TotalSeconds);
         if (r.LeftModel is { } left) yield return $"LEFT {Shorten(left.Name, 32)} | RIGHT {Shorten(r.Model.Name, 32)}";

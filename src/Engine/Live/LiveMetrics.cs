@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClipLit.Core.Processes;
 
 namespace ClipLit.Engine.Live;
 
@@ -6,7 +7,7 @@ namespace ClipLit.Engine.Live;
 /// What the live loop measures while it runs: frames shown and skipped, rates over the last second
 /// (title bar, heads-up display), the window thread's time per stage, how old the shown light maps
 /// are, latency from a frame's arrival to its presentation, and when a swapped-in model first lit
-/// a shown frame; <see cref="Statistics"/> sums it up at the end.
+/// a shown frame, and the CPU the process and its children (the decoder) use; <see cref="Statistics"/> sums it up at the end.
 /// Thread-safety: the window thread. Ownership: nothing native.
 /// </summary>
 public sealed class LiveMetrics
@@ -14,6 +15,8 @@ public sealed class LiveMetrics
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Stopwatch _second = Stopwatch.StartNew();
     private readonly LatencyRecorder _latencies = new();
+    private readonly TimeSpan _cpuAtStart = ProcessTreeCpu.Used();
+    private TimeSpan _cpuAtLastSecond;
     private (int Presented, int LightMaps) _lastSecond;
     private (long Decode, long Render, long Present) _ticks;   // Stopwatch ticks spent per stage, over shown frames
     private long _ageSum;
@@ -27,14 +30,18 @@ public sealed class LiveMetrics
     /// <summary>Frames not shown to keep the source's pace (the loop's and the read-ahead's).</summary>
     public int Dropped { get; set; }
 
-    /// <summary>Frames shown and light maps taken per second, over the last whole second.</summary>
-    public (double DisplayFps, double EnhancerHz) Rates { get; private set; }
+    /// <summary>Frames shown and light maps taken per second, and the cores used (process and children), over the last whole second.</summary>
+    public (double DisplayFps, double EnhancerHz, double CpuCores) Rates { get; private set; }
 
     /// <summary>Once a second: the rates over the last second are new (true), for the title bar.</summary>
     public bool NextSecond(int lightMaps)
     {
         if (_second.Elapsed.TotalSeconds < 1) return false;
-        Rates = ((Presented - _lastSecond.Presented) / _second.Elapsed.TotalSeconds, (lightMaps - _lastSecond.LightMaps) / _second.Elapsed.TotalSeconds);
+        if (_cpuAtLastSecond == TimeSpan.Zero) _cpuAtLastSecond = _cpuAtStart;
+        var cpu = ProcessTreeCpu.Used();
+        double seconds = _second.Elapsed.TotalSeconds;
+        Rates = ((Presented - _lastSecond.Presented) / seconds, (lightMaps - _lastSecond.LightMaps) / seconds, (cpu - _cpuAtLastSecond).TotalSeconds / seconds);
+        _cpuAtLastSecond = cpu;
         _lastSecond = (Presented, lightMaps);
         _second.Restart();
         return true;
@@ -74,7 +81,11 @@ public sealed class LiveMetrics
     {
         var primary = lanes.Primary;
         return new HudReadings(Rates.DisplayFps, Rates.EnhancerHz, primary.NetworkMilliseconds, MeanLightMapAge, _latencies.Percentile(50), _latencies.Percentile(99),
-            primary.Description, lanes.QualityName(), main, lanes.ShownLeftModel, paused);
+            primary.Description, lanes.QualityName(), main, lanes.ShownLeftModel, paused)
+        {
+            CpuCores = Rates.CpuCores,
+            CpuMillisecondsPerFrame = Rates.DisplayFps > 0 ? 1000 * Rates.CpuCores / Rates.DisplayFps : 0,
+        };
     }
 
     /// <summary>The run summed up.</summary>
@@ -86,10 +97,15 @@ public sealed class LiveMetrics
         double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
         double perFrame = 1000.0 / Stopwatch.Frequency / Math.Max(1, Presented);
         var cuts = lanes.CutCounts;
+        double cpuSeconds = (ProcessTreeCpu.Used() - _cpuAtStart).TotalSeconds;
         return new LiveStatistics(Presented, Presented / seconds, lanes.LightMaps, lanes.LightMaps / seconds, MeanLightMapAge,
             _latencies.Percentile(50), _latencies.Percentile(99), swaps, _firstFrameOfLastModel, Dropped + readAheadDropped,
             new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame),
-            cuts.Cuts, cuts.Lit, cuts.Dropped, lanes.Primary.LightMapSource);
+            cuts.Cuts, cuts.Lit, cuts.Dropped, lanes.Primary.LightMapSource)
+        {
+            CpuCores = cpuSeconds / seconds,
+            CpuMillisecondsPerFrame = 1000 * cpuSeconds / Math.Max(1, Presented),
+        };
     }
 
     private double MeanLightMapAge => Presented > 0 ? (double)_ageSum / Presented : 0;

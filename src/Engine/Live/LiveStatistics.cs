@@ -7,12 +7,20 @@ namespace ClipLit.Engine.Live;
 /// waited for it, left out too), model swaps, frames not shown to keep the video's pace (late frames of a
 /// file, stale frames of a camera), and where the window thread's time went per shown frame; scene
 /// cuts (shown lanes), how many cut frames got a light map of their own before being shown, how many
-/// light maps of an earlier scene were dropped at cuts, and which model gave the last shown frame its light map.
+/// light maps of an earlier scene were dropped at cuts, and which model gave the last shown frame its light map;
+/// the CPU the run used (this process and its children, e.g. the decoder), in cores and per shown frame.
 /// Thread-safety: immutable.
 /// </summary>
 public sealed record LiveStatistics(int Presented, double PresentedPerSecond, int LightMaps, double LightMapsPerSecond, double MeanLightMapAgeFrames,
     double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, int Skipped, FrameTimes MeanFrameTimes,
-    int SceneCuts = 0, int CutFramesLit = 0, int StaleLightMapsDropped = 0, string LightMapSource = "");
+    int SceneCuts = 0, int CutFramesLit = 0, int StaleLightMapsDropped = 0, string LightMapSource = "")
+{
+    /// <summary>CPU seconds a second over the run (process and children): 1 is one core busy.</summary>
+    public double CpuCores { get; init; }
+
+    /// <summary>CPU milliseconds (process and children) per shown frame.</summary>
+    public double CpuMillisecondsPerFrame { get; init; }
+}
 
 /// <summary>
 /// The window thread's milliseconds per shown frame: waiting for the decoder, the renderer (pre-process

@@ -253,10 +253,11 @@ public sealed class VideoTests
 
     internal static void Ffmpeg(string arguments)
     {
-        var start = new ProcessStartInfo("ffmpeg", $"-v error -y {arguments}") { RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"ffmpeg {arguments}: {error}");
+        // One string as the tests write it, split as a shell would (quoted paths stay whole); killed and retried once if it hangs.
+        var result = ChildProcess.RunFfmpeg(["-v", "error", "-y", .. SplitArguments(arguments)], TimeSpan.FromSeconds(90));
+        Assert.That(result.ExitCode, Is.Zero, $"ffmpeg {arguments}: {result}");
     }
+
+    private static IEnumerable<string> SplitArguments(string arguments) =>
+        System.Text.RegularExpressions.Regex.Matches(arguments, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value);
 }

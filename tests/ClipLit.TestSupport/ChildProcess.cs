@@ -14,6 +14,30 @@ public static class ChildProcess
         return Run(start, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// Runs ffmpeg to make a test's input: Debian's ffmpeg was seen spinning forever on a 2-second cut
+    /// (a livelock among its encoder threads, output never written), which held a whole CI run; past
+    /// <paramref name="timeout"/> it is killed and tried once more.
+    /// </summary>
+    public static CommandResult RunFfmpeg(IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        ProcessStartInfo Start()
+        {
+            var start = new ProcessStartInfo("ffmpeg");
+            foreach (string argument in (string[])["-nostdin", .. arguments]) start.ArgumentList.Add(argument);
+            return start;
+        }
+        try
+        {
+            return Run(Start(), timeout);
+        }
+        catch (TimeoutException e)
+        {
+            NUnit.Framework.TestContext.Out.WriteLine($"retrying once: {e.Message}");
+            return Run(Start(), timeout);
+        }
+    }
+
     /// <summary>Runs a prepared start (its environment, its working folder), killing it past <paramref name="timeout"/>.</summary>
     /// <param name="start">The program, its arguments and environment; its output is redirected here.</param>
     /// <param name="timeout">How long it may run; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>

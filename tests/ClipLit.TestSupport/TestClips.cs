@@ -34,7 +34,7 @@ public static class TestClips
         if (cut.KeyframeInterval is { } interval) arguments.AddRange(["-g", interval.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(cut.Audio ? ["-c:a", "copy"] : ["-an"]);
         arguments.Add(target);
-        var result = ChildProcess.Run("ffmpeg", [.. arguments]);
+        var result = ChildProcess.RunFfmpeg(arguments, TimeSpan.FromSeconds(90));
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         return target;
     }

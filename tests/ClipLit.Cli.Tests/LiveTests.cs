@@ -408,12 +408,22 @@ public sealed class LiveTests
     {
         int port;
         using (var probe = new System.Net.Sockets.UdpClient(0)) port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        // -nostdin and a closed stdin: ffmpeg reads keys from stdin ('q' quits), and this one would share the test host's.
         var senderStart = new ProcessStartInfo("ffmpeg",
-            $"-v error -re -f lavfi -i testsrc2=size=320x180:rate=30:duration=90 -c:v libx264 -preset ultrafast -tune zerolatency -g 15 -f mpegts \"udp://127.0.0.1:{port}?pkt_size=1316\"")
+            $"-nostdin -v error -re -f lavfi -i testsrc2=size=320x180:rate=30:duration=90 -c:v libx264 -preset ultrafast -tune zerolatency -g 15 -f mpegts \"udp://127.0.0.1:{port}?pkt_size=1316\"")
         {
+            RedirectStandardInput = true,
             RedirectStandardError = true,
         };
         using var sender = Process.Start(senderStart)!;
+        // Drained as it comes: UDP sent while nobody listens is refused, and ffmpeg says so on every packet; an unread
+        // pipe fills and the sender stops sending, blocked on its own error output (the stream then never comes).
+        var senderErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        sender.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && senderErrors.Count < 20) senderErrors.Enqueue(e.Data);
+        };
+        sender.BeginErrorReadLine();
         try
         {
             // A UDP stream never says it ended: the sender outlasts the run (its MPEG-TS muxer sends in bursts, and a
@@ -421,8 +431,9 @@ public sealed class LiveTests
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
             // Its own process, as a user runs it: in the test host, after the whole suite, this run once waited for its first
             // frame past any timeout while it passed alone and beside every other fixture (see the session notes).
+            sender.StandardInput.Close();
             var result = await Task.Run(() => RunProgram(timeout.Token, Cli.WithModel("live", "--input", $"udp://127.0.0.1:{port}", "--no-window", "--frames", "30", "--device", "cpu")));
-            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(result.ExitCode, Is.Zero, $"{result}\nthe sender {(sender.HasExited ? $"had exited ({sender.ExitCode})" : "was still sending")}; it said: {string.Join(" / ", senderErrors)}");
             Assert.That(Statistics(result.Error).Presented, Is.EqualTo(30));
         }
         finally

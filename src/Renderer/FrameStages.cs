@@ -38,8 +38,15 @@ public static class FrameStagesChoice
         null or "" or "auto" => FrameStages.Auto,
         "cpu" => FrameStages.Cpu,
         "vulkan" => FrameStages.Vulkan,
-        _ => throw new ArgumentException($"{Variable}={value}: expected auto, cpu or vulkan"),
+        _ => throw new ArgumentException($"{Variable}={Shown(value)}: expected auto, cpu or vulkan"),
     };
+
+    /// <summary>The value as the one-line error shows it: plain when it is a plain word, else quoted with escapes and cut short (newlines, control characters, megabytes).</summary>
+    private static string Shown(string value)
+    {
+        if (value.Length <= 32 && value.All(char.IsAsciiLetterOrDigit)) return value;
+        return System.Text.Json.JsonSerializer.Serialize(value.Length <= 32 ? value : value[..32] + "...");
+    }
 
     /// <summary>
     /// Where the stages run for <paramref name="requested"/>: auto takes the twins on a CPU Vulkan

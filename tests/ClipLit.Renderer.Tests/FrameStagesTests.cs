@@ -98,6 +98,9 @@ public sealed class FrameStagesTests : DeviceFixture
         Assert.That(FrameStagesChoice.Parse(" CPU "), Is.EqualTo(FrameStages.Cpu));
         var error = Assert.Throws<ArgumentException>(() => FrameStagesChoice.Parse("gpu"))!;
         Assert.That(error.Message, Is.EqualTo("CLIPLIT_STAGES=gpu: expected auto, cpu or vulkan"));
+        // A value with a newline or of any length stays one short line.
+        Assert.That(Assert.Throws<ArgumentException>(() => FrameStagesChoice.Parse("cpu\nrm -rf /"))!.Message, Is.EqualTo("CLIPLIT_STAGES=\"cpu\\nrm -rf /\": expected auto, cpu or vulkan"));
+        Assert.That(Assert.Throws<ArgumentException>(() => FrameStagesChoice.Parse(new string('x', 5000)))!.Message, Has.Length.LessThan(100));
         if (Environment.GetEnvironmentVariable(FrameStagesChoice.Variable) is null)
         {
             using var renderer = new FrameRenderer(Device, FrameLayout.For(64, 48, EnhanceQuality.Full), 1, stages: FrameStages.Auto);

@@ -67,8 +67,11 @@ public sealed record FramePlan(LightMapModel Model, StudentModel? Student, Enhan
     /// <summary>Whether the light maps come from the student rather than the model itself.</summary>
     public bool RunsStudent => !ReferenceEquals(LightMapModel, Model);
 
-    /// <summary>The layout of a <paramref name="width"/> x <paramref name="height"/> source: a student at its own scale, the paper's network full or at the fast size.</summary>
-    public FrameLayout LayoutFor(int width, int height) => LightMapModel.LayoutFor(width, height, Quality, FastLongSide, Upsample);
+    /// <summary>Whether the plan is for photos: a student runs them at its still scale (<see cref="StudentModel.StillScale"/>), not its frame-rate one.</summary>
+    public bool Stills { get; init; }
+
+    /// <summary>The layout of a <paramref name="width"/> x <paramref name="height"/> source: a student at its own scale (photos: its still scale), the paper's network full or at the fast size.</summary>
+    public FrameLayout LayoutFor(int width, int height) => LightMapModel.LayoutFor(width, height, Quality, FastLongSide, Upsample, Stills);
 
     /// <summary>The same plan in the other quality (the live view's Q).</summary>
     public FramePlan Toggled() => this with { Quality = Quality == EnhanceQuality.Fast ? EnhanceQuality.Full : EnhanceQuality.Fast };

@@ -93,7 +93,7 @@ public static class MadeUpResults
         IReadOnlyList<(string, StillScores)> scores = [("a.jpg", new StillScores(38, 33, 0.98))];
         var process = new ProcessResult("cliplit enhance", Seconds(0.9), 300);
         return new DistillBenchResult(machine, Date, "distill", 2, new StudentInfo("student.onnx", "3 layers", "enhancement_model.pth", "10 minutes", "39 dB"), null,
-            [new QualityGroup("photos", FastVariant.Teacher256, scores), new QualityGroup("photos", FastVariant.Student, scores)],
+            [new QualityGroup("photos", FastVariant.Teacher256, scores), new QualityGroup("photos", FastVariant.Student, scores), new QualityGroup("photos", FastVariant.StudentStill, scores)],
             new DistillCrop("a.jpg", 2048, 1536, 16, 32, [crop, crop, crop]),
             [new DistillNetworkRate(FastVariant.Teacher256, 256, 144, 40, 30), new DistillNetworkRate(FastVariant.Student, 640, 360, 4, 60)],
             [new DistillVideoRun(FastVariant.Teacher256, 240, 20, 0.02, 0.001, [60]), new DistillVideoRun(FastVariant.Student, 240, 40, 0.02, 0.001, [60])],

@@ -1,3 +1,4 @@
+using SixLabors.ImageSharp.Processing;
 using System.Diagnostics;
 using System.Text.Json;
 using ClipLit.Core.Imaging;
@@ -29,6 +30,9 @@ public static class DistillBench
     /// <summary>Every this many frames of the shared clip is a still (four times as many apart with --quick).</summary>
     public const int ClipFrameStep = 8;
     private static readonly FastVariant[] Variants = [FastVariant.Teacher256, FastVariant.Student];
+
+    /// <summary>Stills are also scored as <c>cliplit enhance</c> runs photos: the student at its still scale.</summary>
+    private static readonly FastVariant[] StillVariants = [.. Variants, FastVariant.StudentStill];
 
     private sealed record Still(string Set, string Name, byte[] Rgba, int Width, int Height);
 
@@ -78,6 +82,11 @@ public static class DistillBench
             stills.Add(Load("photos", path));
         foreach (string path in Directory.GetFiles(Path.Combine(settings.Shared, "golden", "enhance-512"), "*.input.png").Order(StringComparer.Ordinal))
             stills.Add(Load("golden 512", path));
+        foreach (string path in Directory.GetFiles(Path.Combine(settings.Shared, "data", "backlit"), "*.jpg").Order(StringComparer.Ordinal))
+        {
+            stills.Add(Small("640 px", path, exposure: 1));
+            stills.Add(Small("640 px, dark", path, exposure: DarkExposure));
+        }
         var info = VideoProbe.Probe(clip);
         var reader = new VideoFrameReader(info);
         try
@@ -103,6 +112,25 @@ public static class DistillBench
         return new Still(set, Path.GetFileName(path), rgba, image.Width, image.Height);
     }
 
+    /// <summary>The dark set's exposure: linear light scaled by it (about 1.5 stops under), as a dim room gives a camera.</summary>
+    private const double DarkExposure = 0.35;
+
+    /// <summary>A photo as small photos come (640-pixel long side, Lanczos), its linear light scaled by <paramref name="exposure"/>.</summary>
+    private static Still Small(string set, string path, double exposure)
+    {
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(path);
+        double scale = 640.0 / Math.Max(image.Width, image.Height);
+        int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
+        image.Mutate(x => x.Resize(width, height, KnownResamplers.Lanczos3));
+        var rgba = new byte[4 * width * height];
+        image.CopyPixelDataTo(rgba);
+        var level = new byte[256];
+        for (int v = 0; v < 256; v++) level[v] = (byte)Math.Round(255 * Math.Pow(Math.Pow(v / 255.0, 2.2) * exposure, 1 / 2.2));
+        for (int i = 0; i < rgba.Length; i++)
+            if ((i & 3) != 3) rgba[i] = level[rgba[i]];
+        return new Still(set, Path.GetFileName(path), rgba, width, height);
+    }
+
     /// <summary>Each still in full quality (the reference) and both fast qualities: their scores, and the large photo's silhouette crop.</summary>
     private static (List<QualityGroup> Groups, DistillCrop? Crop) Quality(EnhancerSession teacher, EnhancerSession student, List<Still> stills, TextWriter log)
     {
@@ -115,20 +143,21 @@ public static class DistillBench
             teacher.Stills.Enhance(full, new FramePlan(teacher.Model, null, EnhanceQuality.Full).LayoutFor(still.Width, still.Height), CancellationToken.None);
             var edges = FrameMetrics.EdgeBand(still.Rgba, still.Width, still.Height);
             var outputs = new Dictionary<FastVariant, byte[]>();
-            foreach (var variant in Variants)
+            foreach (var variant in StillVariants)
             {
                 var fast = (byte[])still.Rgba.Clone();
-                var session = variant == FastVariant.Student ? student : teacher;
-                session.Stills.Enhance(fast, new FramePlan(session.Model, null, EnhanceQuality.Fast).LayoutFor(still.Width, still.Height), CancellationToken.None);
+                var session = variant == FastVariant.Teacher256 ? teacher : student;
+                var plan = new FramePlan(session.Model, null, EnhanceQuality.Fast) { Stills = variant == FastVariant.StudentStill };
+                session.Stills.Enhance(fast, plan.LayoutFor(still.Width, still.Height), CancellationToken.None);
                 var key = (still.Set, variant);
                 if (!scores.TryGetValue(key, out var list)) scores[key] = list = [];
                 list.Add((still.Name, new StillScores(FrameMetrics.Psnr(fast, full), FrameMetrics.Psnr(fast, full, edges), FrameMetrics.Ssim(fast, full, still.Width, still.Height))));
                 outputs[variant] = fast;
             }
-            log.WriteLine(string.Create(inv, $"bench distill: {still.Set} {still.Name}: teacher at 256 {scores[(still.Set, FastVariant.Teacher256)][^1].Scores.Psnr:F2} dB, student {scores[(still.Set, FastVariant.Student)][^1].Scores.Psnr:F2} dB"));
-            if (still.Name == LargePhoto) crop = SilhouetteCrop(still, full, outputs[FastVariant.Teacher256], outputs[FastVariant.Student]);
+            log.WriteLine(string.Create(inv, $"bench distill: {still.Set} {still.Name}: teacher at 256 {scores[(still.Set, FastVariant.Teacher256)][^1].Scores.Psnr:F2} dB, student {scores[(still.Set, FastVariant.Student)][^1].Scores.Psnr:F2} dB, at its still scale {scores[(still.Set, FastVariant.StudentStill)][^1].Scores.Psnr:F2} dB"));
+            if (still.Set == "photos" && still.Name == LargePhoto) crop = SilhouetteCrop(still, full, outputs[FastVariant.Teacher256], outputs[FastVariant.Student]);
         }
-        var groups = stills.Select(s => s.Set).Distinct().SelectMany(set => Variants.Select(variant => new QualityGroup(set, variant, scores[(set, variant)]))).ToList();
+        var groups = stills.Select(s => s.Set).Distinct().SelectMany(set => StillVariants.Select(variant => new QualityGroup(set, variant, scores[(set, variant)]))).ToList();
         return (groups, crop);
     }
 

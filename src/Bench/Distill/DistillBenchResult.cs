@@ -1,13 +1,15 @@
 namespace ClipLit.Bench.Distill;
 
 /// <summary>
-/// Fast quality's two ways: the teacher on a 256-pixel copy (no student), and the student.
+/// Fast quality's ways: the teacher on a 256-pixel copy (no student), the student at its own scale
+/// (videos, live), and the student at its still scale (photos).
 /// Thread-safety: a value; any thread.
 /// </summary>
 public enum FastVariant
 {
     Teacher256,
     Student,
+    StudentStill,
 }
 
 /// <summary>

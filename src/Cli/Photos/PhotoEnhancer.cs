@@ -60,6 +60,6 @@ public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality qualit
         return note;
     }
 
-    /// <summary>The photo's layout, asked of the session's model's plan (the model itself: photos run the session they are given).</summary>
-    private FrameLayout Layout(int width, int height) => new FramePlan(session.Model, Student: null, quality, fastLongSide).LayoutFor(width, height);
+    /// <summary>The photo's layout, asked of the session's model's plan for stills (the model itself: photos run the session they are given).</summary>
+    private FrameLayout Layout(int width, int height) => new FramePlan(session.Model, Student: null, quality, fastLongSide) { Stills = true }.LayoutFor(width, height);
 }

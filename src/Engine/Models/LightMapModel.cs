@@ -45,10 +45,17 @@ public abstract class LightMapModel
     /// <summary>
     /// The sizes a <paramref name="width"/> x <paramref name="height"/> frame runs at: the paper's
     /// network runs at full size in full quality and on a copy with a long side of
-    /// <paramref name="fastLongSide"/> in fast quality; a student always runs at its own scale.
+    /// <paramref name="fastLongSide"/> in fast quality; a student runs at its own scale, or on a
+    /// <paramref name="still"/> photo at its still scale (<see cref="StudentModel.StillScale"/>).
     /// </summary>
+    /// <param name="width">The source's width.</param>
+    /// <param name="height">The source's height.</param>
+    /// <param name="quality">Fast or full.</param>
+    /// <param name="fastLongSide">The paper's network's input long side in fast quality.</param>
+    /// <param name="upsample">The paper's network's upsampler in fast quality (a student's map is always bilinear).</param>
+    /// <param name="still">A photo (one frame, no frame rate to keep) rather than a video's or camera's frame.</param>
     public abstract FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
-        UpsampleMode upsample = UpsampleMode.EdgeAware);
+        UpsampleMode upsample = UpsampleMode.EdgeAware, bool still = false);
 
     private static string FileSha256(string path)
     {

@@ -24,6 +24,6 @@ public sealed class PaperNetworkModel(EnhancementWeights weights) : LightMapMode
         new CudaImportedTensors(Weights, device, allowTf32 ?? LightMapEstimator.Tf32ByDefault, profilePrefix);
 
     public override FrameLayout LayoutFor(int width, int height, EnhanceQuality quality, int fastLongSide = FrameLayout.DefaultFastLongSide,
-        UpsampleMode upsample = UpsampleMode.EdgeAware) =>
+        UpsampleMode upsample = UpsampleMode.EdgeAware, bool still = false) =>
         FrameLayout.For(width, height, quality, fastLongSide, upsample);
 }

@@ -6,6 +6,8 @@
 // The light map is either at the frame's size (lightMode 0, full quality) or at the network's
 // smaller size, brought up per pixel here (1 bilinear, 2 edge-aware; light_upsample.glsl): one
 // pass over the frame instead of two, which on CPU Vulkan (lavapipe) is most of the cost.
+// Strength S (src/Renderer/CorrectionStrength.cs): L^S divides instead of L; 1 skips the power (the
+// paper's output bit for bit), 0 divides by 1 (the input as it is).
 // Split view (the live window's before|after): columns left of splitColumn keep the input as it
 // is, with a 2-pixel white divider just left of it; 0 turns the split off.
 // Pass: src/Renderer/Passes/ComposePass.cs.
@@ -25,6 +27,7 @@ layout(push_constant) uniform Push {
     uint smallWidth;
     uint smallHeight;
     uint lightMode;
+    float strength;
 } pc;
 
 #include "frame_pixels.glsl"
@@ -50,6 +53,7 @@ void main() {
     }
     vec3 c = frameRgb(i, pc.bitsPerChannel);
     float l = pc.lightMode == 0u ? light[i] : upsampledLight(p, c, pc.lightMode == 2u);
+    if (pc.strength != 1.0) l = pc.strength == 0.0 ? 1.0 : (l > 0.0 ? pow(l, pc.strength) : l);
     if (pc.bitsPerChannel == 16u) {
         uint r = quantize(c.r, l, 65535.0), g = quantize(c.g, l, 65535.0), b = quantize(c.b, l, 65535.0);
         outRgba[2u * i] = r | (g << 16);

@@ -90,6 +90,17 @@ public sealed class FrameRenderer : IDisposable
     }
 
     /// <summary>
+    /// How strongly the light map corrects (<see cref="CorrectionStrength"/>): 1 (the default) is the
+    /// paper's output, 0 the input, up to <see cref="CorrectionStrength.Max"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not from 0 to <see cref="CorrectionStrength.Max"/>.</exception>
+    public float Strength
+    {
+        get;
+        set => field = CorrectionStrength.IsValid(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"a strength is from 0 to {CorrectionStrength.Max}");
+    } = CorrectionStrength.Paper;
+
+    /// <summary>
     /// Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.Network"/> holds the
     /// network's input and <see cref="FrameSlot.Thumbnail"/> its luminance thumbnail.
     /// </summary>
@@ -126,7 +137,7 @@ public sealed class FrameRenderer : IDisposable
     public void Compose(FrameSlot slot, RecordCommands? first = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _stages.Compose(slot, first, SplitColumn);
+        _stages.Compose(slot, first, new ComposeSettings(SplitColumn, Strength));
     }
 
     /// <summary>Runs <paramref name="commands"/> on the slot's compose recorder alone (a frame that is not composed this time), and waits for them.</summary>

@@ -22,8 +22,14 @@ internal interface IFrameStages : IDisposable
     void RecordPreProcess(VkCommandRecorder recorder, FrameSlot slot);
 
     /// <summary><paramref name="first"/> (commands ahead of the compose, e.g. hand-over copies), then the compose; done on return.</summary>
-    void Compose(FrameSlot slot, RecordCommands? first, int splitColumn);
+    void Compose(FrameSlot slot, RecordCommands? first, ComposeSettings settings);
 }
+
+/// <summary>
+/// What the viewer chose for the compose: the split view's column (0: none) and the correction's strength.
+/// Thread-safety: a value.
+/// </summary>
+internal readonly record struct ComposeSettings(int SplitColumn, float Strength);
 
 /// <summary>
 /// What a frame's compose runs, decided the same way for both implementations.

@@ -7,7 +7,8 @@ namespace ClipLit.Renderer.Tests;
 /// The frame stages' two implementations held to each other: the compute shaders and their CPU
 /// twins, through one <see cref="FrameRenderer"/> API each, on the same frames of a real photo
 /// panning, the same light maps, weights and motion (restart, blend following motion, a late map
-/// fetched through its own motion, a held average, the split view).
+/// fetched through its own motion, a held average, the split view, strengths below and above 1,
+/// and strength 0, which must give the input back exactly).
 /// </summary>
 [TestFixture]
 public sealed class FrameStagesTests : DeviceFixture
@@ -37,18 +38,19 @@ public sealed class FrameStagesTests : DeviceFixture
         Assert.That((shaders.Stages, twins.Stages), Is.EqualTo((FrameStages.Vulkan, FrameStages.Cpu)));
         var (gpu, cpu) = (shaders.Slots[0], twins.Slots[0]);
         int n = layout.NetworkPixels;
-        // Each frame: (pan in pixels, weight, motion, the map's own motion, split column).
-        var frames = new (int Pan, float Weight, bool Motion, bool MapMotion, int Split)[]
+        // Each frame: (pan in pixels, weight, motion, the map's own motion, split column, strength).
+        var frames = new (int Pan, float Weight, bool Motion, bool MapMotion, int Split, float Strength)[]
         {
-            (0, 1f, false, false, 0),
-            (3, 0.5f, true, false, 0),
-            (7, 0.4f, true, true, 0),
-            (9, 0f, true, false, 0),
-            (9, 0f, false, false, layout.Width / 2),
+            (0, 1f, false, false, 0, 1f),
+            (3, 0.5f, true, false, 0, 0.6f),
+            (7, 0.4f, true, true, 0, 1f),
+            (9, 0f, true, false, 0, 1.7f),
+            (9, 0f, false, false, layout.Width / 2, 1f),
+            (11, 1f, true, false, 0, 0f),
         };
-        foreach (var (pan, weight, motion, mapMotion, split) in frames)
+        foreach (var (pan, weight, motion, mapMotion, split, strength) in frames)
         {
-            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}";
+            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}, strength {strength}";
             var input = Frame(layout, pan);
             input.CopyTo(gpu.InputBytes.Span);
             input.CopyTo(cpu.InputBytes.Span);
@@ -82,10 +84,32 @@ public sealed class FrameStagesTests : DeviceFixture
             }
             shaders.SplitColumn = split;
             twins.SplitColumn = split;
+            (shaders.Strength, twins.Strength) = (strength, strength);
             shaders.Compose(gpu);
             twins.Compose(cpu);
             AssertWithinOneLevel(layout, cpu.OutputBytes.Span, gpu.OutputBytes.Span, step);
+            if (strength == CorrectionStrength.None)
+            {
+                Assert.That(gpu.OutputBytes.Span.SequenceEqual(input), "strength 0: the shaders give the input back exactly");
+                Assert.That(cpu.OutputBytes.Span.SequenceEqual(input), "strength 0: the twins give the input back exactly");
+            }
         }
+    }
+
+    [Test]
+    public void AStrengthOutsideZeroToTheMaximumIsRefused()
+    {
+        using var renderer = new FrameRenderer(Device, FrameLayout.For(8, 6, EnhanceQuality.Full), 1, stages: FrameStages.Cpu);
+        Assert.That(renderer.Strength, Is.EqualTo(CorrectionStrength.Paper), "the paper's output unless asked");
+        foreach (float bad in new[] { -0.1f, CorrectionStrength.Max + 0.01f, float.NaN, float.PositiveInfinity })
+            Assert.Throws<ArgumentOutOfRangeException>(() => renderer.Strength = bad, bad.ToString());
+        renderer.Strength = CorrectionStrength.Max;
+        Assert.That(renderer.Strength, Is.EqualTo(CorrectionStrength.Max));
+        Assert.That(CorrectionStrength.Parse("0.6"), Is.EqualTo(0.6f));
+        Assert.That(new[] { "-1", "2.5", "NaN", "x", "" }.Select(CorrectionStrength.Parse), Is.All.Null);
+        Assert.That(CorrectionStrength.Step(0.95f, 0.1f), Is.EqualTo(1.1f).Within(1e-6f));
+        Assert.That(CorrectionStrength.Step(0.05f, -0.1f), Is.EqualTo(0f));
+        Assert.That(CorrectionStrength.Step(1.95f, 0.1f), Is.EqualTo(CorrectionStrength.Max));
     }
 
     [Test]

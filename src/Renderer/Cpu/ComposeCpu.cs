@@ -10,7 +10,7 @@ namespace ClipLit.Renderer.Cpu;
 /// per RGB channel, alpha copied, the split view's left part the input. L is the light map at the
 /// frame's size (full quality) or brought up from the network's size per pixel: bilinear, or
 /// edge-aware (the guided filter's mean a and b planes, bilinear, applied as a·max(R, G, B) + b),
-/// kept within the light map's range. As the shader, each small row is first interpolated across
+/// kept within the light map's range, raised to the strength (<see cref="CorrectionStrength"/>). As the shader, each small row is first interpolated across
 /// (once a frame, to the frame's width: a gather per tap, on a fifth of the rows or fewer), then each
 /// frame row blends the two wide rows it lies between with plain vector loads; 8-bit frames go 8
 /// pixels a vector (AVX2).
@@ -43,8 +43,8 @@ internal sealed unsafe class ComposeCpu
         _wide = new float[2 * layout.NetworkHeight * layout.Width + 8];
     }
 
-    /// <summary>What the light map is: at the frame's size, or the network's (bilinear or edge-aware) within [Lo, Hi].</summary>
-    public readonly record struct Light(ReadOnlyMemory<float> Planes, bool EdgeAware, float Lo, float Hi);
+    /// <summary>What the light map is: at the frame's size, or the network's (bilinear or edge-aware) within [Lo, Hi]; the strength it is raised to.</summary>
+    public readonly record struct Light(ReadOnlyMemory<float> Planes, bool EdgeAware, float Lo, float Hi, float Strength = CorrectionStrength.Paper);
 
     public void Run(ReadOnlyMemory<uint> frame, Light light, int splitColumn, Memory<uint> output)
     {
@@ -153,6 +153,7 @@ internal sealed unsafe class ComposeCpu
                         if (light.EdgeAware) l = l * Avx.Max(r, Avx.Max(g, b)) + Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(rowLight), (nuint)(width + x));
                         l = Avx.Min(Avx.Max(l, lo), hi);
                     }
+                    if (light.Strength != CorrectionStrength.Paper) l = Strengthen(l, light.Strength);
                     var packed = Quantize(r / l) | (Quantize(g / l) << 8) | (Quantize(b / l) << 16);
                     (packed.AsUInt32() | (v & Vector256.Create(0xFF000000u))).StoreUnsafe(ref target, (nuint)x);
                 }
@@ -192,10 +193,22 @@ internal sealed unsafe class ComposeCpu
 
     private float LightAt(int x, Light light, ReadOnlySpan<float> rowLight, float r, float g, float b)
     {
-        if (!_layout.IsDownscaled) return rowLight[x];
         float l = rowLight[x];
-        if (light.EdgeAware) l = l * Math.Max(r, Math.Max(g, b)) + rowLight[_layout.Width + x];
-        return Math.Min(Math.Max(l, light.Lo), light.Hi);
+        if (_layout.IsDownscaled)
+        {
+            if (light.EdgeAware) l = l * Math.Max(r, Math.Max(g, b)) + rowLight[_layout.Width + x];
+            l = Math.Min(Math.Max(l, light.Lo), light.Hi);
+        }
+        if (light.Strength == CorrectionStrength.Paper) return l;
+        return light.Strength == CorrectionStrength.None ? 1f : l > 0f ? MathF.Pow(l, light.Strength) : l;
+    }
+
+    /// <summary>L^S as the shader raises it: 0 gives 1 (the input), a map of 0 (or NaN) stays as it is.</summary>
+    private static Vector256<float> Strengthen(Vector256<float> l, float strength)
+    {
+        if (strength == CorrectionStrength.None) return Vector256<float>.One;
+        var raised = Vector256.Exp(Vector256.Log(l) * Vector256.Create(strength));
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(l, Vector256<float>.Zero), raised, l);
     }
 
     /// <summary>Column (or row) <paramref name="p"/>'s two taps in a small map of <paramref name="size"/> and the weight of the second: half-pixel centres, edges clamped.</summary>

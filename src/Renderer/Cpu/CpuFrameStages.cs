@@ -60,7 +60,7 @@ internal sealed class CpuFrameStages : IFrameStages
 
     public void RecordPreProcess(VkCommandRecorder recorder, FrameSlot slot) => PreProcess(slot);
 
-    public void Compose(FrameSlot slot, RecordCommands? first, int splitColumn)
+    public void Compose(FrameSlot slot, RecordCommands? first, ComposeSettings settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (first is not null) slot.PostRecorder.RunNow(first);
@@ -99,7 +99,7 @@ internal sealed class CpuFrameStages : IFrameStages
             }
         }
         var output = slot.Output.AsMemory<uint>(FrameWords);
-        _compose.Run(slot.Input.AsMemory<uint>(FrameWords), new ComposeCpu.Light(planes, _guided is not null, lo, hi), splitColumn, output);
+        _compose.Run(slot.Input.AsMemory<uint>(FrameWords), new ComposeCpu.Light(planes, _guided is not null, lo, hi, settings.Strength), settings.SplitColumn, output);
     }
 
     private static VkHostBuffer Host(IVkStorageBuffer buffer) => (VkHostBuffer)buffer;

@@ -28,13 +28,14 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 
 /// <summary>
 /// shaders/compose.comp push constants: the frame's format, the split view's column (0: no split),
-/// and where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
-/// (SmallWidth x SmallHeight) brought up per pixel and kept within the bounds shaders/light_range.comp found.
+/// where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
+/// (SmallWidth x SmallHeight) brought up per pixel and kept within the bounds shaders/light_range.comp found;
+/// and the correction's strength (<see cref="CorrectionStrength"/>).
 /// Thread-safety: immutable.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn,
-    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize);
+    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Strength = CorrectionStrength.Paper);
 
 /// <summary>
 /// How compose.comp reads its light map.

@@ -104,7 +104,7 @@ internal sealed class VulkanFrameStages : IFrameStages
         recorder.Barrier();
     }
 
-    public void Compose(FrameSlot slot, RecordCommands? first, int splitColumn)
+    public void Compose(FrameSlot slot, RecordCommands? first, ComposeSettings settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var bindings = _bindings[slot];
@@ -130,7 +130,7 @@ internal sealed class VulkanFrameStages : IFrameStages
             _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)layout.NetworkPixels, slot.TemporalWeight));
             recorder.Barrier();
         }
-        var push = new ComposePush((uint)layout.Width, (uint)layout.Height, (uint)layout.BitsPerChannel, (uint)splitColumn);
+        var push = new ComposePush((uint)layout.Width, (uint)layout.Height, (uint)layout.BitsPerChannel, (uint)settings.SplitColumn, Strength: settings.Strength);
         if (layout.IsDownscaled)
         {
             push = push with

@@ -32,14 +32,17 @@ public sealed class PhotoRenderer(VkComputeDevice device, Func<int, int, IEnhanc
 
     /// <summary>
     /// Replaces <paramref name="rgba"/> (<see cref="FrameLayout.FrameBytes"/> bytes at the layout's bits per channel)
-    /// with the image enhanced as <paramref name="layout"/> says (full or fast quality).
+    /// with the image enhanced as <paramref name="layout"/> says (full or fast quality), corrected at
+    /// <paramref name="strength"/> (<see cref="CorrectionStrength"/>; default the paper's output).
     /// </summary>
-    public void Enhance(Span<byte> rgba, FrameLayout layout, CancellationToken cancellation)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="strength"/> is not from 0 to <see cref="CorrectionStrength.Max"/>.</exception>
+    public void Enhance(Span<byte> rgba, FrameLayout layout, CancellationToken cancellation, float strength = CorrectionStrength.Paper)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (rgba.Length != layout.FrameBytes)
             throw new ArgumentException($"{rgba.Length} bytes for a {layout.Width}x{layout.Height} frame of {layout.FrameBytes}", nameof(rgba));
         var path = PathFor(layout);
+        path.Renderer.Strength = strength;
         var slot = path.Slots[0];
         rgba.CopyTo(slot.InputBytes.Span);
         path.Enhance(slot, cancellation);

@@ -17,7 +17,10 @@ namespace ClipLit.Engine;
 /// <param name="Temporal">Light-map smoothing over time and scene-cut detection (default: each frame's own map, <see cref="FramePlan.DefaultSmoothing"/>).</param>
 /// <param name="FramesInFlight">Frames the pipeline holds at once (memory is this many frames' buffers). Default 3.</param>
 /// <param name="Encode">Codec choices.</param>
-/// <remarks><see cref="Stages"/>: where the per-pixel stages run (default auto: <see cref="FrameStagesChoice"/>).</remarks>
+/// <remarks>
+/// <see cref="Stages"/>: where the per-pixel stages run (default auto: <see cref="FrameStagesChoice"/>).
+/// <see cref="Strength"/>: how strongly the light map corrects (default the paper's output, <see cref="CorrectionStrength"/>).
+/// </remarks>
 public sealed record VideoEnhanceOptions(
     EnhanceQuality Quality,
     int FastLongSide,
@@ -32,6 +35,9 @@ public sealed record VideoEnhanceOptions(
 
     /// <summary>Where the per-pixel stages run: auto (the CPU twins on a CPU Vulkan device), the shaders or the twins.</summary>
     public FrameStages Stages { get; init; } = FrameStages.Auto;
+
+    /// <summary>How strongly the light map corrects: 0 the input, 1 the paper's output (default), up to <see cref="CorrectionStrength.Max"/>.</summary>
+    public float Strength { get; init; } = CorrectionStrength.Paper;
 }
 
 /// <summary>
@@ -150,6 +156,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
         var tensors = tensorsFor(layout.NetworkWidth, layout.NetworkHeight);
         tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
         using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal, stages: options.Stages);
+        path.Renderer.Strength = options.Strength;
 
         var free = Channel.CreateUnbounded<FrameSlot>();
         foreach (var slot in path.Slots) free.Writer.TryWrite(slot);

@@ -39,9 +39,11 @@ public sealed class JobTests
     public void ShardsRunOneByOneAndJoinedAreTheVideoEnhanceMakes()
     {
         string clip = Clip(), job = _workspace.PathOf("job"), joined = _workspace.PathOf("out/joined.mp4"), whole = _workspace.PathOf("whole.mp4");
-        var create = Create(clip, joined, job, 3);
+        // A strength other than the paper's: the manifest keeps it, and every shard corrects with it.
+        var create = Create(clip, joined, job, 3, "--strength", "0.7");
         Assert.That(create.ExitCode, Is.EqualTo(0), create.ToString());
         Assert.That(create.Out.Trim(), Is.EqualTo(job));
+        Assert.That(File.ReadAllText(Path.Combine(job, "manifest.json")), Does.Contain("\"--strength\"").And.Contain("\"0.7\""));
 
         Assert.That(Cli.Run("job", "run", job, "--shard", "0", "-q").ExitCode, Is.EqualTo(0));
         Assert.That(Cli.Run("job", "run", job, "--shard", "2", "-q").ExitCode, Is.EqualTo(0));
@@ -69,7 +71,7 @@ public sealed class JobTests
         Assert.That(join.ExitCode, Is.EqualTo(0), join.ToString());
         Assert.That(_workspace.PartialFiles(), Is.Empty);
 
-        var enhance = Cli.Run(Cli.WithModel(["enhance", clip, "-o", whole, "--quality", "fast", "-q", .. Lossless]));
+        var enhance = Cli.Run(Cli.WithModel(["enhance", clip, "-o", whole, "--quality", "fast", "--strength", "0.7", "-q", .. Lossless]));
         Assert.That(enhance.ExitCode, Is.EqualTo(0), enhance.ToString());
         Assert.That(VideoProbe.Probe(joined).FrameCount, Is.EqualTo(90));
         Assert.That(AudioMd5(joined), Is.EqualTo(AudioMd5(clip)).And.EqualTo(AudioMd5(whole)));

@@ -128,7 +128,7 @@ public sealed class LiveTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public void KeysToggleTheDisplayFullscreenSideBySideReloadAndQuality(bool studentInstalled)
+    public void KeysToggleTheDisplayFullscreenSideBySideReloadQualityAndStrength(bool studentInstalled)
     {
         // With the default student installed for the model, fast quality takes its light maps from the student;
         // the side by side and R still concern the model the user runs, never the student in its place.
@@ -154,6 +154,8 @@ public sealed class LiveTests
             # The new quality takes over at its first light map (slower on a loaded machine): wait for it, 20 s at most.
             for i in $(seq 1 40); do grep -q "quality now" "{_workspace.PathOf("live.err")}" && break; sleep 0.5; done
             sleep 1
+            # The correction's strength: up twice, down once.
+            for key in bracketright bracketright bracketleft; do xdotool key "$key"; sleep 0.5; done
             xdotool key p; sleep 1
             xdotool key Escape
             wait $live
@@ -177,6 +179,8 @@ public sealed class LiveTests
         Assert.That(lines, Has.One.StartsWith("model swapped in: ").And.Contains("enhancement_model.pth"));
         Assert.That(lines, Has.One.EqualTo("quality now full: light maps from teacher enhancement_model.pth at 320x180"));
         Assert.That(lines, Has.None.Contains("was not distilled from"), "the reloaded model is the one the student serves");
+        Assert.That(lines.Where(l => l.StartsWith("strength ", StringComparison.Ordinal)), Is.EqualTo(new[] { "strength 1.10", "strength 1.20", "strength 1.10" }), "] and [ step the strength by 0.1");
+        Assert.That(lines, Has.One.StartsWith("presented ").And.EndsWith("; strength 1.10"), "the statistics say the strength the run ended at");
         if (studentInstalled) Assert.That(lines, Has.One.StartsWith("fast quality: light maps from student clip-lit-student.onnx"));
         else Assert.That(lines, Has.None.Contains("clip-lit-student.onnx"));
         var shot = Directory.GetFiles(_workspace.Root, "cliplit-*.png").Single();

@@ -31,7 +31,7 @@ public sealed class MotionSmoothingTests : TemporaryFolderFixture
             var frames = new List<byte[]>();
             var options = VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast, FastLongSide = 96, Temporal = temporal };
             await using var source = new VideoFrameReader(VideoProbe.Probe(clip));
-            var result = await new VideoEnhancer(device, tensors, options).EnhanceAsync(source, new DiscardingSink(), null, CancellationToken.None,
+            var result = await new VideoEnhancer(device, tensors, options).EnhanceAsync(source, new VideoEnhancerTests.DiscardingSink(), null, CancellationToken.None,
                 (_, _, output) => frames.Add(output.ToArray()));
             return (frames, result);
         }
@@ -53,15 +53,6 @@ public sealed class MotionSmoothingTests : TemporaryFolderFixture
         Assert.That(motionPsnr, Is.GreaterThan(plainPsnr + 4), "following motion removes most of the plain average's trail");
         Assert.That(motionPsnr, Is.GreaterThan(33), "and stays near each frame's own map");
         Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", device.ValidationMessages));
-    }
-
-    private sealed class DiscardingSink : IFrameSink
-    {
-        public Task WriteAsync(ReadOnlyMemory<byte> rgba, long timestampMicroseconds, CancellationToken cancellation) => Task.CompletedTask;
-
-        public Task CompleteAsync() => Task.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>PSNR over RGB (<see cref="FrameMetrics.Psnr(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>), 99 dB for equal frames so means stay finite.</summary>

@@ -111,7 +111,8 @@ public sealed class VideoEnhancerTests : TemporaryFolderFixture
         Assert.That(device.ValidationErrorCount, Is.Zero, string.Join("\n", device.ValidationMessages));
     }
 
-    private sealed class DiscardingSink : IFrameSink
+    /// <summary>A sink that keeps nothing (the frames are looked at through the frame tap).</summary>
+    internal sealed class DiscardingSink : IFrameSink
     {
         public Task WriteAsync(ReadOnlyMemory<byte> rgba, long timestampMicroseconds, CancellationToken cancellation) => Task.CompletedTask;
 

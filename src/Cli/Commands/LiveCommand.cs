@@ -61,7 +61,7 @@ public sealed class LiveCommand : AppCommand
         : base("live", "show a video or camera enhanced in a window: cliplit live --input FILE")
     {
         foreach (Option option in (Option[])[_input, _camera, _cameraSize, _cameraFps, _cameraFormat, _loop, _network.Quality, _network.FastSize,
-                     _network.Smoothing, _network.NoSmoothing, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
+                     _network.Smoothing, _network.NoSmoothing, _network.Strength, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
                      _noWindow, _virtualCamera, _outputStream, _split, _lockstep])
             Options.Add(option);
         Validators.Add(result =>
@@ -85,12 +85,13 @@ public sealed class LiveCommand : AppCommand
             B      side by side of two models (--compare, or the model before the last swap; the
                    divider drags too)
             H      heads-up display (display fps, the network's rate and milliseconds, how old the
-                   light map is, latency, device, model and its load time)
+                   light map is, latency, CPU, device, quality, strength, model and its load time)
             Space  pause
             Q      quality fast|full
             F      fullscreen
             R      reload the model from its file
             P      screenshot (cliplit-DATE-TIME.png in the current folder)
+            [ ]    weaker / stronger correction, by 0.1 (0 the input, 1 the paper's output, up to 2)
             Esc    quit
             Messages (a checkpoint that did not load, no signal) show on screen.
             """);
@@ -173,7 +174,8 @@ public sealed class LiveCommand : AppCommand
             _network.Temporal(args, live: !args.GetValue(_lockstep)),
             windowed, args.GetValue(_windowSize) is (int windowHeight, int windowWidth) ? (windowWidth, windowHeight) : null,
             new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
-                args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud)), fast);
+                args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud),
+                Strength: args.GetValue(_network.Strength) ?? CorrectionStrength.Paper), fast);
         try
         {
             var run = LiveView.Run(info, firstSource.Take(), settings, context.Error, context.Cancellation);
@@ -186,7 +188,7 @@ public sealed class LiveCommand : AppCommand
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"presented {measured.Presented} frames ({measured.PresentedPerSecond:F1} fps); {measured.LightMaps} light maps ({measured.LightMapsPerSecond:F1} Hz), on average {measured.MeanLightMapAgeFrames:F1} frames old; latency p50 {measured.LatencyP50Milliseconds:F0} ms, p99 {measured.LatencyP99Milliseconds:F0} ms; "
                 + $"{measured.Skipped} skipped to keep pace; per frame: decode {measured.MeanFrameTimes.Decode:F1} ms, render {measured.MeanFrameTimes.Render:F1} ms, present {measured.MeanFrameTimes.Present:F1} ms; "
-                + $"CPU {measured.CpuCores:F2} cores (process and children), {measured.CpuMillisecondsPerFrame:F1} ms a shown frame"));
+                + $"CPU {measured.CpuCores:F2} cores (process and children), {measured.CpuMillisecondsPerFrame:F1} ms a shown frame; strength {CorrectionStrength.Describe(measured.Strength)}"));
             if (watch is not null) context.Error.WriteLine($"models swapped in: {measured.ModelsSwapped}");
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;
             return run.ValidationErrors > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;

@@ -18,7 +18,9 @@ namespace ClipLit.Cli.Photos;
 /// <param name="fastLongSide">The network's input long side in fast quality without a student.</param>
 /// <param name="writeOptions">How outputs are encoded.</param>
 /// <param name="replace">Outputs may replace existing files (--overwrite); else never, not even one that appears while enhancing.</param>
-public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality quality, int fastLongSide, StillImageWriteOptions writeOptions, bool replace)
+/// <param name="strength">How strongly to correct (<see cref="CorrectionStrength"/>): 1, the paper's output, unless asked.</param>
+public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality quality, int fastLongSide, StillImageWriteOptions writeOptions, bool replace,
+    float strength = CorrectionStrength.Paper)
 {
     /// <summary>Where the last photo's time went: decode, network (including graph loading), encode.</summary>
     public string LastTimings { get; private set; } = "";
@@ -40,14 +42,14 @@ public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality qualit
         {
             var rgba = new byte[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            session.Stills.Enhance(rgba, Layout(image.Width, image.Height), cancellation);
+            session.Stills.Enhance(rgba, Layout(image.Width, image.Height), cancellation, strength);
             image.SetPixels(rgba);
         }
         else
         {
             var rgba = new ushort[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            session.Stills.Enhance(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rgba.AsSpan()), Layout(image.Width, image.Height) with { BitsPerChannel = 16 }, cancellation);
+            session.Stills.Enhance(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rgba.AsSpan()), Layout(image.Width, image.Height) with { BitsPerChannel = 16 }, cancellation, strength);
             image.SetPixels(rgba);
         }
         var networkTime = network.Elapsed;

@@ -40,6 +40,12 @@ public sealed class CutRefiner : IDisposable
         set => _path.Renderer.SplitColumn = value;
     }
 
+    /// <summary>The correction's strength, as the lane's.</summary>
+    public float Strength
+    {
+        set => _path.Renderer.Strength = value;
+    }
+
     /// <summary>The cut frame's own light map, computed now (the caller waits for it), and the frame composed with it.</summary>
     public void Estimate(ReadOnlySpan<byte> frame, int frameIndex, CancellationToken cancellation)
     {

@@ -96,6 +96,16 @@ public sealed partial class EnhancerLane : IDisposable
         }
     }
 
+    /// <summary>How strongly the light map corrects (<see cref="CorrectionStrength"/>), the cut refiner's too.</summary>
+    public float Strength
+    {
+        set
+        {
+            _path.Renderer.Strength = value;
+            if (_refiner is not null) _refiner.Strength = value;
+        }
+    }
+
     /// <summary>The frame the shown light map came from; null before the first.</summary>
     public int? LightMapFrame { get; private set; }
 

@@ -1,10 +1,11 @@
+using ClipLit.Renderer;
 using ClipLit.Renderer.Presentation;
 
 namespace ClipLit.Engine.Live;
 
 /// <summary>
 /// Carries out what the keys and the mouse ask (<see cref="LiveControls"/>): split view and its
-/// divider, side by side, the heads-up display, pause, quality, fullscreen, reload and screenshots.
+/// divider, side by side, the heads-up display, pause, quality, fullscreen, reload, screenshots and the correction's strength.
 /// Thread-safety: the window thread. Ownership: nothing; the window, presenter and lanes are the loop's.
 /// </summary>
 /// <param name="window">The window.</param>
@@ -19,6 +20,9 @@ namespace ClipLit.Engine.Live;
 public sealed class LiveActions(GlfwWindow window, VkPresenter presenter, LiveLanes lanes, LightMapRouting routing, ModelSwapper swapper,
     LiveHud hud, LiveOutputs outputs, Func<bool, byte[]?> compose, TextWriter log)
 {
+    /// <summary>How far [ and ] move the strength.</summary>
+    public const float StrengthStep = 0.1f;
+
     private readonly LiveControls _controls = new(window);
 
     /// <summary>Paused (space): the picture holds, no new light map.</summary>
@@ -61,6 +65,11 @@ public sealed class LiveActions(GlfwWindow window, VkPresenter presenter, LiveLa
                     string message = swapper.Reload(routing.Main.Path) ? $"reloading {routing.Main.Path}" : "a model is loading already";
                     log.WriteLine($"note: {message}");
                     hud.Message(message);
+                    break;
+                case LiveAction.Weaker or LiveAction.Stronger:
+                    lanes.Strength = CorrectionStrength.Step(lanes.Strength, action == LiveAction.Weaker ? -StrengthStep : StrengthStep);
+                    log.WriteLine($"strength {CorrectionStrength.Describe(lanes.Strength)}");
+                    hud.Message($"strength {CorrectionStrength.Describe(lanes.Strength)}");
                     break;
                 case LiveAction.Screenshot:
                     string path = Path.GetFullPath($"cliplit-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");

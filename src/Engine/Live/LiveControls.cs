@@ -31,10 +31,16 @@ public enum LiveAction
 
     /// <summary>P: screenshot.</summary>
     Screenshot,
+
+    /// <summary>[: a weaker correction.</summary>
+    Weaker,
+
+    /// <summary>]: a stronger correction.</summary>
+    Stronger,
 }
 
 /// <summary>
-/// The live window's keys and mouse, as actions: S, B, H, Space, Q, F, R, P (Esc is the window's
+/// The live window's keys and mouse, as actions: S, B, H, Space, Q, F, R, P, [ and ] (Esc is the window's
 /// own), and where the user drags the divider, as a fraction of the picture's width.
 /// Thread-safety: the window thread. Ownership: none.
 /// </summary>
@@ -44,6 +50,7 @@ public sealed class LiveControls(GlfwWindow window)
     [
         (WindowKey.S, LiveAction.Split), (WindowKey.B, LiveAction.SideBySide), (WindowKey.H, LiveAction.Hud), (WindowKey.Space, LiveAction.Pause),
         (WindowKey.Q, LiveAction.Quality), (WindowKey.F, LiveAction.Fullscreen), (WindowKey.R, LiveAction.Reload), (WindowKey.P, LiveAction.Screenshot),
+        (WindowKey.LeftBracket, LiveAction.Weaker), (WindowKey.RightBracket, LiveAction.Stronger),
     ];
 
     /// <summary>The actions whose keys were pressed since the last look, in a fixed order.</summary>

@@ -15,6 +15,9 @@ public readonly record struct HudReadings(double DisplayFps, double EnhancerHz, 
 
     /// <summary>CPU milliseconds per shown frame over the last second.</summary>
     public double CpuMillisecondsPerFrame { get; init; }
+
+    /// <summary>How strongly the picture is corrected (<see cref="ClipLit.Renderer.CorrectionStrength"/>).</summary>
+    public float Strength { get; init; } = ClipLit.Renderer.CorrectionStrength.Paper;
 }
 
 /// <summary>
@@ -57,14 +60,17 @@ public sealed class LiveHud
         return _panel;
     }
 
-    private static IEnumerable<string> Lines(HudReadings r)
+    /// <summary>The display's lines for <paramref name="r"/> (before the messages).</summary>
+    public static IEnumerable<string> Lines(HudReadings r)
     {
         var c = CultureInfo.InvariantCulture;
         yield return string.Format(c, "DISPLAY {0:F1} FPS   LATENCY {1:F0} MS (P99 {2:F0}){3}", r.DisplayFps, r.LatencyP50Milliseconds, r.LatencyP99Milliseconds,
             r.Paused ? "   PAUSED" : "");
         yield return string.Format(c, "ENHANCER {0:F1} HZ, {1:F0} MS   LIGHT MAP {2:F1} FRAMES OLD", r.EnhancerHz, r.EnhancerMilliseconds, r.LightMapAgeFrames);
         yield return string.Format(c, "CPU {0:F2} CORES, {1:F0} MS A FRAME (WITH THE DECODER)", r.CpuCores, r.CpuMillisecondsPerFrame);
-        yield return $"{r.Device}   {r.Quality}";
+        // The strength first: the quality's and the device's descriptions are long, and a small window cuts them.
+        yield return $"STRENGTH {ClipLit.Renderer.CorrectionStrength.Describe(r.Strength)} ([ ])   {r.Quality}";
+        yield return r.Device;
         yield return string.Format(c, "MODEL {0} (LOADED IN {1:F1} S)", Shorten(r.Model.Name, 48), r.Model.LoadTime.TotalSeconds);
         if (r.LeftModel is { } left) yield return $"LEFT {Shorten(left.Name, 32)} | RIGHT {Shorten(r.Model.Name, 32)}";
     }

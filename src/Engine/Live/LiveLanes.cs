@@ -43,6 +43,13 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
     /// <summary>Split view (or the side-by-side divider) at this fraction of the width; null: none.</summary>
     public double? Split { get; set; }
 
+    /// <summary>How strongly every lane corrects (<see cref="CorrectionStrength"/>; [ and ] in the window), applied at each frame.</summary>
+    public float Strength
+    {
+        get;
+        set => field = CorrectionStrength.IsValid(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"a strength is from 0 to {CorrectionStrength.Max}");
+    } = CorrectionStrength.Paper;
+
     /// <summary>Light maps taken by every lane shown so far.</summary>
     public int LightMaps => _lightMapsOfRetired + Primary.LightMaps;
 
@@ -71,6 +78,7 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
     /// </summary>
     public bool Step(int frameIndex, CancellationToken cancellation)
     {
+        ApplyStrength();
         var primary = Primary;
         if (_next is { } next)
         {
@@ -95,12 +103,21 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
     /// <summary>Paused: the same frame composed again with no new light map (the divider may have moved).</summary>
     public void Hold()
     {
+        ApplyStrength();
         Primary.Hold();
         if (SideBySide && _left?.LightMapFrame is not null)
         {
             _left.Hold();
             AssembleSideBySide();
         }
+    }
+
+    /// <summary>The strength on every running lane (a lane taking over, or side by side, corrects as the one shown).</summary>
+    private void ApplyStrength()
+    {
+        Primary.Strength = Strength;
+        if (_next is not null) _next.Strength = Strength;
+        if (_left is not null) _left.Strength = Strength;
     }
 
     /// <summary>Split view columns for the primary lane (none side by side).</summary>

@@ -85,6 +85,7 @@ public sealed class LiveMetrics
         {
             CpuCores = Rates.CpuCores,
             CpuMillisecondsPerFrame = Rates.DisplayFps > 0 ? 1000 * Rates.CpuCores / Rates.DisplayFps : 0,
+            Strength = lanes.Strength,
         };
     }
 
@@ -105,6 +106,7 @@ public sealed class LiveMetrics
         {
             CpuCores = cpuSeconds / seconds,
             CpuMillisecondsPerFrame = 1000 * cpuSeconds / Math.Max(1, Presented),
+            Strength = lanes.Strength,
         };
     }
 

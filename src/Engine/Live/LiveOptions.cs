@@ -28,9 +28,10 @@ public sealed record LiveInput(string Name, int Width, int Height, double Frames
 /// when the model is the paper's network; null: the model itself on a downscaled copy. A sibling of the model's session.
 /// </param>
 /// <param name="FrameTap">Receives every shown frame (RGBA, as presented, before the heads-up display) with its index in the source; null: none (tests).</param>
+/// <param name="Strength">How strongly to correct at the start (<see cref="ClipLit.Renderer.CorrectionStrength"/>; [ and ] change it).</param>
 public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null,
     string? OutputStream = null, string? VirtualCamera = null, LoadedModel? Compare = null, bool SideBySide = false, bool Hud = false,
-    LoadedModel? FastModel = null, LiveFrameTap? FrameTap = null);
+    LoadedModel? FastModel = null, LiveFrameTap? FrameTap = null, float Strength = ClipLit.Renderer.CorrectionStrength.Paper);
 
 /// <summary>
 /// A shown frame: its index among the source's frames and its pixels (valid during the call only).

@@ -20,6 +20,9 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
 
     /// <summary>CPU milliseconds (process and children) per shown frame.</summary>
     public double CpuMillisecondsPerFrame { get; init; }
+
+    /// <summary>The correction's strength at the end (<see cref="ClipLit.Renderer.CorrectionStrength"/>).</summary>
+    public float Strength { get; init; } = ClipLit.Renderer.CorrectionStrength.Paper;
 }
 
 /// <summary>

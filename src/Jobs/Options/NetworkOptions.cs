@@ -41,6 +41,10 @@ public sealed class NetworkOptions
 
     public Option<bool> NoSmoothing { get; } = Define.Flag("--no-smoothing", "each frame's own light map (--smoothing off)");
 
+    public Option<float?> Strength { get; } = Define.Parsed<float>("--strength", "S",
+        $"how strongly to correct: 0 the input, 1 the paper's output (default), in between less, up to {CorrectionStrength.Max} more (the gain 1/L raised to S, so colours keep their ratios)",
+        ParseStrength, $"a number from 0 to {CorrectionStrength.Max}");
+
     /// <summary>A usage error where --no-smoothing and --smoothing disagree (a command's validator adds it before any work).</summary>
     public void CheckSmoothing(CommandResult result)
     {
@@ -58,7 +62,15 @@ public sealed class NetworkOptions
         Quality = result.GetValue(Quality) ?? FramePlan.DefaultQuality(runsOnCuda),
         FastLongSide = result.GetValue(FastSize) ?? FrameLayout.DefaultFastLongSide,
         Temporal = Temporal(result, live: false),
+        Strength = result.GetValue(Strength) ?? CorrectionStrength.Paper,
     };
+
+    private static bool ParseStrength(string text, out float strength)
+    {
+        float? parsed = CorrectionStrength.Parse(text);
+        strength = parsed ?? CorrectionStrength.Paper;
+        return parsed is not null;
+    }
 
     /// <summary>Reads the model (<paramref name="path"/>, else the default); on failure prints the one-line error and returns null.</summary>
     public static LightMapModel? LoadModel(string? path, CliContext context)

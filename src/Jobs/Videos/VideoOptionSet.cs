@@ -11,8 +11,8 @@ namespace ClipLit.Jobs.Videos;
 
 /// <summary>
 /// The options that decide how a video is enhanced, defined once for <c>enhance</c> and
-/// <c>job create</c>: the model and where it runs, quality, smoothing, the upsampler, memory and
-/// the encoder. A job stores the ones given (<see cref="Given"/>) and its shards parse them again
+/// <c>job create</c>: the model and where it runs, quality, smoothing, the upsampler, the
+/// correction's strength, memory and the encoder. A job stores the ones given (<see cref="Given"/>) and its shards parse them again
 /// (<see cref="Parse"/>), so a shard enhances exactly as <c>enhance</c> would with the same options.
 /// Thread-safety: build and read on one thread.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class VideoOptionSet
     public IReadOnlyList<Option> All =>
     [
         Network.Model, Network.Device, MemoryBudget, Network.Quality, Network.FastModel, Network.FastSize, Upsample, Network.Smoothing, Network.NoSmoothing,
-        Codec, Crf, Bitrate, Preset,
+        Network.Strength, Codec, Crf, Bitrate, Preset,
     ];
 
     /// <summary>Options that name files: stored as absolute paths, as a job's workers may start elsewhere.</summary>

@@ -26,6 +26,8 @@ internal static unsafe partial class GlfwNative
     public const int KeyQ = 81;
     public const int KeyR = 82;
     public const int KeyS = 83;
+    public const int KeyLeftBracket = 91;
+    public const int KeyRightBracket = 93;
     public const int KeyEscape = 256;
     public const int MouseButtonLeft = 0;
     public const int Press = 1;

@@ -29,4 +29,10 @@ public enum WindowKey
 
     /// <summary>Reload the model from its file.</summary>
     R = GlfwNative.KeyR,
+
+    /// <summary>A weaker correction.</summary>
+    LeftBracket = GlfwNative.KeyLeftBracket,
+
+    /// <summary>A stronger correction.</summary>
+    RightBracket = GlfwNative.KeyRightBracket,
 }

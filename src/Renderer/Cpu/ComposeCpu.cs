@@ -207,7 +207,7 @@ internal sealed unsafe class ComposeCpu
     private static Vector256<float> Strengthen(Vector256<float> l, float strength)
     {
         if (strength == CorrectionStrength.None) return Vector256<float>.One;
-        var raised = Vector256.Exp(Vector256.Log(l) * Vector256.Create(strength));
+        var raised = VectorPow.Pow(l, strength);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(l, Vector256<float>.Zero), raised, l);
     }
 

@@ -8,6 +8,9 @@
 // pass over the frame instead of two, which on CPU Vulkan (lavapipe) is most of the cost.
 // Strength S (src/Renderer/CorrectionStrength.cs): L^S divides instead of L; 1 skips the power (the
 // paper's output bit for bit), 0 divides by 1 (the input as it is).
+// Gain-aware denoise (src/Renderer/GainAwareDenoise.cs): the frame's noise σ² = noiseA·Y + noiseB
+// (both 0: off); where σ/l, the noise the gain 1/l shows, passes a level, the pixel blends towards a
+// 3x3 luma-weighted average.
 // Split view (the live window's before|after): columns left of splitColumn keep the input as it
 // is, with a 2-pixel white divider just left of it; 0 turns the split off.
 // Pass: src/Renderer/Passes/ComposePass.cs.
@@ -28,10 +31,50 @@ layout(push_constant) uniform Push {
     uint smallHeight;
     uint lightMode;
     float strength;
+    float noiseA;
+    float noiseB;
 } pc;
 
 #include "frame_pixels.glsl"
 #include "light_upsample.glsl"
+
+const float denoiseTolerance = 1.0 / 255.0;
+const float denoiseRange = 2.5;
+
+float lumaOf(vec3 c) {
+    precise float y = 0.25 * c.r + 0.5 * c.g + 0.25 * c.b;
+    return y;
+}
+
+float noiseSigma(float y) {
+    precise float variance = pc.noiseA * y + pc.noiseB;
+    return sqrt(max(variance, 0.0));
+}
+
+// How much of the denoised pixel to take: 0 up to one level of noise shown, 1 from two.
+float denoiseMix(float l, float sigma) {
+    if (!(l > 0.0)) return 0.0;
+    precise float shown = sigma / (l * denoiseTolerance);
+    return clamp(shown - 1.0, 0.0, 1.0);
+}
+
+// The 3x3 neighbours (edges clamped) weighted by 1 - (luma difference / (2.5 sigma))^2, at least 0.
+vec3 denoised(uvec2 p, vec3 c, float sigma) {
+    precise float h = denoiseRange * sigma;
+    precise float y0 = lumaOf(c);
+    precise vec3 sum = vec3(0.0);
+    precise float weights = 0.0;
+    for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+            ivec2 q = clamp(ivec2(p) + ivec2(dx, dy), ivec2(0), ivec2(int(pc.width) - 1, int(pc.height) - 1));
+            vec3 n = frameRgb(uint(q.y) * pc.width + uint(q.x), pc.bitsPerChannel);
+            precise float d = (lumaOf(n) - y0) / h;
+            precise float w = max(1.0 - d * d, 0.0);
+            sum += w * n;
+            weights += w;
+        }
+    return sum / weights;
+}
 
 uint quantize(float i, float l, float levels) {
     precise float v = i / l;
@@ -54,6 +97,14 @@ void main() {
     vec3 c = frameRgb(i, pc.bitsPerChannel);
     float l = pc.lightMode == 0u ? light[i] : upsampledLight(p, c, pc.lightMode == 2u);
     if (pc.strength != 1.0) l = pc.strength == 0.0 ? 1.0 : (l > 0.0 ? pow(l, pc.strength) : l);
+    if (pc.noiseA > 0.0 || pc.noiseB > 0.0) {
+        float sigma = noiseSigma(lumaOf(c));
+        float m = denoiseMix(l, sigma);
+        if (m > 0.0) {
+            precise vec3 blended = c + m * (denoised(p, c, sigma) - c);
+            c = blended;
+        }
+    }
     if (pc.bitsPerChannel == 16u) {
         uint r = quantize(c.r, l, 65535.0), g = quantize(c.g, l, 65535.0), b = quantize(c.b, l, 65535.0);
         outRgba[2u * i] = r | (g << 16);

@@ -33,21 +33,27 @@ public sealed class PhotoRenderer(VkComputeDevice device, Func<int, int, IEnhanc
     /// <summary>
     /// Replaces <paramref name="rgba"/> (<see cref="FrameLayout.FrameBytes"/> bytes at the layout's bits per channel)
     /// with the image enhanced as <paramref name="layout"/> says (full or fast quality), corrected at
-    /// <paramref name="strength"/> (<see cref="CorrectionStrength"/>; default the paper's output).
+    /// <paramref name="strength"/> (<see cref="CorrectionStrength"/>; default the paper's output), the
+    /// noise that brightening amplifies removed by <paramref name="denoise"/> (<see cref="FrameRenderer.Denoise"/>; default off).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="strength"/> is not from 0 to <see cref="CorrectionStrength.Max"/>.</exception>
-    public void Enhance(Span<byte> rgba, FrameLayout layout, CancellationToken cancellation, float strength = CorrectionStrength.Paper)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="strength"/> or <paramref name="denoise"/> is out of its range.</exception>
+    public void Enhance(Span<byte> rgba, FrameLayout layout, CancellationToken cancellation, float strength = CorrectionStrength.Paper, float denoise = 0f)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (rgba.Length != layout.FrameBytes)
             throw new ArgumentException($"{rgba.Length} bytes for a {layout.Width}x{layout.Height} frame of {layout.FrameBytes}", nameof(rgba));
         var path = PathFor(layout);
         path.Renderer.Strength = strength;
+        path.Renderer.Denoise = denoise;
+        path.Renderer.EstimateNoiseAgain(); // each photo its own noise
         var slot = path.Slots[0];
         rgba.CopyTo(slot.InputBytes.Span);
         path.Enhance(slot, cancellation);
         slot.OutputBytes.Span.CopyTo(rgba);
     }
+
+    /// <summary>The noise the last photo was denoised against (none when the denoise is off).</summary>
+    public NoiseModel LastNoise => _path?.Renderer.LastNoise ?? NoiseModel.None;
 
     /// <summary>The frame path for this layout: the last one when it matches (same size and tensors), else a new one.</summary>
     private FramePath PathFor(FrameLayout layout)

@@ -38,6 +38,9 @@ public sealed record VideoEnhanceOptions(
 
     /// <summary>How strongly the light map corrects: 0 the input, 1 the paper's output (default), up to <see cref="CorrectionStrength.Max"/>.</summary>
     public float Strength { get; init; } = CorrectionStrength.Paper;
+
+    /// <summary>The gain-aware denoise's amount (<see cref="FrameRenderer.Denoise"/>): 0 off (default), 1 as each frame's noise is estimated.</summary>
+    public float Denoise { get; init; }
 }
 
 /// <summary>
@@ -157,6 +160,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
         tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
         using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal, stages: options.Stages);
         path.Renderer.Strength = options.Strength;
+        path.Renderer.Denoise = options.Denoise;
 
         var free = Channel.CreateUnbounded<FrameSlot>();
         foreach (var slot in path.Slots) free.Writer.TryWrite(slot);

@@ -41,6 +41,8 @@ public sealed class FrameRenderer : IDisposable
 
     private readonly List<FrameSlot> _slots = [];
     private readonly IFrameStages _stages = null!;
+    private NoiseModel _noise;
+    private int _framesSinceNoiseEstimate = NoiseEstimateInterval; // the first frame composed estimates
     private bool _disposed;
 
     /// <param name="device">The Vulkan device (created to share memory when <paramref name="tensors"/> is the CUDA path's).</param>
@@ -101,6 +103,30 @@ public sealed class FrameRenderer : IDisposable
     } = CorrectionStrength.Paper;
 
     /// <summary>
+    /// The gain-aware denoise (<see cref="GainAwareDenoise"/>): 0 (the default) off; else each frame's
+    /// noise is estimated from the frame (<see cref="NoiseLevel"/>) and multiplied by this amount
+    /// (1: as estimated, up to <see cref="GainAwareDenoise.MaxAmount"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not from 0 to <see cref="GainAwareDenoise.MaxAmount"/>.</exception>
+    public float Denoise
+    {
+        get;
+        set => field = value is >= 0f and <= GainAwareDenoise.MaxAmount ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"a denoise amount is from 0 to {GainAwareDenoise.MaxAmount}");
+    }
+
+    /// <summary>The noise the last composed frame was denoised against (its estimate scaled by <see cref="Denoise"/>); none when off.</summary>
+    public NoiseModel LastNoise => Denoise > 0f ? _noise.Times(Denoise) : NoiseModel.None;
+
+    /// <summary>
+    /// A video's noise changes slowly: it is estimated on every 8th frame composed (about 1 ms for 720p
+    /// each time), and on the next one after <see cref="EstimateNoiseAgain"/> (a new photo, a scene cut).
+    /// </summary>
+    public const int NoiseEstimateInterval = 8;
+
+    /// <summary>The next frame composed estimates its noise afresh (it is another picture: a photo, a new scene).</summary>
+    public void EstimateNoiseAgain() => _framesSinceNoiseEstimate = NoiseEstimateInterval;
+
+    /// <summary>
     /// Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.Network"/> holds the
     /// network's input and <see cref="FrameSlot.Thumbnail"/> its luminance thumbnail.
     /// </summary>
@@ -137,7 +163,13 @@ public sealed class FrameRenderer : IDisposable
     public void Compose(FrameSlot slot, RecordCommands? first = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _stages.Compose(slot, first, new ComposeSettings(SplitColumn, Strength));
+        // The input is in host-visible memory in every residence: the estimate reads it there.
+        if (Denoise > 0f && ++_framesSinceNoiseEstimate >= NoiseEstimateInterval)
+        {
+            _noise = NoiseLevel.Estimate(slot.Input.AsSpan<uint>()[..(Layout.FrameBytes / sizeof(uint))], Layout.Width, Layout.Height, Layout.BitsPerChannel);
+            _framesSinceNoiseEstimate = 0;
+        }
+        _stages.Compose(slot, first, new ComposeSettings(SplitColumn, Strength, LastNoise));
     }
 
     /// <summary>Runs <paramref name="commands"/> on the slot's compose recorder alone (a frame that is not composed this time), and waits for them.</summary>

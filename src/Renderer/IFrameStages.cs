@@ -26,10 +26,11 @@ internal interface IFrameStages : IDisposable
 }
 
 /// <summary>
-/// What the viewer chose for the compose: the split view's column (0: none) and the correction's strength.
+/// What the viewer chose for the compose: the split view's column (0: none), the correction's
+/// strength, and the noise the gain-aware denoise works against (0: off).
 /// Thread-safety: a value.
 /// </summary>
-internal readonly record struct ComposeSettings(int SplitColumn, float Strength);
+internal readonly record struct ComposeSettings(int SplitColumn, float Strength, NoiseModel Noise = default);
 
 /// <summary>
 /// What a frame's compose runs, decided the same way for both implementations.

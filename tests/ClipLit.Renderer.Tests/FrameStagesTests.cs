@@ -8,7 +8,8 @@ namespace ClipLit.Renderer.Tests;
 /// twins, through one <see cref="FrameRenderer"/> API each, on the same frames of a real photo
 /// panning, the same light maps, weights and motion (restart, blend following motion, a late map
 /// fetched through its own motion, a held average, the split view, strengths below and above 1,
-/// and strength 0, which must give the input back exactly).
+/// strength 0, which must give the input back exactly, and the gain-aware denoise on a frame with
+/// sensor noise added).
 /// </summary>
 [TestFixture]
 public sealed class FrameStagesTests : DeviceFixture
@@ -38,20 +39,23 @@ public sealed class FrameStagesTests : DeviceFixture
         Assert.That((shaders.Stages, twins.Stages), Is.EqualTo((FrameStages.Vulkan, FrameStages.Cpu)));
         var (gpu, cpu) = (shaders.Slots[0], twins.Slots[0]);
         int n = layout.NetworkPixels;
-        // Each frame: (pan in pixels, weight, motion, the map's own motion, split column, strength).
-        var frames = new (int Pan, float Weight, bool Motion, bool MapMotion, int Split, float Strength)[]
+        // Each frame: (pan in pixels, weight, motion, the map's own motion, split column, strength, denoise).
+        var frames = new (int Pan, float Weight, bool Motion, bool MapMotion, int Split, float Strength, float Denoise)[]
         {
-            (0, 1f, false, false, 0, 1f),
-            (3, 0.5f, true, false, 0, 0.6f),
-            (7, 0.4f, true, true, 0, 1f),
-            (9, 0f, true, false, 0, 1.7f),
-            (9, 0f, false, false, layout.Width / 2, 1f),
-            (11, 1f, true, false, 0, 0f),
+            (0, 1f, false, false, 0, 1f, 0f),
+            (3, 0.5f, true, false, 0, 0.6f, 0f),
+            (7, 0.4f, true, true, 0, 1f, 0f),
+            (9, 0f, true, false, 0, 1.7f, 0f),
+            (9, 0f, false, false, layout.Width / 2, 1f, 0f),
+            (11, 1f, true, false, 0, 0f, 0f),
+            (13, 1f, true, false, 0, 1f, 1f),
+            (13, 0f, false, false, 0, 0.6f, 2f),
         };
-        foreach (var (pan, weight, motion, mapMotion, split, strength) in frames)
+        foreach (var (pan, weight, motion, mapMotion, split, strength, denoise) in frames)
         {
-            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}, strength {strength}";
+            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}, strength {strength}, denoise {denoise}";
             var input = Frame(layout, pan);
+            if (denoise > 0f) AddNoise(input, layout, seed: pan);
             input.CopyTo(gpu.InputBytes.Span);
             input.CopyTo(cpu.InputBytes.Span);
             shaders.PreProcess(gpu);
@@ -85,9 +89,13 @@ public sealed class FrameStagesTests : DeviceFixture
             shaders.SplitColumn = split;
             twins.SplitColumn = split;
             (shaders.Strength, twins.Strength) = (strength, strength);
+            (shaders.Denoise, twins.Denoise) = (denoise, denoise);
             shaders.Compose(gpu);
             twins.Compose(cpu);
             AssertWithinOneLevel(layout, cpu.OutputBytes.Span, gpu.OutputBytes.Span, step);
+            Assert.That(twins.LastNoise, Is.EqualTo(shaders.LastNoise), "one estimate for both");
+            if (denoise > 0f && layout.Width >= 16 && layout.Height >= 16)
+                Assert.That(shaders.LastNoise.IsNone, Is.False, $"noise found in the noisy frame ({step})");
             if (strength == CorrectionStrength.None)
             {
                 Assert.That(gpu.OutputBytes.Span.SequenceEqual(input), "strength 0: the shaders give the input back exactly");
@@ -147,6 +155,21 @@ public sealed class FrameStagesTests : DeviceFixture
                     else MemoryMarshal.Cast<byte, ushort>(frame.AsSpan())[i] = (ushort)(v * 257 + (i * 131) % 257);
                 }
         return frame;
+    }
+
+    /// <summary>Sensor-like noise on every colour channel, from the seed: about 6 levels at 8 bits (and as much at 16), reproducible.</summary>
+    private static void AddNoise(byte[] frame, FrameLayout layout, int seed)
+    {
+        var random = new Random(seed);
+        var words = MemoryMarshal.Cast<byte, ushort>(frame.AsSpan());
+        int channels = 4 * layout.Width * layout.Height;
+        for (int i = 0; i < channels; i++)
+        {
+            if (i % 4 == 3) continue;
+            double noise = 6 * (random.NextDouble() + random.NextDouble() + random.NextDouble() - 1.5) * 2;
+            if (layout.BitsPerChannel == 8) frame[i] = (byte)Math.Clamp(frame[i] + (int)Math.Round(noise), 0, 255);
+            else words[i] = (ushort)Math.Clamp(words[i] + (int)Math.Round(257 * noise), 0, 65535);
+        }
     }
 
     private static void AssertClose(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, float tolerance, string what)

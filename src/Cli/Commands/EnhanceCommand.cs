@@ -42,7 +42,7 @@ public sealed class EnhanceCommand : AppCommand
         Arguments.Add(_inputs);
         var network = _video.Network;
         foreach (Option option in (Option[])[_output, network.Model, network.Device, _overwrite, _skipExisting, _video.MemoryBudget, _jpegQuality, _quiet, _verbose,
-                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.Smoothing, network.NoSmoothing, network.Strength, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps, _resume])
+                     network.Quality, network.FastModel, network.FastSize, _video.Upsample, network.Smoothing, network.NoSmoothing, network.Strength, network.Denoise, _video.Codec, _video.Crf, _video.Bitrate, _video.Preset, _fps, _resume])
             Options.Add(option);
         Validators.Add(result =>
         {
@@ -121,7 +121,7 @@ public sealed class EnhanceCommand : AppCommand
             jobs.Any(job => VideoFileEnhancer.IsMovingPicture(job.Input) ? video.Quality == EnhanceQuality.Fast : photoQuality == EnhanceQuality.Fast));
         if (pipeline is null) return ExitCodes.SomeFailed;
         var photos = new PhotoEnhancer(photoQuality == EnhanceQuality.Fast ? pipeline.FastSession : pipeline.Session, photoQuality, pipeline.Video.FastLongSide,
-            new StillImageWriteOptions(jpegQuality), overwrite, pipeline.Video.Strength);
+            new StillImageWriteOptions(jpegQuality), overwrite, pipeline.Video.Strength, pipeline.Video.Denoise);
         var videos = new VideoFileEnhancer(pipeline.VideoSession, pipeline.Video, sequenceFps, new StillImageWriteOptions(jpegQuality), overwrite);
         bool resume = args.GetValue(_resume);
         var resumable = new ResumableVideo(pipeline, _video.Deciding(args, pipeline.Video.Quality), context, quiet, overwrite);

@@ -61,7 +61,7 @@ public sealed class LiveCommand : AppCommand
         : base("live", "show a video or camera enhanced in a window: cliplit live --input FILE")
     {
         foreach (Option option in (Option[])[_input, _camera, _cameraSize, _cameraFps, _cameraFormat, _loop, _network.Quality, _network.FastSize,
-                     _network.Smoothing, _network.NoSmoothing, _network.Strength, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
+                     _network.Smoothing, _network.NoSmoothing, _network.Strength, _network.Denoise, _network.Model, _network.FastModel, _compare, _sideBySide, _hud, _watch, _network.Device, _frames, _screenshot, _windowSize,
                      _noWindow, _virtualCamera, _outputStream, _split, _lockstep])
             Options.Add(option);
         Validators.Add(result =>
@@ -175,7 +175,7 @@ public sealed class LiveCommand : AppCommand
             windowed, args.GetValue(_windowSize) is (int windowHeight, int windowWidth) ? (windowWidth, windowHeight) : null,
             new LiveOptions(args.GetValue(_frames), screenshot, args.GetValue(_loop), args.GetValue(_lockstep), watch, args.GetValue(_split),
                 args.GetValue(_outputStream), args.GetValue(_virtualCamera), Compare: null, args.GetValue(_sideBySide), args.GetValue(_hud),
-                Strength: args.GetValue(_network.Strength) ?? CorrectionStrength.Paper), fast);
+                Strength: args.GetValue(_network.Strength) ?? CorrectionStrength.Paper, Denoise: args.GetValue(_network.Denoise) ?? 0f), fast);
         try
         {
             var run = LiveView.Run(info, firstSource.Take(), settings, context.Error, context.Cancellation);

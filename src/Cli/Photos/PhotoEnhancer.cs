@@ -19,8 +19,9 @@ namespace ClipLit.Cli.Photos;
 /// <param name="writeOptions">How outputs are encoded.</param>
 /// <param name="replace">Outputs may replace existing files (--overwrite); else never, not even one that appears while enhancing.</param>
 /// <param name="strength">How strongly to correct (<see cref="CorrectionStrength"/>): 1, the paper's output, unless asked.</param>
+/// <param name="denoise">The gain-aware denoise's amount (<see cref="FrameRenderer.Denoise"/>): 0, off, unless asked.</param>
 public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality quality, int fastLongSide, StillImageWriteOptions writeOptions, bool replace,
-    float strength = CorrectionStrength.Paper)
+    float strength = CorrectionStrength.Paper, float denoise = 0f)
 {
     /// <summary>Where the last photo's time went: decode, network (including graph loading), encode.</summary>
     public string LastTimings { get; private set; } = "";
@@ -42,14 +43,14 @@ public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality qualit
         {
             var rgba = new byte[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            session.Stills.Enhance(rgba, Layout(image.Width, image.Height), cancellation, strength);
+            session.Stills.Enhance(rgba, Layout(image.Width, image.Height), cancellation, strength, denoise);
             image.SetPixels(rgba);
         }
         else
         {
             var rgba = new ushort[4 * (long)image.Width * image.Height];
             image.CopyPixelsTo(rgba);
-            session.Stills.Enhance(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rgba.AsSpan()), Layout(image.Width, image.Height) with { BitsPerChannel = 16 }, cancellation, strength);
+            session.Stills.Enhance(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rgba.AsSpan()), Layout(image.Width, image.Height) with { BitsPerChannel = 16 }, cancellation, strength, denoise);
             image.SetPixels(rgba);
         }
         var networkTime = network.Elapsed;
@@ -58,9 +59,14 @@ public sealed class PhotoEnhancer(EnhancerSession session, EnhanceQuality qualit
         var processed = watch.Elapsed;
         string? note = StillImageWriter.Write(image, output, writeOptions, replace);
         LastTimings = $"decode {decoded.TotalSeconds:F2} s, enhance {networkTime.TotalSeconds:F2} s (graph loading {loadTime.TotalSeconds:F2} s), " +
-                      $"encode {(watch.Elapsed - processed).TotalSeconds:F2} s";
+                      $"encode {(watch.Elapsed - processed).TotalSeconds:F2} s"
+                      + (denoise > 0f ? $"; {DescribeNoise(session.Stills.LastNoise)}" : "");
         return note;
     }
+
+    /// <summary>The noise the denoise worked against, in 8-bit levels at a dark and a mid luma.</summary>
+    private static string DescribeNoise(NoiseModel noise) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"noise {255 * noise.Sigma(0.1f):F2} levels at luma 0.1, {255 * noise.Sigma(0.5f):F2} at 0.5");
 
     /// <summary>The photo's layout, asked of the session's model's plan for stills (the model itself: photos run the session they are given).</summary>
     private FrameLayout Layout(int width, int height) => new FramePlan(session.Model, Student: null, quality, fastLongSide) { Stills = true }.LayoutFor(width, height);

@@ -40,6 +40,12 @@ public sealed class CutRefiner : IDisposable
         set => _path.Renderer.SplitColumn = value;
     }
 
+    /// <summary>The denoise's amount, as the lane's.</summary>
+    public float Denoise
+    {
+        set => _path.Renderer.Denoise = value;
+    }
+
     /// <summary>The correction's strength, as the lane's.</summary>
     public float Strength
     {

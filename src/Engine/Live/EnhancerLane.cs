@@ -106,6 +106,16 @@ public sealed partial class EnhancerLane : IDisposable
         }
     }
 
+    /// <summary>The gain-aware denoise's amount (<see cref="FrameRenderer.Denoise"/>), the cut refiner's too.</summary>
+    public float Denoise
+    {
+        set
+        {
+            _path.Renderer.Denoise = value;
+            if (_refiner is not null) _refiner.Denoise = value;
+        }
+    }
+
     /// <summary>The frame the shown light map came from; null before the first.</summary>
     public int? LightMapFrame { get; private set; }
 

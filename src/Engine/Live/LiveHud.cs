@@ -18,6 +18,9 @@ public readonly record struct HudReadings(double DisplayFps, double EnhancerHz, 
 
     /// <summary>How strongly the picture is corrected (<see cref="ClipLit.Renderer.CorrectionStrength"/>).</summary>
     public float Strength { get; init; } = ClipLit.Renderer.CorrectionStrength.Paper;
+
+    /// <summary>The gain-aware denoise's amount (0: off).</summary>
+    public float Denoise { get; init; }
 }
 
 /// <summary>
@@ -69,7 +72,8 @@ public sealed class LiveHud
         yield return string.Format(c, "ENHANCER {0:F1} HZ, {1:F0} MS   LIGHT MAP {2:F1} FRAMES OLD", r.EnhancerHz, r.EnhancerMilliseconds, r.LightMapAgeFrames);
         yield return string.Format(c, "CPU {0:F2} CORES, {1:F0} MS A FRAME (WITH THE DECODER)", r.CpuCores, r.CpuMillisecondsPerFrame);
         // The strength first: the quality's and the device's descriptions are long, and a small window cuts them.
-        yield return $"STRENGTH {ClipLit.Renderer.CorrectionStrength.Describe(r.Strength)} ([ ])   {r.Quality}";
+        string denoise = r.Denoise > 0 ? r.Denoise.ToString("0.0#", c) : "OFF";
+        yield return $"STRENGTH {ClipLit.Renderer.CorrectionStrength.Describe(r.Strength)} ([ ])   DENOISE {denoise}   {r.Quality}";
         yield return r.Device;
         yield return string.Format(c, "MODEL {0} (LOADED IN {1:F1} S)", Shorten(r.Model.Name, 48), r.Model.LoadTime.TotalSeconds);
         if (r.LeftModel is { } left) yield return $"LEFT {Shorten(left.Name, 32)} | RIGHT {Shorten(r.Model.Name, 32)}";

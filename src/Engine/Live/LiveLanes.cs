@@ -50,6 +50,9 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
         set => field = CorrectionStrength.IsValid(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"a strength is from 0 to {CorrectionStrength.Max}");
     } = CorrectionStrength.Paper;
 
+    /// <summary>The gain-aware denoise's amount on every lane (<see cref="FrameRenderer.Denoise"/>; 0 off), applied at each frame.</summary>
+    public float Denoise { get; init; }
+
     /// <summary>Light maps taken by every lane shown so far.</summary>
     public int LightMaps => _lightMapsOfRetired + Primary.LightMaps;
 
@@ -112,12 +115,15 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
         }
     }
 
-    /// <summary>The strength on every running lane (a lane taking over, or side by side, corrects as the one shown).</summary>
+    /// <summary>The strength and the denoise on every running lane (a lane taking over, or side by side, corrects as the one shown).</summary>
     private void ApplyStrength()
     {
-        Primary.Strength = Strength;
-        if (_next is not null) _next.Strength = Strength;
-        if (_left is not null) _left.Strength = Strength;
+        foreach (var lane in new[] { Primary, _next, _left })
+        {
+            if (lane is null) continue;
+            lane.Strength = Strength;
+            lane.Denoise = Denoise;
+        }
     }
 
     /// <summary>Split view columns for the primary lane (none side by side).</summary>

@@ -44,7 +44,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         using var routing = new LightMapRouting(model, options.FastModel, info, enhanceOptions, options.Lockstep);
         // Models loaded later run where the first one does (CUDA-imported tensors when it does, if they work for them too).
         using var swapper = new ModelSwapper(model, options.WatchFolder, routing.NetworkSizeOf);
-        using var lanes = new LiveLanes(routing, info, options.Compare, swapper, options.Lockstep, hud, log) { Split = options.Split, Strength = options.Strength };
+        using var lanes = new LiveLanes(routing, info, options.Compare, swapper, options.Lockstep, hud, log) { Split = options.Split, Strength = options.Strength, Denoise = options.Denoise };
         lanes.Start(options.SideBySide);
         using var outputs = new LiveOutputs(info, options, log);
         var frame = new Frame(info, lanes, routing, swapper, hud, outputs);

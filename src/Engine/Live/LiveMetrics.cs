@@ -86,6 +86,7 @@ public sealed class LiveMetrics
             CpuCores = Rates.CpuCores,
             CpuMillisecondsPerFrame = Rates.DisplayFps > 0 ? 1000 * Rates.CpuCores / Rates.DisplayFps : 0,
             Strength = lanes.Strength,
+            Denoise = lanes.Denoise,
         };
     }
 

@@ -29,9 +29,10 @@ public sealed record LiveInput(string Name, int Width, int Height, double Frames
 /// </param>
 /// <param name="FrameTap">Receives every shown frame (RGBA, as presented, before the heads-up display) with its index in the source; null: none (tests).</param>
 /// <param name="Strength">How strongly to correct at the start (<see cref="ClipLit.Renderer.CorrectionStrength"/>; [ and ] change it).</param>
+/// <param name="Denoise">The gain-aware denoise's amount (<see cref="ClipLit.Renderer.FrameRenderer.Denoise"/>; 0 off).</param>
 public sealed record LiveOptions(int? FrameLimit, string? ScreenshotPath, bool Loop, bool Lockstep, string? WatchFolder = null, double? Split = null,
     string? OutputStream = null, string? VirtualCamera = null, LoadedModel? Compare = null, bool SideBySide = false, bool Hud = false,
-    LoadedModel? FastModel = null, LiveFrameTap? FrameTap = null, float Strength = ClipLit.Renderer.CorrectionStrength.Paper);
+    LoadedModel? FastModel = null, LiveFrameTap? FrameTap = null, float Strength = ClipLit.Renderer.CorrectionStrength.Paper, float Denoise = 0f);
 
 /// <summary>
 /// A shown frame: its index among the source's frames and its pixels (valid during the call only).

@@ -45,6 +45,11 @@ public sealed class NetworkOptions
         $"how strongly to correct: 0 the input, 1 the paper's output (default), in between less, up to {CorrectionStrength.Max} more (the gain 1/L raised to S, so colours keep their ratios)",
         ParseStrength, $"a number from 0 to {CorrectionStrength.Max}");
 
+    public Option<float?> Denoise { get; } = Define.Parsed<float>("--denoise", "auto|off|A",
+        "remove the sensor noise that brightening amplifies, where it would show (more than a level): auto estimates the noise from each frame; "
+        + $"a number A scales that estimate (0 is off, up to {GainAwareDenoise.MaxAmount}); off (default) keeps the paper's output",
+        ParseDenoise, $"auto, off or a number from 0 to {GainAwareDenoise.MaxAmount}");
+
     /// <summary>A usage error where --no-smoothing and --smoothing disagree (a command's validator adds it before any work).</summary>
     public void CheckSmoothing(CommandResult result)
     {
@@ -63,7 +68,16 @@ public sealed class NetworkOptions
         FastLongSide = result.GetValue(FastSize) ?? FrameLayout.DefaultFastLongSide,
         Temporal = Temporal(result, live: false),
         Strength = result.GetValue(Strength) ?? CorrectionStrength.Paper,
+        Denoise = result.GetValue(Denoise) ?? 0f,
     };
+
+    private static bool ParseDenoise(string text, out float amount)
+    {
+        amount = text switch { "auto" => GainAwareDenoise.Auto, "off" => 0f, _ => float.NaN };
+        if (!float.IsNaN(amount)) return true;
+        return float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out amount)
+            && amount is >= 0f and <= GainAwareDenoise.MaxAmount;
+    }
 
     private static bool ParseStrength(string text, out float strength)
     {

@@ -40,7 +40,7 @@ public sealed class VideoOptionSet
     public IReadOnlyList<Option> All =>
     [
         Network.Model, Network.Device, MemoryBudget, Network.Quality, Network.FastModel, Network.FastSize, Upsample, Network.Smoothing, Network.NoSmoothing,
-        Network.Strength, Codec, Crf, Bitrate, Preset,
+        Network.Strength, Network.Denoise, Codec, Crf, Bitrate, Preset,
     ];
 
     /// <summary>Options that name files: stored as absolute paths, as a job's workers may start elsewhere.</summary>

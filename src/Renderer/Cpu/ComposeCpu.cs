@@ -10,7 +10,8 @@ namespace ClipLit.Renderer.Cpu;
 /// per RGB channel, alpha copied, the split view's left part the input. L is the light map at the
 /// frame's size (full quality) or brought up from the network's size per pixel: bilinear, or
 /// edge-aware (the guided filter's mean a and b planes, bilinear, applied as a·max(R, G, B) + b),
-/// kept within the light map's range, raised to the strength (<see cref="CorrectionStrength"/>). As the shader, each small row is first interpolated across
+/// kept within the light map's range, raised to the strength (<see cref="CorrectionStrength"/>); the
+/// gain-aware denoise (<see cref="GainAwareDenoise"/>) blends noisy brightened pixels towards their 3x3 neighbours. As the shader, each small row is first interpolated across
 /// (once a frame, to the frame's width: a gather per tap, on a fifth of the rows or fewer), then each
 /// frame row blends the two wide rows it lies between with plain vector loads; 8-bit frames go 8
 /// pixels a vector (AVX2).
@@ -43,8 +44,11 @@ internal sealed unsafe class ComposeCpu
         _wide = new float[2 * layout.NetworkHeight * layout.Width + 8];
     }
 
-    /// <summary>What the light map is: at the frame's size, or the network's (bilinear or edge-aware) within [Lo, Hi]; the strength it is raised to.</summary>
-    public readonly record struct Light(ReadOnlyMemory<float> Planes, bool EdgeAware, float Lo, float Hi, float Strength = CorrectionStrength.Paper);
+    /// <summary>
+    /// What the light map is: at the frame's size, or the network's (bilinear or edge-aware) within
+    /// [Lo, Hi]; the strength it is raised to; the frame's noise the denoise works against (0: off).
+    /// </summary>
+    public readonly record struct Light(ReadOnlyMemory<float> Planes, bool EdgeAware, float Lo, float Hi, float Strength = CorrectionStrength.Paper, NoiseModel Noise = default);
 
     public void Run(ReadOnlyMemory<uint> frame, Light light, int splitColumn, Memory<uint> output)
     {
@@ -154,19 +158,125 @@ internal sealed unsafe class ComposeCpu
                         l = Avx.Min(Avx.Max(l, lo), hi);
                     }
                     if (light.Strength != CorrectionStrength.Paper) l = Strengthen(l, light.Strength);
+                    if (!light.Noise.IsNone && !DenoiseRow8(input, y, x, l, light.Noise, ref r, ref g, ref b))
+                    {
+                        // A vector at the frame's left or right edge: its pixels one by one (the neighbours clamp).
+                        for (int i = 0; i < 8; i++) result[x + i] = Pixel8(input, x + i, y, light, rowLight);
+                        continue;
+                    }
                     var packed = Quantize(r / l) | (Quantize(g / l) << 8) | (Quantize(b / l) << 16);
                     (packed.AsUInt32() | (v & Vector256.Create(0xFF000000u))).StoreUnsafe(ref target, (nuint)x);
                 }
             }
         }
+        for (; x < width; x++) result[x] = Pixel8(input, x, y, light, rowLight);
+    }
+
+    /// <summary>One 8-bit pixel, as the shader composes it.</summary>
+    private uint Pixel8(ReadOnlySpan<uint> input, int x, int y, Light light, ReadOnlySpan<float> rowLight)
+    {
         var unit8 = Unit8.Values;
-        for (; x < width; x++)
+        uint v = input[y * _layout.Width + x];
+        float r = unit8[v & 255], g = unit8[(v >> 8) & 255], b = unit8[(v >> 16) & 255];
+        float l = LightAt(x, light, rowLight, r, g, b);
+        if (!light.Noise.IsNone) Denoise(input, x, y, l, light.Noise, ref r, ref g, ref b);
+        return Quantize(r, l, 255f) | (Quantize(g, l, 255f) << 8) | (Quantize(b, l, 255f) << 16) | (v & 0xFF000000u);
+    }
+
+    /// <summary>How much of the denoised pixel to take (compose.comp's denoiseMix): 0 up to one level of noise shown, 1 from two.</summary>
+    private static float DenoiseMix(float l, float sigma)
+    {
+        if (!(l > 0f)) return 0f;
+        float shown = sigma / (l * GainAwareDenoise.Tolerance);
+        return Math.Clamp(shown - 1f, 0f, 1f);
+    }
+
+    /// <summary>compose.comp's denoised(), one pixel at 8 or 16 bits: its 3x3 neighbours (edges clamped) weighted by luma closeness, blended in.</summary>
+    private void Denoise(ReadOnlySpan<uint> input, int x, int y, float l, NoiseModel noise, ref float r, ref float g, ref float b)
+    {
+        float y0 = Luma(r, g, b);
+        float sigma = MathF.Sqrt(Math.Max(noise.A * y0 + noise.B, 0f));
+        float m = DenoiseMix(l, sigma);
+        if (!(m > 0f)) return;
+        int width = _layout.Width, height = _layout.Height;
+        float h = GainAwareDenoise.Range * sigma;
+        float sumR = 0f, sumG = 0f, sumB = 0f, weights = 0f;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                int qx = Math.Clamp(x + dx, 0, width - 1), qy = Math.Clamp(y + dy, 0, height - 1);
+                var (nr, ng, nb) = Channels(input, qy * width + qx);
+                float d = (Luma(nr, ng, nb) - y0) / h;
+                float w = Math.Max(1f - d * d, 0f);
+                sumR += w * nr;
+                sumG += w * ng;
+                sumB += w * nb;
+                weights += w;
+            }
+        r += m * (sumR / weights - r);
+        g += m * (sumG / weights - g);
+        b += m * (sumB / weights - b);
+    }
+
+    private (float R, float G, float B) Channels(ReadOnlySpan<uint> input, int pixel)
+    {
+        if (_layout.BitsPerChannel == 16)
         {
-            uint v = pixels[x];
-            float r = unit8[v & 255], g = unit8[(v >> 8) & 255], b = unit8[(v >> 16) & 255];
-            float l = LightAt(x, light, rowLight, r, g, b);
-            result[x] = Quantize(r, l, 255f) | (Quantize(g, l, 255f) << 8) | (Quantize(b, l, 255f) << 16) | (v & 0xFF000000u);
+            uint rg = input[2 * pixel], ba = input[2 * pixel + 1];
+            return (Unit8.Of16(rg & 0xFFFF), Unit8.Of16(rg >> 16), Unit8.Of16(ba & 0xFFFF));
         }
+        var unit8 = Unit8.Values;
+        uint v = input[pixel];
+        return (unit8[v & 255], unit8[(v >> 8) & 255], unit8[(v >> 16) & 255]);
+    }
+
+    private static float Luma(float r, float g, float b) => 0.25f * r + 0.5f * g + 0.25f * b;
+
+    /// <summary>
+    /// The denoise of 8 pixels at (<paramref name="x"/>, <paramref name="y"/>) with vectors, as
+    /// <see cref="Denoise"/> does each; false (nothing done) for a vector at the frame's left or right
+    /// edge, whose neighbours clamp.
+    /// </summary>
+    private bool DenoiseRow8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, NoiseModel noise, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
+    {
+        var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
+        var y0 = quarter * r + half * g + quarter * b;
+        var sigma = Vector256.Sqrt(Avx.Max(Vector256.Create(noise.A) * y0 + Vector256.Create(noise.B), Vector256<float>.Zero));
+        // DenoiseMix per lane; lanes with l <= 0 or NaN take none.
+        var shown = sigma / (l * Vector256.Create(GainAwareDenoise.Tolerance));
+        var m = Avx.Min(Avx.Max(shown - Vector256<float>.One, Vector256<float>.Zero), Vector256<float>.One);
+        m = Vector256.ConditionalSelect(Vector256.GreaterThan(l, Vector256<float>.Zero), m, Vector256<float>.Zero);
+        if (Vector256.EqualsAll(m, Vector256<float>.Zero)) return true;
+        int width = _layout.Width, height = _layout.Height;
+        if (x == 0 || x + 9 > width) return false;
+        // Multiplications by reciprocals where the shader divides: a last-bit difference in a
+        // neighbour's weight moves no output level, and divisions are most of this loop's cost.
+        var mask = Vector256.Create(0xFFu);
+        var perLevel = Vector256.Create(1f / 255);
+        var inverseH = Vector256<float>.One / (Vector256.Create(GainAwareDenoise.Range) * sigma);
+        var (sumR, sumG, sumB, weights) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+        ref uint first = ref MemoryMarshal.GetReference(input);
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            int row = Math.Clamp(y + dy, 0, height - 1) * width;
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                var v = Vector256.LoadUnsafe(ref first, (nuint)(row + x + dx));
+                var nr = Avx.ConvertToVector256Single((v & mask).AsInt32()) * perLevel;
+                var ng = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 8) & mask).AsInt32()) * perLevel;
+                var nb = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 16) & mask).AsInt32()) * perLevel;
+                var d = (quarter * nr + half * ng + quarter * nb - y0) * inverseH;
+                var w = Avx.Max(Vector256<float>.One - d * d, Vector256<float>.Zero);
+                sumR += w * nr;
+                sumG += w * ng;
+                sumB += w * nb;
+                weights += w;
+            }
+        }
+        r += m * (sumR / weights - r);
+        g += m * (sumG / weights - g);
+        b += m * (sumB / weights - b);
+        return true;
     }
 
     private void Row16(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, Span<uint> output)
@@ -179,6 +289,7 @@ internal sealed unsafe class ComposeCpu
             uint rg = words[2 * x], ba = words[2 * x + 1];
             float r = Unit8.Of16(rg & 0xFFFF), g = Unit8.Of16(rg >> 16), b = Unit8.Of16(ba & 0xFFFF);
             float l = LightAt(x, light, rowLight, r, g, b);
+            if (!light.Noise.IsNone) Denoise(input, x, y, l, light.Noise, ref r, ref g, ref b);
             result[2 * x] = Quantize(r, l, 65535f) | (Quantize(g, l, 65535f) << 16);
             result[2 * x + 1] = Quantize(b, l, 65535f) | (ba & 0xFFFF0000u);
         }

@@ -99,7 +99,7 @@ internal sealed class CpuFrameStages : IFrameStages
             }
         }
         var output = slot.Output.AsMemory<uint>(FrameWords);
-        _compose.Run(slot.Input.AsMemory<uint>(FrameWords), new ComposeCpu.Light(planes, _guided is not null, lo, hi, settings.Strength), settings.SplitColumn, output);
+        _compose.Run(slot.Input.AsMemory<uint>(FrameWords), new ComposeCpu.Light(planes, _guided is not null, lo, hi, settings.Strength, settings.Noise), settings.SplitColumn, output);
     }
 
     private static VkHostBuffer Host(IVkStorageBuffer buffer) => (VkHostBuffer)buffer;

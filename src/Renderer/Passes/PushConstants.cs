@@ -30,12 +30,13 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 /// shaders/compose.comp push constants: the frame's format, the split view's column (0: no split),
 /// where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
 /// (SmallWidth x SmallHeight) brought up per pixel and kept within the bounds shaders/light_range.comp found;
-/// and the correction's strength (<see cref="CorrectionStrength"/>).
+/// the correction's strength (<see cref="CorrectionStrength"/>), and the frame's noise model for the
+/// gain-aware denoise (<see cref="GainAwareDenoise"/>, <see cref="NoiseModel"/>; both 0: off).
 /// Thread-safety: immutable.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn,
-    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Strength = CorrectionStrength.Paper);
+    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Strength = CorrectionStrength.Paper, float NoiseA = 0f, float NoiseB = 0f);
 
 /// <summary>
 /// How compose.comp reads its light map.

@@ -130,7 +130,7 @@ internal sealed class VulkanFrameStages : IFrameStages
             _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)layout.NetworkPixels, slot.TemporalWeight));
             recorder.Barrier();
         }
-        var push = new ComposePush((uint)layout.Width, (uint)layout.Height, (uint)layout.BitsPerChannel, (uint)settings.SplitColumn, Strength: settings.Strength);
+        var push = new ComposePush((uint)layout.Width, (uint)layout.Height, (uint)layout.BitsPerChannel, (uint)settings.SplitColumn, Strength: settings.Strength, NoiseA: settings.Noise.A, NoiseB: settings.Noise.B);
         if (layout.IsDownscaled)
         {
             push = push with

@@ -1,0 +1,28 @@
+namespace ClipLit.Renderer;
+
+/// <summary>
+/// The compose's gain-aware denoise (compose.comp and its CPU twin do exactly this): brightening a
+/// pixel by the gain 1/L also multiplies its sensor noise σ (the frame's <see cref="NoiseModel"/> at
+/// the pixel's luma), so the output shows σ/L. Where that exceeds <see cref="Tolerance"/> (one 8-bit
+/// level), the pixel is blended towards a 3x3 average of its neighbours weighted by how close their
+/// luma (R + 2G + B) / 4 is to its own, 1 - (d / (Range·σ))² and at least 0: differences the noise
+/// explains are averaged away, edges stronger than that keep. The blend goes from none at one level
+/// of noise shown to all of it at two, so no seam shows where it starts: dark, strongly brightened
+/// parts first. σ is <see cref="NoiseLevel"/>'s estimate of the frame scaled by the amount asked
+/// (<c>--denoise</c>: auto is 1).
+/// Thread-safety: constants.
+/// </summary>
+public static class GainAwareDenoise
+{
+    /// <summary>The added noise (in [0, 1] units) below which a pixel is left as it is: one 8-bit level.</summary>
+    public const float Tolerance = 1f / 255;
+
+    /// <summary>Neighbours whose luma differs by this many σ or more get no weight.</summary>
+    public const float Range = 2.5f;
+
+    /// <summary>The largest amount <c>--denoise</c> takes (times the estimated noise).</summary>
+    public const float MaxAmount = 4f;
+
+    /// <summary>The amount --denoise auto means.</summary>
+    public const float Auto = 1f;
+}

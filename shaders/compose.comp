@@ -39,7 +39,7 @@ layout(push_constant) uniform Push {
 #include "light_upsample.glsl"
 
 const float denoiseTolerance = 1.0 / 255.0;
-const float denoiseRange = 2.5;
+const float denoiseRange = 1.5;
 
 float lumaOf(vec3 c) {
     precise float y = 0.25 * c.r + 0.5 * c.g + 0.25 * c.b;

@@ -77,6 +77,7 @@ public sealed class StrengthTests : TemporaryFolderFixture
         Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));
 
         var readings = new HudReadings(30, 10, 20, 1, 40, 60, "CPU", "FAST", new LoadedModel(session, TimeSpan.Zero), null, false) { Strength = 0.6f };
-        Assert.That(LiveHud.Lines(readings), Has.One.Contains("STRENGTH 0.60 ([ ])"), "the heads-up display says the strength and its keys");
+        Assert.That(LiveHud.Lines(readings), Has.One.Contains("STRENGTH 0.60 ([ ])   DENOISE OFF"), "the heads-up display says the strength and its keys, and the denoise");
+        Assert.That(LiveHud.Lines(readings with { Denoise = 1f }), Has.One.Contains("DENOISE 1.0"));
     }
 }

@@ -154,8 +154,8 @@ public sealed class LiveTests
             # The new quality takes over at its first light map (slower on a loaded machine): wait for it, 20 s at most.
             for i in $(seq 1 40); do grep -q "quality now" "{_workspace.PathOf("live.err")}" && break; sleep 0.5; done
             sleep 1
-            # The correction's strength: up twice, down once.
-            for key in bracketright bracketright bracketleft; do xdotool key "$key"; sleep 0.5; done
+            # The correction's strength: up twice (quickly: both taps count), down once.
+            xdotool key bracketright bracketright; sleep 1; xdotool key bracketleft; sleep 1
             xdotool key p; sleep 1
             xdotool key Escape
             wait $live
@@ -264,7 +264,11 @@ public sealed class LiveTests
         Assert.That(live.ExitCode, Is.Zero, live.ToString());
         Assert.That(live.Error, Does.Contain("Vulkan validation: 0 errors"));
         Assert.That(live.Error, Does.Contain("fast quality: light maps from student student.onnx at 64x36 (in full quality: the frames at scene cuts"));
-        Assert.That(Statistics(live.Error).Presented, Is.EqualTo(16));
+        // Every frame shown, or (on a loaded machine) skipped to keep the video's pace: none lost.
+        var skipped = System.Text.RegularExpressions.Regex.Match(live.Error, @"(\d+) skipped to keep pace");
+        Assert.That(skipped.Success, live.ToString());
+        Assert.That(Statistics(live.Error).Presented + int.Parse(skipped.Groups[1].Value), Is.EqualTo(16));
+        Assert.That(Statistics(live.Error).Presented, Is.GreaterThanOrEqualTo(8), "most frames shown");
     }
 
     [Test]
@@ -368,8 +372,10 @@ public sealed class LiveTests
         // FFmpeg's generated test camera, paced in real time, "unplugged" after one second.
         var result = Cli.Run(Cli.WithModel("live", "--camera", "lavfi:testsrc2=size=320x180:rate=30:duration=1", "--no-window", "--frames", "45", "--device", "cpu"));
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.ErrorLines, Has.Exactly(1).Contains("stopped").And.Contains("retrying"));
-        Assert.That(result.ErrorLines, Has.Exactly(1).EndsWith("is back"));
+        // A loaded machine shows the 45 frames more slowly than the camera's second: it may go away more than once.
+        int stopped = result.ErrorLines.Count(l => l.Contains("stopped", StringComparison.Ordinal) && l.Contains("retrying", StringComparison.Ordinal));
+        Assert.That(stopped, Is.GreaterThanOrEqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines.Count(l => l.EndsWith("is back", StringComparison.Ordinal)), Is.InRange(stopped - 1, stopped), "every time it went away it came back (but perhaps the last, at the end)");
         Assert.That(Statistics(result.Error).Presented, Is.EqualTo(45), "frames kept coming after the camera returned");
     }
 

@@ -53,8 +53,14 @@ public sealed class LiveControls(GlfwWindow window)
         (WindowKey.LeftBracket, LiveAction.Weaker), (WindowKey.RightBracket, LiveAction.Stronger),
     ];
 
-    /// <summary>The actions whose keys were pressed since the last look, in a fixed order.</summary>
-    public IEnumerable<LiveAction> Pressed() => Keys.Where(k => window.WasPressed(k.Key)).Select(k => k.Action).ToList();
+    /// <summary>The actions whose keys were pressed since the last look, in a fixed order, each as often as its key was pressed.</summary>
+    public IEnumerable<LiveAction> Pressed()
+    {
+        var actions = new List<LiveAction>();
+        foreach (var (key, action) in Keys)
+            while (window.WasPressed(key)) actions.Add(action);
+        return actions;
+    }
 
     /// <summary>
     /// Where the mouse drags the divider, as a fraction (0..1) of a <paramref name="width"/> x

@@ -17,7 +17,6 @@ internal static unsafe partial class GlfwNative
     public const int True = 1;
     public const int False = 0;
 
-    public const int StickyKeys = 0x00033002;
     public const int KeySpace = 32;
     public const int KeyB = 66;
     public const int KeyF = 70;
@@ -62,8 +61,9 @@ internal static unsafe partial class GlfwNative
     [LibraryImport(Library, EntryPoint = "glfwGetFramebufferSize")]
     public static partial void GetFramebufferSize(nint window, out int width, out int height);
 
-    [LibraryImport(Library, EntryPoint = "glfwGetKey")]
-    public static partial int GetKey(nint window, int key);
+    /// <summary>glfwSetKeyCallback: <paramref name="callback"/> hears every key event while events are polled; returns the callback it replaced.</summary>
+    [LibraryImport(Library, EntryPoint = "glfwSetKeyCallback")]
+    public static partial nint SetKeyCallback(nint window, delegate* unmanaged[Cdecl]<nint, int, int, int, int, void> callback);
 
     [LibraryImport(Library, EntryPoint = "glfwGetMouseButton")]
     public static partial int GetMouseButton(nint window, int button);
@@ -107,8 +107,6 @@ internal static unsafe partial class GlfwNative
         public int Width, Height, RedBits, GreenBits, BlueBits, RefreshRate;
     }
 
-    [LibraryImport(Library, EntryPoint = "glfwSetInputMode")]
-    public static partial void SetInputMode(nint window, int mode, int value);
 
     [LibraryImport(Library, EntryPoint = "glfwVulkanSupported")]
     public static partial int VulkanSupported();

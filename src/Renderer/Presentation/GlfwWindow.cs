@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Silk.NET.Vulkan;
 
@@ -9,10 +10,12 @@ namespace ClipLit.Renderer.Presentation;
 /// Thread-safety: the window thread only; GLFW documents it as the process's main thread.
 /// Ownership: owns the GLFW window and GLFW's initialization; Dispose destroys both (safe twice).
 /// </summary>
-public sealed class GlfwWindow : IDisposable
+public sealed unsafe class GlfwWindow : IDisposable
 {
-    private readonly HashSet<WindowKey> _held = [];
-    private readonly HashSet<WindowKey> _pressed = [];
+    // The windows whose key events the callback records (GLFW calls it with the window's handle).
+    private static readonly Dictionary<nint, GlfwWindow> Open = [];
+    private readonly List<WindowKey> _pressed = [];
+    private bool _escapePressed;
     private nint _window;
     private (int X, int Y, int Width, int Height) _windowedPlace;
 
@@ -42,8 +45,22 @@ public sealed class GlfwWindow : IDisposable
             GlfwNative.Terminate();
             throw new PresentationException($"cannot open a window: {error}");
         }
-        // Sticky keys: a tap between two polls still reads as pressed once.
-        GlfwNative.SetInputMode(_window, GlfwNative.StickyKeys, GlfwNative.True);
+        // Every press, from GLFW's key events: two taps between two frames (a slow frame, a key
+        // tapped quickly, as [ and ] are) act twice, where polling the key's state saw one or none.
+        lock (Open) Open[_window] = this;
+        GlfwNative.SetKeyCallback(_window, &OnKey);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnKey(nint window, int key, int scancode, int action, int mods)
+    {
+        if (action != GlfwNative.Press) return;
+        lock (Open)
+        {
+            if (!Open.TryGetValue(window, out var owner)) return;
+            if (key == GlfwNative.KeyEscape) owner._escapePressed = true;
+            else if (Enum.IsDefined((WindowKey)key)) owner._pressed.Add((WindowKey)key);
+        }
     }
 
     /// <summary>The instance extensions Vulkan needs to present to GLFW windows on this system.</summary>
@@ -75,16 +92,10 @@ public sealed class GlfwWindow : IDisposable
     public void PollEvents()
     {
         GlfwNative.PollEvents();
-        if (GlfwNative.GetKey(Handle, GlfwNative.KeyEscape) == GlfwNative.Press) Close();
-        foreach (var key in Enum.GetValues<WindowKey>())
-        {
-            bool down = GlfwNative.GetKey(Handle, (int)key) == GlfwNative.Press;
-            if (down && _held.Add(key)) _pressed.Add(key);
-            if (!down) _held.Remove(key);
-        }
+        if (_escapePressed) Close();
     }
 
-    /// <summary>Whether <paramref name="key"/> went down since it was last asked about.</summary>
+    /// <summary>Whether <paramref name="key"/> went down since it was last asked about; a key pressed twice answers true twice.</summary>
     public bool WasPressed(WindowKey key) => _pressed.Remove(key);
 
     /// <summary>Where the cursor is, in framebuffer pixels, while the left mouse button is down; else null.</summary>
@@ -153,6 +164,7 @@ public sealed class GlfwWindow : IDisposable
     public void Dispose()
     {
         if (_window == 0) return;
+        lock (Open) Open.Remove(_window);
         GlfwNative.DestroyWindow(_window);
         _window = 0;
         GlfwNative.Terminate();

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ClipLit.Core.Imaging;
 using ClipLit.TestSupport;
 using ClipLit.VideoIO.Images;
 

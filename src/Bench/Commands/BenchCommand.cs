@@ -17,7 +17,7 @@ public sealed class BenchCommand : AppCommand
     public BenchCommand(CliContext context) : base("bench", "measure speed and memory against PyTorch, update docs/benchmarks.md")
     {
         foreach (var command in (AppCommand[])[new PhotosCommand(context), new VideoCommand(context), new LiveCommand(context), new GpuCommand(context),
-                     new MotionCommand(context), new StagesCommand(context),
+                     new MotionCommand(context), new StagesCommand(context), new DenoiseCommand(context),
                      new TrainCommand(context), new DistillCommand(context), new JobsCommand(context)])
             Subcommands.Add(command);
         Explain("Details", """

@@ -1,9 +1,10 @@
-namespace ClipLit.TestSupport;
+namespace ClipLit.Core.Imaging;
 
 /// <summary>
-/// Camera-like noise for tests and benchmarks: the Poisson-Gaussian model, σ²(I) = A·I + B per
+/// Camera-like noise for tests and benchmarks (a denoiser's calibrated input): the Poisson-Gaussian model, σ²(I) = A·I + B per
 /// channel of a value I in [0, 1] (photon noise grows with the light, read noise does not), drawn as
 /// a Gaussian of that variance (the Poisson part's normal approximation), from a seed.
+/// Thread-safety: stateless.
 /// </summary>
 public static class SensorNoise
 {

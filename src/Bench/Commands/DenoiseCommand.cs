@@ -1,0 +1,28 @@
+using ClipLit.Bench.Denoise;
+
+namespace ClipLit.Bench.Commands;
+
+/// <summary>
+/// <c>cliplit bench denoise</c>: the gain-aware denoise on calibrated noise (<see cref="DenoiseBench"/>), written by <see cref="DenoiseReport"/>.
+/// Thread-safety: build and parse on one thread.
+/// </summary>
+public sealed class DenoiseCommand : CheckoutBenchCommand
+{
+    private readonly Option<string?> _model = BenchOptions.Model();
+    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
+    private readonly Option<int?> _threads = BenchOptions.Threads();
+    private readonly Option<bool> _quick = BenchOptions.Quick("8 frames a clip instead of 30");
+
+    public DenoiseCommand(CliContext context) : base("denoise", "the gain-aware denoise on camera-like noise at four levels", """
+                Adds camera-like noise (Poisson-Gaussian, fresh every frame) at four levels to a real photo held
+                still and to the shared fast pan, runs each through fast quality without and with --denoise
+                auto, and compares every frame with the output of the clean frame: PSNR, PSNR at strong edges,
+                frame-to-frame change; and the cost for a 720p frame. Replaces the denoise section of
+                docs/benchmarks.md (or --output FILE; '-' prints it).
+                """, context) =>
+        Take(_model, _fastModel, _threads, _quick);
+
+    protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context) =>
+        new(DenoiseReport.Write(DenoiseBench.Run(new DenoiseBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
+            BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context)));
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using ClipLit.Bench.Gpu;
+using ClipLit.Core.Imaging;
+using ClipLit.Engine;
+using ClipLit.Renderer;
+using ClipLit.VideoIO.Video;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ClipLit.Bench.Denoise;
+
+/// <summary>
+/// <c>cliplit bench denoise</c>: the gain-aware denoise on calibrated noise. Two clips at 640x360, a
+/// real photo held still and the shared fast pan, get camera-like noise (<see cref="SensorNoise"/>,
+/// fresh every frame) at four levels; each goes through fast quality's frame engine in memory
+/// without and with <c>--denoise auto</c>, and is compared with the same engine's output of the
+/// clean frames, frame by frame. The cost is timed on the still photo at 1280x720.
+/// Thread-safety: stateless; one benchmark at a time per process.
+/// </summary>
+public static class DenoiseBench
+{
+    /// <param name="Shared">The shared data folder (photos, clips).</param>
+    /// <param name="Checkpoint">The paper's model.</param>
+    /// <param name="Student">The student that gives fast quality its light maps.</param>
+    /// <param name="Threads">ONNX Runtime's threads.</param>
+    /// <param name="Quick">8 frames a clip instead of 30.</param>
+    public sealed record Settings(string Shared, string Checkpoint, string Student, int Threads, bool Quick);
+
+    private const int Width = 640, Height = 360;
+
+    public static DenoiseBenchResult Run(Settings settings, CliContext context)
+    {
+        var log = context.Error;
+        var cancellation = context.Cancellation;
+        using var models = new TeacherAndStudent(settings.Checkpoint, settings.Student, settings.Threads, cancellation);
+        var session = models.StudentSession;
+        int frames = settings.Quick ? 8 : 30;
+        string photo = Directory.GetFiles(Path.Combine(settings.Shared, "data", "backlit"), "*.jpg").Order(StringComparer.Ordinal).First();
+        string pan = Path.Combine(settings.Shared, "data", "video", "pan_720p30.mp4");
+        var still = Photo(photo, Width, Height);
+        var clips = new List<(string Name, string Description, List<byte[]> Frames)>
+        {
+            ("still", $"`{Path.GetFileName(photo)}` held still at {Width}x{Height}", Enumerable.Repeat(still, frames).ToList()),
+            ("pan", $"the first {frames} frames of `pan_720p30.mp4` (pans of 10-20 px a frame) at {Width}x{Height}", PanFrames(pan, frames, cancellation)),
+        };
+
+        var results = new List<DenoiseClip>();
+        foreach (var (name, description, clean) in clips)
+        {
+            var reference = Enhance(session, clean, Width, Height, 0f, cancellation).Outputs;
+            var edges = clean.Select(frame => FrameMetrics.EdgeBand(frame, Width, Height)).ToList();
+            var rows = new List<DenoiseRow>();
+            for (int level = 0; level <= SensorNoise.Levels.Length; level++)
+            {
+                var (a, b) = level == 0 ? (0, 0) : SensorNoise.Levels[level - 1];
+                var noisy = level == 0 ? clean : clean.Select((frame, i) => SensorNoise.Add(frame, a, b, seed: 1000 * level + i)).ToList();
+                var off = Enhance(session, noisy, Width, Height, 0f, cancellation);
+                var auto = Enhance(session, noisy, Width, Height, GainAwareDenoise.Auto, cancellation);
+                var found = auto.Noise;
+                var row = new DenoiseRow(level, 255 * Math.Sqrt(a * 0.1 + b), 255 * Math.Sqrt(a * 0.5 + b), 255 * found.Sigma(0.1f), 255 * found.Sigma(0.5f),
+                    Figures(off.Outputs, reference, edges), Figures(auto.Outputs, reference, edges));
+                rows.Add(row);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bench denoise: {name}, level {level}: {row.Off.Psnr:F2} -> {row.Auto.Psnr:F2} dB, edges {row.Off.EdgePsnr:F2} -> {row.Auto.EdgePsnr:F2} dB"));
+            }
+            results.Add(new DenoiseClip(name, description, rows));
+        }
+
+        log.WriteLine("bench denoise: cost at 720p...");
+        var wide = Photo(photo, 1280, 720);
+        var (strongA, strongB) = SensorNoise.Levels[2];
+        var noisyWide = Enumerable.Range(0, frames).Select(i => SensorNoise.Add(wide, strongA, strongB, seed: i)).ToList();
+        var (offMs, autoMs) = (new List<double>(), new List<double>());
+        for (int round = 0; round < 3; round++)
+        {
+            offMs.Add(Enhance(session, noisyWide, 1280, 720, 0f, cancellation).MillisecondsPerFrame);
+            autoMs.Add(Enhance(session, noisyWide, 1280, 720, GainAwareDenoise.Auto, cancellation).MillisecondsPerFrame);
+        }
+        return new DenoiseBenchResult(models.Machine, DateTime.UtcNow, settings.Threads, Path.GetFileName(models.Student.Source), frames, results,
+            new DenoiseCost(offMs.Order().ElementAt(1), autoMs.Order().ElementAt(1)));
+    }
+
+    /// <summary>The frames through fast quality's frame engine in memory: the outputs, the noise the last frame was denoised against, and the time a frame took.</summary>
+    private static (List<byte[]> Outputs, NoiseModel Noise, double MillisecondsPerFrame) Enhance(EnhancerSession session, List<byte[]> frames, int width, int height,
+        float denoise, CancellationToken cancellation)
+    {
+        var outputs = new List<byte[]>();
+        var options = VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast, Denoise = denoise };
+        var clock = Stopwatch.StartNew();
+        new VideoEnhancer(session, options).EnhanceAsync(new RepeatingFrameSource(frames, width, height, frames.Count), new DiscardingFrameSink(), null, cancellation,
+            (_, _, output) => outputs.Add(output.ToArray())).GetAwaiter().GetResult();
+        double milliseconds = clock.Elapsed.TotalMilliseconds / frames.Count;
+        var noise = denoise > 0f ? NoiseLevel.Estimate(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(frames[^1].AsSpan()), width, height, 8).Times(denoise) : NoiseModel.None;
+        return (outputs, noise, milliseconds);
+    }
+
+    /// <summary>Mean PSNR against the clean frames' output, everywhere and at strong edges, and the RMS frame-to-frame change of the output.</summary>
+    private static DenoiseFigures Figures(List<byte[]> outputs, List<byte[]> reference, List<bool[]> edges)
+    {
+        double psnr = outputs.Select((frame, i) => Math.Min(99, FrameMetrics.Psnr(frame, reference[i]))).Average();
+        double edgePsnr = outputs.Select((frame, i) => Math.Min(99, FrameMetrics.Psnr(frame, reference[i], edges[i]))).Average();
+        double change = outputs.Count < 2 ? 0 : outputs.Skip(1).Select((frame, i) => 255 / Math.Pow(10, Math.Min(99, FrameMetrics.Psnr(frame, outputs[i])) / 20)).Average();
+        return new DenoiseFigures(psnr, edgePsnr, change);
+    }
+
+    /// <summary>A photo covering <paramref name="width"/> x <paramref name="height"/> (scaled, its excess cropped), RGBA8.</summary>
+    private static byte[] Photo(string path, int width, int height)
+    {
+        using var image = Image.Load<Rgba32>(path);
+        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(width, height), Mode = ResizeMode.Crop }));
+        var rgba = new byte[4 * width * height];
+        image.CopyPixelDataTo(rgba);
+        return rgba;
+    }
+
+    /// <summary>The clip's first frames, each 2x2 pixel block averaged (1280x720 to 640x360).</summary>
+    private static List<byte[]> PanFrames(string clip, int count, CancellationToken cancellation)
+    {
+        var info = VideoProbe.Probe(clip);
+        var frames = new List<byte[]>();
+        var reader = new VideoFrameReader(info);
+        try
+        {
+            var buffer = new byte[info.FrameBytes];
+            while (frames.Count < count && reader.ReadAsync(buffer, cancellation).AsTask().GetAwaiter().GetResult().HasFrame)
+            {
+                var half = new byte[4 * Width * Height];
+                for (int y = 0; y < Height; y++)
+                    for (int x = 0; x < Width; x++)
+                        for (int c = 0; c < 4; c++)
+                        {
+                            int top = 4 * (2 * y * info.Width + 2 * x) + c, bottom = top + 4 * info.Width;
+                            half[4 * (y * Width + x) + c] = (byte)((buffer[top] + buffer[top + 4] + buffer[bottom] + buffer[bottom + 4] + 2) / 4);
+                        }
+                frames.Add(half);
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return frames;
+    }
+}

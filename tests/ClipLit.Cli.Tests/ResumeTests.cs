@@ -25,7 +25,7 @@ public sealed class ResumeTests
         using var workspace = new Workspace();
         string clip = workspace.PathOf("clip.mp4"), output = workspace.PathOf("out.mp4"), plain = workspace.PathOf("plain.mp4");
         VideoTests.Ffmpeg($"-v error -i \"{SharedData.Path("data", "video", "backlit_720p30.mp4")}\" -t 3 -vf scale=320:180 -c:v libx264 -preset ultrafast -c:a copy \"{clip}\"");
-        string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
+        string[] options = ["--quality", "full", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
         string state = ResumableVideo.StateFolder(output);
 
         var start = new ProcessStartInfo(SiblingAppChecks.Cliplit) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -121,12 +121,28 @@ public sealed class ResumeTests
     }
 
     [Test]
+    public void AnotherStrengthStartsOverAndTheSameOneGoesOn()
+    {
+        using var workspace = new Workspace();
+        string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 2), output = workspace.PathOf("out.mp4"), plain = workspace.PathOf("plain.mp4");
+        string[] options = ["--quality", "full", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
+        LeaveState(clip, output, [.. options, "--strength", "0.7"]);
+
+        // The resume state keeps the strength with the other options: another one cannot use it.
+        var other = WithShardsOf30(() => Cli.Run(["enhance", clip, "-o", output, "--resume", .. options, "--strength", "0.5"]));
+        Assert.That(other.ExitCode, Is.Zero, other.ToString());
+        Assert.That(other.ErrorLines, Has.One.Match(@"^note: starting .*clip\.mp4 over: the resume state in .* cannot be used \(it was made with other options\)$"));
+        Assert.That(Cli.Run(["enhance", clip, "-o", plain, "-q", .. options, "--strength", "0.5"]).ExitCode, Is.Zero);
+        VideoComparison.AssertSameAsSingleRun(plain, output, "a resumed run with another strength: all of it at the new strength");
+    }
+
+    [Test]
     public void AnInputRewrittenWithItsSizeAndTimeKeptStartsOver()
     {
         using var workspace = new Workspace();
         // Three shards of 30 frames: the run is stopped after the first, with two to go.
         string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 3), output = workspace.PathOf("out.mp4");
-        string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
+        string[] options = ["--quality", "full", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
         LeaveState(clip, output, options);
         // Another file under the same name, size and time (one that still decodes: a letter of the muxer's name in its metadata changed).
         var written = File.GetLastWriteTimeUtc(clip);
@@ -150,7 +166,7 @@ public sealed class ResumeTests
         using var workspace = new Workspace();
         // Three shards of 30 frames: the run is stopped after the first, with two to go.
         string clip = TestClips.Cut(workspace.PathOf("clip.mp4"), seconds: 3), output = workspace.PathOf("out.mp4");
-        string[] options = ["--quality", "fast", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
+        string[] options = ["--quality", "full", "--crf", "0", "--preset", "ultrafast", "--model", SharedData.EnhancementCheckpoint];
         LeaveState(clip, output, options);
         string manifest = Path.Combine(ResumableVideo.StateFolder(output), "manifest.json");
         var json = JsonNode.Parse(File.ReadAllText(manifest))!;

@@ -101,7 +101,7 @@ public static class DistillReport
         var inv = CultureInfo.InvariantCulture;
         double baseline = result.BaselineFramesPerSecond;
         var fps = result.VideoRuns.ToDictionary(r => r.Variant, r => r.FramesPerSecond);
-        md.Heading("### Videos in fast quality (shared 720p clip, file to file, smoothing on)");
+        md.Heading("### Videos in fast quality (shared 720p clip, file to file, each frame its own light map)");
         md.AppendLine(inv, $"The naive baseline (ffmpeg + the paper's network in PyTorch 1.13 on every full frame, `bench/pytorch_video_baseline.py`) ran at {baseline:F3} fps on {result.BaselineFrames} frames in the same run.");
         md.AppendLine();
         md.TableHeader("fast quality", "frames", "fps", "output change", "gain jitter", "cuts found");

@@ -57,7 +57,7 @@ public sealed class FramePath : IDisposable
     public FrameObservation PreProcess(FrameSlot slot)
     {
         Renderer.PreProcess(slot);
-        var seen = _history.Observe(slot);
+        var seen = Observe(slot);
         LightMapHistory.Hand(slot, seen.Weight);
         return seen;
     }
@@ -81,7 +81,13 @@ public sealed class FramePath : IDisposable
     public RecordCommands PreProcessCommands(FrameSlot slot) => recorder => Renderer.RecordPreProcess(recorder, slot);
 
     /// <summary>What the history sees in a slot pre-processed by <see cref="PreProcessCommands"/> (its thumbnail); the slot's weight is left as it is.</summary>
-    public FrameObservation Observe(FrameSlot slot) => _history.Observe(slot);
+    public FrameObservation Observe(FrameSlot slot)
+    {
+        var seen = _history.Observe(slot);
+        // Another scene may be another camera or another light: the denoise estimates its noise afresh.
+        if (seen.IsCut) Renderer.EstimateNoiseAgain();
+        return seen;
+    }
 
     /// <summary>The network on the slot's input, writing its light map in place.</summary>
     public void Estimate(FrameSlot slot, CancellationToken cancellation) =>

@@ -1,4 +1,3 @@
-using SixLabors.ImageSharp.Processing;
 using System.Diagnostics;
 using System.Text.Json;
 using ClipLit.Core.Imaging;
@@ -8,6 +7,9 @@ using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Video;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace ClipLit.Bench.Distill;
 
@@ -118,7 +120,7 @@ public static class DistillBench
     /// <summary>A photo as small photos come (640-pixel long side, Lanczos), its linear light scaled by <paramref name="exposure"/>.</summary>
     private static Still Small(string set, string path, double exposure)
     {
-        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(path);
+        using var image = Image.Load<Rgba32>(path);
         double scale = 640.0 / Math.Max(image.Width, image.Height);
         int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
         image.Mutate(x => x.Resize(width, height, KnownResamplers.Lanczos3));

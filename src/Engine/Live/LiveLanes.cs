@@ -81,7 +81,7 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
     /// </summary>
     public bool Step(int frameIndex, CancellationToken cancellation)
     {
-        ApplyStrength();
+        ApplyCorrection();
         var primary = Primary;
         if (_next is { } next)
         {
@@ -106,7 +106,7 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
     /// <summary>Paused: the same frame composed again with no new light map (the divider may have moved).</summary>
     public void Hold()
     {
-        ApplyStrength();
+        ApplyCorrection();
         Primary.Hold();
         if (SideBySide && _left?.LightMapFrame is not null)
         {
@@ -116,14 +116,17 @@ public sealed class LiveLanes(LightMapRouting routing, LiveInput info, LoadedMod
     }
 
     /// <summary>The strength and the denoise on every running lane (a lane taking over, or side by side, corrects as the one shown).</summary>
-    private void ApplyStrength()
+    private void ApplyCorrection()
     {
-        foreach (var lane in new[] { Primary, _next, _left })
-        {
-            if (lane is null) continue;
-            lane.Strength = Strength;
-            lane.Denoise = Denoise;
-        }
+        ApplyCorrection(Primary);
+        if (_next is not null) ApplyCorrection(_next);
+        if (_left is not null) ApplyCorrection(_left);
+    }
+
+    private void ApplyCorrection(EnhancerLane lane)
+    {
+        lane.Strength = Strength;
+        lane.Denoise = Denoise;
     }
 
     /// <summary>Split view columns for the primary lane (none side by side).</summary>

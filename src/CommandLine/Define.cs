@@ -90,5 +90,6 @@ public static class Define
         return null;
     }
 
-    private static string Problem(string name, string expected, string text) => $"{name} must be {expected}, got '{text}'";
+    // The value escaped and cut: one short line whatever was typed (a pasted newline, a megabyte).
+    private static string Problem(string name, string expected, string text) => $"{name} must be {expected}, got '{ClipLit.Core.Text.OneLine.Escaped(text)}'";
 }

@@ -1,3 +1,5 @@
+using ClipLit.Core.Text;
+
 namespace ClipLit.Renderer;
 
 /// <summary>
@@ -42,11 +44,8 @@ public static class FrameStagesChoice
     };
 
     /// <summary>The value as the one-line error shows it: plain when it is a plain word, else quoted with escapes and cut short (newlines, control characters, megabytes).</summary>
-    private static string Shown(string value)
-    {
-        if (value.Length <= 32 && value.All(char.IsAsciiLetterOrDigit)) return value;
-        return System.Text.Json.JsonSerializer.Serialize(value.Length <= 32 ? value : value[..32] + "...");
-    }
+    private static string Shown(string value) =>
+        value.Length <= OneLine.Longest && value.All(char.IsAsciiLetterOrDigit) ? value : $"\"{OneLine.Escaped(value)}\"";
 
     /// <summary>
     /// Where the stages run for <paramref name="requested"/>: auto takes the twins on a CPU Vulkan

@@ -171,6 +171,17 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void AValueWithANewlineOrOfAnyLengthIsOneShortUsageLine()
+    {
+        var broken = Cli.Run("enhance", "photo.png", "-o", "a.png", "--strength", "1\n2\"");
+        Assert.That(broken.ExitCode, Is.EqualTo(2));
+        Assert.That(broken.Error, Is.EqualTo("usage error: enhance: --strength must be a number from 0 to 2, got '1\\n2\\\"'\n"));
+        var huge = Cli.Run("live", "--input", "clip.mp4", "--frames", new string('9', 100_000));
+        Assert.That(huge.ExitCode, Is.EqualTo(2));
+        Assert.That(huge.ErrorLines.Single(), Has.Length.LessThan(120).And.EndsWith("...'"));
+    }
+
+    [Test]
     public void HelpTextIsWhatHelpPrints() =>
         Assert.That(CommandLineApp.HelpText(Program.CreateRoot(CliContext.Silent), "export") + "\n", Is.EqualTo(Cli.Run("export", "--help").Out));
 

@@ -10,11 +10,15 @@
 // paper's output bit for bit), 0 divides by 1 (the input as it is).
 // Gain-aware denoise (src/Renderer/GainAwareDenoise.cs): the frame's noise σ² = noiseA·Y + noiseB
 // (both 0: off); where σ/l, the noise the gain 1/l shows, passes a level, the pixel blends towards a
-// 3x3 luma-weighted average.
+// 3x3 luma-weighted average. Only in the pipeline whose specialization constant `variant` is 1
+// (ComposePass.Denoising): compiled into the plain one, unused, it made lavapipe's compose 2x slower.
 // Split view (the live window's before|after): columns left of splitColumn keep the input as it
 // is, with a 2-pixel white divider just left of it; 0 turns the split off.
 // Pass: src/Renderer/Passes/ComposePass.cs.
 layout(local_size_x = 16, local_size_y = 16) in;
+
+layout(constant_id = 0) const uint variant = 0u;
+const bool denoising = variant == 1u;
 
 layout(std430, binding = 0) readonly buffer Frame { uint rgba[]; };
 layout(std430, binding = 1) readonly buffer Unit8 { float unit8[256]; };
@@ -97,7 +101,7 @@ void main() {
     vec3 c = frameRgb(i, pc.bitsPerChannel);
     float l = pc.lightMode == 0u ? light[i] : upsampledLight(p, c, pc.lightMode == 2u);
     if (pc.strength != 1.0) l = pc.strength == 0.0 ? 1.0 : (l > 0.0 ? pow(l, pc.strength) : l);
-    if (pc.noiseA > 0.0 || pc.noiseB > 0.0) {
+    if (denoising && (pc.noiseA > 0.0 || pc.noiseB > 0.0)) {
         float sigma = noiseSigma(lumaOf(c));
         float m = denoiseMix(l, sigma);
         if (m > 0.0) {

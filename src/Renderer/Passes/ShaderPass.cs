@@ -14,13 +14,14 @@ public abstract class ShaderPass<TPush> : IDisposable where TPush : unmanaged
 {
     private readonly VkComputePass<TPush> _pass;
 
-    protected ShaderPass(VkComputeDevice device, ReadOnlySpan<byte> spirv, int bufferCount, (uint X, uint Y) localSize, string name) =>
-        _pass = new VkComputePass<TPush>(device, spirv, bufferCount, localSize, name);
+    /// <remarks>variants: the shader's variants (<see cref="VkComputePass{TPush}"/>); 1: it has none.</remarks>
+    protected ShaderPass(VkComputeDevice device, ReadOnlySpan<byte> spirv, int bufferCount, (uint X, uint Y) localSize, string name, int variants = 1) =>
+        _pass = new VkComputePass<TPush>(device, spirv, bufferCount, localSize, name, variants);
 
-    public void Record(CommandBuffer commandBuffer, VkComputePass<TPush>.VkBindingSet bindings, in TPush push)
+    public void Record(CommandBuffer commandBuffer, VkComputePass<TPush>.VkBindingSet bindings, in TPush push, int variant = 0)
     {
         var (width, height) = Invocations(push);
-        _pass.Record(commandBuffer, bindings, push, width, height);
+        _pass.Record(commandBuffer, bindings, push, width, height, variant);
     }
 
     public void Dispose()

@@ -151,7 +151,7 @@ internal sealed class VulkanFrameStages : IFrameStages
                 _coefficientsCurrent = true;
             }
         }
-        _compose.Record(commands, bindings.Compose, push);
+        _compose.Record(commands, bindings.Compose, push, settings.Noise.IsNone ? ComposePass.Plain : ComposePass.Denoising);
         recorder.ReleaseToExternal(tensors);
         recorder.Submit();
         recorder.Wait();

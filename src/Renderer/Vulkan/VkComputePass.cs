@@ -6,7 +6,11 @@ namespace ClipLit.Renderer.Vulkan;
 /// <summary>
 /// One compute shader as a pipeline: its storage buffers are bindings 0..n-1 of set 0, its push
 /// constants one <typeparamref name="TPush"/> struct (mirroring the shader's push-constant block),
-/// dispatched over a 2-D grid of work groups of <see cref="LocalSize"/>.
+/// dispatched over a 2-D grid of work groups of <see cref="LocalSize"/>. A shader may come in
+/// variants, compiled from one module with its specialization constant 0 set to the variant's
+/// number: code a variant does not need is left out at compile time (a branch on a push constant is
+/// not: on a CPU Vulkan device it made the whole pass twice as slow), and the variants share the
+/// layout, so a binding set serves them all.
 /// Thread-safety: <see cref="Bind"/> is thread-safe; recording follows the command buffer's rules.
 /// Ownership: owns its shader module, layouts, pipeline and descriptor pool (and with it every
 /// descriptor set from <see cref="Bind"/>); Dispose destroys them (safe twice).
@@ -19,13 +23,15 @@ public sealed unsafe class VkComputePass<TPush> : IDisposable where TPush : unma
     private readonly ShaderModule _module;
     private readonly DescriptorSetLayout _setLayout;
     private readonly PipelineLayout _layout;
-    private readonly Pipeline _pipeline;
+    private readonly Pipeline[] _pipelines;
     private readonly DescriptorPool _pool;
     private readonly object _poolLock = new();
     private bool _disposed;
 
-    public VkComputePass(VkComputeDevice device, ReadOnlySpan<byte> spirv, int bufferCount, (uint X, uint Y) localSize, string name)
+    /// <remarks>variants: how many pipelines; variant v has specialization constant 0 (a uint) = v; 1 sets none.</remarks>
+    public VkComputePass(VkComputeDevice device, ReadOnlySpan<byte> spirv, int bufferCount, (uint X, uint Y) localSize, string name, int variants = 1)
     {
+        _pipelines = new Pipeline[variants];
         _device = device;
         _bufferCount = bufferCount;
         LocalSize = localSize;
@@ -75,20 +81,27 @@ public sealed unsafe class VkComputePass<TPush> : IDisposable where TPush : unma
             vk.CreatePipelineLayout(dev, &layoutInfo, null, out _layout).Check();
 
             byte* entry = stackalloc byte[] { (byte)'m', (byte)'a', (byte)'i', (byte)'n', 0 };
-            var pipelineInfo = new ComputePipelineCreateInfo
+            var mapEntry = new SpecializationMapEntry { ConstantID = 0, Offset = 0, Size = sizeof(uint) };
+            for (uint variant = 0; variant < (uint)variants; variant++)
             {
-                SType = StructureType.ComputePipelineCreateInfo,
-                Stage = new PipelineShaderStageCreateInfo
+                var value = variant;
+                var specialization = new SpecializationInfo { MapEntryCount = 1, PMapEntries = &mapEntry, DataSize = sizeof(uint), PData = &value };
+                var pipelineInfo = new ComputePipelineCreateInfo
                 {
-                    SType = StructureType.PipelineShaderStageCreateInfo,
-                    Stage = ShaderStageFlags.ComputeBit,
-                    Module = _module,
-                    PName = entry,
-                },
-                Layout = _layout,
-            };
-            vk.CreateComputePipelines(dev, default, 1, &pipelineInfo, null, out _pipeline).Check();
-            device.SetName(ObjectType.Pipeline, _pipeline.Handle, name);
+                    SType = StructureType.ComputePipelineCreateInfo,
+                    Stage = new PipelineShaderStageCreateInfo
+                    {
+                        SType = StructureType.PipelineShaderStageCreateInfo,
+                        Stage = ShaderStageFlags.ComputeBit,
+                        Module = _module,
+                        PName = entry,
+                        PSpecializationInfo = variants > 1 ? &specialization : null,
+                    },
+                    Layout = _layout,
+                };
+                vk.CreateComputePipelines(dev, default, 1, &pipelineInfo, null, out _pipelines[variant]).Check();
+                device.SetName(ObjectType.Pipeline, _pipelines[variant].Handle, variants > 1 ? $"{name} variant {variant}" : name);
+            }
 
             var poolSize = new DescriptorPoolSize { Type = DescriptorType.StorageBuffer, DescriptorCount = MaxBindingSets * (uint)bufferCount };
             var poolInfo = new DescriptorPoolCreateInfo
@@ -149,13 +162,13 @@ public sealed unsafe class VkComputePass<TPush> : IDisposable where TPush : unma
         return new VkBindingSet(this, set);
     }
 
-    /// <summary>Records binding the pipeline and buffers, the push constants, and a dispatch covering width x height invocations.</summary>
-    public void Record(CommandBuffer commandBuffer, VkBindingSet bindings, in TPush push, uint width, uint height)
+    /// <summary>Records binding the pipeline (of <paramref name="variant"/>) and buffers, the push constants, and a dispatch covering width x height invocations.</summary>
+    public void Record(CommandBuffer commandBuffer, VkBindingSet bindings, in TPush push, uint width, uint height, int variant = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!ReferenceEquals(bindings.Owner, this)) throw new ArgumentException($"the binding set belongs to another pass than {Name}");
         var vk = _device.Vk;
-        vk.CmdBindPipeline(commandBuffer, PipelineBindPoint.Compute, _pipeline);
+        vk.CmdBindPipeline(commandBuffer, PipelineBindPoint.Compute, _pipelines[variant]);
         var set = bindings.Set;
         vk.CmdBindDescriptorSets(commandBuffer, PipelineBindPoint.Compute, _layout, 0, 1, &set, 0, null);
         if (sizeof(TPush) > 0)
@@ -179,7 +192,8 @@ public sealed unsafe class VkComputePass<TPush> : IDisposable where TPush : unma
         var vk = _device.Vk;
         var dev = _device.Device;
         if (_pool.Handle != 0) vk.DestroyDescriptorPool(dev, _pool, null);
-        if (_pipeline.Handle != 0) vk.DestroyPipeline(dev, _pipeline, null);
+        foreach (var pipeline in _pipelines ?? [])
+            if (pipeline.Handle != 0) vk.DestroyPipeline(dev, pipeline, null);
         if (_layout.Handle != 0) vk.DestroyPipelineLayout(dev, _layout, null);
         if (_setLayout.Handle != 0) vk.DestroyDescriptorSetLayout(dev, _setLayout, null);
         if (_module.Handle != 0) vk.DestroyShaderModule(dev, _module, null);

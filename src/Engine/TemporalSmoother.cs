@@ -23,6 +23,14 @@ namespace ClipLit.Engine;
 /// </param>
 public sealed record TemporalOptions(bool Enabled, float Weight, float CutThreshold, bool FollowMotion)
 {
+    /// <summary>
+    /// Not averaging, in the live view: a slow lane (full quality on the CPU, with a student) lights
+    /// each shown frame with the teacher's newest map corrected by the student's map of that very
+    /// frame (<c>FreshLightMap</c>); false: the teacher's map carried by the motion alone (what the
+    /// benchmarks compare it with).
+    /// </summary>
+    public bool CorrectWithStudent { get; init; } = true;
+
     /// <summary>A moving average where it lies, a time constant of about 3 frames (the default before averages followed motion).</summary>
     public static TemporalOptions Plain { get; } = new(true, 0.3f, 0.08f, FollowMotion: false);
 

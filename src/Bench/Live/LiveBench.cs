@@ -36,7 +36,7 @@ public static class LiveBench
         var runs = new List<(string Name, LiveViewSettings View)>
         {
             (fast, View(model, EnhanceQuality.Fast, windowed, Frames(240)) with { FastModel = student }),
-            ("full" + (student is null ? "" : " (student lights the cut frames)"), View(model, EnhanceQuality.Full, windowed, Frames(60)) with { FastModel = student }),
+            ("full" + (student is null ? "" : " (the student places the paper's maps on each frame)"), View(model, EnhanceQuality.Full, windowed, Frames(60)) with { FastModel = student }),
         };
         if (windowed) runs.Insert(1, (fast + ", headless (--no-window)", View(model, EnhanceQuality.Fast, windowed: false, Frames(240)) with { FastModel = student }));
         if (student is not null) runs.Insert(windowed ? 2 : 1, ("fast: teacher at 256 (no student)", View(model, EnhanceQuality.Fast, windowed, Frames(240))));

@@ -39,9 +39,9 @@ public static class MotionBench
     ];
 
     /// <summary>
-    /// The headless live view on <paramref name="clip"/> at its own pace, each quality with the plain
-    /// average and following motion: every shown frame against the paper's output for that frame
-    /// (<paramref name="paper"/>, the first <paramref name="frames"/> frames).
+    /// The headless live view on <paramref name="clip"/> at its own pace, each quality with each
+    /// smoothing mode (full quality's `off` also without the student's correction): every shown frame
+    /// against the paper's output for that frame (<paramref name="paper"/>, the first <paramref name="frames"/> frames).
     /// </summary>
     private static List<LiveMotionRow> Live(EnhancerSession session, EnhancerSession studentSession, string clip, string paper, int frames, TextWriter log,
         CancellationToken cancellation)
@@ -60,21 +60,25 @@ public static class MotionBench
         }
         var video = VideoProbe.Probe(clip);
         var rows = new List<LiveMotionRow>();
-        foreach (var quality in new[] { EnhanceQuality.Fast, EnhanceQuality.Full })
-            foreach (var mode in new[] { SmoothingMode.Off, SmoothingMode.Plain, SmoothingMode.Motion })
-            {
-                var input = new LiveInput(Path.GetFileName(clip), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false);
-                var psnr = new List<double>();
-                var options = new LiveOptions(FrameLimit: frames, ScreenshotPath: null, Loop: false, Lockstep: false,
-                    FastModel: new LoadedModel(studentSession, TimeSpan.Zero),
-                    FrameTap: (index, rgba) => { if (index < reference.Count) psnr.Add(CappedPsnr(rgba, reference[index])); });
-                var loop = new LiveLoop(window: null, presenter: null, new LoadedModel(session, TimeSpan.Zero),
-                    VideoEnhanceOptions.Default with { Quality = quality, Temporal = TemporalOptions.For(mode, live: true) }, options, TextWriter.Null);
-                var statistics = loop.Run(input, input.Open(), cancellation);
-                rows.Add(new LiveMotionRow(quality, mode, psnr.Count, psnr.Average(), psnr.Min(), statistics.MeanLightMapAgeFrames));
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bench motion: live, {quality} quality, {mode}: {psnr.Count} frames shown, {psnr.Average():F2} dB against the paper for the frame shown (maps {statistics.MeanLightMapAgeFrames:F1} frames old)"));
-            }
+        // Full quality without an average twice: the student correcting the carried map (the default) and the map carried alone.
+        var runs = new[] { EnhanceQuality.Fast, EnhanceQuality.Full }
+            .SelectMany(quality => new[] { SmoothingMode.Off, SmoothingMode.Plain, SmoothingMode.Motion }.Select(mode => (quality, mode, corrects: true)))
+            .Append((EnhanceQuality.Full, SmoothingMode.Off, corrects: false));
+        foreach (var (quality, mode, corrects) in runs)
+        {
+            var input = new LiveInput(Path.GetFileName(clip), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false);
+            var psnr = new List<double>();
+            var options = new LiveOptions(FrameLimit: frames, ScreenshotPath: null, Loop: false, Lockstep: false,
+                FastModel: new LoadedModel(studentSession, TimeSpan.Zero),
+                FrameTap: (index, rgba) => { if (index < reference.Count) psnr.Add(CappedPsnr(rgba, reference[index])); });
+            var loop = new LiveLoop(window: null, presenter: null, new LoadedModel(session, TimeSpan.Zero),
+                VideoEnhanceOptions.Default with { Quality = quality, Temporal = TemporalOptions.For(mode, live: true) with { CorrectWithStudent = corrects } }, options, TextWriter.Null);
+            var statistics = loop.Run(input, input.Open(), cancellation);
+            bool corrected = corrects && quality == EnhanceQuality.Full && mode == SmoothingMode.Off;
+            rows.Add(new LiveMotionRow(quality, mode, psnr.Count, psnr.Average(), psnr.Min(), statistics.MeanLightMapAgeFrames, corrected));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench motion: live, {quality} quality, {mode}{(corrected ? ", corrected by the student" : "")}: {psnr.Count} frames shown, {psnr.Average():F2} dB against the paper for the frame shown (maps {statistics.MeanLightMapAgeFrames:F1} frames old)"));
+        }
         return rows;
     }
 

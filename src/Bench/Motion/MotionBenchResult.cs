@@ -46,7 +46,12 @@ public sealed record MotionClip(string Clip, string Description, int Frames, int
 /// <param name="PsnrMean">Mean PSNR of the shown frames against the paper per frame (dB).</param>
 /// <param name="PsnrWorst">The worst shown frame's.</param>
 /// <param name="MeanMapAgeFrames">How many frames older than the shown frame its light map was, on average.</param>
-public sealed record LiveMotionRow(EnhanceQuality Quality, SmoothingMode Smoothing, int Shown, double PsnrMean, double PsnrWorst, double MeanMapAgeFrames);
+/// <param name="StudentCorrects">
+/// Full quality, not averaging: whether the student's map of each shown frame corrects the teacher's
+/// carried map (the default, <c>TemporalOptions.CorrectWithStudent</c>); false: carried by motion alone.
+/// </param>
+public sealed record LiveMotionRow(EnhanceQuality Quality, SmoothingMode Smoothing, int Shown, double PsnrMean, double PsnrWorst, double MeanMapAgeFrames,
+    bool StudentCorrects = false);
 
 /// <summary>
 /// What <c>cliplit bench motion</c> measured.

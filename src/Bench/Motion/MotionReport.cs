@@ -53,11 +53,19 @@ public static class MotionReport
         md.AppendLine("The headless live view plays the clip at its own pace (a slow network's light maps are of earlier");
         md.AppendLine("frames); every shown frame is compared with the paper's output for that very frame. With the plain");
         md.AppendLine("average the picture is lit where things were. `off` (the default) carries the newest map to each shown");
-        md.AppendLine("frame by the motion between; `motion` does the same with an average.");
+        md.AppendLine("frame by the motion between; `motion` does the same with an average. In full quality `off` also runs the");
+        md.AppendLine("student on every shown frame and multiplies the carried map by the student's map of the frame over its");
+        md.AppendLine("map of the teacher's frame, carried the same way (`FreshLightMap`; \"carried alone\" is without it);");
+        md.AppendLine("until a scene's first teacher map the student's map of each frame lights it. The age is the teacher's");
+        md.AppendLine("map's, 0 where none arrived within the clip (the student beside it leaves the paper's network less CPU).");
         md.AppendLine();
         md.TableHeader("quality", "smoothing", "frames shown", "PSNR vs the paper for the frame shown, mean / worst (dB)", "light map age (frames)");
         foreach (var row in result.Live)
-            md.AppendLine(inv, $"| {(row.Quality == EnhanceQuality.Fast ? "fast (student)" : "full")} | {row.Smoothing.ToString().ToLowerInvariant()} | {row.Shown} | {row.PsnrMean:F2} / {row.PsnrWorst:F2} | {row.MeanMapAgeFrames:F1} |");
+        {
+            string smoothing = row.Smoothing.ToString().ToLowerInvariant()
+                + (row.Quality == EnhanceQuality.Full && row.Smoothing == Engine.SmoothingMode.Off ? row.StudentCorrects ? ", corrected by the student" : ", carried alone" : "");
+            md.AppendLine(inv, $"| {(row.Quality == EnhanceQuality.Fast ? "fast (student)" : "full")} | {smoothing} | {row.Shown} | {row.PsnrMean:F2} / {row.PsnrWorst:F2} | {row.MeanMapAgeFrames:F1} |");
+        }
         md.AppendLine();
     }
 

@@ -55,14 +55,37 @@ public sealed class CutRefiner : IDisposable
     /// <summary>The cut frame's own light map, computed now (the caller waits for it), and the frame composed with it.</summary>
     public void Estimate(ReadOnlySpan<byte> frame, int frameIndex, CancellationToken cancellation)
     {
+        EstimateMap(frame, frameIndex, cancellation);
+        ComposeEstimated();
+    }
+
+    /// <summary>
+    /// The frame's own light map, computed now (the caller waits for it), not yet composed: a slow
+    /// lane's <see cref="FreshLightMap"/> reads it (<see cref="LightMap"/>) on every frame.
+    /// </summary>
+    public void EstimateMap(ReadOnlySpan<byte> frame, int frameIndex, CancellationToken cancellation)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         frame.CopyTo(_slot.InputBytes.Span);
         _slot.FrameIndex = frameIndex;
         _path.PreProcess(_slot);
         _path.Estimate(_slot, cancellation);
+    }
+
+    /// <summary>The frame of the last <see cref="EstimateMap"/> composed with its own light map.</summary>
+    public void ComposeEstimated()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         LightMapHistory.Hand(_slot, LightMapHistory.Restart);
         _path.Compose(_slot);
     }
+
+    /// <summary>The light map of the last <see cref="EstimateMap"/>, at <see cref="Layout"/>'s network size, where it lives in host memory.</summary>
+    /// <exception cref="InvalidOperationException">The tensors live in device memory (the CUDA path).</exception>
+    public ReadOnlySpan<float> LightMap => _slot.NetworkLightMap.Span;
+
+    /// <summary>Whether <see cref="LightMap"/> can be read on the host (the estimator's tensors are host memory).</summary>
+    public bool MapOnHost => _path.Tensors.Residence != Gpu.EnhancerResidence.CudaImported;
 
     /// <summary>A later frame of the same scene composed with the cut frame's light map.</summary>
     public void Hold(ReadOnlySpan<byte> frame)

@@ -18,6 +18,7 @@ public sealed partial class EnhancerLane
         // few the network takes); the network copies its input when it takes a frame.
         _slot.FrameIndex = frameIndex;
         FollowMotion();
+        if (_fresh is not null && !lockstep) return StepFresh(_fresh, _refiner!, frameIndex, cancellation);
         // A frame the lane waits for the network on, and one while the refiner's picture shows, take
         // the two-step path; every other frame one submission, redone at the (rare) cut it finds.
         if (lockstep || LightMapFrame is null || _refined) return StepDeciding(_path.PreProcess(_slot), frameIndex, lockstep, waitForFirst, cancellation);

@@ -28,6 +28,8 @@ public sealed partial class EnhancerLane : IDisposable
     private LatestFrameEnhancer _network;
     private readonly MotionAccumulator? _mapMotion;  // following motion: where the shown frame's pixels were when each offered frame was taken
     private CutRefiner? _refiner;
+    private readonly TemporalOptions _temporal;
+    private FreshLightMap? _fresh;  // a slow lane on the CPU: each shown frame lit by the teacher's newest map and the student's of the frame itself
     private bool _restartAverage;
     private bool _refined;          // the refiner's picture is shown: no light map of this scene from the network yet
     private int _sceneStart;        // the frame the current scene starts at
@@ -55,6 +57,8 @@ public sealed partial class EnhancerLane : IDisposable
             if (_path.FollowsMotion) _mapMotion = new MotionAccumulator(layout.MotionWidth, layout.MotionHeight);
             _network = new LatestFrameEnhancer(_device, tensors, layout);
             _refiner = refiner is { } cheap ? new CutRefiner(cheap.Layout, cheap.Model) : null;
+            _temporal = temporal;
+            _fresh = FreshFor(_refiner);
             Model = model;
         }
         catch
@@ -76,9 +80,13 @@ public sealed partial class EnhancerLane : IDisposable
     public string Description => _network.Tensors.Description;
 
     /// <summary>Which model gives the shown light maps, and at what size (the heads-up display, statistics).</summary>
-    public string LightMapSource => _refined && _refiner is { } refiner
-        ? $"{Source(refiner.Model, refiner.Layout)} (scene cut; {Source(Model, Layout)} follows)"
-        : Source(Model, Layout);
+    public string LightMapSource => (_refined, _refiner, _fresh) switch
+    {
+        (true, { } refiner, null) => $"{Source(refiner.Model, refiner.Layout)} (scene cut; {Source(Model, Layout)} follows)",
+        (_, { } refiner, { TeacherFrame: null }) => $"{Source(refiner.Model, refiner.Layout)} ({Source(Model, Layout)} follows)",
+        (_, { } refiner, { }) => $"{Source(Model, Layout)}, placed on each frame by {Source(refiner.Model, refiner.Layout)}",
+        _ => Source(Model, Layout),
+    };
 
     /// <summary>Where the next frame is decoded to (the renderer's input buffer).</summary>
     public Memory<byte> Input => _slot.InputBytes;
@@ -184,9 +192,24 @@ public sealed partial class EnhancerLane : IDisposable
             _refiner?.Dispose();
             _refiner = cheap;
         }
+        // Another teacher: its maps start afresh (the student's own light the frames meanwhile).
+        _fresh = FreshFor(_refiner);
         Model = model;
         LightMapsOfModel = 0;
         _restartAverage = true;
+    }
+
+    /// <summary>
+    /// A <see cref="FreshLightMap"/> where the lane is slow (its cut frames have a cheap estimator,
+    /// a student), carries its newest map without averaging (the live default), and both networks'
+    /// maps are in host memory; else null (an average, lockstep, no student, or CUDA: there the
+    /// paper's network keeps up).
+    /// </summary>
+    private FreshLightMap? FreshFor(CutRefiner? refiner)
+    {
+        // The teacher on a small copy as the estimator would cost a frame's time on every frame: only a student.
+        if (refiner is not { MapOnHost: true, Model.Session.Model: StudentModel } || Layout.IsDownscaled || !FreshLightMap.Applies(_temporal, _network.Tensors.Residence)) return null;
+        return new FreshLightMap(Layout, refiner.Layout.NetworkWidth, refiner.Layout.NetworkHeight);
     }
 
     private static string Source(LoadedModel model, FrameLayout layout) =>

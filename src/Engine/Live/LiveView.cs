@@ -77,7 +77,7 @@ public static class LiveView
         // Each model's layout alone (the live loop routes the student where it serves the model).
         FrameLayout LayoutAlone(LightMapModel model, EnhanceQuality quality) => (FramePlan.For(model, null, options) with { Quality = quality }).LayoutFor(input.Width, input.Height);
         var startLayout = LayoutAlone(settings.Model, options.Quality);
-        session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
+        var startTensors = session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
         var running = new LoadedModel(session, loading.Elapsed);
         loading.Restart();
         using var fast = settings.FastModel is not { } student || settings.Model is StudentModel ? null : new LoadedModel(session.OpenSibling(student), loading.Elapsed);
@@ -86,7 +86,9 @@ public static class LiveView
             var studentLayout = LayoutAlone(settings.FastModel!, EnhanceQuality.Fast);
             fast.Session.TensorsFor(studentLayout.NetworkWidth, studentLayout.NetworkHeight);
             log.WriteLine($"fast quality: light maps from student {fast.Name} at {studentLayout.NetworkWidth}x{studentLayout.NetworkHeight}"
-                + (options.Quality == EnhanceQuality.Full ? " (in full quality: the frames at scene cuts, until the model's own light map)" : ""));
+                + (options.Quality != EnhanceQuality.Full ? ""
+                    : FreshLightMap.Applies(settings.Temporal, startTensors.Residence) ? " (in full quality: every frame, correcting the model's slower light map where things moved)"
+                    : " (in full quality: the frames at scene cuts, until the model's own light map)"));
             loading.Restart();
         }
         using var compare = settings.Compare is null ? null : new LoadedModel(session.OpenSibling(settings.Compare), loading.Elapsed);

@@ -64,6 +64,19 @@ public sealed class MotionAccumulator(int width, int height)
         return true;
     }
 
+    /// <summary>
+    /// As <see cref="Take"/>, but the field of <paramref name="frameIndex"/> stays kept and goes on
+    /// following each frame's motion (a light map lighting many frames after its own: <c>FreshLightMap</c>);
+    /// the fields of older frames are let go.
+    /// </summary>
+    public bool Read(int frameIndex, Span<float> into)
+    {
+        if (!_fields.TryGetValue(frameIndex, out var field)) return false;
+        field.CopyTo(into);
+        DropOlderThan(frameIndex);
+        return true;
+    }
+
     /// <summary>Lets go of the fields of frames before <paramref name="frameIndex"/> (light maps dropped at a scene cut, or replaced).</summary>
     public void DropOlderThan(int frameIndex)
     {

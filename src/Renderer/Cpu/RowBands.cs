@@ -6,9 +6,10 @@ namespace ClipLit.Renderer.Cpu;
 /// The calling thread takes bands itself and waits only for bands a helper has started: a helper
 /// the thread pool starts late (a busy or starved pool) finds nothing left and ends, so a frame
 /// never waits for a pool thread to appear (Parallel.For waits for every replica it queued).
+/// Public for the engine's own full-size loops on the host (the live view's fresh light map).
 /// Thread-safety: any thread; the bands must write disjoint rows.
 /// </summary>
-internal static class RowBands
+public static class RowBands
 {
     /// <summary>Rows fewer than this run on the calling thread: a band's start costs microseconds.</summary>
     private const int MinimumRowsPerBand = 16;

@@ -11,18 +11,20 @@ public sealed class DenoiseCommand : CheckoutBenchCommand
     private readonly Option<string?> _model = BenchOptions.Model();
     private readonly Option<string?> _fastModel = BenchOptions.FastModel();
     private readonly Option<int?> _threads = BenchOptions.Threads();
+    private readonly Option<string?> _python = BenchOptions.Python();
     private readonly Option<bool> _quick = BenchOptions.Quick("8 frames a clip instead of 30");
 
     public DenoiseCommand(CliContext context) : base("denoise", "the gain-aware denoise on camera-like noise at four levels", """
                 Adds camera-like noise (Poisson-Gaussian, fresh every frame) at four levels to a real photo held
                 still and to the shared fast pan, runs each through fast quality without and with --denoise
                 auto, and compares every frame with the output of the clean frame: PSNR, PSNR at strong edges,
-                frame-to-frame change; and the cost for a 720p frame. Replaces the denoise section of
+                frame-to-frame change, and the warping error of each output (bench/video_stability.py, Python
+                with OpenCV; the flow of the clean frames); and the cost for a 720p frame. Replaces the denoise section of
                 docs/benchmarks.md (or --output FILE; '-' prints it).
                 """, context) =>
-        Take(_model, _fastModel, _threads, _quick);
+        Take(_model, _fastModel, _threads, _python, _quick);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context) =>
-        new(DenoiseReport.Write(DenoiseBench.Run(new DenoiseBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
-            BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context)));
+        new(DenoiseReport.Write(DenoiseBench.Run(new DenoiseBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
+            BenchOptions.PythonOrDefault(args.GetValue(_python)), BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context)));
 }

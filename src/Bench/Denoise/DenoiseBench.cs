@@ -15,17 +15,22 @@ namespace ClipLit.Bench.Denoise;
 /// real photo held still and the shared fast pan, get camera-like noise (<see cref="SensorNoise"/>,
 /// fresh every frame) at four levels; each goes through fast quality's frame engine in memory
 /// without and with <c>--denoise auto</c>, and is compared with the same engine's output of the
-/// clean frames, frame by frame. The cost is timed on the still photo at 1280x720.
+/// clean frames, frame by frame; every output is also encoded (H.264, 4:2:0, as a file would be) and
+/// measured by bench/video_stability.py for Lai et al.'s warping error, with the flow estimated on the
+/// clean frames (the scene's own motion), so a denoise that smears what moves would show. The cost is
+/// timed on the still photo at 1280x720.
 /// Thread-safety: stateless; one benchmark at a time per process.
 /// </summary>
 public static class DenoiseBench
 {
+    /// <param name="Root">The checkout (the scripts).</param>
     /// <param name="Shared">The shared data folder (photos, clips).</param>
     /// <param name="Checkpoint">The paper's model.</param>
     /// <param name="Student">The student that gives fast quality its light maps.</param>
+    /// <param name="Python">Python with numpy and OpenCV (the warping error).</param>
     /// <param name="Threads">ONNX Runtime's threads.</param>
     /// <param name="Quick">8 frames a clip instead of 30.</param>
-    public sealed record Settings(string Shared, string Checkpoint, string Student, int Threads, bool Quick);
+    public sealed record Settings(string Root, string Shared, string Checkpoint, string Student, string Python, int Threads, bool Quick);
 
     private const int Width = 640, Height = 360;
 
@@ -33,6 +38,21 @@ public static class DenoiseBench
     {
         var log = context.Error;
         var cancellation = context.Cancellation;
+        var stability = new VideoStabilityReference(settings.Root, settings.Python);
+        stability.Check();
+        string scratch = Directory.CreateTempSubdirectory("cliplit-denoise-bench-").FullName;
+        try
+        {
+            return Run(settings, stability, scratch, log, cancellation);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static DenoiseBenchResult Run(Settings settings, VideoStabilityReference stability, string scratch, TextWriter log, CancellationToken cancellation)
+    {
         using var models = new TeacherAndStudent(settings.Checkpoint, settings.Student, settings.Threads, cancellation);
         var session = models.StudentSession;
         int frames = settings.Quick ? 8 : 30;
@@ -45,12 +65,15 @@ public static class DenoiseBench
             ("pan", $"the first {frames} frames of `pan_720p30.mp4` (pans of 10-20 px a frame) at {Width}x{Height}", PanFrames(pan, frames, cancellation)),
         };
 
+        var like = VideoProbe.Probe(pan);
         var results = new List<DenoiseClip>();
         foreach (var (name, description, clean) in clips)
         {
             var reference = Enhance(session, clean, Width, Height, 0f, cancellation).Outputs;
             var edges = clean.Select(frame => FrameMetrics.EdgeBand(frame, Width, Height)).ToList();
             var rows = new List<DenoiseRow>();
+            string cleanClip = Encode(like, clean, Path.Combine(scratch, $"{name}-clean.mp4"), cancellation);
+            var encoded = new List<(string Name, string Path)>();
             for (int level = 0; level <= SensorNoise.Levels.Length; level++)
             {
                 var (a, b) = level == 0 ? (0, 0) : SensorNoise.Levels[level - 1];
@@ -58,12 +81,23 @@ public static class DenoiseBench
                 var off = Enhance(session, noisy, Width, Height, 0f, cancellation);
                 var auto = Enhance(session, noisy, Width, Height, GainAwareDenoise.Auto, cancellation);
                 var found = auto.Noise;
+                encoded.Add(($"off{level}", Encode(like, off.Outputs, Path.Combine(scratch, $"{name}-off{level}.mp4"), cancellation)));
+                encoded.Add(($"auto{level}", Encode(like, auto.Outputs, Path.Combine(scratch, $"{name}-auto{level}.mp4"), cancellation)));
                 var row = new DenoiseRow(level, 255 * Math.Sqrt(a * 0.1 + b), 255 * Math.Sqrt(a * 0.5 + b), 255 * found.Sigma(0.1f), 255 * found.Sigma(0.5f),
                     Figures(off.Outputs, reference, edges), Figures(auto.Outputs, reference, edges));
                 rows.Add(row);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"bench denoise: {name}, level {level}: {row.Off.Psnr:F2} -> {row.Auto.Psnr:F2} dB, edges {row.Off.EdgePsnr:F2} -> {row.Auto.EdgePsnr:F2} dB"));
             }
+            // Every level's outputs in one run of the script: the flow of the clean frames is estimated once.
+            var warping = stability.Measure(cleanClip, null, encoded, out _, cancellation);
+            rows = rows.Select(row => row with
+            {
+                Off = row.Off with { WarpingError = warping[$"off{row.Level}"].WarpingError },
+                Auto = row.Auto with { WarpingError = warping[$"auto{row.Level}"].WarpingError }
+            }).ToList();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench denoise: {name}, warping error off -> auto: {string.Join(", ", rows.Select(r => $"{r.Off.WarpingError:F3} -> {r.Auto.WarpingError:F3}"))}"));
             results.Add(new DenoiseClip(name, description, rows));
         }
 
@@ -102,6 +136,34 @@ public static class DenoiseBench
         double edgePsnr = outputs.Select((frame, i) => Math.Min(99, FrameMetrics.Psnr(frame, reference[i], edges[i]))).Average();
         double change = outputs.Count < 2 ? 0 : outputs.Skip(1).Select((frame, i) => 255 / Math.Pow(10, Math.Min(99, FrameMetrics.Psnr(frame, outputs[i])) / 20)).Average();
         return new DenoiseFigures(psnr, edgePsnr, change);
+    }
+
+    /// <summary>
+    /// The frames as an H.264 file at 30 fps (crf 18, 4:2:0, as ClipLit writes a video by default),
+    /// for the warping error's script; returns its path.
+    /// </summary>
+    private static string Encode(VideoInfo like, List<byte[]> frames, string path, CancellationToken cancellation)
+    {
+        var info = like with
+        {
+            Path = path,
+            Width = Width,
+            Height = Height,
+            FrameTimestamps = [.. Enumerable.Range(0, frames.Count).Select(i => i * 1_000_000L / 30)],
+            AudioStreams = 0,
+            SubtitleStreams = 0
+        };
+        var writer = new VideoFrameWriter(info, path, path, VideoEncodeOptions.Default, copyStreams: false);
+        try
+        {
+            for (int i = 0; i < frames.Count; i++) writer.WriteAsync(frames[i], info.FrameTimestamps[i], cancellation).GetAwaiter().GetResult();
+            writer.CompleteAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return path;
     }
 
     /// <summary>A photo covering <paramref name="width"/> x <paramref name="height"/> (scaled, its excess cropped), RGBA8.</summary>

@@ -20,8 +20,11 @@ public sealed record DenoiseClip(string Name, string Description, IReadOnlyList<
 public sealed record DenoiseRow(int Level, double AddedDark, double AddedMid, double FoundDark, double FoundMid,
     DenoiseFigures Off, DenoiseFigures Auto);
 
-/// <summary>PSNR and edge PSNR against the clean frames' output (dB), and the output's frame-to-frame change (RMS, 8-bit levels).</summary>
-public sealed record DenoiseFigures(double Psnr, double EdgePsnr, double FrameToFrame);
+/// <summary>
+/// PSNR and edge PSNR against the clean frames' output (dB), the output's frame-to-frame change (RMS,
+/// 8-bit levels), and its warping error (Lai et al., ×1000, the flow of the clean frames; NaN before measured).
+/// </summary>
+public sealed record DenoiseFigures(double Psnr, double EdgePsnr, double FrameToFrame, double WarpingError = double.NaN);
 
 /// <summary>Milliseconds a 720p frame through the frame engine (fast quality, in memory), without and with the denoise, medians of interleaved runs.</summary>
 public sealed record DenoiseCost(double OffMilliseconds, double AutoMilliseconds);

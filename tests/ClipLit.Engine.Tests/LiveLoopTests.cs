@@ -52,6 +52,32 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
         Assert.That(statistics.Presented, Is.EqualTo(240), "no frame was dropped");
     }
 
+    [Test]
+    public async Task InFullQualityAModelTheStudentDoesNotServeIsSwappedInWithoutTheStudent()
+    {
+        // Full quality with the shipped student: the student places the paper's maps on each frame, and
+        // lights every frame until the first of them (most of this run on a loaded machine). A model it
+        // was not distilled from, swapped in meanwhile, runs without it.
+        string watched = Directory.CreateDirectory(Path.Combine(Folder, "checkpoints")).FullName;
+        using var studentSession = new EnhancerSession(ModelFile.LoadStudent(Path.Combine(SharedData.RepositoryRoot, "models", "student", "clip-lit-student.onnx")),
+            EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, new VkDeviceOptions(VkValidation.Required, null));
+        var options = new LiveOptions(FrameLimit: 120, ScreenshotPath: null, Loop: true, Lockstep: false, WatchFolder: watched,
+            FastModel: new LoadedModel(studentSession, TimeSpan.Zero));
+        var log = new WatchedWriter();
+        var live = Task.Run(() => Play(SmallClip(), options, log: log, quality: EnhanceQuality.Full, temporal: TemporalOptions.For(FramePlan.DefaultSmoothing, live: true)));
+        Assert.That(await Task.WhenAny(log.WhenWritten("light maps from"), live), Is.Not.SameAs(live), log.ToString());
+        string temporary = Path.Combine(watched, ".other.pth.tmp");
+        File.Copy(SharedData.Path("models", "clip-lit", "init_enhancement_model.pth"), temporary);
+        File.Move(temporary, Path.Combine(watched, "other.pth"));
+
+        var statistics = await live;
+        TestContext.Out.WriteLine(log.ToString());
+        TestContext.Out.WriteLine(statistics.LightMapSource);
+        Assert.That(statistics.ModelsSwapped, Is.EqualTo(1), log.ToString());
+        Assert.That(log.ToString(), Does.Contain("light maps from student clip-lit-student.onnx"), "the student lit the first frames");
+        Assert.That(statistics.LightMapSource, Does.Contain("other.pth").And.Not.Contain("clip-lit-student"), "the new model's maps, not placed by a student of another model");
+    }
+
     /// <summary>Twelve 320x180 frames of the shared clip, losslessly coded.</summary>
     private string SmallClip()
     {
@@ -59,14 +85,15 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
         return TestClips.Make(clip, new ClipCut(Start: 1.8, Frames: 12, Lossless: true, Audio: false));
     }
 
-    private static LiveStatistics Play(string clip, LiveOptions options, string? model = null, TextWriter? log = null)
+    private static LiveStatistics Play(string clip, LiveOptions options, string? model = null, TextWriter? log = null, EnhanceQuality quality = EnhanceQuality.Fast,
+        TemporalOptions? temporal = null)
     {
         var video = VideoProbe.Probe(clip);
         var input = new LiveInput(Path.GetFileName(clip), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false);
         using var session = new EnhancerSession(new PaperNetworkModel(ModelLoader.Load(model ?? SharedData.EnhancementCheckpoint)),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, new VkDeviceOptions(VkValidation.Required, null));
         var running = new LoadedModel(session, TimeSpan.Zero);
-        var loop = new LiveLoop(window: null, presenter: null, running, VideoEnhanceOptions.Default with { Quality = EnhanceQuality.Fast }, options, log ?? TextWriter.Null);
+        var loop = new LiveLoop(window: null, presenter: null, running, VideoEnhanceOptions.Default with { Quality = quality, Temporal = temporal ?? VideoEnhanceOptions.Default.Temporal }, options, log ?? TextWriter.Null);
         var statistics = loop.Run(input, input.Open(), CancellationToken.None);
         Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));
         return statistics;

@@ -35,11 +35,15 @@ public sealed partial class EnhancerLane
             _mapMotion!.Begin(frameIndex);
             fresh.Offered(frameIndex, student.LightMap);
         }
-        if (_network.TryTakeNewest(_slot, out var finished) && fresh.Took(finished.FrameIndex, _slot.NetworkLightMap.Span))
+        if (_network.TryTakeNewest(_slot, out var finished))
         {
-            NetworkMilliseconds = finished.Milliseconds;
-            LightMaps++;
-            LightMapsOfModel++;
+            if (fresh.Took(finished.FrameIndex, _slot.NetworkLightMap.Span))
+            {
+                NetworkMilliseconds = finished.Milliseconds;
+                LightMaps++;
+                LightMapsOfModel++;
+            }
+            else _network.Untake(); // its frame's student map is not kept (never expected): counted as dropped
         }
         if (fresh.TeacherFrame is { } teacherFrame && _mapMotion!.Read(teacherFrame, fresh.Field))
         {

@@ -173,8 +173,9 @@ public sealed partial class EnhancerLane : IDisposable
         CutRefiner? cheap = null;
         try
         {
-            // A cut frame on screen keeps its refiner (and the light map it shows) until the network has one of that scene.
-            if (_refined) cheap = _refiner;
+            // A cut frame on screen keeps its refiner (and the light map it shows) until the network has one of that scene;
+            // a lane placing maps with the student estimates every frame afresh, so it takes the refiner given.
+            if (_refined && _fresh is null) cheap = _refiner;
             else if (refiner is { } given)
                 cheap = given.Model == _refiner?.Model && given.Layout == _refiner.Layout ? _refiner : new CutRefiner(given.Layout, given.Model);
         }
@@ -192,7 +193,9 @@ public sealed partial class EnhancerLane : IDisposable
             _refiner?.Dispose();
             _refiner = cheap;
         }
-        // Another teacher: its maps start afresh (the student's own light the frames meanwhile).
+        // Another teacher: its maps start afresh (the student's own light the frames meanwhile). A student's
+        // picture shown by a lane that no longer places maps gives way to the lane's own (the next frame composes it).
+        if (_fresh is not null) _refined = false;
         _fresh = FreshFor(_refiner);
         Model = model;
         LightMapsOfModel = 0;
@@ -208,7 +211,9 @@ public sealed partial class EnhancerLane : IDisposable
     private FreshLightMap? FreshFor(CutRefiner? refiner)
     {
         // The teacher on a small copy as the estimator would cost a frame's time on every frame: only a student.
-        if (refiner is not { MapOnHost: true, Model.Session.Model: StudentModel } || Layout.IsDownscaled || !FreshLightMap.Applies(_temporal, _network.Tensors.Residence)) return null;
+        // The slot's map too: it was placed once, by the first model's tensors, and a model swapped in may run elsewhere.
+        if (refiner is not { MapOnHost: true, Model.Session.Model: StudentModel } || Layout.IsDownscaled || _slot.LightMap is not VkHostBuffer
+            || !FreshLightMap.Applies(_temporal, _network.Tensors.Residence)) return null;
         return new FreshLightMap(Layout, refiner.Layout.NetworkWidth, refiner.Layout.NetworkHeight);
     }
 

@@ -37,6 +37,8 @@ public sealed class FreshLightMap
     private readonly float[] _gain;
     private readonly float[] _field;
     private readonly SortedDictionary<int, float[]> _studentOf = new();
+    // Student maps let go, for the next frames offered (a few times a second; each is large-object-heap sized at 720p).
+    private readonly Stack<float[]> _spare = new();
     private float[]? _studentOfTeacherFrame;
 
     /// <param name="layout">The lane's layout: its light map at the frame's size (full quality).</param>
@@ -72,8 +74,8 @@ public sealed class FreshLightMap
     {
         if (!_studentOf.TryGetValue(frameIndex, out var kept))
         {
-            while (_studentOf.Count >= KeptStudentMaps) _studentOf.Remove(_studentOf.Keys.First());
-            _studentOf[frameIndex] = kept = new float[StudentPixels];
+            while (_studentOf.Count >= KeptStudentMaps) LetGo(_studentOf.Keys.First());
+            _studentOf[frameIndex] = kept = _spare.Count > 0 ? _spare.Pop() : new float[StudentPixels];
         }
         student[..StudentPixels].CopyTo(kept);
     }
@@ -86,18 +88,27 @@ public sealed class FreshLightMap
     {
         if (!_studentOf.TryGetValue(frameIndex, out var student)) return false;
         teacher[.._teacher.Length].CopyTo(_teacher);
+        if (_studentOfTeacherFrame is { } before && !ReferenceEquals(before, student)) _spare.Push(before);
         _studentOfTeacherFrame = student;
-        foreach (int older in _studentOf.Keys.Where(f => f < frameIndex).ToList()) _studentOf.Remove(older);
+        // The map of the teacher's frame lives on as _studentOfTeacherFrame, out of the kept ones.
+        _studentOf.Remove(frameIndex);
+        foreach (int older in _studentOf.Keys.Where(f => f < frameIndex).ToList()) LetGo(older);
         TeacherFrame = frameIndex;
         return true;
+    }
+
+    private void LetGo(int frameIndex)
+    {
+        if (_studentOf.Remove(frameIndex, out var map)) _spare.Push(map);
     }
 
     /// <summary>A scene cut or another model: the teacher's map lights no later frame, and the kept student maps belong to the old scene.</summary>
     public void Forget()
     {
         TeacherFrame = null;
+        if (_studentOfTeacherFrame is { } map) _spare.Push(map);
         _studentOfTeacherFrame = null;
-        _studentOf.Clear();
+        foreach (int frame in _studentOf.Keys.ToList()) LetGo(frame);
     }
 
     /// <summary>

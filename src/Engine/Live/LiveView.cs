@@ -87,7 +87,7 @@ public static class LiveView
             fast.Session.TensorsFor(studentLayout.NetworkWidth, studentLayout.NetworkHeight);
             log.WriteLine($"fast quality: light maps from student {fast.Name} at {studentLayout.NetworkWidth}x{studentLayout.NetworkHeight}"
                 + (options.Quality != EnhanceQuality.Full ? ""
-                    : FreshLightMap.Applies(settings.Temporal, startTensors.Residence) ? " (in full quality: every frame, correcting the model's slower light map where things moved)"
+                    : !settings.Options.Lockstep && FreshLightMap.Applies(settings.Temporal, startTensors.Residence) ? " (in full quality: every frame, correcting the model's slower light map where things moved)"
                     : " (in full quality: the frames at scene cuts, until the model's own light map)"));
             loading.Restart();
         }

@@ -154,8 +154,10 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
     public async Task<VideoResult> EnhanceAsync(IFrameSource source, IFrameSink sink,
         IProgress<VideoProgress>? progress, CancellationToken cancellation, FrameTap? frameTap = null, int warmUpFrames = 0)
     {
-        var layout = model?.LayoutFor(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample)
-            ?? FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
+        // The session's model gives the maps (the pipeline chose it by the plan: the serving student in fast quality); the plan lays its frames out.
+        var layout = model is not null
+            ? FramePlan.For(model, student: null, options).LayoutFor(source.Width, source.Height)
+            : FrameLayout.For(source.Width, source.Height, options.Quality, options.FastLongSide, options.Upsample);
         var tensors = tensorsFor(layout.NetworkWidth, layout.NetworkHeight);
         tensors.Prepare(layout.NetworkWidth, layout.NetworkHeight);
         using var path = new FramePath(device, tensors, layout, Math.Max(2, options.FramesInFlight), options.Temporal, stages: options.Stages);

@@ -1,3 +1,5 @@
+using ClipLit.VideoIO.Video;
+
 namespace ClipLit.Bench.Commands;
 
 /// <summary>
@@ -35,7 +37,17 @@ public abstract class CheckoutBenchCommand : AppCommand
         var at = BenchLocations.FromCheckout();
         string report = at.Report(args.GetValue(_output));
         if (!at.HasSharedData(context.Error)) return ExitCodes.SomeFailed;
-        var measured = Measure(args, at, context);
+        Measured? measured;
+        try
+        {
+            measured = Measure(args, at, context);
+        }
+        catch (Exception e) when (e is IOException or VideoFileException)
+        {
+            // The machine, not the benchmark: a full disk for its scratch files, an encode that failed.
+            context.Error.WriteLine($"error: bench {Name}: {e.Message.ReplaceLineEndings(" ")}");
+            return ExitCodes.SomeFailed;
+        }
         if (measured is null) return ExitCodes.SomeFailed;
         ReportFile.Publish(report, measured.Report, context, $"bench {Name}");
         return measured.Passed ? ExitCodes.Success : ExitCodes.SomeFailed;

@@ -37,7 +37,7 @@ public sealed class PyTorchReference(string python, string script, string checkp
         }
         catch (Exception e) when (e is ChildProgramException or TimeoutException)
         {
-            return $"{python} cannot be started ({e.Message})";
+            return $"{python.ReplaceLineEndings(" ")} cannot be started ({e.Message.ReplaceLineEndings(" ")})";
         }
     }
 

@@ -74,7 +74,7 @@ public sealed record VideoStabilityReference(string Root, string Python)
         }
         catch (ChildProgramException e)
         {
-            throw new UsageException($"bench: --python {Python} cannot be started ({e.InnerException?.Message ?? e.Message})");
+            throw new UsageException($"bench: --python {Python.ReplaceLineEndings(" ")} cannot be started ({(e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ")})");
         }
         if (run.ExitCode != 0)
             throw new UsageException($"bench: --python {Python} lacks OpenCV, numpy or Pillow (Debian: python3-opencv): {run.Error.Trim().Split('\n')[^1]}");

@@ -25,10 +25,4 @@ public static class BenchOptions
 
     /// <param name="what">What --quick leaves out or shortens.</param>
     public static Option<bool> Quick(string what) => Define.Flag("--quick", what);
-
-    /// <summary>The Python the references run with.</summary>
-    public static string PythonOrDefault(string? given) => given ?? "/usr/bin/python3";
-
-    /// <summary>The threads both runtimes get.</summary>
-    public static int ThreadsOrDefault(int? given) => given ?? Environment.ProcessorCount;
 }

@@ -8,10 +8,8 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class DenoiseCommand : CheckoutBenchCommand
 {
-    private readonly Option<string?> _model = BenchOptions.Model();
-    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
-    private readonly Option<int?> _threads = BenchOptions.Threads();
-    private readonly Option<string?> _python = BenchOptions.Python();
+    private readonly BenchModelOptions _models = new(withStudent: true);
+    private readonly BenchRuntimeOptions _runtimes = new();
     private readonly Option<bool> _quick = BenchOptions.Quick("8 frames a clip instead of 30");
 
     public DenoiseCommand(CliContext context) : base("denoise", "the gain-aware denoise on camera-like noise at four levels", """
@@ -22,9 +20,9 @@ public sealed class DenoiseCommand : CheckoutBenchCommand
                 with OpenCV; the flow of the clean frames); and the cost for a 720p frame. Replaces the denoise section of
                 docs/benchmarks.md (or --output FILE; '-' prints it).
                 """, context) =>
-        Take(_model, _fastModel, _threads, _python, _quick);
+        Take([.. _models.Options, .. _runtimes.Options, _quick]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context) =>
-        new(DenoiseReport.Write(DenoiseBench.Run(new DenoiseBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
-            BenchOptions.PythonOrDefault(args.GetValue(_python)), BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context)));
+        new(DenoiseReport.Write(DenoiseBench.Run(new DenoiseBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _models.Student(args, at),
+            _runtimes.Python(args), _runtimes.Threads(args), args.GetValue(_quick)), context)));
 }

@@ -8,12 +8,10 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class DistillCommand : CheckoutBenchCommand
 {
-    private readonly Option<string?> _model = BenchOptions.Model();
-    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
+    private readonly BenchModelOptions _models = new(withStudent: true);
     private readonly Option<string?> _run = Define.Text("--run", "RUN_DIR", "the distillation run whose history.csv is plotted");
     private readonly Option<string?> _section = Define.Text("--section", "NAME", "the report section written (default distill)");
-    private readonly Option<int?> _threads = BenchOptions.Threads();
-    private readonly Option<string?> _python = BenchOptions.Python();
+    private readonly BenchRuntimeOptions _runtimes = new();
     private readonly Option<bool> _quick = BenchOptions.Quick("fewer clip frames, network runs and baseline frames");
 
     public DistillCommand(CliContext context) : base("distill", "a distilled student against the teacher at 256 and at full resolution", """
@@ -23,12 +21,12 @@ public sealed class DistillCommand : CheckoutBenchCommand
                 section of docs/benchmarks.md (or --output FILE; '-' prints it) and writes its pictures into
                 images/ beside it.
                 """, context) =>
-        Take(_model, _fastModel, _run, _section, _threads, _python, _quick);
+        Take([.. _models.Options, _run, _section, .. _runtimes.Options, _quick]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var result = DistillBench.Run(new DistillBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
-            args.GetValue(_run), BenchOptions.PythonOrDefault(args.GetValue(_python)), BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick),
+        var result = DistillBench.Run(new DistillBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _models.Student(args, at),
+            args.GetValue(_run), _runtimes.Python(args), _runtimes.Threads(args), args.GetValue(_quick),
             args.GetValue(_section) ?? "distill"), context);
         return new Measured(DistillReport.Write(result));
     }

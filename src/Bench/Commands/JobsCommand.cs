@@ -8,8 +8,7 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class JobsCommand : CheckoutBenchCommand
 {
-    private readonly Option<string?> _model = BenchOptions.Model();
-    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
+    private readonly BenchModelOptions _models = new(withStudent: true);
     private readonly Option<int?> _seconds = Define.Integer("--seconds", "N", 4, 36_000, "the looped clip's length (default 120)");
     private readonly Option<int?> _shards = Define.Integer("--shards", "N", 2, 1000, "the job's shards (default 2)");
 
@@ -20,11 +19,11 @@ public sealed class JobsCommand : CheckoutBenchCommand
                 of video takes on N nodes at the measured speeds. Replaces the jobs section of
                 docs/benchmarks.md (or --output FILE; '-' prints it).
                 """, context) =>
-        Take(_model, _fastModel, _seconds, _shards);
+        Take([.. _models.Options, _seconds, _shards]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var result = JobBench.Run(new JobBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
+        var result = JobBench.Run(new JobBench.Settings(at.Shared, _models.Checkpoint(args, at), _models.Student(args, at),
             args.GetValue(_seconds) ?? 120, args.GetValue(_shards) ?? 2), context);
         // A joined video whose timestamps differ from the plain run's is a failure, reported first.
         return new Measured(JobReport.Write(result), result.SameTimestamps);

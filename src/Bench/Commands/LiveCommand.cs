@@ -8,8 +8,7 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class LiveCommand : CheckoutBenchCommand
 {
-    private readonly Option<string?> _model = BenchOptions.Model();
-    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
+    private readonly BenchModelOptions _models = new(withStudent: true);
     private readonly Option<int?> _soakMinutes = Define.Integer("--soak-minutes", "N", 0, 24 * 60, "also a long headless run, memory sampled every 30 s");
 
     public LiveCommand(CliContext context) : base("live", "the live view: shown fps, network rate, latency, hot-swap time", """
@@ -18,12 +17,12 @@ public sealed class LiveCommand : CheckoutBenchCommand
                 --soak-minutes N, also resident memory over a long headless run. Replaces the live section
                 of docs/benchmarks.md (or --output FILE; '-' prints it).
                 """, context) =>
-        Take(_model, _fastModel, _soakMinutes);
+        Take([.. _models.Options, _soakMinutes]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var result = LiveBench.Run(new LiveBench.Settings(at.Shared, at.Checkpoint(args.GetValue(_model)), args.GetValue(_soakMinutes) ?? 0,
-            at.Student(args.GetValue(_fastModel))), context);
+        var result = LiveBench.Run(new LiveBench.Settings(at.Shared, _models.Checkpoint(args, at), args.GetValue(_soakMinutes) ?? 0,
+            _models.Student(args, at)), context);
         if (result is null) return null;
         return new Measured(LiveReport.Write(result));
     }

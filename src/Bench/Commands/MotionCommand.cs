@@ -8,10 +8,8 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class MotionCommand : CheckoutBenchCommand
 {
-    private readonly Option<string?> _model = BenchOptions.Model();
-    private readonly Option<string?> _fastModel = BenchOptions.FastModel();
-    private readonly Option<int?> _threads = BenchOptions.Threads();
-    private readonly Option<string?> _python = BenchOptions.Python();
+    private readonly BenchModelOptions _models = new(withStudent: true);
+    private readonly BenchRuntimeOptions _runtimes = new();
     private readonly Option<bool> _quick = BenchOptions.Quick("45 frames of the fast pan and the noisy still only");
 
     public MotionCommand(CliContext context) : base("motion", "moving pictures: each smoothing mode's fidelity to the paper and warping error", """
@@ -23,12 +21,12 @@ public sealed class MotionCommand : CheckoutBenchCommand
                 speed from interleaved runs. Replaces the motion section of docs/benchmarks.md (or --output
                 FILE; '-' prints it).
                 """, context) =>
-        Take(_model, _fastModel, _threads, _python, _quick);
+        Take([.. _models.Options, .. _runtimes.Options, _quick]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var result = MotionBench.Run(new MotionBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), at.Student(args.GetValue(_fastModel)),
-            BenchOptions.PythonOrDefault(args.GetValue(_python)), BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context);
+        var result = MotionBench.Run(new MotionBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _models.Student(args, at),
+            _runtimes.Python(args), _runtimes.Threads(args), args.GetValue(_quick)), context);
         return new Measured(MotionReport.Write(result));
     }
 }

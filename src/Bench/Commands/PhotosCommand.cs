@@ -9,9 +9,8 @@ namespace ClipLit.Bench.Commands;
 public sealed class PhotosCommand : CheckoutBenchCommand
 {
     private readonly Option<int?> _repeat = BenchOptions.Repeat("default 3; 1 with --quick");
-    private readonly Option<int?> _threads = BenchOptions.Threads();
-    private readonly Option<string?> _python = BenchOptions.Python();
-    private readonly Option<string?> _model = BenchOptions.Model();
+    private readonly BenchRuntimeOptions _runtimes = new();
+    private readonly BenchModelOptions _models = new(withStudent: false);
     private readonly Option<bool> _quick = BenchOptions.Quick("one run each, no thread scaling or operator profile");
 
     public PhotosCommand(CliContext context) : base("photos", "the network and the whole enhance process against PyTorch (the default)", """
@@ -26,13 +25,13 @@ public sealed class PhotosCommand : CheckoutBenchCommand
                 'cliplit bench' with no subcommand runs this one. Needs the shared data folder beside the
                 repository and python3-torch.
                 """, context) =>
-        Take(_repeat, _threads, _python, _model, _quick);
+        Take([_repeat, .. _runtimes.Options, .. _models.Options, _quick]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
         bool quick = args.GetValue(_quick);
-        var result = PhotoBench.Run(new PhotoBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), BenchOptions.PythonOrDefault(args.GetValue(_python)),
-            BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_repeat) ?? (quick ? 1 : 3), quick), context);
+        var result = PhotoBench.Run(new PhotoBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _runtimes.Python(args),
+            _runtimes.Threads(args), args.GetValue(_repeat) ?? (quick ? 1 : 3), quick), context);
         if (result is null) return null;
         return new Measured(PhotoReport.Write(result));
     }

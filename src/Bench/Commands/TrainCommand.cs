@@ -9,8 +9,7 @@ namespace ClipLit.Bench.Commands;
 public sealed class TrainCommand : CheckoutBenchCommand
 {
     private readonly Option<int?> _repeat = BenchOptions.Repeat("default 3");
-    private readonly Option<int?> _threads = BenchOptions.Threads();
-    private readonly Option<string?> _python = BenchOptions.Python();
+    private readonly BenchRuntimeOptions _runtimes = new();
     private readonly Option<int?> _batch = Define.Integer("--batch", "N", 1, 256, "the enhancement batch (default 8)");
     private readonly Option<int?> _imageSize = Define.Integer("--image-size", "N", 32, 4096, "the image size (default 512)");
 
@@ -20,12 +19,12 @@ public sealed class TrainCommand : CheckoutBenchCommand
                 Debian's reference BLAS and with OpenBLAS, and what the enhancement step spends its time on.
                 Replaces the training section of docs/benchmarks.md (or --output FILE; '-' prints it).
                 """, context) =>
-        Take(_repeat, _threads, _python, _batch, _imageSize);
+        Take([_repeat, .. _runtimes.Options, _batch, _imageSize]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var result = TrainingBench.Run(new TrainingBench.Settings(at.Root, at.Shared, BenchOptions.PythonOrDefault(args.GetValue(_python)),
-            BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_repeat) ?? 3, args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
+        var result = TrainingBench.Run(new TrainingBench.Settings(at.Root, at.Shared, _runtimes.Python(args),
+            _runtimes.Threads(args), args.GetValue(_repeat) ?? 3, args.GetValue(_batch) ?? 8, 16, args.GetValue(_imageSize) ?? 512), context);
         return new Measured(TrainingReport.Write(result));
     }
 }

@@ -8,9 +8,8 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class VideoCommand : CheckoutBenchCommand
 {
-    private readonly Option<int?> _threads = BenchOptions.Threads();
-    private readonly Option<string?> _python = BenchOptions.Python();
-    private readonly Option<string?> _model = BenchOptions.Model();
+    private readonly BenchRuntimeOptions _runtimes = new();
+    private readonly BenchModelOptions _models = new(withStudent: false);
     private readonly Option<bool> _quick = BenchOptions.Quick("fewer frames for the full-quality run and the naive baseline");
 
     public VideoCommand(CliContext context) : base("video", "fast against full quality, temporal stability, throughput against a naive baseline", """
@@ -21,12 +20,12 @@ public sealed class VideoCommand : CheckoutBenchCommand
                 docs/benchmarks.md (or --output FILE; '-' prints it) and writes silhouette crops into images/
                 beside it.
                 """, context) =>
-        Take(_threads, _python, _model, _quick);
+        Take([.. _runtimes.Options, .. _models.Options, _quick]);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
     {
-        var result = VideoBench.Run(new VideoBench.Settings(at.Root, at.Shared, at.Checkpoint(args.GetValue(_model)), BenchOptions.PythonOrDefault(args.GetValue(_python)),
-            BenchOptions.ThreadsOrDefault(args.GetValue(_threads)), args.GetValue(_quick)), context);
+        var result = VideoBench.Run(new VideoBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _runtimes.Python(args),
+            _runtimes.Threads(args), args.GetValue(_quick)), context);
         return new Measured(VideoReport.Write(result));
     }
 }

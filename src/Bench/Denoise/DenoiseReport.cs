@@ -11,15 +11,17 @@ public static class DenoiseReport
         var inv = CultureInfo.InvariantCulture;
         var md = MarkdownText.Section("## Denoise: the camera noise that brightening amplifies", "denoise", result.Date,
             $"{result.Machine}; {result.Threads} threads; fast quality's student `{result.Student}`").AppendLine();
-        md.AppendLine("Each clip gets camera-like noise, fresh every frame: the Poisson-Gaussian model σ²(I) = A·I + B per channel");
-        md.AppendLine("(`SensorNoise`; levels 1-4 have σ of about 1.8, 3.6, 7.3 and 14.6 8-bit levels at mid-grey, level 0 none");
-        md.AppendLine("added). Each goes through fast quality's frame engine in memory without and with `--denoise auto`, and every");
-        md.AppendLine(inv, $"output frame is compared with the same engine's output of the clean frame ({result.Frames} frames a clip; the");
-        md.AppendLine("paper's network at full resolution on photos is in tests/ClipLit.Cli.Tests/DenoiseTests.cs). PSNR everywhere and");
-        md.AppendLine("within 4 px of strong edges (Sobel of max(R, G, B) above 0.15); frame to frame: the RMS change between");
-        md.AppendLine("consecutive outputs (on the still clip, the shimmer the noise leaves); found: the estimate of the last frame.");
-        md.AppendLine("Warping error: Lai et al. (ECCV 2018) by `bench/video_stability.py` on each output encoded as a file would be");
-        md.AppendLine("(H.264, 4:2:0), OpenCV's DIS flow estimated on the clean frames; a denoise that smeared what moves would raise it.");
+        md.AppendLine(inv, $$"""
+            Each clip gets camera-like noise, fresh every frame: the Poisson-Gaussian model σ²(I) = A·I + B per channel
+            (`SensorNoise`; levels 1-4 have σ of about 1.8, 3.6, 7.3 and 14.6 8-bit levels at mid-grey, level 0 none
+            added). Each goes through fast quality's frame engine in memory without and with `--denoise auto`, and every
+            output frame is compared with the same engine's output of the clean frame ({{result.Frames}} frames a clip; the
+            paper's network at full resolution on photos is in tests/ClipLit.Cli.Tests/DenoiseTests.cs). PSNR everywhere and
+            within 4 px of strong edges (Sobel of max(R, G, B) above 0.15); frame to frame: the RMS change between
+            consecutive outputs (on the still clip, the shimmer the noise leaves); found: the estimate of the last frame.
+            Warping error: Lai et al. (ECCV 2018) by `bench/video_stability.py` on each output encoded as a file would be
+            (H.264, 4:2:0), OpenCV's DIS flow estimated on the clean frames; a denoise that smeared what moves would raise it.
+            """);
         md.AppendLine();
         foreach (var clip in result.Clips)
         {

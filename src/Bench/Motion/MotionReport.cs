@@ -14,15 +14,17 @@ public static class MotionReport
         var inv = CultureInfo.InvariantCulture;
         var md = MarkdownText.Section("## Light maps on moving pictures: fidelity and warping error", "motion", result.Date,
             $"{result.Machine}; {result.Threads} threads; fast quality's student `{result.Student}`").AppendLine();
-        md.AppendLine("Each clip is enhanced in full quality (the paper's network) and fast quality (the student) with each");
-        md.AppendLine("smoothing mode, and every output is measured by `bench/video_stability.py`, which shares no code with");
-        md.AppendLine("ClipLit: PSNR against the paper per frame (the first row; through the same H.264 encode, 4:2:0), the");
-        md.AppendLine("warping error of Lai et al. (ECCV 2018) with OpenCV's DIS optical flow estimated on the input (pixels");
-        md.AppendLine("failing the forward-backward check left out, pairs across a cut left out; ×1000, RGB in [0, 1], lower");
-        md.AppendLine("is steadier), and the low-frequency flicker (temporal standard deviation of 16x16 block means of luma,");
-        md.AppendLine("×1000), which is what a still scene shows. `plain` is the moving average ClipLit used before (weight");
-        md.AppendLine("0.3, where it lies); `motion` follows the motion (block matching on the CPU, the average reprojected");
-        md.AppendLine("on the GPU and clamped to the new map's 3x3 range, weight 0.5). **Bold**: what a file gets by default.");
+        md.AppendLine("""
+            Each clip is enhanced in full quality (the paper's network) and fast quality (the student) with each
+            smoothing mode, and every output is measured by `bench/video_stability.py`, which shares no code with
+            ClipLit: PSNR against the paper per frame (the first row; through the same H.264 encode, 4:2:0), the
+            warping error of Lai et al. (ECCV 2018) with OpenCV's DIS optical flow estimated on the input (pixels
+            failing the forward-backward check left out, pairs across a cut left out; ×1000, RGB in [0, 1], lower
+            is steadier), and the low-frequency flicker (temporal standard deviation of 16x16 block means of luma,
+            ×1000), which is what a still scene shows. `plain` is the moving average ClipLit used before (weight
+            0.3, where it lies); `motion` follows the motion (block matching on the CPU, the average reprojected
+            on the GPU and clamped to the new map's 3x3 range, weight 0.5). **Bold**: what a file gets by default.
+            """);
         md.AppendLine();
         foreach (var clip in result.Clips)
         {
@@ -50,14 +52,16 @@ public static class MotionReport
         if (result.Live.Count == 0) return;
         var inv = CultureInfo.InvariantCulture;
         md.Heading(string.Create(inv, $"### The live view on the {result.Clips[0].Clip}"));
-        md.AppendLine("The headless live view plays the clip at its own pace (a slow network's light maps are of earlier");
-        md.AppendLine("frames); every shown frame is compared with the paper's output for that very frame. With the plain");
-        md.AppendLine("average the picture is lit where things were. `off` (the default) carries the newest map to each shown");
-        md.AppendLine("frame by the motion between; `motion` does the same with an average. In full quality `off` also runs the");
-        md.AppendLine("student on every shown frame and multiplies the carried map by the student's map of the frame over its");
-        md.AppendLine("map of the teacher's frame, carried the same way (`FreshLightMap`; \"carried alone\" is without it);");
-        md.AppendLine("until a scene's first teacher map the student's map of each frame lights it. The age is the teacher's");
-        md.AppendLine("map's, 0 where none arrived within the clip (the student beside it leaves the paper's network less CPU).");
+        md.AppendLine("""
+            The headless live view plays the clip at its own pace (a slow network's light maps are of earlier
+            frames); every shown frame is compared with the paper's output for that very frame. With the plain
+            average the picture is lit where things were. `off` (the default) carries the newest map to each shown
+            frame by the motion between; `motion` does the same with an average. In full quality `off` also runs the
+            student on every shown frame and multiplies the carried map by the student's map of the frame over its
+            map of the teacher's frame, carried the same way (`FreshLightMap`; "carried alone" is without it);
+            until a scene's first teacher map the student's map of each frame lights it. The age is the teacher's
+            map's, 0 where none arrived within the clip (the student beside it leaves the paper's network less CPU).
+            """);
         md.AppendLine();
         md.TableHeader("quality", "smoothing", "frames shown", "PSNR vs the paper for the frame shown, mean / worst (dB)", "light map age (frames)");
         foreach (var row in result.Live)

@@ -19,7 +19,8 @@ public sealed class FramePath : IDisposable
 {
     private readonly IEnhancerTensors _tensors;
     private readonly LightMapHistory _history;
-    private readonly MotionTracker? _motion;
+    private readonly bool _followMotion;
+    private MotionTracker? _motion;
 
     /// <param name="device">The Vulkan device the shaders run on.</param>
     /// <param name="tensors">The network, and where its tensors live.</param>
@@ -34,7 +35,8 @@ public sealed class FramePath : IDisposable
         _tensors = tensors;
         _history = new LightMapHistory(temporal);
         Renderer = new FrameRenderer(device, layout, slotCount, slotTensors ?? tensors, stages);
-        if (temporal.FollowMotion) _motion = new MotionTracker(layout);
+        _followMotion = temporal.FollowMotion;
+        if (_followMotion) _motion = new MotionTracker(layout);
     }
 
     public FrameRenderer Renderer { get; }
@@ -63,18 +65,30 @@ public sealed class FramePath : IDisposable
     }
 
     /// <summary>Whether the light map's average follows motion (then every frame's motion is tracked: <see cref="TrackMotion"/>).</summary>
-    public bool FollowsMotion => _motion is not null;
+    public bool FollowsMotion => _followMotion;
+
+    /// <summary>Whether every frame's motion is tracked (<see cref="TrackMotion"/>): the light map's average or the denoise's history follows it.</summary>
+    public bool TracksMotion => _followMotion || Renderer.Denoise > 0f;
 
     /// <summary>
-    /// The decoded frame's motion from the frame tracked before it, into the slot, for the average to
-    /// follow when the slot is composed (nothing when smoothing does not follow motion). Call in frame
-    /// order, once the frame is in the slot and before it is composed; a slot never tracked is
-    /// blended where the average lies (the live view's lanes).
+    /// The decoded frame's motion from the frame tracked before it, into the slot, for the average
+    /// (where smoothing follows motion) and the denoise's history to follow when the slot is
+    /// composed. Call in frame order, once the frame is in the slot and before it is composed; a
+    /// slot never tracked is blended where the average lies (the live view's lanes).
     /// </summary>
     public void TrackMotion(FrameSlot slot)
     {
-        if (_motion is null) slot.HasMotion = false;
-        else _motion.Track(slot);
+        // The denoise turned on mid-stream starts tracking then; its first frame has no motion.
+        if (_motion is null && TracksMotion) _motion = new MotionTracker(Layout);
+        if (_motion is null)
+        {
+            slot.HasMotion = false;
+            slot.MotionKnown = false;
+            return;
+        }
+        _motion.Track(slot);
+        // Tracked for the denoise alone: the light map's average stays where it lies.
+        if (!_followMotion) slot.HasMotion = false;
     }
 
     /// <summary>The pre-process as commands for the frame's one submission (<see cref="Compose"/>'s <c>first</c>); <see cref="Observe"/> once it is done.</summary>
@@ -85,7 +99,7 @@ public sealed class FramePath : IDisposable
     {
         var seen = _history.Observe(slot);
         // Another scene may be another camera or another light: the denoise estimates its noise afresh.
-        if (seen.IsCut) Renderer.EstimateNoiseAgain();
+        if (seen.IsCut) Renderer.NewPicture();
         return seen;
     }
 

@@ -45,7 +45,7 @@ public sealed class PhotoRenderer(VkComputeDevice device, Func<int, int, IEnhanc
         var path = PathFor(layout);
         path.Renderer.Strength = strength;
         path.Renderer.Denoise = denoise;
-        path.Renderer.EstimateNoiseAgain(); // each photo its own noise
+        path.Renderer.NewPicture(); // each photo its own noise
         var slot = path.Slots[0];
         rgba.CopyTo(slot.InputBytes.Span);
         path.Enhance(slot, cancellation);

@@ -187,7 +187,7 @@ public sealed class VideoEnhancer(VkComputeDevice device, Func<int, int, IEnhanc
                 slot.FrameIndex = index;
                 slot.Timestamp = frame.Timestamp;
                 // Here rather than beside the pre-process: decoding mostly waits on ffmpeg's pipe.
-                if (path.FollowsMotion)
+                if (path.TracksMotion)
                     using (stages.Measure("motion")) path.TrackMotion(slot);
                 await decoded.Writer.WriteAsync(slot, token);
             }

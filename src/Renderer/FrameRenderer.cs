@@ -43,6 +43,8 @@ public sealed class FrameRenderer : IDisposable
     private readonly IFrameStages _stages = null!;
     private NoiseModel _noise;
     private int _framesSinceNoiseEstimate = NoiseEstimateInterval; // the first frame composed estimates
+    private bool _denoiseHistoryKept; // the last frame composed was denoised, of the same picture, by the same amount
+    private int _lastComposedFrame = -1;
     private bool _disposed;
 
     /// <param name="device">The Vulkan device (created to share memory when <paramref name="tensors"/> is the CUDA path's).</param>
@@ -111,7 +113,14 @@ public sealed class FrameRenderer : IDisposable
     public float Denoise
     {
         get;
-        set => field = value is >= 0f and <= GainAwareDenoise.MaxAmount ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"a denoise amount is from 0 to {GainAwareDenoise.MaxAmount}");
+        set
+        {
+            if (value is not (>= 0f and <= GainAwareDenoise.MaxAmount))
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"a denoise amount is from 0 to {GainAwareDenoise.MaxAmount}");
+            // The history was denoised by the old amount: the next frame starts afresh.
+            if (value != field) _denoiseHistoryKept = false;
+            field = value;
+        }
     }
 
     /// <summary>The noise the last composed frame was denoised against (its estimate scaled by <see cref="Denoise"/>); none when off.</summary>
@@ -119,12 +128,19 @@ public sealed class FrameRenderer : IDisposable
 
     /// <summary>
     /// A video's noise changes slowly: it is estimated on every 8th frame composed (about 1 ms for 720p
-    /// each time), and on the next one after <see cref="EstimateNoiseAgain"/> (a new photo, a scene cut).
+    /// each time), and on the next one after <see cref="NewPicture"/> (a new photo, a scene cut).
     /// </summary>
     public const int NoiseEstimateInterval = 8;
 
-    /// <summary>The next frame composed estimates its noise afresh (it is another picture: a photo, a new scene).</summary>
-    public void EstimateNoiseAgain() => _framesSinceNoiseEstimate = NoiseEstimateInterval;
+    /// <summary>
+    /// The next frame composed is another picture (a photo, a new scene): its noise is estimated
+    /// afresh and the denoise takes nothing from the frames before it.
+    /// </summary>
+    public void NewPicture()
+    {
+        _framesSinceNoiseEstimate = NoiseEstimateInterval;
+        _denoiseHistoryKept = false;
+    }
 
     /// <summary>
     /// Runs the pre-process on the slot's input: afterwards <see cref="FrameSlot.Network"/> holds the
@@ -169,7 +185,16 @@ public sealed class FrameRenderer : IDisposable
             _noise = NoiseLevel.Estimate(slot.Input.AsSpan<uint>()[..(Layout.FrameBytes / sizeof(uint))], Layout.Width, Layout.Height, Layout.BitsPerChannel);
             _framesSinceNoiseEstimate = 0;
         }
-        _stages.Compose(slot, first, new ComposeSettings(SplitColumn, Strength, LastNoise));
+        var noise = LastNoise;
+        // The same frame composed again (the live view paused, a cut's frame refined) shows the
+        // denoised input it had, kept in the history; the next frame blends with the frame before.
+        var temporal = !_denoiseHistoryKept || noise.IsNone ? TemporalDenoise.None
+            : slot.FrameIndex == _lastComposedFrame ? TemporalDenoise.Repeat
+            : TemporalDenoise.Blend;
+        _stages.Compose(slot, first, new ComposeSettings(SplitColumn, Strength, noise, temporal));
+        // The denoise wrote its history (this frame's denoised input) if it ran; frames without it leave none.
+        _denoiseHistoryKept = !noise.IsNone;
+        _lastComposedFrame = slot.FrameIndex;
     }
 
     /// <summary>Runs <paramref name="commands"/> on the slot's compose recorder alone (a frame that is not composed this time), and waits for them.</summary>

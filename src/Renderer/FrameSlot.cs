@@ -65,6 +65,13 @@ public sealed class FrameSlot : IDisposable
     public bool HasMotion { get; set; }
 
     /// <summary>
+    /// Whether <see cref="Motion"/> holds this frame's motion from the frame composed before it,
+    /// whoever asked for it to be tracked: the denoise's history follows it (the light map's average
+    /// only where <see cref="HasMotion"/>); otherwise the history is taken where it lies.
+    /// </summary>
+    public bool MotionKnown { get; set; }
+
+    /// <summary>
     /// Whether <see cref="Motion"/> moves nothing (a still camera): a frame without a new light map
     /// then leaves the average as it lies, as without motion (the cheap path).
     /// </summary>

@@ -10,6 +10,12 @@ namespace ClipLit.Renderer;
 /// of noise shown to all of it at two, so no seam shows where it starts: dark, strongly brightened
 /// parts first. σ is <see cref="NoiseLevel"/>'s estimate of the frame scaled by the amount asked
 /// (<c>--denoise</c>: auto is 1).
+/// Over time (video, the live view): the denoised pixel is then blended with the same pixel of the
+/// previous frame's denoised input (the history) by <see cref="TemporalWeight"/>·mix·w, w = 1 -
+/// (d / (<see cref="TemporalRange"/>·σ))² and at least 0, d the two lumas' difference: where the
+/// picture stands still the noise averages away over frames; where something moved, the difference
+/// is more than the noise explains and the history takes no part, so nothing moving smears. The
+/// history restarts with every new picture (a photo, a scene cut).
 /// Thread-safety: constants.
 /// </summary>
 public static class GainAwareDenoise
@@ -25,6 +31,16 @@ public static class GainAwareDenoise
     /// the third level up (tests/ClipLit.Cli.Tests/DenoiseTests.cs).
     /// </summary>
     public const float Range = 1.5f;
+
+    /// <summary>
+    /// How much of the history a still, fully denoised pixel takes: a recursive average whose noise
+    /// settles at (1 - k) / (1 + k) of the frame's variance, 0.14 for 0.75 (σ / 2.6) within about
+    /// four frames.
+    /// </summary>
+    public const float TemporalWeight = 0.75f;
+
+    /// <summary>Luma differences from the history of this many σ or more are motion, not noise: that pixel takes no history.</summary>
+    public const float TemporalRange = 1.5f;
 
     /// <summary>The largest amount <c>--denoise</c> takes (times the estimated noise).</summary>
     public const float MaxAmount = 4f;

@@ -27,10 +27,27 @@ internal interface IFrameStages : IDisposable
 
 /// <summary>
 /// What the viewer chose for the compose: the split view's column (0: none), the correction's
-/// strength, and the noise the gain-aware denoise works against (0: off).
+/// strength, the noise the gain-aware denoise works against (0: off), and what the denoise's
+/// history (the last frame's denoised input) is to this frame.
 /// Thread-safety: a value.
 /// </summary>
-internal readonly record struct ComposeSettings(int SplitColumn, float Strength, NoiseModel Noise = default);
+internal readonly record struct ComposeSettings(int SplitColumn, float Strength, NoiseModel Noise = default, TemporalDenoise TemporalDenoise = TemporalDenoise.None);
+
+/// <summary>
+/// What the denoise's history is to the frame composed (compose.comp's temporalDenoise).
+/// Thread-safety: a value.
+/// </summary>
+internal enum TemporalDenoise : uint
+{
+    /// <summary>Of another picture or none: the frame is denoised on its own (and becomes the history).</summary>
+    None = 0,
+
+    /// <summary>Of the frame before: blended in where it fits, fetched through the frame's motion where it is known.</summary>
+    Blend = 1,
+
+    /// <summary>Of this very frame (composed again): its denoised input as it was.</summary>
+    Repeat = 2,
+}
 
 /// <summary>
 /// What a frame's compose runs, decided the same way for both implementations.

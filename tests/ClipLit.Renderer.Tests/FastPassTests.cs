@@ -69,9 +69,10 @@ public sealed class FastPassTests : DeviceFixture
         float lo = range.AsSpan<float>()[0], hi = range.AsSpan<float>()[1];
         Assert.That((lo, hi), Is.EqualTo((Math.Max(lightMap.Min() * 0.5f, 1e-3f), Math.Max(lightMap.Max() * 1.5f, 1e-3f))), "light range");
 
+        using var denoiseHistory = Buffer(4 * frameBytes.Length, "denoise history (unused: the plain variant)");
         foreach (var (mode, source, values) in new[] { (LightMode.Bilinear, light, lightMap), (LightMode.EdgeAware, means, meanAb) })
         {
-            using var bindings = compose.Bind(frame, table, source, output, range);
+            using var bindings = compose.Bind(frame, table, source, output, range, denoiseHistory, motion: range); // the denoise's: unread here
             Run(recorder, c => compose.Record(c, bindings, new ComposePush((uint)width, (uint)height, 8, 0, (uint)smallWidth, (uint)smallHeight, mode)));
             var fullLight = CpuReference.Upsample(rgba, width, height, values, smallWidth, smallHeight, mode == LightMode.EdgeAware, lo, hi);
             var planar = new float[3 * width * height];

@@ -40,6 +40,8 @@ public sealed class FrameStagesTests : DeviceFixture
         var (gpu, cpu) = (shaders.Slots[0], twins.Slots[0]);
         int n = layout.NetworkPixels;
         // Each frame: (pan in pixels, weight, motion, the map's own motion, split column, strength, denoise).
+        // Denoised frames after the first of an amount take the denoise's history (no cut between them
+        // here): through the motion where there is one, as it is for the same frame again (the last).
         var frames = new (int Pan, float Weight, bool Motion, bool MapMotion, int Split, float Strength, float Denoise)[]
         {
             (0, 1f, false, false, 0, 1f, 0f),
@@ -50,10 +52,16 @@ public sealed class FrameStagesTests : DeviceFixture
             (11, 1f, true, false, 0, 0f, 0f),
             (13, 1f, true, false, 0, 1f, 1f),
             (13, 0f, false, false, 0, 0.6f, 2f),
+            (15, 0f, true, false, 0, 1f, 2f),
+            (15, 0f, false, false, layout.Width / 3, 1f, 2f),
+            (17, 0f, true, false, 0, 1.4f, 2f),
+            (17, 0f, false, false, 0, 1f, 2f),
         };
-        foreach (var (pan, weight, motion, mapMotion, split, strength, denoise) in frames)
+        for (int index = 0; index < frames.Length; index++)
         {
-            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}, strength {strength}, denoise {denoise}";
+            var (pan, weight, motion, mapMotion, split, strength, denoise) = frames[index];
+            bool again = index == frames.Length - 1;
+            string step = $"pan {pan}, weight {weight}, motion {motion}, map motion {mapMotion}, split {split}, strength {strength}, denoise {denoise}{(again ? ", the same frame again" : "")}";
             var input = Frame(layout, pan);
             if (denoise > 0f) AddNoise(input, layout, seed: pan);
             input.CopyTo(gpu.InputBytes.Span);
@@ -74,14 +82,17 @@ public sealed class FrameStagesTests : DeviceFixture
             foreach (var slot in new[] { gpu, cpu })
             {
                 slot.TemporalWeight = weight;
+                slot.FrameIndex = again ? index - 1 : index;
                 slot.HasMotion = motion;
+                slot.MotionKnown = motion;
                 slot.MotionIsStill = false;
                 slot.HasMapMotion = mapMotion;
                 // The picture moved left by the pan since the frame before: each pixel was further right.
                 for (int i = 0; i < slot.Motion.Length; i += 2)
                 {
-                    slot.Motion[i] = 3f / layout.MotionFactor;
-                    slot.Motion[i + 1] = 0.25f;
+                    // Varying from field pixel to field pixel, so each pixel's own is looked up.
+                    slot.Motion[i] = (3f + (i / 2) % 3) / layout.MotionFactor;
+                    slot.Motion[i + 1] = 0.25f + (i / 2) % 5 * 0.3f;
                     slot.MapMotion[i] = 5f / layout.MotionFactor;
                     slot.MapMotion[i + 1] = -0.5f;
                 }

@@ -35,7 +35,8 @@ public sealed class PixelPassTests : DeviceFixture
         using var compose = new ComposePass(Device);
         using var unpackBindings = unpack.Bind(frame, table, planar);
         using var range = new VkHostBuffer(Device, LightRangePass.RangeBytes, "range (unread at full size)");
-        using var composeBindings = compose.Bind(frame, table, light, output, range);
+        using var history = new VkHostBuffer(Device, (ulong)rgba.Length * 4, "denoise history (unused: the plain variant)");
+        using var composeBindings = compose.Bind(frame, table, light, output, range, history, motion: range); // the denoise's buffers: unread here
         using var recorder = new VkCommandRecorder(Device, "test");
         recorder.Begin();
         unpack.Record(recorder.CommandBuffer, unpackBindings, size);
@@ -84,7 +85,8 @@ public sealed class PixelPassTests : DeviceFixture
         using var compose = new ComposePass(Device);
         using var unpackBindings = unpack.Bind(frame, table, planar);
         using var range = new VkHostBuffer(Device, LightRangePass.RangeBytes, "range (unread at full size)");
-        using var composeBindings = compose.Bind(frame, table, light, output, range);
+        using var history = new VkHostBuffer(Device, (ulong)rgba.Length * 4, "denoise history (unused: the plain variant)");
+        using var composeBindings = compose.Bind(frame, table, light, output, range, history, motion: range); // the denoise's buffers: unread here
         using var recorder = new VkCommandRecorder(Device, "test");
         recorder.Begin();
         unpack.Record(recorder.CommandBuffer, unpackBindings, size);

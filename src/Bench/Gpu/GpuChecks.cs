@@ -3,6 +3,7 @@ using ClipLit.Engine;
 using ClipLit.Engine.Gpu;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
+using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Bench.Gpu;
 

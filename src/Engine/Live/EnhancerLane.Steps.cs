@@ -190,7 +190,7 @@ public sealed partial class EnhancerLane
     private void FollowMotion()
     {
         _slot.HasMapMotion = false;
-        if (!_path.FollowsMotion) return;
+        if (!_path.TracksMotion) return;
         _path.TrackMotion(_slot);
         if (_slot.HasMotion) _mapMotion!.Advance(_slot.Motion);
     }

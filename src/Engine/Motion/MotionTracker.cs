@@ -20,12 +20,13 @@ public sealed class MotionTracker(FrameLayout layout)
 
     /// <summary>
     /// The slot's frame (decoded into its input): its motion from the frame tracked before it, into
-    /// <see cref="FrameSlot.Motion"/>; <see cref="FrameSlot.HasMotion"/> says whether there was one.
+    /// <see cref="FrameSlot.Motion"/>; <see cref="FrameSlot.HasMotion"/> and <see cref="FrameSlot.MotionKnown"/> say whether there was one.
     /// </summary>
     public void Track(FrameSlot slot)
     {
         MotionLuma.From(slot.InputBytes.Span, layout, _current);
         slot.HasMotion = _hasPrevious;
+        slot.MotionKnown = _hasPrevious;
         if (_hasPrevious) _estimator.Estimate(_previous, _current, layout.MotionWidth, layout.MotionHeight, slot.Motion);
         slot.MotionIsStill = !_hasPrevious || IsStill(slot.Motion);
         (_previous, _current) = (_current, _previous);

@@ -17,17 +17,20 @@ namespace ClipLit.Renderer.Cpu;
 /// pixels a vector (AVX2).
 /// Thread-safety: one frame at a time (it owns the wide rows); bands of rows run in parallel.
 /// </summary>
-internal sealed unsafe class ComposeCpu
+internal sealed unsafe partial class ComposeCpu
 {
     private readonly FrameLayout _layout;
     private readonly int[] _left = [];
     private readonly int[] _right = [];
     private readonly float[] _fraction = [];
     private readonly float[] _wide = [];
+    private readonly int[] _motionCellOf; // each column's motion field column (a vector's room past the end)
 
     public ComposeCpu(FrameLayout layout)
     {
         _layout = layout;
+        _motionCellOf = new int[layout.Width + 8];
+        for (int x = 0; x < _motionCellOf.Length; x++) _motionCellOf[x] = Math.Min(x / layout.MotionFactor, layout.MotionWidth - 1);
         if (!layout.IsDownscaled) return;
         // Each column's two taps in the small map and its weight, as light_upsample.glsl finds them.
         int width = layout.Width + 8;
@@ -46,9 +49,11 @@ internal sealed unsafe class ComposeCpu
 
     /// <summary>
     /// What the light map is: at the frame's size, or the network's (bilinear or edge-aware) within
-    /// [Lo, Hi]; the strength it is raised to; the frame's noise the denoise works against (0: off).
+    /// [Lo, Hi]; the strength it is raised to; the frame's noise the denoise works against (0: off),
+    /// and its history (<see cref="DenoiseHistory"/>; written whenever the denoise is on).
     /// </summary>
-    public readonly record struct Light(ReadOnlyMemory<float> Planes, bool EdgeAware, float Lo, float Hi, float Strength = CorrectionStrength.Paper, NoiseModel Noise = default);
+    public readonly record struct Light(ReadOnlyMemory<float> Planes, bool EdgeAware, float Lo, float Hi, float Strength = CorrectionStrength.Paper, NoiseModel Noise = default,
+        DenoiseHistory History = default);
 
     public void Run(ReadOnlyMemory<uint> frame, Light light, int splitColumn, Memory<uint> output)
     {
@@ -58,6 +63,8 @@ internal sealed unsafe class ComposeCpu
         {
             int width = layout.Width;
             var rows = ArrayPool<float>.Shared.Rent(2 * width + 8);
+            // The denoise's history fetched through the motion: the band's field rows in whole pixels.
+            using var motionRow = light.History.Temporal == TemporalDenoise.Blend && !light.History.Motion.IsEmpty ? new MotionRow(this) : null;
             try
             {
                 for (int y = first; y < end; y++)
@@ -66,8 +73,8 @@ internal sealed unsafe class ComposeCpu
                     var result = output.Span;
                     var rowLight = RowLight(light, y, rows.AsSpan(0, 2 * width + 8));
                     if (layout.BitsPerChannel == 16) Row16(input, y, light, rowLight, result);
-                    else Row8(input, y, light, rowLight, result);
-                    if (splitColumn > 0 && layout.BitsPerChannel == 8) Split(input, y, splitColumn, result);
+                    else Row8(input, y, light, rowLight, motionRow, result);
+                    if (splitColumn > 0 && layout.BitsPerChannel == 8) Split(input, y, splitColumn, result, light);
                 }
             }
             finally
@@ -129,7 +136,7 @@ internal sealed unsafe class ComposeCpu
         return rows;
     }
 
-    private void Row8(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, Span<uint> output)
+    private void Row8(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, MotionRow? motionRow, Span<uint> output)
     {
         var layout = _layout;
         int width = layout.Width;
@@ -158,7 +165,7 @@ internal sealed unsafe class ComposeCpu
                         l = Avx.Min(Avx.Max(l, lo), hi);
                     }
                     if (light.Strength != CorrectionStrength.Paper) l = Strengthen(l, light.Strength);
-                    if (!light.Noise.IsNone && !DenoiseRow8(input, y, x, l, light.Noise, ref r, ref g, ref b))
+                    if (!light.Noise.IsNone && !DenoiseRow8(input, y, x, l, light, motionRow, ref r, ref g, ref b))
                     {
                         // A vector at the frame's left or right edge: its pixels one by one (the neighbours clamp).
                         for (int i = 0; i < 8; i++) result[x + i] = Pixel8(input, x + i, y, light, rowLight);
@@ -179,104 +186,8 @@ internal sealed unsafe class ComposeCpu
         uint v = input[y * _layout.Width + x];
         float r = unit8[v & 255], g = unit8[(v >> 8) & 255], b = unit8[(v >> 16) & 255];
         float l = LightAt(x, light, rowLight, r, g, b);
-        if (!light.Noise.IsNone) Denoise(input, x, y, l, light.Noise, ref r, ref g, ref b);
+        if (!light.Noise.IsNone) Denoise(input, x, y, l, light, ref r, ref g, ref b);
         return Quantize(r, l, 255f) | (Quantize(g, l, 255f) << 8) | (Quantize(b, l, 255f) << 16) | (v & 0xFF000000u);
-    }
-
-    /// <summary>How much of the denoised pixel to take (compose.comp's denoiseMix): 0 up to one level of noise shown, 1 from two.</summary>
-    private static float DenoiseMix(float l, float sigma)
-    {
-        if (!(l > 0f)) return 0f;
-        float shown = sigma / (l * GainAwareDenoise.Tolerance);
-        return Math.Clamp(shown - 1f, 0f, 1f);
-    }
-
-    /// <summary>compose.comp's denoised(), one pixel at 8 or 16 bits: its 3x3 neighbours (edges clamped) weighted by luma closeness, blended in.</summary>
-    private void Denoise(ReadOnlySpan<uint> input, int x, int y, float l, NoiseModel noise, ref float r, ref float g, ref float b)
-    {
-        float y0 = Luma(r, g, b);
-        float sigma = MathF.Sqrt(Math.Max(noise.A * y0 + noise.B, 0f));
-        float m = DenoiseMix(l, sigma);
-        if (!(m > 0f)) return;
-        int width = _layout.Width, height = _layout.Height;
-        float h = GainAwareDenoise.Range * sigma;
-        float sumR = 0f, sumG = 0f, sumB = 0f, weights = 0f;
-        for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-            {
-                int qx = Math.Clamp(x + dx, 0, width - 1), qy = Math.Clamp(y + dy, 0, height - 1);
-                var (nr, ng, nb) = Channels(input, qy * width + qx);
-                float d = (Luma(nr, ng, nb) - y0) / h;
-                float w = Math.Max(1f - d * d, 0f);
-                sumR += w * nr;
-                sumG += w * ng;
-                sumB += w * nb;
-                weights += w;
-            }
-        r += m * (sumR / weights - r);
-        g += m * (sumG / weights - g);
-        b += m * (sumB / weights - b);
-    }
-
-    private (float R, float G, float B) Channels(ReadOnlySpan<uint> input, int pixel)
-    {
-        if (_layout.BitsPerChannel == 16)
-        {
-            uint rg = input[2 * pixel], ba = input[2 * pixel + 1];
-            return (Unit8.Of16(rg & 0xFFFF), Unit8.Of16(rg >> 16), Unit8.Of16(ba & 0xFFFF));
-        }
-        var unit8 = Unit8.Values;
-        uint v = input[pixel];
-        return (unit8[v & 255], unit8[(v >> 8) & 255], unit8[(v >> 16) & 255]);
-    }
-
-    private static float Luma(float r, float g, float b) => 0.25f * r + 0.5f * g + 0.25f * b;
-
-    /// <summary>
-    /// The denoise of 8 pixels at (<paramref name="x"/>, <paramref name="y"/>) with vectors, as
-    /// <see cref="Denoise"/> does each; false (nothing done) for a vector at the frame's left or right
-    /// edge, whose neighbours clamp.
-    /// </summary>
-    private bool DenoiseRow8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, NoiseModel noise, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
-    {
-        var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
-        var y0 = quarter * r + half * g + quarter * b;
-        var sigma = Vector256.Sqrt(Avx.Max(Vector256.Create(noise.A) * y0 + Vector256.Create(noise.B), Vector256<float>.Zero));
-        // DenoiseMix per lane; lanes with l <= 0 or NaN take none.
-        var shown = sigma / (l * Vector256.Create(GainAwareDenoise.Tolerance));
-        var m = Avx.Min(Avx.Max(shown - Vector256<float>.One, Vector256<float>.Zero), Vector256<float>.One);
-        m = Vector256.ConditionalSelect(Vector256.GreaterThan(l, Vector256<float>.Zero), m, Vector256<float>.Zero);
-        if (Vector256.EqualsAll(m, Vector256<float>.Zero)) return true;
-        int width = _layout.Width, height = _layout.Height;
-        if (x == 0 || x + 9 > width) return false;
-        // Multiplications by reciprocals where the shader divides: a last-bit difference in a
-        // neighbour's weight moves no output level, and divisions are most of this loop's cost.
-        var mask = Vector256.Create(0xFFu);
-        var perLevel = Vector256.Create(1f / 255);
-        var inverseH = Vector256<float>.One / (Vector256.Create(GainAwareDenoise.Range) * sigma);
-        var (sumR, sumG, sumB, weights) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-        ref uint first = ref MemoryMarshal.GetReference(input);
-        for (int dy = -1; dy <= 1; dy++)
-        {
-            int row = Math.Clamp(y + dy, 0, height - 1) * width;
-            for (int dx = -1; dx <= 1; dx++)
-            {
-                var v = Vector256.LoadUnsafe(ref first, (nuint)(row + x + dx));
-                var nr = Avx.ConvertToVector256Single((v & mask).AsInt32()) * perLevel;
-                var ng = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 8) & mask).AsInt32()) * perLevel;
-                var nb = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 16) & mask).AsInt32()) * perLevel;
-                var d = (quarter * nr + half * ng + quarter * nb - y0) * inverseH;
-                var w = Avx.Max(Vector256<float>.One - d * d, Vector256<float>.Zero);
-                sumR += w * nr;
-                sumG += w * ng;
-                sumB += w * nb;
-                weights += w;
-            }
-        }
-        r += m * (sumR / weights - r);
-        g += m * (sumG / weights - g);
-        b += m * (sumB / weights - b);
-        return true;
     }
 
     private void Row16(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, Span<uint> output)
@@ -289,17 +200,26 @@ internal sealed unsafe class ComposeCpu
             uint rg = words[2 * x], ba = words[2 * x + 1];
             float r = Unit8.Of16(rg & 0xFFFF), g = Unit8.Of16(rg >> 16), b = Unit8.Of16(ba & 0xFFFF);
             float l = LightAt(x, light, rowLight, r, g, b);
-            if (!light.Noise.IsNone) Denoise(input, x, y, l, light.Noise, ref r, ref g, ref b);
+            if (!light.Noise.IsNone) Denoise(input, x, y, l, light, ref r, ref g, ref b);
             result[2 * x] = Quantize(r, l, 65535f) | (Quantize(g, l, 65535f) << 16);
             result[2 * x + 1] = Quantize(b, l, 65535f) | (ba & 0xFFFF0000u);
         }
     }
 
-    /// <summary>The split view: columns left of the split show the input, with a 2-pixel white divider just left of it.</summary>
-    private void Split(ReadOnlySpan<uint> input, int y, int splitColumn, Span<uint> output)
+    /// <summary>
+    /// The split view: columns left of the split show the input, with a 2-pixel white divider just
+    /// left of it; with the denoise on, the input is their history (as compose.comp keeps it).
+    /// </summary>
+    private void Split(ReadOnlySpan<uint> input, int y, int splitColumn, Span<uint> output, Light light)
     {
-        int start = y * _layout.Width;
-        for (int x = 0; x < Math.Min(splitColumn, _layout.Width); x++) output[start + x] = x + 2 >= splitColumn ? 0xFFFFFFFFu : input[start + x];
+        int start = y * _layout.Width, columns = Math.Min(splitColumn, _layout.Width);
+        for (int x = 0; x < columns; x++) output[start + x] = x + 2 >= splitColumn ? 0xFFFFFFFFu : input[start + x];
+        if (light.Noise.IsNone) return;
+        for (int x = 0; x < columns; x++)
+        {
+            var (r, g, b) = Channels(input, start + x);
+            KeepInHistory(light.History.Next.Span, start + x, r, g, b);
+        }
     }
 
     private float LightAt(int x, Light light, ReadOnlySpan<float> rowLight, float r, float g, float b)

@@ -9,7 +9,7 @@ namespace ClipLit.Renderer.Cpu;
 /// the compose's submission (the live view's hand-over copies) still go to the Vulkan queue, in one
 /// submission ahead of the twins.
 /// Thread-safety: as <see cref="FrameRenderer"/>.
-/// Ownership: owns the light map's history and the guided filter's planes (managed memory).
+/// Ownership: owns the light map's history, the denoise's and the guided filter's planes (managed memory).
 /// </summary>
 internal sealed class CpuFrameStages : IFrameStages
 {
@@ -21,6 +21,8 @@ internal sealed class CpuFrameStages : IFrameStages
     private readonly float[]? _meanCoefficients;
     private readonly BoxMeanCpu? _boxMean;
     private readonly ComposeCpu _compose;
+    private uint[] _lastDenoised; // the denoise's history: the last frame's denoised input
+    private uint[] _nextDenoised; // this frame's, written by the compose
     private bool _coefficientsCurrent;
     private bool _disposed;
 
@@ -41,6 +43,9 @@ internal sealed class CpuFrameStages : IFrameStages
             _meanCoefficients = new float[2 * n];
         }
         _compose = new ComposeCpu(layout);
+        // 16 bits a channel (compose.comp); two, as the shader's two halves: motion fetches from the last.
+        _lastDenoised = new uint[2 * layout.Pixels];
+        _nextDenoised = new uint[2 * layout.Pixels];
     }
 
     public FrameStages Kind => FrameStages.Cpu;
@@ -99,7 +104,10 @@ internal sealed class CpuFrameStages : IFrameStages
             }
         }
         var output = slot.Output.AsMemory<uint>(FrameWords);
-        _compose.Run(slot.Input.AsMemory<uint>(FrameWords), new ComposeCpu.Light(planes, _guided is not null, lo, hi, settings.Strength, settings.Noise), settings.SplitColumn, output);
+        _compose.Run(slot.Input.AsMemory<uint>(FrameWords), new ComposeCpu.Light(planes, _guided is not null, lo, hi, settings.Strength, settings.Noise,
+            new ComposeCpu.DenoiseHistory(_lastDenoised, _nextDenoised, settings.TemporalDenoise,
+                slot.MotionKnown && !slot.MotionIsStill ? slot.MotionBuffer.AsMemory<float>(2 * layout.MotionWidth * layout.MotionHeight) : ReadOnlyMemory<float>.Empty)), settings.SplitColumn, output);
+        if (!settings.Noise.IsNone) (_lastDenoised, _nextDenoised) = (_nextDenoised, _lastDenoised); // what it wrote is the next frame's to read
     }
 
     private static VkHostBuffer Host(IVkStorageBuffer buffer) => (VkHostBuffer)buffer;

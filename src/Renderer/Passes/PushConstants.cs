@@ -31,12 +31,17 @@ public readonly record struct GuidedCoefficientsPush(uint Width, uint Height, in
 /// where the light map comes from: <see cref="LightMode.FullSize"/>, or the network's size
 /// (SmallWidth x SmallHeight) brought up per pixel and kept within the bounds shaders/light_range.comp found;
 /// the correction's strength (<see cref="CorrectionStrength"/>), and the frame's noise model for the
-/// gain-aware denoise (<see cref="GainAwareDenoise"/>, <see cref="NoiseModel"/>; both 0: off).
+/// gain-aware denoise (<see cref="GainAwareDenoise"/>, <see cref="NoiseModel"/>; both 0: off), and
+/// what its history is to the frame (TemporalDenoise: <see cref="Renderer.TemporalDenoise"/>), which
+/// half of the history buffer is read (HistoryFlip; the other is written) and the motion field it is
+/// fetched through (DenoiseMotion 1: the frame's motion, MotionWidth x MotionHeight, MotionFactor
+/// frame pixels a field pixel).
 /// Thread-safety: immutable.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ComposePush(uint Width, uint Height, uint BitsPerChannel, uint SplitColumn,
-    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Strength = CorrectionStrength.Paper, float NoiseA = 0f, float NoiseB = 0f);
+    uint SmallWidth = 0, uint SmallHeight = 0, LightMode LightMode = LightMode.FullSize, float Strength = CorrectionStrength.Paper, float NoiseA = 0f, float NoiseB = 0f,
+    uint TemporalDenoise = 0, uint HistoryFlip = 0, uint DenoiseMotion = 0, uint MotionWidth = 1, uint MotionHeight = 1, uint MotionFactor = 1);
 
 /// <summary>
 /// How compose.comp reads its light map.

@@ -8,7 +8,7 @@ namespace ClipLit.Renderer.Passes;
 /// the external queue family first and hand them back at the end (the ownership transfers the spec
 /// asks for around every use by another API).
 /// Thread-safety: as <see cref="FrameRenderer"/>.
-/// Ownership: owns the passes, their bindings and the history buffers; Dispose frees them (safe
+/// Ownership: owns the passes, their bindings and the history buffers (the light map's and the denoise's); Dispose frees them (safe
 /// twice; the slots, disposed first by the renderer, have waited for their submissions).
 /// </summary>
 internal sealed class VulkanFrameStages : IFrameStages
@@ -27,11 +27,13 @@ internal sealed class VulkanFrameStages : IFrameStages
     private readonly VkHostBuffer _history;
     private readonly VkHostBuffer _blended;
     private readonly VkHostBuffer _range;
+    private readonly VkHostBuffer _denoiseHistory;
     private readonly VkHostBuffer? _coefficients;
     private readonly VkHostBuffer? _meanCoefficients;
     private readonly Dictionary<FrameSlot, SlotBindings> _bindings = new();
     private readonly VkComputePass<BoxMeanPush>.VkBindingSet? _meanBindings;
     private bool _coefficientsCurrent;
+    private uint _historyFlip; // the denoise history's half that holds the last frame's
     private bool _disposed;
 
     public VulkanFrameStages(VkComputeDevice device, FrameLayout layout, IReadOnlyList<FrameSlot> slots)
@@ -48,6 +50,8 @@ internal sealed class VulkanFrameStages : IFrameStages
             _history = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), "temporal light map");
             _blended = new VkHostBuffer(device, (ulong)layout.NetworkPixels * sizeof(float), "reprojected light map");
             _range = new VkHostBuffer(device, LightRangePass.RangeBytes, "light map range");
+            // Two halves (read the last frame's, write this one's), each 16 bits a channel.
+            _denoiseHistory = new VkHostBuffer(device, (ulong)layout.Pixels * 4 * sizeof(uint), "denoise history");
             if (layout.IsDownscaled)
             {
                 _downscale = new DownscalePass(device);
@@ -130,7 +134,9 @@ internal sealed class VulkanFrameStages : IFrameStages
             _temporal.Record(commands, bindings.Temporal, new TemporalPush((uint)layout.NetworkPixels, slot.TemporalWeight));
             recorder.Barrier();
         }
-        var push = new ComposePush((uint)layout.Width, (uint)layout.Height, (uint)layout.BitsPerChannel, (uint)settings.SplitColumn, Strength: settings.Strength, NoiseA: settings.Noise.A, NoiseB: settings.Noise.B);
+        var push = new ComposePush((uint)layout.Width, (uint)layout.Height, (uint)layout.BitsPerChannel, (uint)settings.SplitColumn, Strength: settings.Strength, NoiseA: settings.Noise.A, NoiseB: settings.Noise.B,
+            TemporalDenoise: (uint)settings.TemporalDenoise, HistoryFlip: _historyFlip, DenoiseMotion: slot.MotionKnown && !slot.MotionIsStill ? 1u : 0u,
+            MotionWidth: (uint)layout.MotionWidth, MotionHeight: (uint)layout.MotionHeight, MotionFactor: (uint)layout.MotionFactor);
         if (layout.IsDownscaled)
         {
             push = push with
@@ -152,6 +158,7 @@ internal sealed class VulkanFrameStages : IFrameStages
             }
         }
         _compose.Record(commands, bindings.Compose, push, settings.Noise.IsNone ? ComposePass.Plain : ComposePass.Denoising);
+        if (!settings.Noise.IsNone) _historyFlip ^= 1u; // what it wrote is the next frame's to read
         recorder.ReleaseToExternal(tensors);
         recorder.Submit();
         recorder.Wait();
@@ -167,7 +174,7 @@ internal sealed class VulkanFrameStages : IFrameStages
             _lightRange.Bind(slot.LightMap, _range),
             _guided?.Bind(slot.Network, _history, _coefficients!),
             // Compose reads the guided coefficients (edge-aware) or the averaged light map (full size, bilinear).
-            _compose.Bind(slot.Input, _table, _meanCoefficients ?? _history, slot.Output, _range));
+            _compose.Bind(slot.Input, _table, _meanCoefficients ?? _history, slot.Output, _range, _denoiseHistory, slot.MotionBuffer));
 
     public void Dispose()
     {
@@ -188,6 +195,7 @@ internal sealed class VulkanFrameStages : IFrameStages
         _lightRange?.Dispose();
         _history?.Dispose();
         _range?.Dispose();
+        _denoiseHistory?.Dispose();
         _coefficients?.Dispose();
         _table?.Dispose();
     }

@@ -1,10 +1,9 @@
-using ClipLit.VideoIO.Video;
-
-namespace ClipLit.Bench.Gpu;
+namespace ClipLit.VideoIO.Video;
 
 /// <summary>
 /// Frames from memory, repeated to a given count at 30 fps timestamps: feeds the frame engine as
-/// fast as it takes them, so a benchmark measures the engine rather than a decoder.
+/// fast as it takes them, so a benchmark measures the engine rather than a decoder, and a test
+/// gives it frames it made (noise of a known level, a known pan).
 /// Thread-safety: not thread-safe; the frame engine reads it from one thread.
 /// </summary>
 public sealed class RepeatingFrameSource(IReadOnlyList<byte[]> frames, int width, int height, int frameCount) : IFrameSource

@@ -1,0 +1,282 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ClipLit.Renderer.Cpu;
+
+/// <summary>
+/// compose.comp's gain-aware denoise on the CPU (<see cref="GainAwareDenoise"/>): the 3x3 blend, the
+/// history's part over time (fetched through the frame's motion), and the denoised input kept as the
+/// next frame's history; one pixel at a time (8 or 16 bits, the frame's edges) or 8 with vectors.
+/// </summary>
+internal sealed unsafe partial class ComposeCpu
+{
+    /// <summary>
+    /// The denoise's history for one compose: the last frame's denoised input (read) and this
+    /// frame's (written), each 2·W·H words at 16 bits a channel (R | G &lt;&lt; 16, then B: the twins, a
+    /// last bit apart, then differ by a fraction of a level once the gain multiplies it); what the
+    /// last one is to this frame; the frame's motion field, which it is fetched through (empty: none).
+    /// </summary>
+    public readonly record struct DenoiseHistory(ReadOnlyMemory<uint> Last, Memory<uint> Next, TemporalDenoise Temporal, ReadOnlyMemory<float> Motion);
+
+    /// <summary>How much of the denoised pixel to take (compose.comp's denoiseMix): 0 up to one level of noise shown, 1 from two.</summary>
+    private static float DenoiseMix(float l, float sigma)
+    {
+        if (!(l > 0f)) return 0f;
+        float shown = sigma / (l * GainAwareDenoise.Tolerance);
+        return Math.Clamp(shown - 1f, 0f, 1f);
+    }
+
+    /// <summary>
+    /// compose.comp's denoise of one pixel at 8 or 16 bits: its 3x3 neighbours (edges clamped)
+    /// weighted by luma closeness blended in, then the history's part (withHistory()); or, for the same
+    /// frame again, the history as it is. The result goes into the next history.
+    /// </summary>
+    private void Denoise(ReadOnlySpan<uint> input, int x, int y, float l, Light light, ref float r, ref float g, ref float b)
+    {
+        var history = light.History;
+        int width = _layout.Width, height = _layout.Height, pixel = y * width + x;
+        if (history.Temporal == TemporalDenoise.Repeat)
+        {
+            (r, g, b) = HistoryChannels(history.Last.Span, pixel);
+            KeepInHistory(history.Next.Span, pixel, r, g, b);
+            return;
+        }
+        var noise = light.Noise;
+        float y0 = Luma(r, g, b);
+        float sigma = MathF.Sqrt(Math.Max(noise.A * y0 + noise.B, 0f));
+        float m = DenoiseMix(l, sigma);
+        if (m > 0f)
+        {
+            float h = GainAwareDenoise.Range * sigma;
+            float sumR = 0f, sumG = 0f, sumB = 0f, weights = 0f;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                {
+                    int qx = Math.Clamp(x + dx, 0, width - 1), qy = Math.Clamp(y + dy, 0, height - 1);
+                    var (nr, ng, nb) = Channels(input, qy * width + qx);
+                    float d = (Luma(nr, ng, nb) - y0) / h;
+                    float w = Math.Max(1f - d * d, 0f);
+                    sumR += w * nr;
+                    sumG += w * ng;
+                    sumB += w * nb;
+                    weights += w;
+                }
+            r += m * (sumR / weights - r);
+            g += m * (sumG / weights - g);
+            b += m * (sumB / weights - b);
+            if (history.Temporal == TemporalDenoise.Blend)
+            {
+                var (hr, hg, hb) = HistoryChannels(history.Last.Span, HistoryPixel(x, y, history.Motion.Span));
+                float change = (Luma(r, g, b) - Luma(hr, hg, hb)) / (GainAwareDenoise.TemporalRange * sigma);
+                float k = GainAwareDenoise.TemporalWeight * m * Math.Max(1f - change * change, 0f);
+                r += k * (hr - r);
+                g += k * (hg - g);
+                b += k * (hb - b);
+            }
+        }
+        KeepInHistory(history.Next.Span, pixel, r, g, b);
+    }
+
+    /// <summary>compose.comp's historyPixel(): where pixel (x, y) was in the previous frame, its motion field pixel's vector rounded to frame pixels.</summary>
+    private int HistoryPixel(int x, int y, ReadOnlySpan<float> motion)
+    {
+        var layout = _layout;
+        if (motion.IsEmpty) return y * layout.Width + x;
+        int cell = 2 * (Math.Min(y / layout.MotionFactor, layout.MotionHeight - 1) * layout.MotionWidth + Math.Min(x / layout.MotionFactor, layout.MotionWidth - 1));
+        var (dx, dy) = Displacement(motion, cell);
+        return Math.Clamp(y + dy, 0, layout.Height - 1) * layout.Width + Math.Clamp(x + dx, 0, layout.Width - 1);
+    }
+
+    /// <summary>A motion field pixel's vector in whole frame pixels: floor(v·factor + 0.5), as compose.comp rounds it.</summary>
+    private (int Dx, int Dy) Displacement(ReadOnlySpan<float> motion, int cell)
+    {
+        float factor = _layout.MotionFactor;
+        return ((int)MathF.Floor(motion[cell] * factor + 0.5f), (int)MathF.Floor(motion[cell + 1] * factor + 0.5f));
+    }
+
+    /// <summary>The denoised input of pixel <paramref name="pixel"/> into a history, as compose.comp keeps it.</summary>
+    private void KeepInHistory(Span<uint> history, int pixel, float r, float g, float b)
+    {
+        history[pixel] = Quantize(r, 1f, 65535f) | (Quantize(g, 1f, 65535f) << 16);
+        history[_layout.Pixels + pixel] = Quantize(b, 1f, 65535f);
+    }
+
+    private (float R, float G, float B) HistoryChannels(ReadOnlySpan<uint> history, int pixel)
+    {
+        uint rg = history[pixel];
+        return (Unit8.Of16(rg & 0xFFFF), Unit8.Of16(rg >> 16), Unit8.Of16(history[_layout.Pixels + pixel]));
+    }
+
+    private (float R, float G, float B) Channels(ReadOnlySpan<uint> input, int pixel)
+    {
+        if (_layout.BitsPerChannel == 16)
+        {
+            uint rg = input[2 * pixel], ba = input[2 * pixel + 1];
+            return (Unit8.Of16(rg & 0xFFFF), Unit8.Of16(rg >> 16), Unit8.Of16(ba & 0xFFFF));
+        }
+        var unit8 = Unit8.Values;
+        uint v = input[pixel];
+        return (unit8[v & 255], unit8[(v >> 8) & 255], unit8[(v >> 16) & 255]);
+    }
+
+    private static float Luma(float r, float g, float b) => 0.25f * r + 0.5f * g + 0.25f * b;
+
+    /// <summary>
+    /// The whole-pixel displacement of each motion field pixel of one field row, for the rows of a band
+    /// (a field row serves <see cref="FrameLayout.MotionFactor"/> frame rows): the vector path gathers
+    /// from it rather than rounding vectors pixel by pixel.
+    /// </summary>
+    private sealed class MotionRow : IDisposable
+    {
+        private readonly ComposeCpu _owner;
+        private readonly int[] _dx;
+        private readonly int[] _dy;
+        private int _fieldRow = -1;
+
+        public MotionRow(ComposeCpu owner)
+        {
+            _owner = owner;
+            _dx = ArrayPool<int>.Shared.Rent(owner._layout.MotionWidth);
+            _dy = ArrayPool<int>.Shared.Rent(owner._layout.MotionWidth);
+        }
+
+        /// <summary>The displacements for frame row <paramref name="y"/>.</summary>
+        public (int[] Dx, int[] Dy) For(int y, ReadOnlySpan<float> motion)
+        {
+            var layout = _owner._layout;
+            int fieldRow = Math.Min(y / layout.MotionFactor, layout.MotionHeight - 1);
+            if (fieldRow != _fieldRow)
+            {
+                for (int mx = 0; mx < layout.MotionWidth; mx++)
+                    (_dx[mx], _dy[mx]) = _owner.Displacement(motion, 2 * (fieldRow * layout.MotionWidth + mx));
+                _fieldRow = fieldRow;
+            }
+            return (_dx, _dy);
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(_dx);
+            ArrayPool<int>.Shared.Return(_dy);
+        }
+    }
+
+    /// <summary>
+    /// The denoise of 8 pixels at (<paramref name="x"/>, <paramref name="y"/>) with vectors, as
+    /// <see cref="Denoise"/> does each, history included; false (nothing done) for a vector at the
+    /// frame's left or right edge, whose neighbours clamp.
+    /// </summary>
+    private bool DenoiseRow8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, Light light, MotionRow? motionRow, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
+    {
+        int width = _layout.Width;
+        if (x == 0 || x + 9 > width) return false;
+        var history = light.History;
+        nuint rg = (nuint)(y * width + x), blue = rg + (nuint)_layout.Pixels;
+        ref uint last = ref MemoryMarshal.GetReference(history.Last.Span);
+        ref uint next = ref MemoryMarshal.GetReference(history.Next.Span);
+        if (history.Temporal == TemporalDenoise.Repeat)
+        {
+            (r, g, b) = HistoryChannels8(Vector256.LoadUnsafe(ref last, rg), Vector256.LoadUnsafe(ref last, blue));
+        }
+        else
+        {
+            var (m, inverseH) = DenoiseSpatial8(input, y, x, l, light.Noise, ref r, ref g, ref b);
+            if (history.Temporal == TemporalDenoise.Blend && !Vector256.EqualsAll(m, Vector256<float>.Zero))
+            {
+                var (hr, hg, hb) = motionRow is null
+                    ? HistoryChannels8(Vector256.LoadUnsafe(ref last, rg), Vector256.LoadUnsafe(ref last, blue))
+                    : MovedHistory8(history.Last.Span, x, y, motionRow.For(y, history.Motion.Span));
+                var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
+                // The shader divides by TemporalRange·σ; the spatial part's reciprocal serves (a last bit apart).
+                var change = (quarter * r + half * g + quarter * b - (quarter * hr + half * hg + quarter * hb)) * inverseH * Vector256.Create(GainAwareDenoise.Range / GainAwareDenoise.TemporalRange);
+                // maxps gives its second operand for NaN (σ 0, where m is 0 too): no history.
+                var k = Vector256.Create(GainAwareDenoise.TemporalWeight) * m * Avx.Max(Vector256<float>.One - change * change, Vector256<float>.Zero);
+                r += k * (hr - r);
+                g += k * (hg - g);
+                b += k * (hb - b);
+            }
+        }
+        (Quantize16(r) | (Quantize16(g) << 16)).AsUInt32().StoreUnsafe(ref next, rg);
+        Quantize16(b).AsUInt32().StoreUnsafe(ref next, blue);
+        return true;
+    }
+
+    /// <summary>8 history pixels as floats: R | G &lt;&lt; 16 words and B words (by a reciprocal where the shader divides: a last bit apart).</summary>
+    private static (Vector256<float> R, Vector256<float> G, Vector256<float> B) HistoryChannels8(Vector256<uint> rg, Vector256<uint> blue)
+    {
+        var perUnit = Vector256.Create(1f / 65535);
+        return (Avx.ConvertToVector256Single((rg & Vector256.Create(0xFFFFu)).AsInt32()) * perUnit,
+            Avx.ConvertToVector256Single(Vector256.ShiftRightLogical(rg, 16).AsInt32()) * perUnit,
+            Avx.ConvertToVector256Single(blue.AsInt32()) * perUnit);
+    }
+
+    /// <summary>The history of 8 pixels fetched where each was in the previous frame (<see cref="HistoryPixel"/>, by gathers).</summary>
+    private (Vector256<float> R, Vector256<float> G, Vector256<float> B) MovedHistory8(ReadOnlySpan<uint> last, int x, int y, (int[] Dx, int[] Dy) row)
+    {
+        var layout = _layout;
+        var columns = Vector256.Create(x) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        fixed (int* cellOf = _motionCellOf, dx = row.Dx, dy = row.Dy)
+        fixed (uint* words = last)
+        {
+            var cells = Avx.LoadVector256(cellOf + x);
+            var sx = Avx2.Min(Avx2.Max(columns + Avx2.GatherVector256(dx, cells, 4), Vector256<int>.Zero), Vector256.Create(layout.Width - 1));
+            var sy = Avx2.Min(Avx2.Max(Vector256.Create(y) + Avx2.GatherVector256(dy, cells, 4), Vector256<int>.Zero), Vector256.Create(layout.Height - 1));
+            var pixels = Avx2.MultiplyLow(sy, Vector256.Create(layout.Width)) + sx;
+            return HistoryChannels8(Avx2.GatherVector256(words, pixels, 4), Avx2.GatherVector256(words + layout.Pixels, pixels, 4));
+        }
+    }
+
+    /// <summary>
+    /// The spatial part of <see cref="DenoiseRow8"/> (not at the frame's left or right edge); each
+    /// pixel's mix and 1 / (<see cref="GainAwareDenoise.Range"/>·σ) (unset where no pixel mixes).
+    /// </summary>
+    private (Vector256<float> Mix, Vector256<float> InverseH) DenoiseSpatial8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, NoiseModel noise, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
+    {
+        var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
+        var y0 = quarter * r + half * g + quarter * b;
+        var sigma = Vector256.Sqrt(Avx.Max(Vector256.Create(noise.A) * y0 + Vector256.Create(noise.B), Vector256<float>.Zero));
+        // DenoiseMix per lane; lanes with l <= 0 or NaN take none.
+        var shown = sigma / (l * Vector256.Create(GainAwareDenoise.Tolerance));
+        var m = Avx.Min(Avx.Max(shown - Vector256<float>.One, Vector256<float>.Zero), Vector256<float>.One);
+        m = Vector256.ConditionalSelect(Vector256.GreaterThan(l, Vector256<float>.Zero), m, Vector256<float>.Zero);
+        if (Vector256.EqualsAll(m, Vector256<float>.Zero)) return (m, Vector256<float>.Zero);
+        int width = _layout.Width, height = _layout.Height;
+        // Multiplications by reciprocals where the shader divides: a last-bit difference in a
+        // neighbour's weight moves no output level, and divisions are most of this loop's cost.
+        var mask = Vector256.Create(0xFFu);
+        var perLevel = Vector256.Create(1f / 255);
+        var inverseH = Vector256<float>.One / (Vector256.Create(GainAwareDenoise.Range) * sigma);
+        var (sumR, sumG, sumB, weights) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+        ref uint first = ref MemoryMarshal.GetReference(input);
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            int row = Math.Clamp(y + dy, 0, height - 1) * width;
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                var v = Vector256.LoadUnsafe(ref first, (nuint)(row + x + dx));
+                var nr = Avx.ConvertToVector256Single((v & mask).AsInt32()) * perLevel;
+                var ng = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 8) & mask).AsInt32()) * perLevel;
+                var nb = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 16) & mask).AsInt32()) * perLevel;
+                var d = (quarter * nr + half * ng + quarter * nb - y0) * inverseH;
+                var w = Avx.Max(Vector256<float>.One - d * d, Vector256<float>.Zero);
+                sumR += w * nr;
+                sumG += w * ng;
+                sumB += w * nb;
+                weights += w;
+            }
+        }
+        r += m * (sumR / weights - r);
+        g += m * (sumG / weights - g);
+        b += m * (sumB / weights - b);
+        return (m, inverseH);
+    }
+
+    /// <summary>Quantize's rounding to 16 bits, 8 channels at once (the history's depth).</summary>
+    private static Vector256<int> Quantize16(Vector256<float> v)
+    {
+        v = Avx.Min(Avx.Max(v, Vector256<float>.Zero), Vector256<float>.One);
+        return Avx.ConvertToVector256Int32WithTruncation(v * Vector256.Create(65535f) + Vector256.Create(0.5f));
+    }
+}

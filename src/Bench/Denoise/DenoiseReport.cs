@@ -21,6 +21,9 @@ public static class DenoiseReport
             consecutive outputs (on the still clip, the shimmer the noise leaves); found: the estimate of the last frame.
             Warping error: Lai et al. (ECCV 2018) by `bench/video_stability.py` on each output encoded as a file would be
             (H.264, 4:2:0), OpenCV's DIS flow estimated on the clean frames; a denoise that smeared what moves would raise it.
+            The denoise works within each frame and over time: each frame after the first is blended with the previous
+            frame's denoised input where it fits, fetched through the frame's motion (which a file's frame engine
+            estimates for the denoise: part of its cost below).
             """);
         md.AppendLine();
         foreach (var clip in result.Clips)
@@ -35,7 +38,8 @@ public static class DenoiseReport
         }
         var cost = result.Cost;
         md.AppendLine(inv, $"Cost: a 1280x720 frame of the still photo at noise level 3 through the frame engine (fast quality, in memory, the");
-        md.AppendLine(inv, $"network included) took {cost.OffMilliseconds:F1} ms without the denoise and {cost.AutoMilliseconds:F1} ms with it ({cost.AutoMilliseconds - cost.OffMilliseconds:+0.0;-0.0} ms), medians of 3 interleaved runs.");
+        md.AppendLine(inv, $"network included) took {cost.OffMilliseconds:F1} ms without the denoise and {cost.AutoMilliseconds:F1} ms with it ({cost.AutoMilliseconds - cost.OffMilliseconds:+0.0;-0.0} ms, the motion");
+        md.AppendLine("estimate included; the live view estimates it anyway), medians of 3 interleaved runs.");
         md.AppendLine();
         return new ReportSection("denoise", md.ToString(), []);
     }

@@ -40,6 +40,9 @@ public static class LiveBench
         };
         if (windowed) runs.Insert(1, (fast + ", headless (--no-window)", View(model, EnhanceQuality.Fast, windowed: false, Frames(240)) with { FastModel = student }));
         if (student is not null) runs.Insert(windowed ? 2 : 1, ("fast: teacher at 256 (no student)", View(model, EnhanceQuality.Fast, windowed, Frames(240))));
+        // What a video call with --denoise auto costs (the clip's own noise is low: mostly the clean-picture cost).
+        runs.Insert(windowed ? 2 : 1, (fast + ", headless, --denoise auto",
+            View(model, EnhanceQuality.Fast, windowed: false, Frames(240) with { Denoise = GainAwareDenoise.Auto }) with { FastModel = student }));
         runs.Add(("fast, side by side (two models)", View(model, EnhanceQuality.Fast, windowed, Frames(120) with { SideBySide = true }) with { Compare = initial }));
         var rows = new List<LiveRunRow>();
         foreach (var (name, view) in runs)

@@ -46,7 +46,8 @@ public sealed class NetworkOptions
         ParseStrength, $"a number from 0 to {CorrectionStrength.Max}");
 
     public Option<float?> Denoise { get; } = Define.Parsed<float>("--denoise", "auto|off|A",
-        "remove the sensor noise that brightening amplifies, where it would show (more than a level): auto estimates the noise from each frame; "
+        "remove the sensor noise that brightening amplifies, where it would show (more than a level), within each frame and, in videos, over "
+        + "the frames before it where they agree (following their motion): auto estimates the noise from each frame; "
         + $"a number A scales that estimate (0 is off, up to {GainAwareDenoise.MaxAmount}); off (default) keeps the paper's output",
         ParseDenoise, $"auto, off or a number from 0 to {GainAwareDenoise.MaxAmount}");
 

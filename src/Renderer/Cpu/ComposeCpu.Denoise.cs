@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -124,51 +123,11 @@ internal sealed unsafe partial class ComposeCpu
     private static float Luma(float r, float g, float b) => 0.25f * r + 0.5f * g + 0.25f * b;
 
     /// <summary>
-    /// The whole-pixel displacement of each motion field pixel of one field row, for the rows of a band
-    /// (a field row serves <see cref="FrameLayout.MotionFactor"/> frame rows): the vector path gathers
-    /// from it rather than rounding vectors pixel by pixel.
-    /// </summary>
-    private sealed class MotionRow : IDisposable
-    {
-        private readonly ComposeCpu _owner;
-        private readonly int[] _dx;
-        private readonly int[] _dy;
-        private int _fieldRow = -1;
-
-        public MotionRow(ComposeCpu owner)
-        {
-            _owner = owner;
-            _dx = ArrayPool<int>.Shared.Rent(owner._layout.MotionWidth);
-            _dy = ArrayPool<int>.Shared.Rent(owner._layout.MotionWidth);
-        }
-
-        /// <summary>The displacements for frame row <paramref name="y"/>.</summary>
-        public (int[] Dx, int[] Dy) For(int y, ReadOnlySpan<float> motion)
-        {
-            var layout = _owner._layout;
-            int fieldRow = Math.Min(y / layout.MotionFactor, layout.MotionHeight - 1);
-            if (fieldRow != _fieldRow)
-            {
-                for (int mx = 0; mx < layout.MotionWidth; mx++)
-                    (_dx[mx], _dy[mx]) = _owner.Displacement(motion, 2 * (fieldRow * layout.MotionWidth + mx));
-                _fieldRow = fieldRow;
-            }
-            return (_dx, _dy);
-        }
-
-        public void Dispose()
-        {
-            ArrayPool<int>.Shared.Return(_dx);
-            ArrayPool<int>.Shared.Return(_dy);
-        }
-    }
-
-    /// <summary>
     /// The denoise of 8 pixels at (<paramref name="x"/>, <paramref name="y"/>) with vectors, as
     /// <see cref="Denoise"/> does each, history included; false (nothing done) for a vector at the
     /// frame's left or right edge, whose neighbours clamp.
     /// </summary>
-    private bool DenoiseRow8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, Light light, MotionRow? motionRow, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
+    private bool DenoiseRow8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, Light light, MotionShifts? shifts, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
     {
         int width = _layout.Width;
         if (x == 0 || x + 9 > width) return false;
@@ -185,9 +144,9 @@ internal sealed unsafe partial class ComposeCpu
             var (m, inverseH) = DenoiseSpatial8(input, y, x, l, light.Noise, ref r, ref g, ref b);
             if (history.Temporal == TemporalDenoise.Blend && !Vector256.EqualsAll(m, Vector256<float>.Zero))
             {
-                var (hr, hg, hb) = motionRow is null
+                var (hr, hg, hb) = history.Motion.IsEmpty
                     ? HistoryChannels8(Vector256.LoadUnsafe(ref last, rg), Vector256.LoadUnsafe(ref last, blue))
-                    : MovedHistory8(history.Last.Span, x, y, motionRow.For(y, history.Motion.Span));
+                    : MovedHistory8(history.Last.Span, x, y, shifts!.For(y, history.Motion.Span));
                 var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
                 // The shader divides by TemporalRange·σ; the spatial part's reciprocal serves (a last bit apart).
                 var change = (quarter * r + half * g + quarter * b - (quarter * hr + half * hg + quarter * hb)) * inverseH * Vector256.Create(GainAwareDenoise.Range / GainAwareDenoise.TemporalRange);
@@ -220,6 +179,15 @@ internal sealed unsafe partial class ComposeCpu
         fixed (int* cellOf = _motionCellOf, dx = row.Dx, dy = row.Dy)
         fixed (uint* words = last)
         {
+            int firstCell = cellOf[x], lastCell = cellOf[x + 7];
+            int shiftX = dx[firstCell], shiftY = dy[firstCell], sy0 = y + shiftY;
+            // Usually the 8 pixels move alike and stay inside the frame: two plain loads, no gathers.
+            if (dx[lastCell] == shiftX && dy[lastCell] == shiftY && (lastCell == firstCell || SameShift(dx, dy, firstCell, lastCell))
+                && x + shiftX >= 0 && x + shiftX + 8 <= layout.Width && sy0 >= 0 && sy0 < layout.Height)
+            {
+                uint* at = words + sy0 * layout.Width + x + shiftX;
+                return HistoryChannels8(Avx.LoadVector256(at), Avx.LoadVector256(at + layout.Pixels));
+            }
             var cells = Avx.LoadVector256(cellOf + x);
             var sx = Avx2.Min(Avx2.Max(columns + Avx2.GatherVector256(dx, cells, 4), Vector256<int>.Zero), Vector256.Create(layout.Width - 1));
             var sy = Avx2.Min(Avx2.Max(Vector256.Create(y) + Avx2.GatherVector256(dy, cells, 4), Vector256<int>.Zero), Vector256.Create(layout.Height - 1));
@@ -228,11 +196,20 @@ internal sealed unsafe partial class ComposeCpu
         }
     }
 
+    /// <summary>Whether motion field pixels <paramref name="first"/> to <paramref name="last"/> all move by the same whole pixels.</summary>
+    private static bool SameShift(int* dx, int* dy, int first, int last)
+    {
+        for (int cell = first + 1; cell < last; cell++)
+            if (dx[cell] != dx[first] || dy[cell] != dy[first]) return false;
+        return true;
+    }
+
     /// <summary>
     /// The spatial part of <see cref="DenoiseRow8"/> (not at the frame's left or right edge); each
     /// pixel's mix and 1 / (<see cref="GainAwareDenoise.Range"/>·σ) (unset where no pixel mixes).
     /// </summary>
-    private (Vector256<float> Mix, Vector256<float> InverseH) DenoiseSpatial8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, NoiseModel noise, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
+    private (Vector256<float> Mix, Vector256<float> InverseH) DenoiseSpatial8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, NoiseModel noise,
+        ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
     {
         var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
         var y0 = quarter * r + half * g + quarter * b;
@@ -267,9 +244,11 @@ internal sealed unsafe partial class ComposeCpu
                 weights += w;
             }
         }
-        r += m * (sumR / weights - r);
-        g += m * (sumG / weights - g);
-        b += m * (sumB / weights - b);
+        // One division for the three (the shader divides each: a last bit apart).
+        var perWeight = Vector256<float>.One / weights;
+        r += m * (sumR * perWeight - r);
+        g += m * (sumG * perWeight - g);
+        b += m * (sumB * perWeight - b);
         return (m, inverseH);
     }
 

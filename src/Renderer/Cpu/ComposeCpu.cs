@@ -64,7 +64,7 @@ internal sealed unsafe partial class ComposeCpu
             int width = layout.Width;
             var rows = ArrayPool<float>.Shared.Rent(2 * width + 8);
             // The denoise's history fetched through the motion: the band's field rows in whole pixels.
-            using var motionRow = light.History.Temporal == TemporalDenoise.Blend && !light.History.Motion.IsEmpty ? new MotionRow(this) : null;
+            using var shifts = light.History.Temporal == TemporalDenoise.Blend && !light.History.Motion.IsEmpty ? new MotionShifts(this) : null;
             try
             {
                 for (int y = first; y < end; y++)
@@ -73,7 +73,7 @@ internal sealed unsafe partial class ComposeCpu
                     var result = output.Span;
                     var rowLight = RowLight(light, y, rows.AsSpan(0, 2 * width + 8));
                     if (layout.BitsPerChannel == 16) Row16(input, y, light, rowLight, result);
-                    else Row8(input, y, light, rowLight, motionRow, result);
+                    else Row8(input, y, light, rowLight, shifts, result);
                     if (splitColumn > 0 && layout.BitsPerChannel == 8) Split(input, y, splitColumn, result, light);
                 }
             }
@@ -136,7 +136,7 @@ internal sealed unsafe partial class ComposeCpu
         return rows;
     }
 
-    private void Row8(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, MotionRow? motionRow, Span<uint> output)
+    private void Row8(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, MotionShifts? shifts, Span<uint> output)
     {
         var layout = _layout;
         int width = layout.Width;
@@ -165,7 +165,7 @@ internal sealed unsafe partial class ComposeCpu
                         l = Avx.Min(Avx.Max(l, lo), hi);
                     }
                     if (light.Strength != CorrectionStrength.Paper) l = Strengthen(l, light.Strength);
-                    if (!light.Noise.IsNone && !DenoiseRow8(input, y, x, l, light, motionRow, ref r, ref g, ref b))
+                    if (!light.Noise.IsNone && !DenoiseRow8(input, y, x, l, light, shifts, ref r, ref g, ref b))
                     {
                         // A vector at the frame's left or right edge: its pixels one by one (the neighbours clamp).
                         for (int i = 0; i < 8; i++) result[x + i] = Pixel8(input, x + i, y, light, rowLight);

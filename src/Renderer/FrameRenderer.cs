@@ -169,6 +169,9 @@ public sealed class FrameRenderer : IDisposable
     /// with <see cref="FrameSlot.HasMotion"/> the average first follows the frame's motion, <see cref="ReprojectPass"/>, every frame,
     /// and a map of an earlier frame (<see cref="FrameSlot.HasMapMotion"/>) is fetched where its frame's content is now),
     /// brings it to full size and divides: afterwards <see cref="FrameSlot.OutputBytes"/> holds the enhanced frame.
+    /// With <see cref="Denoise"/> on, the denoise takes the previous frame's denoised input as its
+    /// history when <see cref="FrameSlot.FrameIndex"/> follows the last frame composed here (the
+    /// same index again: that frame's own, as it was); set it for every new frame.
     /// </summary>
     /// <param name="slot">The frame.</param>
     /// <param name="first">
@@ -188,9 +191,11 @@ public sealed class FrameRenderer : IDisposable
         var noise = LastNoise;
         // The same frame composed again (the live view paused, a cut's frame refined) shows the
         // denoised input it had, kept in the history; the next frame blends with the frame before.
+        // After a gap (frames composed elsewhere or skipped) the history is too old to follow.
         var temporal = !_denoiseHistoryKept || noise.IsNone ? TemporalDenoise.None
             : slot.FrameIndex == _lastComposedFrame ? TemporalDenoise.Repeat
-            : TemporalDenoise.Blend;
+            : slot.FrameIndex == _lastComposedFrame + 1 ? TemporalDenoise.Blend
+            : TemporalDenoise.None;
         _stages.Compose(slot, first, new ComposeSettings(SplitColumn, Strength, noise, temporal));
         // The denoise wrote its history (this frame's denoised input) if it ran; frames without it leave none.
         _denoiseHistoryKept = !noise.IsNone;

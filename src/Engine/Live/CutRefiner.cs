@@ -87,11 +87,14 @@ public sealed class CutRefiner : IDisposable
     /// <summary>Whether <see cref="LightMap"/> can be read on the host (the estimator's tensors are host memory).</summary>
     public bool MapOnHost => _path.Tensors.Residence != Gpu.EnhancerResidence.CudaImported;
 
-    /// <summary>A later frame of the same scene composed with the cut frame's light map.</summary>
-    public void Hold(ReadOnlySpan<byte> frame)
+    /// <summary>A later frame of the same scene (or the same frame again, paused) composed with the cut frame's light map.</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="frameIndex">Its index: the denoise's history serves the next frame, or the same one again.</param>
+    public void Hold(ReadOnlySpan<byte> frame, int frameIndex)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         frame.CopyTo(_slot.InputBytes.Span);
+        _slot.FrameIndex = frameIndex;
         LightMapHistory.Hold(_slot);
         _path.Compose(_slot);
     }

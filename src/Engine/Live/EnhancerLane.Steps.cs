@@ -175,7 +175,7 @@ public sealed partial class EnhancerLane
         if (_refined)
         {
             SubmitAlone(handOver);
-            if (!lightCut) _refiner!.Hold(Input.Span);
+            if (!lightCut) _refiner!.Hold(Input.Span, frameIndex);
             return true;
         }
         _path.Compose(_slot, handOver);

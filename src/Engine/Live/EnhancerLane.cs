@@ -152,7 +152,7 @@ public sealed partial class EnhancerLane : IDisposable
     {
         if (_refined)
         {
-            _refiner!.Hold(Input.Span);
+            _refiner!.Hold(Input.Span, _slot.FrameIndex); // the same frame again
             return;
         }
         LightMapHistory.Hold(_slot);

@@ -21,6 +21,8 @@ public sealed class FrameStagesTests : DeviceFixture
             (FrameLayout.For(2, 2, EnhanceQuality.Full), "2x2 full"),
             (FrameLayout.For(3, 5, EnhanceQuality.Full), "3x5 full"),
             (FrameLayout.For(317, 181, EnhanceQuality.Full), "317x181 full"),
+            // Whole vectors to the right edge: the last one's neighbours past it are the edge column again.
+            (FrameLayout.For(160, 96, EnhanceQuality.Full), "160x96 full"),
             (FrameLayout.Downscaled(3, 5, 2, 3), "3x5 to 2x3 edge-aware"),
             (FrameLayout.For(1921, 1081, EnhanceQuality.Fast), "1921x1081 to 256x144 edge-aware"),
             (FrameLayout.For(1921, 1081, EnhanceQuality.Fast, upsample: UpsampleMode.Bilinear), "1921x1081 to 256x144 bilinear"),

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -7,7 +7,7 @@ namespace ClipLit.Renderer.Cpu;
 /// <summary>
 /// compose.comp's gain-aware denoise on the CPU (<see cref="GainAwareDenoise"/>): the 3x3 blend, the
 /// history's part over time (fetched through the frame's motion), and the denoised input kept as the
-/// next frame's history; one pixel at a time (8 or 16 bits, the frame's edges) or 8 with vectors.
+/// next frame's history; one pixel at a time (16 bits, an 8-bit row's last pixels past whole vectors) or 8 with vectors.
 /// </summary>
 internal sealed unsafe partial class ComposeCpu
 {
@@ -123,30 +123,27 @@ internal sealed unsafe partial class ComposeCpu
     private static float Luma(float r, float g, float b) => 0.25f * r + 0.5f * g + 0.25f * b;
 
     /// <summary>
-    /// The denoise of 8 pixels at (<paramref name="x"/>, <paramref name="y"/>) with vectors, as
-    /// <see cref="Denoise"/> does each, history included; false (nothing done) for a vector at the
-    /// frame's left or right edge, whose neighbours clamp.
+    /// The denoise of 8 pixels at column <paramref name="x"/> of the band's row with vectors, as
+    /// <see cref="Denoise"/> does each, history included (the band's planes repeat the edge columns
+    /// where the shader clamps).
     /// </summary>
-    private bool DenoiseRow8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, Light light, MotionShifts? shifts, ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
+    private void DenoiseRow8(ReadOnlySpan<uint> input, int x, Vector256<float> l, TemporalDenoise temporal, NoiseModel noise, DenoiseBand band,
+        ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
     {
-        int width = _layout.Width;
-        if (x == 0 || x + 9 > width) return false;
-        var history = light.History;
-        nuint rg = (nuint)(y * width + x), blue = rg + (nuint)_layout.Pixels;
-        ref uint last = ref MemoryMarshal.GetReference(history.Last.Span);
-        ref uint next = ref MemoryMarshal.GetReference(history.Next.Span);
-        if (history.Temporal == TemporalDenoise.Repeat)
+        uint* last = band.LastRow + x, next = band.NextRow + x;
+        int pixels = _layout.Pixels;
+        if (temporal == TemporalDenoise.Repeat)
         {
-            (r, g, b) = HistoryChannels8(Vector256.LoadUnsafe(ref last, rg), Vector256.LoadUnsafe(ref last, blue));
+            (r, g, b) = HistoryChannels8(Avx.LoadVector256(last), Avx.LoadVector256(last + pixels));
         }
         else
         {
-            var (m, inverseH) = DenoiseSpatial8(input, y, x, l, light.Noise, ref r, ref g, ref b);
-            if (history.Temporal == TemporalDenoise.Blend && !Vector256.EqualsAll(m, Vector256<float>.Zero))
+            var (m, inverseH) = DenoiseSpatial8(input, x, l, noise, band, ref r, ref g, ref b);
+            if (temporal == TemporalDenoise.Blend && !Vector256.EqualsAll(m, Vector256<float>.Zero))
             {
-                var (hr, hg, hb) = history.Motion.IsEmpty
-                    ? HistoryChannels8(Vector256.LoadUnsafe(ref last, rg), Vector256.LoadUnsafe(ref last, blue))
-                    : MovedHistory8(history.Last.Span, x, y, shifts!.For(y, history.Motion.Span));
+                var (hr, hg, hb) = band.FollowsMotion
+                    ? MovedHistory8(band.Last, x, band.Y, band.Shifts)
+                    : HistoryChannels8(Avx.LoadVector256(last), Avx.LoadVector256(last + pixels));
                 var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
                 // The shader divides by TemporalRange·σ; the spatial part's reciprocal serves (a last bit apart).
                 var change = (quarter * r + half * g + quarter * b - (quarter * hr + half * hg + quarter * hb)) * inverseH * Vector256.Create(GainAwareDenoise.Range / GainAwareDenoise.TemporalRange);
@@ -157,9 +154,8 @@ internal sealed unsafe partial class ComposeCpu
                 b += k * (hb - b);
             }
         }
-        (Quantize16(r) | (Quantize16(g) << 16)).AsUInt32().StoreUnsafe(ref next, rg);
-        Quantize16(b).AsUInt32().StoreUnsafe(ref next, blue);
-        return true;
+        Avx.Store(next, (Quantize16(r) | (Quantize16(g) << 16)).AsUInt32());
+        Avx.Store(next + pixels, Quantize16(b).AsUInt32());
     }
 
     /// <summary>8 history pixels as floats: R | G &lt;&lt; 16 words and B words (by a reciprocal where the shader divides: a last bit apart).</summary>
@@ -172,12 +168,11 @@ internal sealed unsafe partial class ComposeCpu
     }
 
     /// <summary>The history of 8 pixels fetched where each was in the previous frame (<see cref="HistoryPixel"/>, by gathers).</summary>
-    private (Vector256<float> R, Vector256<float> G, Vector256<float> B) MovedHistory8(ReadOnlySpan<uint> last, int x, int y, (int[] Dx, int[] Dy) row)
+    private (Vector256<float> R, Vector256<float> G, Vector256<float> B) MovedHistory8(uint* words, int x, int y, (int[] Dx, int[] Dy) row)
     {
         var layout = _layout;
         var columns = Vector256.Create(x) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         fixed (int* cellOf = _motionCellOf, dx = row.Dx, dy = row.Dy)
-        fixed (uint* words = last)
         {
             int firstCell = cellOf[x], lastCell = cellOf[x + 7];
             int shiftX = dx[firstCell], shiftY = dy[firstCell], sy0 = y + shiftY;
@@ -205,10 +200,10 @@ internal sealed unsafe partial class ComposeCpu
     }
 
     /// <summary>
-    /// The spatial part of <see cref="DenoiseRow8"/> (not at the frame's left or right edge); each
+    /// The spatial part of <see cref="DenoiseRow8"/>; each
     /// pixel's mix and 1 / (<see cref="GainAwareDenoise.Range"/>·σ) (unset where no pixel mixes).
     /// </summary>
-    private (Vector256<float> Mix, Vector256<float> InverseH) DenoiseSpatial8(ReadOnlySpan<uint> input, int y, int x, Vector256<float> l, NoiseModel noise,
+    private static (Vector256<float> Mix, Vector256<float> InverseH) DenoiseSpatial8(ReadOnlySpan<uint> input, int x, Vector256<float> l, NoiseModel noise, DenoiseBand band,
         ref Vector256<float> r, ref Vector256<float> g, ref Vector256<float> b)
     {
         var (quarter, half) = (Vector256.Create(0.25f), Vector256.Create(0.5f));
@@ -219,37 +214,41 @@ internal sealed unsafe partial class ComposeCpu
         var m = Avx.Min(Avx.Max(shown - Vector256<float>.One, Vector256<float>.Zero), Vector256<float>.One);
         m = Vector256.ConditionalSelect(Vector256.GreaterThan(l, Vector256<float>.Zero), m, Vector256<float>.Zero);
         if (Vector256.EqualsAll(m, Vector256<float>.Zero)) return (m, Vector256<float>.Zero);
-        int width = _layout.Width, height = _layout.Height;
         // Multiplications by reciprocals where the shader divides: a last-bit difference in a
         // neighbour's weight moves no output level, and divisions are most of this loop's cost.
-        var mask = Vector256.Create(0xFFu);
-        var perLevel = Vector256.Create(1f / 255);
         var inverseH = Vector256<float>.One / (Vector256.Create(GainAwareDenoise.Range) * sigma);
-        var (sumR, sumG, sumB, weights) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-        ref uint first = ref MemoryMarshal.GetReference(input);
-        for (int dy = -1; dy <= 1; dy++)
-        {
-            int row = Math.Clamp(y + dy, 0, height - 1) * width;
-            for (int dx = -1; dx <= 1; dx++)
-            {
-                var v = Vector256.LoadUnsafe(ref first, (nuint)(row + x + dx));
-                var nr = Avx.ConvertToVector256Single((v & mask).AsInt32()) * perLevel;
-                var ng = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 8) & mask).AsInt32()) * perLevel;
-                var nb = Avx.ConvertToVector256Single((Vector256.ShiftRightLogical(v, 16) & mask).AsInt32()) * perLevel;
-                var d = (quarter * nr + half * ng + quarter * nb - y0) * inverseH;
-                var w = Avx.Max(Vector256<float>.One - d * d, Vector256<float>.Zero);
-                sumR += w * nr;
-                sumG += w * ng;
-                sumB += w * nb;
-                weights += w;
-            }
-        }
+        if (!band.Unpacked) band.UnpackAround(input);
+        int stride = band.Stride;
+        // The 3x3 written out (the JIT does not unroll loops); the pixel itself has luma y0, weight 1.
+        float* up = band.Up + x - 1, middle = band.Middle + x - 1, down = band.Down + x - 1;
+        var (sumR, sumG, sumB, weights) = (r, g, b, Vector256<float>.One);
+        Tap(up, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(up + 1, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(up + 2, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(middle, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(middle + 2, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(down, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(down + 1, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
+        Tap(down + 2, stride, y0, inverseH, ref sumR, ref sumG, ref sumB, ref weights);
         // One division for the three (the shader divides each: a last bit apart).
         var perWeight = Vector256<float>.One / weights;
         r += m * (sumR * perWeight - r);
         g += m * (sumG * perWeight - g);
         b += m * (sumB * perWeight - b);
         return (m, inverseH);
+    }
+
+    /// <summary>One neighbour of the 3x3 (its R plane at <paramref name="tap"/>, G, B and luma a stride apart each) weighted by its luma's closeness and summed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tap(float* tap, int stride, Vector256<float> y0, Vector256<float> inverseH,
+        ref Vector256<float> sumR, ref Vector256<float> sumG, ref Vector256<float> sumB, ref Vector256<float> weights)
+    {
+        var d = (Avx.LoadVector256(tap + 3 * stride) - y0) * inverseH;
+        var w = Avx.Max(Vector256<float>.One - d * d, Vector256<float>.Zero);
+        sumR += w * Avx.LoadVector256(tap);
+        sumG += w * Avx.LoadVector256(tap + stride);
+        sumB += w * Avx.LoadVector256(tap + 2 * stride);
+        weights += w;
     }
 
     /// <summary>Quantize's rounding to 16 bits, 8 channels at once (the history's depth).</summary>

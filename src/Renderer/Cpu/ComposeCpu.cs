@@ -63,8 +63,8 @@ internal sealed unsafe partial class ComposeCpu
         {
             int width = layout.Width;
             var rows = ArrayPool<float>.Shared.Rent(2 * width + 8);
-            // The denoise's history fetched through the motion: the band's field rows in whole pixels.
-            using var shifts = light.History.Temporal == TemporalDenoise.Blend && !light.History.Motion.IsEmpty ? new MotionShifts(this) : null;
+            // The denoise's vector path: the band's unpacked rows, pinned histories and motion rows.
+            using var denoise = !light.Noise.IsNone && layout.BitsPerChannel == 8 && Avx2.IsSupported ? new DenoiseBand(this, light.History) : null;
             try
             {
                 for (int y = first; y < end; y++)
@@ -73,7 +73,7 @@ internal sealed unsafe partial class ComposeCpu
                     var result = output.Span;
                     var rowLight = RowLight(light, y, rows.AsSpan(0, 2 * width + 8));
                     if (layout.BitsPerChannel == 16) Row16(input, y, light, rowLight, result);
-                    else Row8(input, y, light, rowLight, shifts, result);
+                    else Row8(input, y, light, rowLight, denoise, result);
                     if (splitColumn > 0 && layout.BitsPerChannel == 8) Split(input, y, splitColumn, result, light);
                 }
             }
@@ -136,13 +136,14 @@ internal sealed unsafe partial class ComposeCpu
         return rows;
     }
 
-    private void Row8(ReadOnlySpan<uint> input, int y, Light light, ReadOnlySpan<float> rowLight, MotionShifts? shifts, Span<uint> output)
+    private void Row8(ReadOnlySpan<uint> input, int y, in Light light, ReadOnlySpan<float> rowLight, DenoiseBand? denoise, Span<uint> output)
     {
         var layout = _layout;
         int width = layout.Width;
         var pixels = input.Slice(y * width, width);
         var result = output.Slice(y * width, width);
         int x = 0;
+        denoise?.BeginRow(y, light.History.Motion.Span);
         if (Avx2.IsSupported)
         {
             {
@@ -165,12 +166,7 @@ internal sealed unsafe partial class ComposeCpu
                         l = Avx.Min(Avx.Max(l, lo), hi);
                     }
                     if (light.Strength != CorrectionStrength.Paper) l = Strengthen(l, light.Strength);
-                    if (!light.Noise.IsNone && !DenoiseRow8(input, y, x, l, light, shifts, ref r, ref g, ref b))
-                    {
-                        // A vector at the frame's left or right edge: its pixels one by one (the neighbours clamp).
-                        for (int i = 0; i < 8; i++) result[x + i] = Pixel8(input, x + i, y, light, rowLight);
-                        continue;
-                    }
+                    if (denoise is not null) DenoiseRow8(input, x, l, light.History.Temporal, light.Noise, denoise, ref r, ref g, ref b);
                     var packed = Quantize(r / l) | (Quantize(g / l) << 8) | (Quantize(b / l) << 16);
                     (packed.AsUInt32() | (v & Vector256.Create(0xFF000000u))).StoreUnsafe(ref target, (nuint)x);
                 }

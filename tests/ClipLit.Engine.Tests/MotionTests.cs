@@ -102,6 +102,25 @@ public sealed class MotionTests
             Assert.That(luma8[my * 256 + mx], Is.EqualTo(expected).Within(1e-5), $"8-bit luma at ({mx}, {my})");
             Assert.That(luma16[my * 256 + mx], Is.EqualTo(expected).Within(1e-5), $"16-bit luma at ({mx}, {my})");
         }
+
+        // An odd size: rows that are not whole vectors, and columns and rows past the field's last whole square left out.
+        var odd = FrameLayout.For(1921, 1081, EnhanceQuality.Fast);
+        Assert.That((odd.MotionFactor, odd.MotionWidth, odd.MotionHeight), Is.EqualTo((8, 240, 135)));
+        var rgbaOdd = new byte[odd.FrameBytes];
+        random.NextBytes(rgbaOdd);
+        var lumaOdd = new float[odd.MotionWidth * odd.MotionHeight];
+        MotionLuma.From(rgbaOdd, odd, lumaOdd);
+        foreach (var (mx, my) in new[] { (0, 0), (239, 134), (239, 0), (17, 100) })
+        {
+            double expected = 0;
+            for (int y = my * 8; y < my * 8 + 8; y++)
+                for (int x = mx * 8; x < mx * 8 + 8; x++)
+                {
+                    int p = 4 * (y * 1921 + x);
+                    expected += (0.2126 * rgbaOdd[p] + 0.7152 * rgbaOdd[p + 1] + 0.0722 * rgbaOdd[p + 2]) / 255.0 / 64;
+                }
+            Assert.That(lumaOdd[my * 240 + mx], Is.EqualTo(expected).Within(1e-5), $"1921x1081 luma at ({mx}, {my})");
+        }
     }
 
     /// <summary>A backlit photo's luminance, area-downscaled to <paramref name="width"/> columns.</summary>

@@ -2,7 +2,7 @@ namespace ClipLit.Bench.Denoise;
 
 /// <summary>
 /// What <see cref="DenoiseBench"/> measured: each clip at each noise level, without and with
-/// <c>--denoise auto</c>, against the same pipeline's output of the clean frames; and the cost.
+/// <c>--denoise auto</c>, against the same pipeline's output of the clean frames and the paper's; and the cost.
 /// Thread-safety: immutable.
 /// </summary>
 public sealed record DenoiseBenchResult(MachineDescription Machine, DateTime Date, int Threads, string Student, int Frames,
@@ -21,10 +21,12 @@ public sealed record DenoiseRow(int Level, double AddedDark, double AddedMid, do
     DenoiseFigures Off, DenoiseFigures Auto);
 
 /// <summary>
-/// PSNR and edge PSNR against the clean frames' output (dB), the output's frame-to-frame change (RMS,
-/// 8-bit levels), and its warping error (Lai et al., ×1000, the flow of the clean frames; NaN before measured).
+/// PSNR everywhere and at strong edges (dB) against the paper's output of the clean frames (its
+/// network at full resolution, each frame alone) and against the same engine's; the output's
+/// frame-to-frame change (RMS, 8-bit levels), and its warping error (Lai et al., ×1000, the flow of
+/// the clean frames; NaN before measured).
 /// </summary>
-public sealed record DenoiseFigures(double Psnr, double EdgePsnr, double FrameToFrame, double WarpingError = double.NaN);
+public sealed record DenoiseFigures(double PaperPsnr, double PaperEdgePsnr, double Psnr, double EdgePsnr, double FrameToFrame, double WarpingError = double.NaN);
 
 /// <summary>Milliseconds a 720p frame through the frame engine (fast quality, in memory), without and with the denoise, medians of interleaved runs.</summary>
 public sealed record DenoiseCost(double OffMilliseconds, double AutoMilliseconds);

@@ -60,7 +60,7 @@ layout(push_constant) uniform Push {
 #include "frame_pixels.glsl"
 #include "light_upsample.glsl"
 
-const float denoiseTolerance = 1.0 / 255.0;
+const float denoiseTolerance = 2.0 / 255.0; // GainAwareDenoise.Tolerance: two 8-bit levels
 const float denoiseRange = 1.5;
 const float temporalWeight = 0.75;
 const float temporalRange = 1.5;
@@ -75,7 +75,7 @@ float noiseSigma(float y) {
     return sqrt(max(variance, 0.0));
 }
 
-// How much of the denoised pixel to take: 0 up to one level of noise shown, 1 from two.
+// How much of the denoised pixel to take: 0 up to two levels of noise shown, 1 from four.
 float denoiseMix(float l, float sigma) {
     if (!(l > 0.0)) return 0.0;
     precise float shown = sigma / (l * denoiseTolerance);

@@ -19,7 +19,7 @@ internal sealed unsafe partial class ComposeCpu
     /// </summary>
     public readonly record struct DenoiseHistory(ReadOnlyMemory<uint> Last, Memory<uint> Next, TemporalDenoise Temporal, ReadOnlyMemory<float> Motion);
 
-    /// <summary>How much of the denoised pixel to take (compose.comp's denoiseMix): 0 up to one level of noise shown, 1 from two.</summary>
+    /// <summary>How much of the denoised pixel to take (compose.comp's denoiseMix): 0 up to two levels of noise shown (the tolerance), 1 from four.</summary>
     private static float DenoiseMix(float l, float sigma)
     {
         if (!(l > 0f)) return 0f;

@@ -155,12 +155,15 @@ public sealed class EnhancerSession : IDisposable
     /// Another model on this session's device, running where this one runs (CUDA-imported tensors
     /// only when this session's are). The sibling does not own the device: dispose it first.
     /// </summary>
+    /// <param name="model">The sibling's model.</param>
+    /// <param name="threads">ONNX Runtime's intra-op threads for the sibling (default: this session's).</param>
     /// <exception cref="InvalidOperationException">CUDA was asked for explicitly and cannot be used.</exception>
-    public EnhancerSession OpenSibling(LightMapModel model)
+    public EnhancerSession OpenSibling(LightMapModel model, int? threads = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads ?? 1, 1, nameof(threads));
         bool cuda = _frameTensors?.Residence == EnhancerResidence.CudaImported;
-        return new EnhancerSession(model, _options with { Device = Provider.Device }, _deviceOptions, _note, Device, cuda);
+        return new EnhancerSession(model, _options with { Device = Provider.Device, Threads = threads ?? _options.Threads }, _deviceOptions, _note, Device, cuda);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using ClipLit.Engine.Models;
+using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Inference.Student;
 using ClipLit.Renderer;
@@ -59,6 +60,43 @@ public sealed class StudentFramePathTests
         path.Compose(slot);
         Assert.That(slot.OutputBytes.ToArray(), Is.Not.EqualTo(rgba), "the frame was enhanced");
         Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));
+    }
+
+    [Test]
+    public void AStudentSiblingOnOneThreadGivesTheSameLightMapAsOnTheSessionsThreads()
+    {
+        // The live view runs the student on one intra-op thread on the CPU (LiveView): the same maps, less CPU.
+        var student = (StudentModel)ModelFile.Load(TestStudents.Write(Path.Combine(_folder, "student.onnx"), widths: StudentArchitecture.Default.Widths));
+        var teacher = new PaperNetworkModel(ModelLoader.Load(SharedData.EnhancementCheckpoint));
+        using var session = new EnhancerSession(teacher, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, Threads = 2 }, new VkDeviceOptions(VkValidation.Required, null));
+        using var oneThread = session.OpenSibling(student, threads: 1);
+        using var sessionsThreads = session.OpenSibling(student);
+        Assert.That((oneThread.Provider.Threads, sessionsThreads.Provider.Threads), Is.EqualTo((1, 2)));
+        Assert.That(oneThread.Provider.Description, Does.EndWith(", 1 thread)"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => session.OpenSibling(student, threads: 0));
+
+        using var image = StillImageReader.Read(Path.Combine(SharedData.BacklitPhotos, "91_51094235055_o.jpg"));
+        var rgba = Rgba(image);
+        var layout = student.LayoutFor(image.Width, image.Height, EnhanceQuality.Fast);
+        var maps = new[] { oneThread, sessionsThreads }.Select(sibling =>
+        {
+            using var path = new FramePath(sibling.Device, sibling.TensorsFor(layout.NetworkWidth, layout.NetworkHeight), layout, 1, TemporalOptions.Off);
+            var slot = path.Slots[0];
+            rgba.CopyTo(slot.InputBytes.Span);
+            path.PreProcess(slot);
+            path.Estimate(slot, CancellationToken.None);
+            return slot.NetworkLightMap.ToArray();
+        }).ToArray();
+        double difference = MaxAbsolute(maps[0], maps[1]);
+        Assert.That(double.IsFinite(difference) && difference < 1e-5, $"one thread's light map differs from two threads' by {difference}");
+        Assert.That(maps[0].Max() - maps[0].Min(), Is.GreaterThan(1e-3f), "the map depends on the picture");
+    }
+
+    private static byte[] Rgba(StillImage image)
+    {
+        var rgba = new byte[4 * image.Width * image.Height];
+        image.CopyPixelsTo(rgba);
+        return rgba;
     }
 
     /// <summary>Planar RGB in [0, 1] at the small size, each pixel the mean of cells floor(i·W/w) to ceil((i+1)·W/w).</summary>

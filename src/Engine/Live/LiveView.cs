@@ -80,7 +80,12 @@ public static class LiveView
         var startTensors = session.TensorsFor(startLayout.NetworkWidth, startLayout.NetworkHeight);
         var running = new LoadedModel(session, loading.Elapsed);
         loading.Restart();
-        using var fast = settings.FastModel is not { } student || settings.Model is StudentModel ? null : new LoadedModel(session.OpenSibling(student), loading.Elapsed);
+        // On the CPU the student runs on one intra-op thread: it keeps the source's pace on one core
+        // (29 light maps a second for 720p30), and a second thread cost more in hand-overs than it
+        // saved (bench live, headless, interleaved: 0.88-0.92 cores with one, 0.94-1.09 with two).
+        int? studentThreads = session.RunsOnCuda ? null : 1;
+        using var fast = settings.FastModel is not { } student || settings.Model is StudentModel ? null
+            : new LoadedModel(session.OpenSibling(student, studentThreads), loading.Elapsed);
         if (fast is not null)
         {
             var studentLayout = LayoutAlone(settings.FastModel!, EnhanceQuality.Fast);

@@ -45,7 +45,7 @@ public sealed class OrtSessionFactory
     public string Description =>
         Device == ExecutionDevice.Cuda
             ? $"CUDA (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device 0, TF32 {(AllowTf32 ? "on" : "off")})"
-            : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} threads)";
+            : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} thread{(Threads == 1 ? "" : "s")})";
 
     /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used; the message says why.</exception>
     /// <param name="requested">Where to run.</param>

@@ -92,13 +92,7 @@ public sealed class MotionTests
 
         foreach (var (mx, my) in new[] { (0, 0), (255, 143), (100, 50) })
         {
-            double expected = 0;
-            for (int y = my * 5; y < my * 5 + 5; y++)
-                for (int x = mx * 5; x < mx * 5 + 5; x++)
-                {
-                    int p = 4 * (y * 1280 + x);
-                    expected += (0.2126 * rgba8[p] + 0.7152 * rgba8[p + 1] + 0.0722 * rgba8[p + 2]) / 255.0 / 25;
-                }
+            double expected = BoxLuma(rgba8, layout, mx, my);
             Assert.That(luma8[my * 256 + mx], Is.EqualTo(expected).Within(1e-5), $"8-bit luma at ({mx}, {my})");
             Assert.That(luma16[my * 256 + mx], Is.EqualTo(expected).Within(1e-5), $"16-bit luma at ({mx}, {my})");
         }
@@ -111,16 +105,21 @@ public sealed class MotionTests
         var lumaOdd = new float[odd.MotionWidth * odd.MotionHeight];
         MotionLuma.From(rgbaOdd, odd, lumaOdd);
         foreach (var (mx, my) in new[] { (0, 0), (239, 134), (239, 0), (17, 100) })
-        {
-            double expected = 0;
-            for (int y = my * 8; y < my * 8 + 8; y++)
-                for (int x = mx * 8; x < mx * 8 + 8; x++)
-                {
-                    int p = 4 * (y * 1921 + x);
-                    expected += (0.2126 * rgbaOdd[p] + 0.7152 * rgbaOdd[p + 1] + 0.0722 * rgbaOdd[p + 2]) / 255.0 / 64;
-                }
-            Assert.That(lumaOdd[my * 240 + mx], Is.EqualTo(expected).Within(1e-5), $"1921x1081 luma at ({mx}, {my})");
-        }
+            Assert.That(lumaOdd[my * 240 + mx], Is.EqualTo(BoxLuma(rgbaOdd, odd, mx, my)).Within(1e-5), $"1921x1081 luma at ({mx}, {my})");
+    }
+
+    /// <summary>Motion pixel (mx, my)'s luma in double precision: the Rec. 709 luminance of its factor x factor square of an RGBA8 frame, averaged.</summary>
+    private static double BoxLuma(byte[] rgba, FrameLayout layout, int mx, int my)
+    {
+        int factor = layout.MotionFactor;
+        double sum = 0;
+        for (int y = my * factor; y < (my + 1) * factor; y++)
+            for (int x = mx * factor; x < (mx + 1) * factor; x++)
+            {
+                int p = 4 * (y * layout.Width + x);
+                sum += (0.2126 * rgba[p] + 0.7152 * rgba[p + 1] + 0.0722 * rgba[p + 2]) / 255.0;
+            }
+        return sum / (factor * factor);
     }
 
     /// <summary>A backlit photo's luminance, area-downscaled to <paramref name="width"/> columns.</summary>

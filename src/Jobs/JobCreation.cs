@@ -57,7 +57,7 @@ public sealed class JobCreation(VideoOptionSet options, CliContext context, bool
         {
             if (job.Refusal is not null) Fail($"{job.Input}: {job.Refusal}");
             else if (!VideoProbe.HasVideoExtension(job.Input)) Fail($"{job.Input}: a job takes video files (enhance photos with 'cliplit enhance')");
-            else if (!VideoProbe.HasVideoExtension(job.Output)) Fail($"{job.Input}: the output {job.Output} is not a video file (.mp4, .mov, .mkv, .webm, .avi)");
+            else if (!VideoFrameWriter.CanWrite(job.Output)) Fail($"{job.Input}: the output {job.Output} is not a video file ClipLit writes ({VideoFrameWriter.WritableExtensions})");
             else if (File.Exists(job.Output) && !overwrite) Fail($"{job.Input}: output {job.Output} already exists (use --overwrite to replace it)");
             else if (Path.GetFullPath(job.Output).StartsWith(folder.Path + "/", StringComparison.Ordinal)) Fail($"{job.Input}: the output {job.Output} may not lie inside the job folder");
             else if (Path.GetFullPath(job.Output).Any(char.IsControl) || Path.GetFullPath(job.Input).Any(char.IsControl))

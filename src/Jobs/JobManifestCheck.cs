@@ -54,7 +54,7 @@ public static partial class JobManifestCheck
         if (input is null) return "null";
         if (!IsCleanAbsolute(input.Path)) return $"the path {Printable(input.Path)} is not an absolute, normalized path";
         if (!IsCleanAbsolute(input.Output)) return $"the output {Printable(input.Output)} is not an absolute, normalized path";
-        if (!VideoProbe.HasVideoExtension(input.Output)) return $"the output {input.Output} is not a video file (.mp4, .mov, .mkv, .webm, .avi)";
+        if (!VideoFrameWriter.CanWrite(input.Output)) return $"the output {input.Output} is not a video file ClipLit writes ({VideoFrameWriter.WritableExtensions})";
         if (input.Bytes <= 0) return "its size is not positive";
         if (input.Frames is <= 0 or > MaxFrames) return $"{input.Frames} frames is out of range";
         if (!IsSha256(input.Sha256)) return "its checksum is not a SHA-256";

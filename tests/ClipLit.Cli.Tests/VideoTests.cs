@@ -49,6 +49,41 @@ public sealed class VideoTests
     }
 
     [Test]
+    public void ContainersClipLitOnlyReadsAreEnhancedIntoOnesItWrites()
+    {
+        // A recorder's MPEG transport stream and a camcorder's .MTS (the same container): read as video, not refused as photos.
+        Directory.CreateDirectory(_workspace.PathOf("in"));
+        string recording = TestClips.Make(_workspace.PathOf("in/rec.ts"), new ClipCut(Seconds: 1));
+        File.Copy(recording, _workspace.PathOf("in/cam.MTS"));
+        var source = VideoProbe.Probe(recording);
+
+        // Named explicitly: written as asked.
+        string named = _workspace.PathOf("rec.mp4");
+        var single = Cli.Run(Cli.WithModel("enhance", recording, "-o", named, "--quality", "fast", "--preset", "ultrafast"));
+        Assert.That(single.ExitCode, Is.EqualTo(0), single.ToString());
+        // Into a folder: each keeps its name, in Matroska (ClipLit does not write transport streams).
+        var folder = Cli.Run(Cli.WithModel("enhance", _workspace.PathOf("in"), "-o", _workspace.PathOf("out") + "/", "--quality", "fast", "--preset", "ultrafast"));
+        Assert.That(folder.ExitCode, Is.EqualTo(0), folder.ToString());
+        Assert.That(Directory.GetFiles(_workspace.PathOf("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "cam.mkv", "rec.mkv" }));
+        foreach (string output in new[] { named, _workspace.PathOf("out/rec.mkv"), _workspace.PathOf("out/cam.mkv") })
+        {
+            var enhanced = VideoProbe.Probe(output);
+            Assert.That(enhanced.FrameTimestamps, Has.Count.EqualTo(source.FrameTimestamps.Count).And.Count.EqualTo(30), output);
+            Assert.That(enhanced.AudioStreams, Is.EqualTo(1), $"{output}: the audio copied");
+        }
+
+        // A container ClipLit does not write, named as the output: one usage line.
+        var refused = Cli.Run(Cli.WithModel("enhance", recording, "-o", _workspace.PathOf("again.ts")));
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.ErrorLines, Is.EqualTo(new[]
+        {
+            $"usage error: enhance: output {_workspace.PathOf("again.ts")} has no photo or video extension ClipLit writes (.png, .jpg, .bmp, .tif, .webp, .mp4, .m4v, .mov, .mkv, .webm, .avi); end it with '/' to make it a folder",
+        }));
+        Assert.That(File.Exists(_workspace.PathOf("again.ts")), Is.False);
+        Assert.That(_workspace.PartialFiles(), Is.Empty);
+    }
+
+    [Test]
     public void VariableFrameRateTimestampsSurvive()
     {
         // Keep frames 0, 3, 5, 6, 9, 10, 12...: irregular gaps, original timestamps.

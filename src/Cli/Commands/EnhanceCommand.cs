@@ -88,8 +88,8 @@ public sealed class EnhanceCommand : AppCommand
 
         var inputs = InputExpander.Expand(args.GetValue(_inputs)!);
         bool folderOutput = OutputPlanner.IsFolderOutput(output, inputs);
-        if (!folderOutput && !InputExpander.IsMedia(output))
-            throw new UsageException($"enhance: output {output} has no photo or video extension (.png, .jpg, .bmp, .tif, .webp, .mp4, .mov, .mkv, .webm, .avi); end it with '/' to make it a folder");
+        if (!folderOutput && !InputExpander.IsWritableMedia(output))
+            throw new UsageException($"enhance: output {output} has no photo or video extension ClipLit writes (.png, .jpg, .bmp, .tif, .webp, {VideoFrameWriter.WritableExtensions}); end it with '/' to make it a folder");
         var jobs = OutputPlanner.Plan(inputs, output, folderOutput);
 
         var progress = new BatchProgress(context.Error, context.ErrorIsTerminal, jobs.Count + inputs.Problems.Count, quiet);

@@ -84,6 +84,9 @@ public static class InputExpander
     /// <summary>A photo or video by its extension.</summary>
     public static bool IsMedia(string path) => ImageFileFormats.FromExtension(path) is not null || VideoProbe.HasVideoExtension(path);
 
+    /// <summary>A photo or video ClipLit writes, by its extension (it reads more video containers than it writes).</summary>
+    public static bool IsWritableMedia(string path) => ImageFileFormats.FromExtension(path) is not null || VideoFrameWriter.CanWrite(path);
+
     private static void Match(string folder, string[] segments, List<string> results, string prefix)
     {
         if (!Directory.Exists(folder) || segments.Length == 0) return;

@@ -1,3 +1,5 @@
+using ClipLit.VideoIO.Video;
+
 namespace ClipLit.Jobs.Inputs;
 
 /// <summary>One photo to enhance: where it comes from and where its result goes, or why it cannot be done.</summary>
@@ -22,7 +24,7 @@ public static class OutputPlanner
         var jobs = new List<PhotoJob>();
         foreach (string input in inputs.Files)
         {
-            string target = folderOutput ? Path.Combine(output, Path.GetFileName(input)) : output;
+            string target = folderOutput ? Path.Combine(output, FileNameInFolder(input)) : output;
             string identity = Identity(target);
             string? refusal = null;
             if (inputIdentities.Contains(identity))
@@ -34,6 +36,17 @@ public static class OutputPlanner
             jobs.Add(new PhotoJob(input, target, refusal));
         }
         return jobs;
+    }
+
+    /// <summary>
+    /// An input's name in an output folder: its own, except a video in a container ClipLit reads but
+    /// does not write (clip.MTS, rec.ts), which becomes Matroska (clip.mkv): it holds whatever audio
+    /// and subtitle streams such a source carries, copied as they are.
+    /// </summary>
+    public static string FileNameInFolder(string input)
+    {
+        string name = Path.GetFileName(input);
+        return VideoProbe.HasVideoExtension(name) && !VideoFrameWriter.CanWrite(name) ? Path.ChangeExtension(name, ".mkv") : name;
     }
 
     /// <summary>A path's identity: absolute, with symbolic links resolved where the file exists.</summary>

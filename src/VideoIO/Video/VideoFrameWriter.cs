@@ -121,6 +121,12 @@ public sealed class VideoFrameWriter : IFrameSink
     /// <summary>ffmpeg's last error line, naming the output by its final name rather than its temporary's.</summary>
     private string? ErrorLine() => _ffmpeg.LastErrorLine()?.Replace(FfmpegTools.FileArgument(_output), _finalPath, StringComparison.Ordinal);
 
+    /// <summary>The video containers ClipLit writes, for messages.</summary>
+    public const string WritableExtensions = ".mp4, .m4v, .mov, .mkv, .webm, .avi";
+
+    /// <summary>Whether ClipLit writes a video named <paramref name="path"/> (by its extension, any case).</summary>
+    public static bool CanWrite(string path) => MuxerFor(Path.GetExtension(path).ToLowerInvariant()) is not null;
+
     /// <summary>The FFmpeg muxer for a file extension (lower case, with the dot), or null when ClipLit does not write it.</summary>
     public static string? MuxerFor(string extension) => extension switch
     {

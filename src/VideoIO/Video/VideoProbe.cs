@@ -16,10 +16,16 @@ public static class VideoProbe
     /// <summary>The largest picture side ClipLit takes (FFmpeg's own decoders stop at 16384 or below).</summary>
     public const int MaxSide = 32768;
 
-    /// <summary>Extensions treated as video when a folder is given as input.</summary>
+    /// <summary>
+    /// Extensions read as video (an input named so, or found in a folder): the containers ClipLit
+    /// writes (<see cref="VideoFrameWriter.CanWrite"/>) and those cameras, camcorders and recorders
+    /// leave (MPEG transport streams, MPEG program streams, Flash, Windows Media, 3GP, Ogg), which
+    /// FFmpeg reads as well.
+    /// </summary>
     public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi",
+        ".ts", ".mts", ".m2ts", ".mpg", ".mpeg", ".flv", ".wmv", ".3gp", ".ogv",
     };
 
     public static bool HasVideoExtension(string path) => Extensions.Contains(Path.GetExtension(path));

@@ -31,6 +31,10 @@ internal sealed unsafe partial class ComposeCpu
         {
             _owner = owner;
             Stride = Margin + ((owner._layout.Width + Margin + 7) & ~7);
+            // The vector path reads and writes the histories through pointers: their size is checked once here.
+            int words = 2 * owner._layout.Pixels;
+            if (history.Last.Length < words || history.Next.Length < words)
+                throw new ArgumentException($"the denoise's histories need {words} words each (got {history.Last.Length} and {history.Next.Length})", nameof(history));
             _last = history.Last.Pin();
             _next = history.Next.Pin();
             _shifts = history.Temporal == TemporalDenoise.Blend && !history.Motion.IsEmpty ? new MotionShifts(owner) : null;

@@ -12,7 +12,8 @@ internal sealed unsafe partial class ComposeCpu
     /// pinned once (not looked up per vector), the motion field row in whole pixels, and the frame's
     /// rows around the current one unpacked to float planes (R, G, B, luma), three at a time and
     /// rolled down the band, so each input pixel is unpacked once rather than by each of the 3x3
-    /// taps that read it (the spatial part's cost was mostly those unpackings).
+    /// taps that read it (profiled: per-vector lookups and unpackings, not the filter's arithmetic,
+    /// were most of the denoise's cost).
     /// Thread-safety: one band's, on its thread. Ownership: native rows and pins, released by Dispose (safe twice).
     /// </summary>
     private sealed class DenoiseBand : IDisposable

@@ -5,6 +5,7 @@ using ClipLit.Inference.Runtime;
 using ClipLit.Renderer;
 using ClipLit.Renderer.Vulkan;
 using ClipLit.TestSupport;
+using ClipLit.VideoIO.Live;
 using ClipLit.VideoIO.Video;
 
 namespace ClipLit.Engine.Tests;
@@ -79,6 +80,18 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
     }
 
     /// <summary>Twelve 320x180 frames of the shared clip, losslessly coded.</summary>
+    [Test]
+    public void ACamerasFramesAreShownAsTheyArriveNotHeldForTheirTimestamps()
+    {
+        // A camera's frames are stamped as they arrive. Paced like a file's from the first frame shown,
+        // each was held back by the first frame's whole path (its first light map included) while the
+        // newest-wins read-ahead dropped what came meanwhile: 11-20 fps shown from a 30 fps camera.
+        var (input, first) = LiveSources.OpenCamera(CameraSpec.Parse("lavfi:testsrc2=size=160x90:rate=30"));
+        var statistics = Play(input, first, new LiveOptions(FrameLimit: 20, ScreenshotPath: null, Loop: false, Lockstep: false));
+        Assert.That(statistics.Presented, Is.EqualTo(20), statistics.ToString());
+        Assert.That(statistics.MeanFrameTimes.Due, Is.InRange(0.0, 1.0), "milliseconds a frame waited for its time: " + statistics);
+    }
+
     private string SmallClip()
     {
         string clip = Path.Combine(Folder, $"small-{Guid.NewGuid():N}.mkv");
@@ -88,13 +101,18 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
     private static LiveStatistics Play(string clip, LiveOptions options, string? model = null, TextWriter? log = null, EnhanceQuality quality = EnhanceQuality.Fast,
         TemporalOptions? temporal = null)
     {
-        var video = VideoProbe.Probe(clip);
-        var input = new LiveInput(Path.GetFileName(clip), video.Width, video.Height, video.NominalFrameRate, () => new VideoFrameReader(video), IsCamera: false);
+        var (input, first) = LiveSources.OpenFile(clip, CancellationToken.None);
+        return Play(input, first, options, model, log, quality, temporal);
+    }
+
+    private static LiveStatistics Play(LiveInput input, IFrameSource first, LiveOptions options, string? model = null, TextWriter? log = null,
+        EnhanceQuality quality = EnhanceQuality.Fast, TemporalOptions? temporal = null)
+    {
         using var session = new EnhancerSession(new PaperNetworkModel(ModelLoader.Load(model ?? SharedData.EnhancementCheckpoint)),
             EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, SpinWhileWaiting = false }, new VkDeviceOptions(VkValidation.Required, null));
         var running = new LoadedModel(session, TimeSpan.Zero);
         var loop = new LiveLoop(window: null, presenter: null, running, VideoEnhanceOptions.Default with { Quality = quality, Temporal = temporal ?? VideoEnhanceOptions.Default.Temporal }, options, log ?? TextWriter.Null);
-        var statistics = loop.Run(input, input.Open(), CancellationToken.None);
+        var statistics = loop.Run(input, first, CancellationToken.None);
         Assert.That(session.Device.ValidationErrorCount, Is.Zero, string.Join("\n", session.Device.ValidationMessages));
         return statistics;
     }

@@ -64,7 +64,7 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
         if (window is not null && presenter is not null)
             actions = new LiveActions(window, presenter, lanes, run.Routing, swapper, run.Hud, outputs, screenshot => Present(run, metrics, actions, screenshot), log);
         var playback = new SourcePlayback(info, options.Loop, window, () => Present(run, metrics, actions, screenshot: false), run.Hud, log);
-        var pacer = new FramePacer(info.FramesPerSecond, window is null ? null : window.PollEvents);
+        var pacer = new FramePacer(info.FramesPerSecond, arrivesOnTime: info.IsCamera, window is null ? null : window.PollEvents);
         int frameIndex = 0;
         ReadAheadSource? reader = playback.ReadAhead(first.Take()); // the read-ahead owns the source; the loop below disposes it
         LiveStatistics Statistics() => metrics.Statistics(lanes, swapper.Swaps, reader?.Dropped ?? 0);

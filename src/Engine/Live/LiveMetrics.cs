@@ -18,7 +18,7 @@ public sealed class LiveMetrics
     private readonly TimeSpan _cpuAtStart = ProcessTreeCpu.Used();
     private TimeSpan _cpuAtLastSecond;
     private (int Presented, int LightMaps) _lastSecond;
-    private (long Decode, long Render, long Present) _ticks;   // Stopwatch ticks spent per stage, over shown frames
+    private (long Decode, long Render, long Present, long Due) _ticks;   // Stopwatch ticks spent per stage, over shown frames
     private long _ageSum;
     private long _firstLightMapAt = long.MaxValue;
     private LoadedModel? _awaitingFirstFrameOf;
@@ -64,7 +64,7 @@ public sealed class LiveMetrics
     /// <param name="primary">The lane shown.</param>
     public void FramePresented(long reading, long received, long rendered, long waitStart, long waited, long arrived, int lightMapAge, EnhancerLane primary)
     {
-        _ticks = (_ticks.Decode + received - reading, _ticks.Render + rendered - received, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited);
+        _ticks = (_ticks.Decode + received - reading, _ticks.Render + rendered - received, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited, _ticks.Due + waited);
         _ageSum += lightMapAge;
         Presented++;
         // Frames decoded before the first light map existed waited for it (seconds in full quality): no steady-state latency.
@@ -102,7 +102,7 @@ public sealed class LiveMetrics
         double cpuSeconds = (ProcessTreeCpu.Used() - _cpuAtStart).TotalSeconds;
         return new LiveStatistics(Presented, Presented / seconds, lanes.LightMaps, lanes.LightMaps / seconds, MeanLightMapAge,
             _latencies.Percentile(50), _latencies.Percentile(99), swaps, _firstFrameOfLastModel, Dropped + readAheadDropped,
-            new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame),
+            new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame, _ticks.Due * perFrame),
             cuts.Cuts, cuts.Lit, cuts.Dropped, lanes.Primary.LightMapSource)
         {
             CpuCores = cpuSeconds / seconds,

@@ -27,7 +27,9 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
 
 /// <summary>
 /// The window thread's milliseconds per shown frame: waiting for the decoder, the renderer (pre-process
-/// when the network takes a frame, temporal average, compose) and presenting (copy, swapchain, window system).
+/// when the network takes a frame, temporal average, compose), presenting (copy, swapchain, window system)
+/// and waiting for the frame's time between them (a file's frames are shown at their timestamps, so this
+/// is its headroom; a camera's or a stream's are due as they arrive: none).
 /// Thread-safety: immutable.
 /// </summary>
-public readonly record struct FrameTimes(double Decode, double Render, double Present);
+public readonly record struct FrameTimes(double Decode, double Render, double Present, double Due = 0);

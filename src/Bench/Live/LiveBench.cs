@@ -32,37 +32,43 @@ public static class LiveBench
         var model = ModelFile.Load(settings.Checkpoint);
         var initial = ModelFile.Load(Path.Combine(settings.Shared, "models", "clip-lit", "init_enhancement_model.pth"));
         var student = settings.Student is { } studentPath && File.Exists(studentPath) ? ModelFile.LoadStudent(studentPath) : null;
+        var rows = new List<LiveRunRow>();
 
         // Fast quality as a user gets it (the student, when one is installed), and without a student for comparison.
         string fast = student is null ? "fast (teacher at 256, no student)" : "fast: student (default on CPU)";
-        var runs = new List<(string Name, LiveViewSettings View)>
+        var shown = View(model, EnhanceQuality.Fast, windowed, Frames(240)) with { FastModel = student };
+        var headless = shown with { Windowed = false };
+        var denoised = Frames(240) with { Denoise = GainAwareDenoise.Auto };
+        string folder = Directory.CreateTempSubdirectory("cliplit-bench-live-").FullName;
+        try
         {
-            (fast, View(model, EnhanceQuality.Fast, windowed, Frames(240)) with { FastModel = student }),
-            ("full" + (student is null ? "" : " (the student places the paper's maps on each frame)"), View(model, EnhanceQuality.Full, windowed, Frames(60)) with { FastModel = student }),
-        };
-        if (windowed) runs.Insert(1, (fast + ", headless (--no-window)", View(model, EnhanceQuality.Fast, windowed: false, Frames(240)) with { FastModel = student }));
-        if (student is not null) runs.Insert(windowed ? 2 : 1, ("fast: teacher at 256 (no student)", View(model, EnhanceQuality.Fast, windowed, Frames(240))));
-        // What a video call with --denoise auto costs (the clip's own noise is low: mostly the clean-picture cost).
-        runs.Insert(windowed ? 2 : 1, (fast + ", headless, --denoise auto",
-            View(model, EnhanceQuality.Fast, windowed: false, Frames(240) with { Denoise = GainAwareDenoise.Auto }) with { FastModel = student }));
-        // And in the window, as a video call shows it (the window thread shares the cores with the X server).
-        if (windowed)
-            runs.Insert(3, (fast + ", --denoise auto",
-                View(model, EnhanceQuality.Fast, windowed: true, Frames(240) with { Denoise = GainAwareDenoise.Auto }) with { FastModel = student }));
-        runs.Add(("fast, side by side (two models)", View(model, EnhanceQuality.Fast, windowed, Frames(120) with { SideBySide = true }) with { Compare = initial }));
-        // A webcam's path: the clip as a 30 fps camera (FFmpeg decoding it in real time), the newest frame
-        // taken and shown as it arrives; its latency is what a video call sees. 220 frames: the clip's 240
-        // less those that pass while the first light map is made (a camera that ends is retried).
-        var camera = (Name: fast + ", headless, the clip as a camera", View: View(model, EnhanceQuality.Fast, windowed: false, Frames(220)) with { FastModel = student });
-        runs.Insert(windowed ? 2 : 1, camera);
-        var rows = new List<LiveRunRow>();
-        foreach (var (name, view) in runs)
+            var runs = new List<LiveBenchRun> { new(fast, shown, clip) };
+            if (windowed) runs.Add(new(fast + ", headless (--no-window)", headless, clip));
+            // A webcam's path: the clip as a 30 fps camera (FFmpeg decoding it in real time), the newest frame
+            // taken and shown as it arrives; its latency is what a video call sees. 220 frames: the clip's 240
+            // less those that pass while the first light map is made (a camera that ends is retried).
+            runs.Add(new(fast + ", headless, the clip as a camera", headless with { Options = Frames(220) }, clip, AsCamera: true));
+            runs.Add(new(fast + ", headless, 1080p (the clip scaled up)", headless, Scaled(clip, folder, 1920, 1080)));
+            // What a video call with --denoise auto costs (the clip's own noise is low: mostly the clean-picture cost),
+            // headless and in the window, as a video call shows it (the window thread shares the cores with the X server).
+            runs.Add(new(fast + ", headless, --denoise auto", headless with { Options = denoised }, clip));
+            if (windowed) runs.Add(new(fast + ", --denoise auto", shown with { Options = denoised }, clip));
+            if (student is not null) runs.Add(new("fast: teacher at 256 (no student)", View(model, EnhanceQuality.Fast, windowed, Frames(240)), clip));
+            runs.Add(new("full" + (student is null ? "" : " (the student places the paper's maps on each frame)"),
+                View(model, EnhanceQuality.Full, windowed, Frames(60)) with { FastModel = student }, clip));
+            runs.Add(new("fast, side by side (two models)", View(model, EnhanceQuality.Fast, windowed, Frames(120) with { SideBySide = true }) with { Compare = initial }, clip));
+            foreach (var run in runs)
+            {
+                log.WriteLine($"bench live: {run.Name}...");
+                MemoryProbe.ResetPeak();
+                var stats = Live(context, run.Clip, run.View, asCamera: run.AsCamera)?.Statistics;
+                if (stats is null) return null;
+                rows.Add(new LiveRunRow(run.Name, stats, MemoryProbe.PeakMiB()));
+            }
+        }
+        finally
         {
-            log.WriteLine($"bench live: {name}...");
-            MemoryProbe.ResetPeak();
-            var stats = Live(context, clip, view, asCamera: name == camera.Name)?.Statistics;
-            if (stats is null) return null;
-            rows.Add(new LiveRunRow(name, stats, MemoryProbe.PeakMiB()));
+            Directory.Delete(folder, recursive: true);
         }
         log.WriteLine("bench live: hot swap...");
         var swap = HotSwap(settings, context, initial, windowed, clip);
@@ -100,6 +106,18 @@ public static class LiveBench
             context.Error.WriteLine($"error: bench live: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>One row: a live run of <paramref name="Clip"/> with these settings, as a file or as a camera.</summary>
+    private sealed record LiveBenchRun(string Name, LiveViewSettings View, string Clip, bool AsCamera = false);
+
+    /// <summary>The clip scaled to <paramref name="width"/>x<paramref name="height"/> (H.264, near-lossless) in <paramref name="folder"/>.</summary>
+    private static string Scaled(string clip, string folder, int width, int height)
+    {
+        string scaled = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"clip-{width}x{height}.mp4"));
+        BenchProcess.Ffmpeg("-v", "error", "-y", "-i", clip, "-vf", string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}"),
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-an", scaled);
+        return scaled;
     }
 
     /// <summary>FFmpeg's movie source reading <paramref name="clip"/> at its own pace, as a camera delivers frames.</summary>

@@ -61,7 +61,7 @@ public static class FrameStagesChoice
     /// <summary>A short phrase for logs and doctor: "CPU twins (AVX2, 2 threads)" or "Vulkan shaders".</summary>
     public static string Describe(FrameStages stages) => stages switch
     {
-        FrameStages.Cpu => $"CPU twins ({(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2" : "scalar")}, {Environment.ProcessorCount} threads)",
+        FrameStages.Cpu => $"CPU twins ({(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2" : "scalar")}, {Environment.ProcessorCount} thread{(Environment.ProcessorCount == 1 ? "" : "s")})",
         _ => "Vulkan shaders",
     };
 }

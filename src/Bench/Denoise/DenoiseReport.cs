@@ -46,11 +46,17 @@ public static class DenoiseReport
     }
 
     /// <summary>"28.60 → **32.70** (+4.10)": a figure without the denoise, with it, and the difference.</summary>
+    /// <summary>"off → auto (difference)"; a side the same as its reference (PSNR capped at 99) reads "identical", with no difference.</summary>
     private static string Change(double off, double auto, bool bold = false)
     {
-        string with = string.Create(CultureInfo.InvariantCulture, $"{auto:F2}");
-        return string.Create(CultureInfo.InvariantCulture, $"{off:F2} → {(bold ? $"**{with}**" : with)} ({auto - off:+0.00;-0.00})");
+        static string Psnr(double db) => db >= Identical ? "identical" : string.Create(CultureInfo.InvariantCulture, $"{db:F2}");
+        string with = Psnr(auto);
+        string difference = off >= Identical || auto >= Identical ? "" : string.Create(CultureInfo.InvariantCulture, $" ({auto - off:+0.00;-0.00})");
+        return $"{Psnr(off)} → {(bold ? $"**{with}**" : with)}{difference}";
     }
+
+    /// <summary>The PSNR <see cref="DenoiseBench"/> gives frames equal to their reference.</summary>
+    private const double Identical = 99;
 
     /// <summary>" (0.652×)": the denoise's warping error against none; nothing where both are all but zero (a still, clean clip: a ratio of rounding).</summary>
     private static string Ratio(double auto, double off) =>

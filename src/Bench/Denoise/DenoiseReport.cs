@@ -45,8 +45,10 @@ public static class DenoiseReport
         return new ReportSection("denoise", md.ToString(), []);
     }
 
-    /// <summary>"28.60 → **32.70** (+4.10)": a figure without the denoise, with it, and the difference.</summary>
-    /// <summary>"off → auto (difference)"; a side the same as its reference (PSNR capped at 99) reads "identical", with no difference.</summary>
+    /// <summary>
+    /// "28.60 → **32.70** (+4.10)": a figure without the denoise, with it, and the difference; a side the
+    /// same as its reference (PSNR capped at 99) reads "identical", with no difference.
+    /// </summary>
     private static string Change(double off, double auto, bool bold = false)
     {
         static string Psnr(double db) => db >= Identical ? "identical" : string.Create(CultureInfo.InvariantCulture, $"{db:F2}");

@@ -49,26 +49,76 @@ def main():
     parser.add_argument("--checkpoint", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "models", "clip-lit", "enhancement_model.pth"))
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     args = parser.parse_args()
-
-    width, height = probe_size(args.input)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    os.makedirs(args.out, exist_ok=True)
-    network = load_network(args.checkpoint, args.threads)
+    for path in (args.input, args.checkpoint):
+        if not os.path.isfile(path):
+            raise SystemExit(f"error: {path}: no such file")
+    if args.frames < 2:
+        raise SystemExit("usage error: --frames must be at least 2 (warping error compares pairs)")
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        raise SystemExit(f"usage error: --sizes {args.sizes}: not a list of widths such as 256,384")
+    if any(w < 2 for w in sizes):
+        raise SystemExit(f"usage error: --sizes {args.sizes}: widths must be at least 2")
+    try:
+        width, height = probe_size(args.input)
+    except (subprocess.CalledProcessError, ValueError, IndexError):
+        raise SystemExit(f"error: {args.input}: not a video ffprobe can read")
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        network = load_network(args.checkpoint, args.threads)
+    except OSError as e:
+        raise SystemExit(f"error: {e.filename or args.out}: {e.strerror}")
+    except Exception as e:  # torch.load raises several kinds for a file that is not a checkpoint
+        raise SystemExit(f"error: {args.checkpoint}: cannot be loaded as the paper's checkpoint ({type(e).__name__})")
     outputs = {"full": encoder(os.path.join(args.out, "map_full.mp4"), width, height)}
     for w in sizes:
         outputs[w] = encoder(os.path.join(args.out, f"map_{w}.mp4"), width, height)
+    written = 0
+    try:
+        written = write_outputs(args, network, outputs, sizes, width, height)
+    except BrokenPipeError:
+        pass  # an encoder stopped (a full disk, say): the check below says so
+    failed = False
+    for name, process in outputs.items():
+        try:
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
+        path = os.path.join(args.out, f"map_{name}.mp4")
+        # An output counts once it reads back whole: ffmpeg exits 0 even when the disk filled at its trailer.
+        if process.wait() != 0 or written == 0 or frame_count(path) != written:
+            failed = True
+            if os.path.exists(path):
+                os.remove(path)
+            print(f"error: {path}: not written whole (see ffmpeg's message above); removed", file=sys.stderr)
+    if failed:
+        raise SystemExit(1)
+
+
+def frame_count(path):
+    """Frames ffprobe decodes from path; 0 where it cannot read it."""
+    result = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames",
+                             "-of", "csv=p=0", path], capture_output=True, text=True)
+    try:
+        return int(result.stdout.strip()) if result.returncode == 0 else 0
+    except ValueError:
+        return 0
+
+
+def write_outputs(args, network, outputs, sizes, width, height):
+    """Each frame's light map from the paper's network, then each output's frame to its encoder; the frames written."""
+    count = 0
     with torch.no_grad():
         for frame in frames(args.input, width, height, args.frames):
+            count += 1
             light = network(torch.from_numpy(frame.astype(np.float32) / 255.0).permute(2, 0, 1)[None])[0, 0].numpy()
             outputs["full"].stdin.write(enhanced(frame, light).tobytes())
             for w in sizes:
                 h = max(1, round(w * height / width))
                 small = cv2.resize(light, (w, h), interpolation=cv2.INTER_AREA)  # area mean: the student's target
                 outputs[w].stdin.write(enhanced(frame, cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)).tobytes())
-    for process in outputs.values():
-        process.stdin.close()
-        if process.wait() != 0:
-            raise SystemExit("error: ffmpeg failed to encode an output")
+    return count
 
 
 if __name__ == "__main__":

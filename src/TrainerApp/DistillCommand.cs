@@ -35,8 +35,6 @@ public sealed class DistillCommand : AppCommand
     private readonly Option<int?> _validationImages = Define.Integer("--validation-images", "N", 0, int.MaxValue, "number of source images held out (instead of --validation-fraction)");
     private readonly Option<int?> _validateEvery = Define.Integer("--validate-every", "N", 1, int.MaxValue, $"validation and snapshot every N iterations (default {Defaults.ValidateEvery})");
     private readonly Option<int?> _threads = Define.Integer("--threads", "N", 1, 1024, "CPU threads (default: one per core)");
-    private readonly Option<int?> _jitter = Define.Integer("--jitter", "PX", 0, 4096,
-        "training crops each view at offsets of 0 to PX-1 pixels, so the student learns every phase a moving picture shows it (default: one step of its coarsest level, 40 px for 16,32,48,64 at 0.2; 0: off)");
 
     /// <summary>What <c>cliplit distill --help</c> prints (without its last line break).</summary>
     public static string Help => CommandLineApp.HelpText(Program.CreateRoot(CliContext.Silent), "distill");
@@ -44,7 +42,7 @@ public sealed class DistillCommand : AppCommand
     public DistillCommand(CliContext context) : base("distill", "distil a model into a small student that runs in real time (the fast quality)")
     {
         foreach (Option option in (Option[])[_teacher, _images, _videos, _out, _resume, _minutes, _iterations, _seed, _widths, _scale, _learningRate, _batch,
-                     _viewsPerImage, _frameStep, _validationFraction, _validationImages, _validateEvery, _threads, _jitter])
+                     _viewsPerImage, _frameStep, _validationFraction, _validationImages, _validateEvery, _threads])
             Options.Add(option);
         Validators.Add(result =>
         {
@@ -54,9 +52,7 @@ public sealed class DistillCommand : AppCommand
             Knowledge distillation: the teacher labels views of the source images once (cached in
             RUN_DIR/labels; the photo as shot, crops resized to 1280x720 and 1920x1080, relit with
             exposure, gamma, white balance and synthetic backlight before labelling), then a small
-            U-Net on the frame downscaled by --scale learns the teacher's light map (Adam, L1 on log L),
-            each view cropped at a drawn offset (--jitter) and pooled anew, so that what it learns
-            does not depend on where an edge falls on its pixel grid (on moving video it moves).
+            U-Net on the frame downscaled by --scale learns the teacher's light map (Adam, L1 on log L).
             Whole source images are held out for validation: every --validate-every iterations the
             student is scored at full resolution (PSNR, SSIM against the teacher's result) and a new
             best writes RUN_DIR/student.onnx atomically ('cliplit live --watch RUN_DIR' picks it up).
@@ -182,7 +178,6 @@ public sealed class DistillCommand : AppCommand
             ValidationImages = args.GetValue(_validationImages),
             ValidateEvery = args.GetValue(_validateEvery) ?? Defaults.ValidateEvery,
             Threads = args.GetValue(_threads),
-            Jitter = args.GetValue(_jitter),
         };
     }
 

@@ -41,17 +41,12 @@ public sealed record DistillationOptions
     public int ValidateEvery { get; init; } = 100;
     /// <summary>CPU threads for the teacher and the student; null: one per core.</summary>
     public int? Threads { get; init; }
-    /// <summary>Training crops each view at an offset of 0 to this many source pixels less one (<see cref="PhaseJitter"/>); null: <see cref="PhaseJitter.Auto"/>; 0 or 1: none.</summary>
-    public int? Jitter { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public StudentArchitecture Architecture => new(Widths, Scale);
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveThreads => Threads ?? Environment.ProcessorCount;
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public int EffectiveJitter => Jitter ?? PhaseJitter.Auto(Architecture);
 
     /// <summary>When the run ends (<see cref="Minutes"/> and <see cref="Iterations"/>, with the default applied).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -72,7 +67,6 @@ public sealed record DistillationOptions
         if (ValidationImages is < 0) return "--validation-images must not be negative";
         if (ValidateEvery < 1) return "--validate-every must be at least 1";
         if (Threads is < 1) return "--threads must be at least 1";
-        if (Jitter is < 0) return "--jitter must not be negative";
         return null;
     }
 }

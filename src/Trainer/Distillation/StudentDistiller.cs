@@ -7,7 +7,7 @@ namespace ClipLit.Trainer.Distillation;
 /// <summary>
 /// Trains a <see cref="StudentNetwork"/> on the teacher's labels: Adam on L1 between log L of the
 /// student and of the teacher, one view at a time (views differ in size) with gradients accumulated
-/// over a batch, horizontal flips and crop offsets (<see cref="PhaseJitter"/>) drawn per iteration and view (<see cref="KeyedRandom"/>: a resumed
+/// over a batch, horizontal flips drawn per iteration and view (<see cref="KeyedRandom"/>: a resumed
 /// run makes the draws the uninterrupted run makes), until the <see cref="DistillationBudget"/> is
 /// spent. Every <see cref="DistillationOptions.ValidateEvery"/> iterations the held-out views are
 /// scored (<see cref="StudentValidation"/>), a snapshot is written (<see cref="DistillationSnapshot"/>),
@@ -108,8 +108,8 @@ public sealed class StudentDistiller : IDisposable
             var view = _training[picks[k]];
             var random = new KeyedRandom(_options.Seed, 31, iteration, k);
             bool flip = random.Next(2) == 1;
-            var (input, target, _, _) = PhaseJitter.Draw(view, _options.EffectiveJitter, _options.Architecture, ref random);
-            if (flip) (input, target) = (input.flip(3), target.flip(3));
+            var input = flip ? view.Input.flip(3) : view.Input;
+            var target = flip ? view.LogTarget.flip(3) : view.LogTarget;
             var loss = (_network.forward(input) - target).abs().mean();
             (loss / picks.Length).backward();
             total += loss.item<float>();

@@ -18,9 +18,7 @@ public static class StudentExport
     public static StudentMetadata Distilled(string source, Teacher teacher, DistillationOptions options, string dataDescription, DistillationState state, string validation) =>
         new(source, teacher.Name, teacher.Sha256, options.Scale, options.Architecture.Describe(), validation,
             string.Create(CultureInfo.InvariantCulture,
-                $"seed {options.Seed}; {dataDescription}; {state.Iteration} iterations of {options.Batch} views{Jittered(options.EffectiveJitter)}, Adam lr {options.LearningRate:G3} cosine to 1/100, {state.ElapsedSeconds / 60:F1} min"));
-
-    private static string Jittered(int jitter) => jitter > 1 ? $" cropped at offsets of 0-{jitter - 1} px" : "";
+                $"seed {options.Seed}; {dataDescription}; {state.Iteration} iterations of {options.Batch} views, Adam lr {options.LearningRate:G3} cosine to 1/100, {state.ElapsedSeconds / 60:F1} min"));
 
     /// <summary>The ONNX bytes, for callers that run them directly.</summary>
     public static byte[] ToBytes(StudentNetwork network, StudentMetadata metadata) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ClipLit.Core.Files;
@@ -16,10 +15,8 @@ namespace ClipLit.Trainer.Distillation;
 /// <summary>
 /// A labelled view in memory: the student's input (the view adaptive-average-pooled to the
 /// student's input size, as the runtime's downscale shader pools 8-bit frames) and the training
-/// target (the teacher's light map pooled the same way, as log max(L, 1e-3)); the view and the
-/// teacher's light map at full resolution, from which training pools shifted crops
-/// (<see cref="PhaseJitter"/>); held-out views also keep the view as RGBA and the teacher's
-/// enhanced result to score against.
+/// target (the teacher's light map pooled the same way, as log max(L, 1e-3)); held-out views also
+/// keep the full-resolution view and the teacher's enhanced result to score against.
 /// Ownership: owns its tensors.
 /// </summary>
 public sealed class LabelledView : IDisposable
@@ -31,10 +28,6 @@ public sealed class LabelledView : IDisposable
     public required Tensor Input { get; init; }
     /// <summary>1 x 1 x h x w: log max(L, 1e-3) of the pooled teacher light map.</summary>
     public required Tensor LogTarget { get; init; }
-    /// <summary>1 x 3 x Height x Width, bytes: the view at full resolution.</summary>
-    public required Tensor FullView { get; init; }
-    /// <summary>1 x 1 x Height x Width: the teacher's light map L at full resolution.</summary>
-    public required Tensor FullLightMap { get; init; }
     public required int Width { get; init; }
     public required int Height { get; init; }
     /// <summary>Held-out views: the view (RGBA8, Width x Height).</summary>
@@ -48,8 +41,6 @@ public sealed class LabelledView : IDisposable
     {
         Input.Dispose();
         LogTarget.Dispose();
-        FullView.Dispose();
-        FullLightMap.Dispose();
     }
 }
 
@@ -95,8 +86,7 @@ public sealed class Teacher : IDisposable
 public static class TeacherLabels
 {
     private const int Magic = 0x31564C43; // "CLV1"
-    // 2: the file also holds the view and the light map at full resolution (for shifted crops).
-    private const int Version = 2;
+    private const int Version = 1;
 
     /// <summary>
     /// Labels (or loads) every view of every source; held-out groups are <paramref name="validationGroups"/>.
@@ -226,53 +216,42 @@ public static class TeacherLabels
         StillImageWriter.Write(image, path, StillImageWriteOptions.Default);
     }
 
-    /// <summary>
-    /// Writes a view's label: a header (magic, view size, student input size), the view and the light
-    /// map pooled to the student's input size (floats), then the view's RGB (bytes) and the light map
-    /// (floats) at full resolution.
-    /// </summary>
+    /// <summary>Pools the view and the light map to the student's input size and writes both (header, input, light map).</summary>
     private static void WriteLabel(string path, byte[] view, float[] lightMap, int width, int height, StudentArchitecture architecture)
     {
         var (inputWidth, inputHeight) = architecture.InputSize(width, height);
         float[] input, target;
-        byte[] rgb;
         using (var scope = NewDisposeScope())
         {
-            var planes = tensor(view, [height, width, 4])[.., .., ..3].permute(2, 0, 1).contiguous();
-            rgb = planes.data<byte>().ToArray();
-            var image = planes.unsqueeze(0).to(float32) / 255f;
+            var image = tensor(view, [height, width, 4])[.., .., ..3].permute(2, 0, 1).unsqueeze(0).to(float32) / 255f;
             input = functional.adaptive_avg_pool2d(image, [inputHeight, inputWidth]).contiguous().data<float>().ToArray();
             var light = tensor(lightMap, [1, 1, height, width]);
             target = functional.adaptive_avg_pool2d(light, [inputHeight, inputWidth]).contiguous().data<float>().ToArray();
         }
         AtomicFile.Write(path, stream =>
         {
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-                foreach (int value in new[] { Magic, width, height, inputWidth, inputHeight }) writer.Write(value);
-            stream.Write(MemoryMarshal.AsBytes(input.AsSpan()));
-            stream.Write(MemoryMarshal.AsBytes(target.AsSpan()));
-            stream.Write(rgb);
-            stream.Write(MemoryMarshal.AsBytes(lightMap.AsSpan()));
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            foreach (int value in new[] { Magic, width, height, inputWidth, inputHeight }) writer.Write(value);
+            foreach (float value in input) writer.Write(value);
+            foreach (float value in target) writer.Write(value);
         });
     }
 
     private static LabelledView Load(SourceImage source, ViewRecipe recipe, string stem, bool validation)
     {
         string path = stem + ".bin";
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
+        using var reader = new BinaryReader(File.OpenRead(path));
         if (reader.ReadInt32() != Magic) throw new InvalidDataException($"{path}: not a ClipLit label file");
         int width = reader.ReadInt32(), height = reader.ReadInt32(), inputWidth = reader.ReadInt32(), inputHeight = reader.ReadInt32();
         // The header is checked against the file's own length before anything is allocated from it.
-        long fullPixels = (long)width * height, pixels = (long)inputWidth * inputHeight;
-        long expected = 5L * sizeof(int) + 4L * (4L * pixels) + 3L * fullPixels + 4L * fullPixels;
-        if (width <= 0 || height <= 0 || inputWidth <= 0 || inputHeight <= 0 || inputWidth > width || inputHeight > height || stream.Length != expected)
+        long expected = 5L * sizeof(int) + 4L * (4L * inputWidth * inputHeight);
+        if (width <= 0 || height <= 0 || inputWidth <= 0 || inputHeight <= 0 || inputWidth > width || inputHeight > height || reader.BaseStream.Length != expected)
             throw new InvalidDataException($"{path}: a damaged label file");
-        var input = ReadFloats(stream, 3 * pixels);
-        var target = ReadFloats(stream, pixels);
-        var rgb = new byte[3 * fullPixels];
-        stream.ReadExactly(rgb);
-        var lightMap = ReadFloats(stream, fullPixels);
+        int pixels = inputWidth * inputHeight;
+        var input = new float[3 * pixels];
+        var target = new float[pixels];
+        for (int i = 0; i < input.Length; i++) input[i] = reader.ReadSingle();
+        for (int i = 0; i < target.Length; i++) target[i] = reader.ReadSingle();
         byte[]? view = null, teacher = null;
         if (validation)
         {
@@ -287,20 +266,11 @@ public static class TeacherLabels
             IsValidation = validation,
             Input = tensor(input, [1, 3, inputHeight, inputWidth]),
             LogTarget = light.clamp_min(1e-3).log(),
-            FullView = tensor(rgb, [1, 3, height, width]),
-            FullLightMap = tensor(lightMap, [1, 1, height, width]),
             Width = width,
             Height = height,
             ViewRgba = view,
             TeacherRgba = teacher,
         };
-    }
-
-    private static float[] ReadFloats(Stream stream, long count)
-    {
-        var values = new float[count];
-        stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-        return values;
     }
 
     private static byte[] ReadRgba(string path, int width, int height)

@@ -343,13 +343,16 @@ public sealed class LiveTests
         int port;
         using (var probe = new System.Net.Sockets.UdpClient(0)) port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
         string received = _workspace.PathOf("received.mkv");
-        var receiverStart = new ProcessStartInfo("ffmpeg", $"-v error -y -analyzeduration 1000000 -probesize 1000000 -i \"udp://127.0.0.1:{port}?timeout=15000000\" -frames:v 10 -c:v ffv1 \"{received}\"")
-        {
-            RedirectStandardError = true,
-        };
+        var receiverStart = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
+        foreach (string argument in (string[])["-v", "error", "-y", "-analyzeduration", "1000000", "-probesize", "1000000",
+                     "-i", $"udp://127.0.0.1:{port}?timeout=15000000", "-frames:v", "10", "-c:v", "ffv1", received])
+            receiverStart.ArgumentList.Add(argument);
         using var receiver = Process.Start(receiverStart)!;
         var receiverErrors = receiver.StandardError.ReadToEndAsync();
-        await Task.Delay(1000);
+        // Stream only once the receiver's socket is bound: datagrams sent before it would be lost.
+        var patience = Stopwatch.StartNew();
+        while (!UdpPortIsBound(port) && !receiver.HasExited && patience.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+        Assert.That(UdpPortIsBound(port), $"the receiver listens on UDP port {port}");
 
         var live = Cli.Run(Cli.WithModel("live", "--input", clip, "--loop", "--no-window", "--frames", "90", "--device", "cpu",
             "--output-stream", $"udp://127.0.0.1:{port}?pkt_size=1316"));
@@ -359,6 +362,14 @@ public sealed class LiveTests
         Assert.That(receiver.ExitCode, Is.Zero, await receiverErrors);
         var stream = ClipLit.VideoIO.Video.VideoProbe.Probe(received);
         Assert.That((stream.FrameCount, stream.Width, stream.Height), Is.EqualTo((10, 320, 180)), "the receiver decoded frames of the enhanced video");
+    }
+
+    /// <summary>Whether a socket is bound to local UDP port <paramref name="port"/>: the kernel's tables (IPv4 and IPv6) list it as ADDRESS:PORT in hex.</summary>
+    private static bool UdpPortIsBound(int port)
+    {
+        string suffix = $":{port:X4}";
+        return new[] { "/proc/net/udp", "/proc/net/udp6" }.Where(File.Exists).SelectMany(File.ReadLines)
+            .Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var local, ..] && local.EndsWith(suffix, StringComparison.Ordinal));
     }
 
     [Test]

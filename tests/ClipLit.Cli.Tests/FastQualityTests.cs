@@ -74,8 +74,9 @@ public sealed class FastQualityTests
     public void TheDefaultStudentGivesPhotosThePapersLookAtTheirSize()
     {
         // The golden 512-pixel photos, which the shipped student never saw, in fast quality against
-        // PyTorch's output of the paper's network at full resolution. At the student's own scale
-        // (what videos take) they scored 38.3 dB mean and 36.0 worst; at the still scale 3-4 dB more.
+        // PyTorch's output of the paper's network at full resolution, at the still scale: 44.15 dB
+        // mean and 41.34 worst for the student of 2026-12-07 (issue 24 asks 43 mean); the one before
+        // it scored 42.68 and 39.94.
         string student = Path.Combine(AppContext.BaseDirectory, "models", "clip-lit-student.onnx");
         var golden = SharedData.GoldenImages().Where(g => g.Folder.EndsWith("enhance-512", StringComparison.Ordinal)).ToList();
         Assert.That(golden, Has.Count.EqualTo(6));
@@ -91,10 +92,10 @@ public sealed class FastQualityTests
             var (paper, _, _) = Read(Path.Combine(folder, stem + ".enhanced.png"));
             double psnr = Core.Imaging.FrameMetrics.Psnr(ours, paper);
             TestContext.Out.WriteLine($"{stem}: {psnr:F2} dB");
-            Assert.That(psnr, Is.Not.NaN.And.GreaterThanOrEqualTo(39.0), stem);
+            Assert.That(psnr, Is.Not.NaN.And.GreaterThanOrEqualTo(40.5), stem);
             scores.Add(psnr);
         }
-        Assert.That(scores.Average(), Is.GreaterThanOrEqualTo(41.5));
+        Assert.That(scores.Average(), Is.GreaterThanOrEqualTo(43.0));
     }
 
     [Test]

@@ -7,7 +7,7 @@
 // The new map may belong to an earlier frame (the live view's network finishes a map frames after it
 // took its frame): with mapMoved it is fetched through mapMotion, where each pixel was when that
 // frame was taken, so it lights the picture where things are now. Weight 0: no new map, the average
-// only follows the motion.
+// only follows the motion; weight 1: the new map alone (no history to fetch).
 // Writes a separate buffer (neighbours of the history are read while it is replaced); the caller
 // copies it over the history. CPU reference: the tests' CpuReference.Reproject.
 // Pass: src/Renderer/Passes/ReprojectPass.cs.
@@ -86,14 +86,20 @@ void main() {
     // The motion field is coarser than the light map: sample it at this pixel's centre, in its pixels.
     vec2 scale = vec2(float(pc.motionWidth), float(pc.motionHeight)) / vec2(float(pc.width), float(pc.height));
     vec2 motionPixel = (vec2(g) + 0.5) * scale - 0.5;
-    float previous = historyAt(vec2(g) + motionAt(motionPixel, false) / scale);
     uint i = g.y * pc.width + g.x;
+    // The new map as this frame sees it: at this pixel's place when the map's frame was taken.
+    vec2 at = vec2(g) + (pc.mapMoved != 0u && pc.weight > 0.0 ? motionAt(motionPixel, true) / scale : vec2(0.0));
+    if (pc.weight >= 1.0) {
+        // It replaces the average (the live view carrying each frame's own map): what the blend below
+        // gives at weight 1, without fetching and clamping a history it would drop.
+        blended[i] = currentAt(at);
+        return;
+    }
+    float previous = historyAt(vec2(g) + motionAt(motionPixel, false) / scale);
     if (pc.weight <= 0.0) {
         blended[i] = previous;
         return;
     }
-    // The new map as this frame sees it: at this pixel's place when the map's frame was taken.
-    vec2 at = vec2(g) + (pc.mapMoved != 0u ? motionAt(motionPixel, true) / scale : vec2(0.0));
 
     float lo = 3.0e38;
     float hi = -3.0e38;

@@ -49,6 +49,8 @@ public sealed class FrameStagesTests : DeviceFixture
             (0, 1f, false, false, 0, 1f, 0f),
             (3, 0.5f, true, false, 0, 0.6f, 0f),
             (7, 0.4f, true, true, 0, 1f, 0f),
+            // The live view's default: each new map alone, carried to the frame shown by its own motion.
+            (8, 1f, true, true, 0, 1f, 0f),
             (9, 0f, true, false, 0, 1.7f, 0f),
             (9, 0f, false, false, layout.Width / 2, 1f, 0f),
             (11, 1f, true, false, 0, 0f, 0f),

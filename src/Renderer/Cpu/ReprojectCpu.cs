@@ -4,8 +4,9 @@ namespace ClipLit.Renderer.Cpu;
 /// shaders/reproject.comp on the CPU: the light map's average fetched where each pixel was a frame
 /// ago (motion bilinear, the average Catmull-Rom), clamped to the new map's (2r+1)² min/max (the new
 /// map fetched through the map's own motion when it belongs to an earlier frame), then blended:
-/// out = mix(clamp(history(p + m)), current(p'), weight); weight 0 only moves the average. The
-/// shader's comments say why each step is there.
+/// out = mix(clamp(history(p + m)), current(p'), weight); weight 0 only moves the average, weight 1
+/// (the live view carrying each new map to the shown frame) only fetches the new map. The shader's
+/// comments say why each step is there.
 /// Thread-safety: stateless; bands of rows run in parallel.
 /// </summary>
 internal static class ReprojectCpu
@@ -27,20 +28,28 @@ internal static class ReprojectCpu
                 for (int x = 0; x < sizes.Width; x++)
                 {
                     float mx = (x + 0.5f) * scaleX - 0.5f, my = (y + 0.5f) * scaleY - 0.5f;
-                    var (dx, dy) = MotionAt(moved, sizes, mx, my);
-                    float previous = HistoryAt(before, sizes, x + dx / scaleX, y + dy / scaleY);
                     int i = y * sizes.Width + x;
-                    if (weight <= 0f)
-                    {
-                        output[i] = previous;
-                        continue;
-                    }
+                    // The new map where this pixel was when the map's frame was taken (the live view's maps are of earlier frames).
                     float ax = x, ay = y;
-                    if (mapMoved)
+                    if (mapMoved && weight > 0f)
                     {
                         var (mdx, mdy) = MotionAt(mapField, sizes, mx, my);
                         ax += mdx / scaleX;
                         ay += mdy / scaleY;
+                    }
+                    if (weight >= 1f)
+                    {
+                        // The new map replaces the average (each frame its own, carried by its motion): what the
+                        // blend below gives at weight 1, without fetching and clamping a history it would drop.
+                        output[i] = Bilinear(now, 1, 0, sizes.Width, sizes.Height, ax, ay);
+                        continue;
+                    }
+                    var (dx, dy) = MotionAt(moved, sizes, mx, my);
+                    float previous = HistoryAt(before, sizes, x + dx / scaleX, y + dy / scaleY);
+                    if (weight <= 0f)
+                    {
+                        output[i] = previous;
+                        continue;
                     }
                     float lo = 3.0e38f, hi = -3.0e38f;
                     for (int oy = -radius; oy <= radius; oy++)

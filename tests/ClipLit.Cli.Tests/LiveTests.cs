@@ -149,14 +149,20 @@ public sealed class LiveTests
             live=$!
             window=$(xdotool search --sync --name ClipLit | head -1)
             xdotool windowfocus --sync "$window"
-            sleep 1
-            for key in h f b r q; do xdotool key "$key"; sleep 2; done
-            # The new quality takes over at its first light map (slower on a loaded machine): wait for it, 20 s at most.
-            for i in $(seq 1 40); do grep -q "quality now" "{_workspace.PathOf("live.err")}" && break; sleep 0.5; done
-            sleep 1
+            # Each key but H says in a line what it did: wait until COUNT such lines are there, 60 s at most, before the next key.
+            waitfor() (
+              for i in $(seq 1 240); do [ "$(grep -c -- "$1" "{_workspace.PathOf("live.err")}")" -ge "$2" ] && exit 0; sleep 0.25; done
+              echo "no line '$1' in 60 s" >&2; exit 1
+            )
+            xdotool key h f; waitfor '^fullscreen$' 1
+            xdotool key b; waitfor '^side by side: ' 1
+            # The reload swaps the model in when it is loaded; the new quality takes over at its first light map.
+            xdotool key r; waitfor '^model swapped in: ' 1
+            xdotool key q; waitfor '^quality now ' 1
             # The correction's strength: up twice (quickly: both taps count), down once.
-            xdotool key bracketright bracketright; sleep 1; xdotool key bracketleft; sleep 1
-            xdotool key p; sleep 1
+            xdotool key bracketright bracketright; waitfor '^strength ' 2
+            xdotool key bracketleft; waitfor '^strength ' 3
+            xdotool key p; waitfor '^screenshot ' 1
             xdotool key Escape
             wait $live
             """);

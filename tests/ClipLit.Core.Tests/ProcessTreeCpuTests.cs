@@ -12,14 +12,17 @@ public sealed class ProcessTreeCpuTests
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc");
         var before = ProcessTreeCpu.Used();
-        // About 1.5 s of one core, busy until its own clock says so.
+        // 1.5 s of one core, busy until its own CPU time says so (however loaded the machine is).
         var start = new ProcessStartInfo("/usr/bin/python3");
-        foreach (string argument in new[] { "-c", "import time\nend = time.time() + 1.5\nwhile time.time() < end: pass" }) start.ArgumentList.Add(argument);
+        foreach (string argument in new[] { "-c", "import time\nwhile time.process_time() < 1.5: pass" }) start.ArgumentList.Add(argument);
         using var child = Process.Start(start)!;
-        Thread.Sleep(700);
+        // Measured while it runs: once it has burnt 0.3 s (the kernel's figure), a fifth of what it will.
+        var deadline = Stopwatch.StartNew();
+        while (child.TotalProcessorTime.TotalSeconds < 0.3 && !child.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
         var childSoFar = child.TotalProcessorTime;
         var running = ProcessTreeCpu.Used() - before;
-        Assert.That(childSoFar.TotalSeconds, Is.GreaterThan(0.3), "the child burns CPU");
+        Assert.That(child.HasExited, Is.False, "measured while the child runs");
+        Assert.That(childSoFar.TotalSeconds, Is.GreaterThanOrEqualTo(0.3), "the child burns CPU");
         // Clock ticks are 10 ms: allow a few of them.
         Assert.That(running.TotalSeconds, Is.GreaterThanOrEqualTo(childSoFar.TotalSeconds - 0.05), "a running child counts");
         child.WaitForExit();

@@ -62,6 +62,9 @@ public sealed class LiveMotionTests : TemporaryFolderFixture
                                   + $"(maps {carriedStatistics.MeanLightMapAgeFrames:F1} frames old), corrected by the student on each frame {Mean(fresh):F2} / {Worst(fresh):F2} dB "
                                   + $"(teacher maps {freshStatistics.MeanLightMapAgeFrames:F1} frames old; {freshStatistics.LightMapSource})");
         Assert.That(freshStatistics.LightMapSource, Does.Contain("placed on each frame by student"), "the teacher's maps took over from the student's own");
+        // The heads-up display and the summary say the student works on every frame, beside the teacher's slow rate.
+        Assert.That(freshStatistics.EveryFrameMilliseconds, Is.Not.Null.And.GreaterThan(0).And.LessThan(10_000), "the student's time on each frame");
+        Assert.That(carriedStatistics.EveryFrameMilliseconds, Is.Null, "no student on every frame when it does not place the maps");
         Assert.That(Worst(fresh), Is.Not.NaN.And.GreaterThan(30), "no shown frame far from the paper's output for it");
         Assert.That(Mean(fresh), Is.Not.NaN.And.GreaterThan(Mean(carried) - 0.3), "never worse than the carried map");
         // Here (2 cores) maps 5 frames old: carried 32.6-34.0 dB mean, 29.0-29.7 worst; corrected 35.6-35.7, 33.0.

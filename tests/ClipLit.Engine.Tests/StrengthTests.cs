@@ -79,5 +79,8 @@ public sealed class StrengthTests : TemporaryFolderFixture
         var readings = new HudReadings(30, 10, 20, 1, 40, 60, "CPU", "FAST", new LoadedModel(session, TimeSpan.Zero), null, false) { Strength = 0.6f };
         Assert.That(LiveHud.Lines(readings), Has.One.Contains("STRENGTH 0.60 ([ ])   DENOISE OFF"), "the heads-up display says the strength and its keys, and the denoise");
         Assert.That(LiveHud.Lines(readings with { Denoise = 1f }), Has.One.Contains("DENOISE 1.0"));
+        Assert.That(LiveHud.Lines(readings), Has.None.Contains("STUDENT"), "no student line where none runs on every frame");
+        Assert.That(LiveHud.Lines(readings with { EveryFrameMilliseconds = 12.4 }), Has.One.EqualTo("STUDENT ON EVERY FRAME, 12 MS: LIGHTS IT WHERE THINGS ARE NOW"),
+            "full quality with a student: the enhancer's slow rate is not the picture's");
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClipLit.Renderer;
 
 namespace ClipLit.Engine.Live;
@@ -28,6 +29,9 @@ public sealed class CutRefiner : IDisposable
     }
 
     public LoadedModel Model { get; }
+
+    /// <summary>How long the last <see cref="EstimateMap"/> took (pre-process and network): the heads-up display's figure where it runs on every frame.</summary>
+    public double MapMilliseconds { get; private set; }
 
     public FrameLayout Layout => _path.Layout;
 
@@ -66,10 +70,12 @@ public sealed class CutRefiner : IDisposable
     public void EstimateMap(ReadOnlySpan<byte> frame, int frameIndex, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        long start = Stopwatch.GetTimestamp();
         frame.CopyTo(_slot.InputBytes.Span);
         _slot.FrameIndex = frameIndex;
         _path.PreProcess(_slot);
         _path.Estimate(_slot, cancellation);
+        MapMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     /// <summary>The frame of the last <see cref="EstimateMap"/> composed with its own light map.</summary>

@@ -145,6 +145,12 @@ public sealed partial class EnhancerLane : IDisposable
     /// <summary>How long the network took for the newest light map.</summary>
     public double NetworkMilliseconds { get; private set; }
 
+    /// <summary>
+    /// Where the student runs on every shown frame to place the network's slower map on it (full
+    /// quality with a student, <see cref="FreshLightMap"/>): its time on the last frame; null elsewhere.
+    /// </summary>
+    public double? EveryFrameMilliseconds => _fresh is not null && _refiner is not null ? _refiner.MapMilliseconds : null;
+
     public bool IsIdle => _network.IsIdle;
 
     /// <summary>Composes the same frame again with no new light map (paused; the split may have moved).</summary>

@@ -21,6 +21,9 @@ public readonly record struct HudReadings(double DisplayFps, double EnhancerHz, 
 
     /// <summary>The gain-aware denoise's amount (0: off).</summary>
     public float Denoise { get; init; }
+
+    /// <summary>The student's milliseconds on each shown frame where it places the enhancer's slower maps (<see cref="EnhancerLane.EveryFrameMilliseconds"/>); null where it does not.</summary>
+    public double? EveryFrameMilliseconds { get; init; }
 }
 
 /// <summary>
@@ -70,6 +73,9 @@ public sealed class LiveHud
         yield return string.Format(c, "DISPLAY {0:F1} FPS   LATENCY {1:F0} MS (P99 {2:F0}){3}", r.DisplayFps, r.LatencyP50Milliseconds, r.LatencyP99Milliseconds,
             r.Paused ? "   PAUSED" : "");
         yield return string.Format(c, "ENHANCER {0:F1} HZ, {1:F0} MS   LIGHT MAP {2:F1} FRAMES OLD", r.EnhancerHz, r.EnhancerMilliseconds, r.LightMapAgeFrames);
+        // Otherwise the rate above (the slow network's) reads as if the picture's light changed that seldom.
+        if (r.EveryFrameMilliseconds is { } student)
+            yield return string.Format(c, "STUDENT ON EVERY FRAME, {0:F0} MS: LIGHTS IT WHERE THINGS ARE NOW", student);
         yield return string.Format(c, "CPU {0:F2} CORES, {1:F0} MS A FRAME (WITH THE DECODER)", r.CpuCores, r.CpuMillisecondsPerFrame);
         // The strength first: the quality's and the device's descriptions are long, and a small window cuts them.
         string denoise = r.Denoise > 0 ? r.Denoise.ToString("0.0#", c) : "OFF";

@@ -20,6 +20,7 @@ public sealed class LiveMetrics
     private (int Presented, int LightMaps) _lastSecond;
     private (long Decode, long Render, long Present, long Due) _ticks;   // Stopwatch ticks spent per stage, over shown frames
     private long _ageSum;
+    private (double Sum, int Frames) _everyFrame;  // the student's milliseconds on frames where it placed the network's maps
     private long _firstLightMapAt = long.MaxValue;
     private LoadedModel? _awaitingFirstFrameOf;
     private DateTime? _firstFrameOfLastModel;
@@ -66,6 +67,7 @@ public sealed class LiveMetrics
     {
         _ticks = (_ticks.Decode + received - reading, _ticks.Render + rendered - received, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited, _ticks.Due + waited);
         _ageSum += lightMapAge;
+        if (primary.EveryFrameMilliseconds is { } student) _everyFrame = (_everyFrame.Sum + student, _everyFrame.Frames + 1);
         Presented++;
         // Frames decoded before the first light map existed waited for it (seconds in full quality): no steady-state latency.
         if (arrived >= _firstLightMapAt) _latencies.Add(Stopwatch.GetElapsedTime(arrived + waited).TotalMilliseconds);
@@ -87,6 +89,7 @@ public sealed class LiveMetrics
             CpuMillisecondsPerFrame = Rates.DisplayFps > 0 ? 1000 * Rates.CpuCores / Rates.DisplayFps : 0,
             Strength = lanes.Strength,
             Denoise = lanes.Denoise,
+            EveryFrameMilliseconds = primary.EveryFrameMilliseconds,
         };
     }
 
@@ -108,6 +111,7 @@ public sealed class LiveMetrics
             CpuCores = cpuSeconds / seconds,
             CpuMillisecondsPerFrame = 1000 * cpuSeconds / Math.Max(1, Presented),
             Strength = lanes.Strength,
+            EveryFrameMilliseconds = _everyFrame.Frames > 0 ? _everyFrame.Sum / _everyFrame.Frames : null,
         };
     }
 

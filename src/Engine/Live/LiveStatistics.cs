@@ -23,6 +23,12 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
 
     /// <summary>The correction's strength at the end (<see cref="ClipLit.Renderer.CorrectionStrength"/>).</summary>
     public float Strength { get; init; } = ClipLit.Renderer.CorrectionStrength.Paper;
+
+    /// <summary>
+    /// The student's mean milliseconds a shown frame where it ran on every frame to place the network's
+    /// slower maps (full quality with a student, <see cref="EnhancerLane.EveryFrameMilliseconds"/>); null where it did not.
+    /// </summary>
+    public double? EveryFrameMilliseconds { get; init; }
 }
 
 /// <summary>

@@ -116,6 +116,33 @@ public sealed class FastQualityTests
     }
 
     [Test]
+    public void TheUsersOwnStudentComesBeforeTheDefaultOne()
+    {
+        // As ./setup leaves it (the default student installed), plus a student the user distilled, named as the README shows.
+        string folder = Directory.CreateDirectory(StudentStore.UserStudentFolder).FullName;
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "models", StudentStore.DefaultStudentFileName), Path.Combine(folder, StudentStore.DefaultStudentFileName));
+        string mine = TestStudents.Write(Path.Combine(folder, "mine.onnx"));
+        var result = Cli.Run(Cli.WithModel("enhance", _workspace.Photo("photo.png", 320, 200), "-o", _workspace.PathOf("out.png"), "--quality", "fast", "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain($"fast quality: student {mine}"), "the user's own student, though the default's name sorts first");
+    }
+
+    [Test]
+    public void AnOutdatedDefaultStudentGivesWayToTheShippedOne()
+    {
+        // An earlier version's default student: another student of the same model under the default's name.
+        string folder = Directory.CreateDirectory(StudentStore.UserStudentFolder).FullName;
+        string outdated = TestStudents.Write(Path.Combine(folder, StudentStore.DefaultStudentFileName));
+        byte[] before = File.ReadAllBytes(outdated);
+        var result = Cli.Run(Cli.WithModel("enhance", _workspace.Photo("photo.png", 320, 200), "-o", _workspace.PathOf("out.png"), "--quality", "fast", "--device", "cpu"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Contain($"note: the installed default student {outdated} is not the one this ClipLit ships"));
+        var used = result.Error.Split('\n').Single(line => line.StartsWith("fast quality: student ", StringComparison.Ordinal));
+        Assert.That(used, Does.Not.Contain(outdated).And.Contain(Path.Combine("models", StudentStore.DefaultStudentFileName)), "the shipped student serves");
+        Assert.That(File.ReadAllBytes(outdated), Is.EqualTo(before), "the user's folder is left as it was");
+    }
+
+    [Test]
     public void WithoutAStudentFastQualitySaysItRunsTheModelOnASmallCopy()
     {
         TestStudents.Write(Path.Combine(Directory.CreateDirectory(StudentStore.UserStudentFolder).FullName, "other.onnx"), SharedData.InitialEnhancementCheckpoint);

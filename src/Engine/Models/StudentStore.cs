@@ -20,23 +20,50 @@ public static class StudentStore
     /// <summary>The default student as shipped beside the executable.</summary>
     public static string BundledStudent => Path.Combine(AppContext.BaseDirectory, "models", DefaultStudentFileName);
 
-    /// <summary>An installed student distilled from <paramref name="teacher"/>, or null (broken files are skipped with a note).</summary>
+    /// <summary>
+    /// An installed student distilled from <paramref name="teacher"/>, or null (broken files are skipped
+    /// with a note). The user's own students (any other file name) come first, in name order; then the
+    /// default student. Its installed copy is ClipLit's (<see cref="Install"/> replaces it): where it is
+    /// not the one this ClipLit ships (an earlier version installed it), the shipped one serves, with a note.
+    /// </summary>
     public static StudentModel? FindFor(LightMapModel teacher, Action<string> note)
     {
         if (!Directory.Exists(UserStudentFolder)) return null;
+        StudentModel? installedDefault = null;
         foreach (string file in Directory.EnumerateFiles(UserStudentFolder, "*.onnx").Order(StringComparer.Ordinal))
         {
             try
             {
                 var student = ModelFile.LoadStudent(file);
-                if (student.IsStudentOf(teacher)) return student;
+                if (!student.IsStudentOf(teacher)) continue;
+                if (Path.GetFileName(file) != DefaultStudentFileName) return student;
+                installedDefault = student;
             }
             catch (ModelLoadException e)
             {
                 note($"skipped an installed student: {e.Message}");
             }
         }
-        return null;
+        return installedDefault is null ? null : Current(installedDefault, teacher, note);
+    }
+
+    /// <summary>The shipped default student in place of an installed copy that differs from it, where the shipped one serves the same teacher.</summary>
+    private static StudentModel Current(StudentModel installed, LightMapModel teacher, Action<string> note)
+    {
+        if (!File.Exists(BundledStudent)) return installed;
+        try
+        {
+            var shipped = ModelFile.LoadStudent(BundledStudent);
+            if (!shipped.IsStudentOf(teacher) || string.Equals(shipped.Sha256, installed.Sha256, StringComparison.Ordinal)) return installed;
+            note($"the installed default student {installed.Source} is not the one this ClipLit ships (an earlier version's): "
+                + $"fast quality takes the shipped one, {BundledStudent} ('cliplit models install' updates the installed copy)");
+            return shipped;
+        }
+        catch (ModelLoadException e)
+        {
+            note($"the shipped default student cannot be used ({e.Message}): fast quality takes the installed copy");
+            return installed;
+        }
     }
 
     /// <summary>Installs the shipped default student into the user folder (kept when already there, identical).</summary>

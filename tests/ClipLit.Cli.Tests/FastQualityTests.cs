@@ -140,6 +140,8 @@ public sealed class FastQualityTests
         var used = result.Error.Split('\n').Single(line => line.StartsWith("fast quality: student ", StringComparison.Ordinal));
         Assert.That(used, Does.Not.Contain(outdated).And.Contain(Path.Combine("models", StudentStore.DefaultStudentFileName)), "the shipped student serves");
         Assert.That(File.ReadAllBytes(outdated), Is.EqualTo(before), "the user's folder is left as it was");
+        var models = Cli.Run("models");
+        Assert.That(models.Out, Does.Contain($"student (fast quality): {outdated} (an earlier version's default"), models.ToString());
     }
 
     [Test]

@@ -25,7 +25,8 @@ public sealed class ModelsCommand : AppCommand
         context.Out.WriteLine($"per-user model folder: {ModelStore.UserModelFolder}");
         if (Directory.Exists(StudentStore.UserStudentFolder))
             foreach (string student in Directory.EnumerateFiles(StudentStore.UserStudentFolder, "*.onnx").Order(StringComparer.Ordinal))
-                context.Out.WriteLine($"student (fast quality): {student}");
+                context.Out.WriteLine($"student (fast quality): {student}"
+                    + (StudentStore.IsOutdatedDefault(student) ? " (an earlier version's default: the shipped one serves; 'cliplit models install' updates it)" : ""));
         return model is null ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 

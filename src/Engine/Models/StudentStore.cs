@@ -47,6 +47,13 @@ public static class StudentStore
         return installedDefault is null ? null : Current(installedDefault, teacher, note);
     }
 
+    /// <summary>Whether <paramref name="path"/> is the installed default student and differs from the one shipped (an earlier version's copy).</summary>
+    public static bool IsOutdatedDefault(string path)
+    {
+        if (Path.GetFileName(path) != DefaultStudentFileName || !File.Exists(BundledStudent) || !File.Exists(path)) return false;
+        return !File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(BundledStudent));
+    }
+
     /// <summary>The shipped default student in place of an installed copy that differs from it, where the shipped one serves the same teacher.</summary>
     private static StudentModel Current(StudentModel installed, LightMapModel teacher, Action<string> note)
     {

@@ -145,6 +145,22 @@ public sealed class FastQualityTests
     }
 
     [Test]
+    public void PipesInTheStudentsFolderAreSkippedUnopened()
+    {
+        // Opening either would wait for a writer: the run and the listing must end (2 minutes is far more than they take).
+        string folder = Directory.CreateDirectory(StudentStore.UserStudentFolder).FullName;
+        string pipe = NamedPipe.Make(Path.Combine(folder, "zz.onnx"));
+        string defaultPipe = NamedPipe.Make(Path.Combine(folder, StudentStore.DefaultStudentFileName));
+        var enhance = Task.Run(() => Cli.Run(Cli.WithModel("enhance", _workspace.Photo("photo.png", 320, 200), "-o", _workspace.PathOf("out.png"), "--quality", "fast", "--device", "cpu")));
+        Assert.That(enhance.Wait(TimeSpan.FromMinutes(2)), Is.True, "enhance ended");
+        Assert.That(enhance.Result.ExitCode, Is.EqualTo(0), enhance.Result.ToString());
+        Assert.That(enhance.Result.Error, Does.Contain($"note: skipped an installed student: {pipe}: empty file (0 bytes)"));
+        var models = Task.Run(() => Cli.Run("models"));
+        Assert.That(models.Wait(TimeSpan.FromMinutes(2)), Is.True, "models ended");
+        Assert.That(models.Result.Out, Does.Contain($"student (fast quality): {defaultPipe}\n"), "listed, not taken for an earlier version's default");
+    }
+
+    [Test]
     public void WithoutAStudentFastQualitySaysItRunsTheModelOnASmallCopy()
     {
         TestStudents.Write(Path.Combine(Directory.CreateDirectory(StudentStore.UserStudentFolder).FullName, "other.onnx"), SharedData.InitialEnhancementCheckpoint);

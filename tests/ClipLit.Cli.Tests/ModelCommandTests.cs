@@ -92,6 +92,13 @@ public sealed class ModelCommandTests
         var again = Cli.Run("models", "install");
         Assert.That(again.Error, Does.Contain("already installed").And.Contain("default student already installed"));
 
+        // An earlier version's default student (another student of the same checkpoint): install brings the shipped one, as the note says.
+        byte[] shipped = File.ReadAllBytes(student);
+        TestStudents.Write(student, installed);
+        var update = Cli.Run("models", "install");
+        Assert.That(update.Error, Does.Contain("installed the default student"), update.ToString());
+        Assert.That(File.ReadAllBytes(student), Is.EqualTo(shipped), "the installed copy is the shipped student again");
+
         var result = Cli.Run("enhance", _workspace.Photo("p.png"), "-o", _workspace.PathOf("out.png"));
         Assert.That(result.ExitCode, Is.EqualTo(0));
         Assert.That(result.Error, Does.Contain($"model {installed}"));

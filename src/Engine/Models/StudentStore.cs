@@ -50,8 +50,15 @@ public static class StudentStore
     /// <summary>Whether <paramref name="path"/> is the installed default student and differs from the one shipped (an earlier version's copy).</summary>
     public static bool IsOutdatedDefault(string path)
     {
-        if (Path.GetFileName(path) != DefaultStudentFileName || !File.Exists(BundledStudent) || !File.Exists(path)) return false;
-        return !File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(BundledStudent));
+        if (Path.GetFileName(path) != DefaultStudentFileName || !File.Exists(BundledStudent) || !File.Exists(path) || ContentFile.IsEmpty(path)) return false;
+        try
+        {
+            return new FileInfo(path).Length != new FileInfo(BundledStudent).Length || !File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(BundledStudent));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // loading it says why
+        }
     }
 
     /// <summary>The shipped default student in place of an installed copy that differs from it, where the shipped one serves the same teacher.</summary>
@@ -80,7 +87,8 @@ public static class StudentStore
     {
         var student = ModelFile.LoadStudent(BundledStudent);
         string target = Path.Combine(UserStudentFolder, DefaultStudentFileName);
-        if (File.Exists(target) && File.ReadAllBytes(target).AsSpan().SequenceEqual(student.Data.OnnxBytes))
+        // The size first: whatever else stands under the name (a pipe reports none) is replaced unread.
+        if (File.Exists(target) && new FileInfo(target).Length == student.Data.OnnxBytes.Length && File.ReadAllBytes(target).AsSpan().SequenceEqual(student.Data.OnnxBytes))
             return $"default student already installed: {target}";
         Directory.CreateDirectory(UserStudentFolder);
         AtomicFile.Write(target, output => output.Write(student.Data.OnnxBytes));

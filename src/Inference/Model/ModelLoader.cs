@@ -1,3 +1,5 @@
+using ClipLit.Core.Files;
+
 namespace ClipLit.Inference.Model;
 
 /// <summary>
@@ -11,11 +13,13 @@ public static class ModelLoader
     public static EnhancementWeights Load(string path)
     {
         if (Directory.Exists(path)) throw new ModelLoadException(path, "is a folder, not a model file");
+        // Before opening: a pipe named like a model would wait for a writer.
+        if (ContentFile.IsEmpty(path)) throw new ModelLoadException(path, ContentFile.EmptyProblem);
         byte[] header = new byte[4];
         try
         {
             using var stream = File.OpenRead(path);
-            if (stream.Length == 0) throw new ModelLoadException(path, "empty file (0 bytes)");
+            if (stream.Length == 0) throw new ModelLoadException(path, ContentFile.EmptyProblem);
             if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
                 throw new ModelLoadException(path, "not a PyTorch checkpoint or ONNX model (only a few bytes long)");
         }

@@ -1,3 +1,4 @@
+using ClipLit.Core.Files;
 using ClipLit.Inference.Model;
 using Google.Protobuf;
 using Onnx;
@@ -18,6 +19,8 @@ public static class StudentModelFile
     /// <exception cref="ModelLoadException">Unreadable, not ONNX, not fitting the contract, or broken weights; one line naming the file and the problem.</exception>
     public static StudentModelData Read(string path)
     {
+        // Before opening: a pipe named like a student would wait for a writer.
+        if (ContentFile.IsEmpty(path)) throw new ModelLoadException(path, ContentFile.EmptyProblem);
         byte[] bytes;
         try
         {

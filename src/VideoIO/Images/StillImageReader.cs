@@ -1,3 +1,4 @@
+using ClipLit.Core.Files;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
@@ -17,6 +18,8 @@ public static class StillImageReader
     /// <exception cref="ImageFileException">The file cannot be used.</exception>
     public static StillImage Read(string path)
     {
+        // Before opening: a pipe named like a photo would wait for a writer.
+        if (ContentFile.IsEmpty(path)) throw new ImageFileException(path, ContentFile.EmptyProblem);
         byte[] data;
         try
         {
@@ -29,7 +32,7 @@ public static class StillImageReader
                 : $"cannot be read ({e.Message})", e);
         }
 
-        if (data.Length == 0) throw new ImageFileException(path, "empty file (0 bytes)");
+        if (data.Length == 0) throw new ImageFileException(path, ContentFile.EmptyProblem);
         var format = ImageFileFormats.FromSignature(data)
             ?? throw new ImageFileException(path, "not a PNG, JPEG, BMP, TIFF or WebP image (unrecognized content)");
         var truncation = ImageFileIntegrity.FindProblem(format, data);

@@ -128,7 +128,7 @@ public sealed class JobFolder(string path)
         {
             var file = new FileInfo(output);
             string marker = JoinedMarker(input);
-            return file.Exists && File.Exists(marker) && new FileInfo(marker).Length < MaxMarkerBytes
+            return file.Exists && File.Exists(marker) && new FileInfo(marker).Length < MaxMarkerBytes && !ContentFile.IsEmpty(marker)
                    && JsonSerializer.Deserialize<JoinedOutput>(File.ReadAllBytes(marker)) is { } joined
                    && joined.Path == file.FullName && joined.Bytes == file.Length && joined.LastWriteUtc == file.LastWriteTimeUtc;
         }
@@ -155,7 +155,8 @@ public sealed class JobFolder(string path)
     {
         try
         {
-            if (!File.Exists(path) || new FileInfo(path).Length > MaxMarkerBytes) return null;
+            // Unopened when empty: a pipe left on the shared storage would wait for a writer.
+            if (!File.Exists(path) || new FileInfo(path).Length > MaxMarkerBytes || ContentFile.IsEmpty(path)) return null;
             var marker = JsonSerializer.Deserialize<ShardMarker>(File.ReadAllBytes(path));
             // Markers are written atomically: an incomplete one was damaged outside ClipLit; it counts as absent.
             return marker is { Host: not null, Detail: not null } && (marker.Parts is null || marker.Parts.All(p => p is { File: not null, Sha256: not null }))

@@ -97,6 +97,8 @@ public sealed record JobManifest(int Format, string ClipLitVersion, DateTimeOffs
         try
         {
             if (new FileInfo(path).Length > MaxBytes) throw new JobException($"{path}: not a job manifest (larger than {MaxBytes >> 20} MiB)");
+            // Unopened: a pipe left on the shared storage would wait for a writer.
+            if (ContentFile.IsEmpty(path)) throw new JobException($"{path}: not a job manifest ({ContentFile.EmptyProblem})");
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

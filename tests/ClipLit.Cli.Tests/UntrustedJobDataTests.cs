@@ -101,6 +101,44 @@ public sealed class UntrustedJobDataTests
         }, iter: Iterations);
     }
 
+    [Test]
+    public void PipesInPlaceOfTheManifestOrAMarkerAreRefusedUnopened()
+    {
+        // Opening a pipe left on the shared storage would wait for a writer: each read must end, refused or absent.
+        string job = Directory.CreateDirectory(_workspace.PathOf("piped-job")).FullName;
+        string manifest = NamedPipe.Make(Path.Combine(job, JobManifest.FileName));
+        string? message = null;
+        bool refused = UntrustedInput.EndsClearly<JobException>(() =>
+        {
+            try
+            {
+                JobManifest.Read(job);
+            }
+            catch (JobException e)
+            {
+                message = e.Message;
+                throw;
+            }
+        });
+        Assert.That(refused, Is.True);
+        Assert.That(message, Does.Contain(manifest).And.Contain("empty file (0 bytes)"));
+
+        var folder = new JobFolder(_job);
+        string marker = NamedPipe.Make(Path.Combine(Directory.CreateDirectory(folder.ShardFolder(2)).FullName, "done.json"));
+        try
+        {
+            UntrustedInput.EndsClearly<JobException>(() =>
+            {
+                Assert.That(folder.Status(2).Detail, Is.Not.Null);
+                Assert.That(folder.DoneParts(2), Is.Null, "a pipe is no done marker");
+            });
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
     /// <summary>Every value's place in the document, as a path of property names and indices.</summary>
     private static IEnumerable<string> Leaves(JsonNode? node, string path)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClipLit.Core.Files;
 using ClipLit.Cli;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Trainer.Training;
@@ -104,10 +105,14 @@ public sealed class TrainCommand : AppCommand
                 if (options.FindProblem() is { } problem) throw new UsageException("train: " + problem);
                 if (run.LatestState() is not null)
                     return Fail(context, $"{run.Root}: already holds a run (use --resume to continue it, or another --out)");
-                foreach (var (what, path) in new[] { ("--clip-vit", options.ClipVitPath), ("--clip-rn", options.ClipResNetPath), ("--vocab", options.VocabularyPath) })
+                foreach (var (what, path) in new[] { ("--clip-vit", options.ClipVitPath), ("--clip-rn", options.ClipResNetPath), ("--vocab", options.VocabularyPath),
+                             ("--init-model", options.InitialModel), ("--init-prompt", options.InitialPrompt) })
+                {
+                    if (path is null) continue; // the optional ones
                     if (!File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
-                foreach (var (what, path) in new[] { ("--init-model", options.InitialModel), ("--init-prompt", options.InitialPrompt) })
-                    if (path is not null && !File.Exists(path)) return Fail(context, $"{path}: no such file ({what})");
+                    // Unopened: a pipe under that name would wait for a writer.
+                    if (ContentFile.IsEmpty(path)) return Fail(context, $"{path}: {ContentFile.EmptyProblem} ({what})");
+                }
                 run.Create();
                 run.WriteOptions(options);
             }

@@ -169,6 +169,15 @@ public sealed partial class TrainCommandTests
         Assert.That(missing.ErrorLines, Has.Length.EqualTo(1));
         Assert.That(missing.Error, Does.Contain("nope.pt"));
 
+        // A pipe named like CLIP's weights: refused by its size, unopened (opening it would wait for a writer).
+        string pipe = NamedPipe.Make(Path.Combine(_root, "vit.pt"));
+        var piped = Task.Run(() => CliplitTrain.Run("train", "--backlit", _backlit, "--well-lit", _wellLit, "--clip-vit", pipe,
+            "--clip-rn", SharedData.Path("golden", "clip", "rn_tiny.state_dict.pth"), "--vocab", Vocabulary, "--out", Path.Combine(_root, "piped")));
+        Assert.That(piped.Wait(TimeSpan.FromMinutes(2)), Is.True, "the run ended");
+        Assert.That(piped.Result.ExitCode, Is.EqualTo(1), piped.Result.ToString());
+        Assert.That(piped.Result.ErrorLines, Has.Length.EqualTo(1), piped.Result.ToString());
+        Assert.That(piped.Result.Error, Does.Contain($"{pipe}: empty file (0 bytes) (--clip-vit)"));
+
         var again = CliplitTrain.Run(TrainArguments(_run, enhanceIterations: 10));
         Assert.That(again.ExitCode, Is.EqualTo(1));
         Assert.That(again.Error, Does.Contain("already holds a run"));

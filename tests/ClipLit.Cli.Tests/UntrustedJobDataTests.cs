@@ -107,21 +107,7 @@ public sealed class UntrustedJobDataTests
         // Opening a pipe left on the shared storage would wait for a writer: each read must end, refused or absent.
         string job = Directory.CreateDirectory(_workspace.PathOf("piped-job")).FullName;
         string manifest = NamedPipe.Make(Path.Combine(job, JobManifest.FileName));
-        string? message = null;
-        bool refused = UntrustedInput.EndsClearly<JobException>(() =>
-        {
-            try
-            {
-                JobManifest.Read(job);
-            }
-            catch (JobException e)
-            {
-                message = e.Message;
-                throw;
-            }
-        });
-        Assert.That(refused, Is.True);
-        Assert.That(message, Does.Contain(manifest).And.Contain("empty file (0 bytes)"));
+        Assert.That(UntrustedInput.RefusalOf<JobException>(() => JobManifest.Read(job)), Does.Contain(manifest).And.Contain("empty file (0 bytes)"));
 
         var folder = new JobFolder(_job);
         string marker = NamedPipe.Make(Path.Combine(Directory.CreateDirectory(folder.ShardFolder(2)).FullName, "done.json"));

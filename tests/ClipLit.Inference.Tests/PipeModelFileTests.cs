@@ -33,21 +33,8 @@ public sealed class PipeModelFileTests : TemporaryFolderFixture
     /// <summary>The one-line refusal <paramref name="read"/> ends with, within <see cref="UntrustedInput.Limit"/> (a wait on the pipe fails the test).</summary>
     private static string Refusal(Action read)
     {
-        string? message = null;
-        bool refused = UntrustedInput.EndsClearly<ModelLoadException>(() =>
-        {
-            try
-            {
-                read();
-            }
-            catch (ModelLoadException e)
-            {
-                message = e.Message;
-                throw;
-            }
-        });
-        Assert.That(refused, Is.True, "refused");
+        string message = UntrustedInput.RefusalOf<ModelLoadException>(read);
         Assert.That(message, Does.Not.Contain('\n'), "one line");
-        return message!;
+        return message;
     }
 }

@@ -38,4 +38,24 @@ public static class UntrustedInput
         }
         return run.Result;
     }
+
+    /// <summary>The message of the <typeparamref name="TError"/> that <paramref name="read"/> must end with (a result, another exception or a hang fails the test).</summary>
+    public static string RefusalOf<TError>(Action read) where TError : Exception
+    {
+        string? message = null;
+        bool refused = EndsClearly<TError>(() =>
+        {
+            try
+            {
+                read();
+            }
+            catch (TError e)
+            {
+                message = e.Message;
+                throw;
+            }
+        });
+        NUnit.Framework.Assert.That(refused, NUnit.Framework.Is.True, "refused");
+        return message!;
+    }
 }

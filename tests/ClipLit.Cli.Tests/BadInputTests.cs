@@ -51,6 +51,19 @@ public sealed class BadInputTests
     }
 
     [Test]
+    public void ALineBreakInABadFilesNameStaysInItsOneErrorLine()
+    {
+        // Names come from outside: a line break in one must not split the error (a log reader counts lines).
+        string bad = _workspace.Write("holiday\nnotes.png", "not a photo\n"u8.ToArray());
+        var result = Cli.Run(Cli.WithModel("enhance", bad, "-o", _workspace.PathOf("out") + "/"));
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        var errors = result.ErrorLines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.That(errors, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(errors[0], Does.Contain(Path.Combine(_workspace.Root, "holiday\\nnotes.png")).And.Contain("not a PNG, JPEG"), "the name shown with its line break escaped");
+        Assert.That(result.ErrorLines, Has.None.StartWith("notes.png"), "no line starts with the rest of the name");
+    }
+
+    [Test]
     public void ThreeByFivePhotoIsEnhanced()
     {
         string tiny = _workspace.Photo("tiny.png", width: 3, height: 5);

@@ -17,22 +17,36 @@ public static class OneLine
     public static string Escaped(string value)
     {
         var shown = new StringBuilder();
-        foreach (char c in value.Length <= Longest ? value : value[..Longest])
-        {
-            switch (c)
-            {
-                case '\\': shown.Append(@"\\"); break;
-                case '"': shown.Append("\\\""); break;
-                case '\n': shown.Append(@"\n"); break;
-                case '\r': shown.Append(@"\r"); break;
-                case '\t': shown.Append(@"\t"); break;
-                default:
-                    if (char.IsControl(c)) shown.Append(@"\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-                    else shown.Append(c);
-                    break;
-            }
-        }
+        foreach (char c in value.Length <= Longest ? value : value[..Longest]) Append(shown, c, escapeQuotes: true);
         if (value.Length > Longest) shown.Append("...");
         return shown.ToString();
+    }
+
+    /// <summary>
+    /// A file's path as an error line names it: whole, and as it is unless it holds control characters
+    /// (a line break in a file name), which are escaped, so the message stays one line.
+    /// </summary>
+    public static string Path(string path)
+    {
+        if (!path.Any(char.IsControl)) return path;
+        var shown = new StringBuilder();
+        foreach (char c in path) Append(shown, c, escapeQuotes: false);
+        return shown.ToString();
+    }
+
+    private static void Append(StringBuilder shown, char c, bool escapeQuotes)
+    {
+        switch (c)
+        {
+            case '\\' when escapeQuotes: shown.Append(@"\\"); break;
+            case '"' when escapeQuotes: shown.Append("\\\""); break;
+            case '\n': shown.Append(@"\n"); break;
+            case '\r': shown.Append(@"\r"); break;
+            case '\t': shown.Append(@"\t"); break;
+            default:
+                if (char.IsControl(c)) shown.Append(@"\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                else shown.Append(c);
+                break;
+        }
     }
 }

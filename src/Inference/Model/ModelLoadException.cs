@@ -1,10 +1,12 @@
+using ClipLit.Core.Text;
+
 namespace ClipLit.Inference.Model;
 
-/// <summary>A model file could not be used; the message is one line naming the file and the problem.</summary>
+/// <summary>A model file could not be used; the message is one line naming the file (control characters in its name escaped) and the problem.</summary>
 public sealed class ModelLoadException : Exception
 {
     public ModelLoadException(string path, string problem, Exception? inner = null)
-        : base($"{path}: {problem}", inner)
+        : base($"{OneLine.Path(path)}: {problem}", inner)
     {
         Path = path;
         Problem = problem;

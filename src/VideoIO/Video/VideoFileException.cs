@@ -1,8 +1,10 @@
+using ClipLit.Core.Text;
+
 namespace ClipLit.VideoIO.Video;
 
-/// <summary>A video file could not be read or written; the message is one line naming the file and the problem.</summary>
+/// <summary>A video file could not be read or written; the message is one line naming the file (control characters in its name escaped) and the problem.</summary>
 public sealed class VideoFileException(string path, string problem, Exception? inner = null)
-    : Exception($"{path}: {problem}", inner)
+    : Exception($"{OneLine.Path(path)}: {problem}", inner)
 {
     public string Path { get; } = path;
 

@@ -21,11 +21,12 @@ public sealed class ReadAheadSourceTests
     [OneTimeTearDown]
     public void DeleteClip() => Directory.Delete(_folder, recursive: true);
 
-    [Test]
-    public async Task EveryFrameArrivesInOrderAndEqualToReadingDirectly()
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task EveryFrameArrivesInOrderAndEqualToReadingDirectly(int depth)
     {
         var direct = await ReadAll(new VideoFrameReader(_clip), delay: 0);
-        var ahead = await ReadAll(new ReadAheadSource(new VideoFrameReader(_clip), depth: 2, latestWins: false), delay: 5);
+        var ahead = await ReadAll(new ReadAheadSource(new VideoFrameReader(_clip), depth, latestWins: false), delay: 5);
         Assert.That(ahead.Select(f => f.Timestamp), Is.EqualTo(direct.Select(f => f.Timestamp)));
         Assert.That(ahead.Count, Is.EqualTo(40));
         for (int i = 0; i < direct.Count; i++) Assert.That(ahead[i].Pixels, Is.EqualTo(direct[i].Pixels), $"frame {i}");
@@ -42,6 +43,32 @@ public sealed class ReadAheadSourceTests
         Assert.That(frames[^1].Timestamp, Is.EqualTo(_clip.FrameTimestamps[^1]), "the last frame is never dropped");
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task AFileIsDecodedNoMoreFramesAheadThanItsRingHolds(int depth)
+    {
+        // What waits in the ring waits on screen too (the live view's latency): the decoder must
+        // stop once the ring is full, then decode one frame for each one taken.
+        var counted = new CountingSource(new VideoFrameReader(_clip));
+        await using var source = new ReadAheadSource(counted, depth, latestWins: false);
+        var buffer = new byte[_clip.FrameBytes];
+        for (int taken = 1; taken <= 3; taken++)
+        {
+            Assert.That((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame);
+            Assert.That(SpinWait.SpinUntil(() => counted.Reads >= taken + depth, TimeSpan.FromSeconds(20)), "the decoder refills the ring");
+            await Task.Delay(300); // time for a decoder that did not stop to read on
+            Assert.That(counted.Reads, Is.EqualTo(taken + depth), $"frames decoded once {taken} were taken");
+        }
+    }
+
+    [Test]
+    public async Task ALatestWinsRingOfOneBufferIsRefused()
+    {
+        // Latest wins needs a buffer to take while a newer frame is written into the other.
+        await using var reader = new VideoFrameReader(_clip);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ReadAheadSource(reader, [new byte[_clip.FrameBytes]], latestWins: true));
+    }
+
     [Test]
     public async Task StoppingEarlyStopsTheDecoderWithoutHanging()
     {
@@ -50,6 +77,31 @@ public sealed class ReadAheadSourceTests
         Assert.That((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame);
         var dispose = source.DisposeAsync().AsTask();
         Assert.That(await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(20))), Is.SameAs(dispose), "disposed promptly");
+    }
+
+    /// <summary>A real source, counting the frames read from it.</summary>
+    private sealed class CountingSource(IFrameSource inner) : IFrameSource
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int Width => inner.Width;
+
+        public int Height => inner.Height;
+
+        public int? FrameCount => inner.FrameCount;
+
+        public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)
+        {
+            var frame = await inner.ReadAsync(destination, cancellation);
+            Interlocked.Increment(ref _reads);
+            return frame;
+        }
+
+        public Task<string?> FinishAsync() => inner.FinishAsync();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     private static async Task<List<(long Timestamp, byte[] Pixels)>> ReadAll(IFrameSource source, int delay, bool dispose = true)

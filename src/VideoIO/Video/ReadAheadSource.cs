@@ -9,6 +9,10 @@ namespace ClipLit.VideoIO.Video;
 /// caller renders and presents, instead of being drained in pipe-sized steps on demand.
 /// With <c>latestWins</c> (cameras, streams) a caller that fell behind gets the newest frame and
 /// the older waiting ones are dropped; otherwise (files) every frame is delivered.
+/// A frame waits in the ring from its decoding until the caller takes it, and that wait is part of
+/// what a viewer sees as latency: each buffer is up to a frame period more. A file needs one (the
+/// decoder works on the next frame while the caller renders this one); latest-wins needs two (one
+/// to take while a newer one is written).
 /// Memory: <c>depth</c> frames, whatever the video's length.
 /// Thread-safety: one reader. Ownership: owns the inner source; DisposeAsync stops the task and it.
 /// </summary>
@@ -30,13 +34,14 @@ public sealed class ReadAheadSource : IFrameSource
     }
 
     /// <summary>
-    /// Reads ahead into the caller's <paramref name="buffers"/> (at least two, each a whole frame), which
+    /// Reads ahead into the caller's <paramref name="buffers"/> (each a whole frame; at least two with
+    /// <paramref name="latestWins"/>, else at least one), which
     /// are free again once this source is disposed: a loop that reopens its source (looping, a camera
     /// coming back) reuses them instead of allocating frames each time. Takes ownership of <paramref name="inner"/>.
     /// </summary>
     public ReadAheadSource(IFrameSource inner, IReadOnlyList<byte[]> buffers, bool latestWins)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(buffers.Count, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(buffers.Count, latestWins ? 2 : 1);
         if (buffers.Any(b => b.Length < 4 * inner.Width * inner.Height)) throw new ArgumentException("every buffer must hold a whole frame", nameof(buffers));
         _inner = inner;
         _latestWins = latestWins;

@@ -105,7 +105,7 @@ public static class MadeUpResults
             new DistillCrop("a.jpg", 2048, 1536, 16, 32, [crop, crop, crop]),
             [new DistillNetworkRate(FastVariant.Teacher256, 256, 144, 40, 30), new DistillNetworkRate(FastVariant.Student, 640, 360, 4, 60)],
             [new DistillVideoRun(FastVariant.Teacher256, 240, 20, 0.02, 0.001, [60]), new DistillVideoRun(FastVariant.Student, 240, 40, 0.02, 0.001, [60])],
-            4, 0.2, [("student", process), ("teacher, full", process)], new DistillCurve("run", [new CurvePoint("100", 1, 35, 30), new CurvePoint("200", 2, 37, 32)]));
+            45, 4, 0.2, [("student", process), ("teacher, full", process)], new DistillCurve("run", [new CurvePoint("100", 1, 35, 30), new CurvePoint("200", 2, 37, 32)]));
     }
 
     private static JobBenchResult Jobs(MachineDescription machine) =>

@@ -58,13 +58,14 @@ public static class DistillBench
         {
             log.WriteLine("bench distill: flicker and throughput through the video pipeline...");
             var videoRuns = VideoRuns(session, studentSession, clip, scratch, log);
+            double transcode = TranscodeAlone(clip, scratch, log);
             int baselineFrames = settings.Quick ? 2 : 4;
             double baseline = new PyTorchVideoBaseline(settings.Root, settings.Python, settings.Checkpoint, settings.Threads)
                 .FramesPerSecond(clip, Path.Combine(scratch, "baseline.mp4"), baselineFrames, hugePages: false, context.Cancellation);
             log.WriteLine("bench distill: a 2048x1536 photo as a whole process...");
             var photoProcess = PhotoProcess(settings, context.Cancellation);
             return new DistillBenchResult(machine, DateTime.UtcNow, settings.Section, settings.Threads, info, RunSources(settings.RunFolder),
-                quality, crop, rates, videoRuns, baselineFrames, baseline, photoProcess, settings.RunFolder is { } run ? DistillationCurve(run) : null);
+                quality, crop, rates, videoRuns, transcode, baselineFrames, baseline, photoProcess, settings.RunFolder is { } run ? DistillationCurve(run) : null);
         }
         finally
         {
@@ -236,6 +237,22 @@ public static class DistillBench
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench distill: {variant}: {fps:F1} fps, gain jitter {figures.GainJitter:F5}"));
         }
         return runs;
+    }
+
+    /// <summary>
+    /// The clip through ffmpeg alone, decoded and encoded as ClipLit's videos are (its default encoder
+    /// arguments, audio copied) with nothing in between: frames a second, the ceiling of any
+    /// file-to-file run on this machine.
+    /// </summary>
+    private static double TranscodeAlone(string clip, string scratch, TextWriter log)
+    {
+        var info = VideoProbe.Probe(clip);
+        string output = Path.Combine(scratch, "transcode.mp4");
+        var clock = Stopwatch.StartNew();
+        BenchProcess.Ffmpeg(["-v", "error", "-y", "-i", clip, .. VideoEncodeOptions.Default.EncoderArguments(".mp4"), "-pix_fmt", "yuv420p", "-c:a", "copy", output]);
+        double fps = info.FrameCount / clock.Elapsed.TotalSeconds;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench distill: ffmpeg alone (decode and encode): {fps:F1} fps"));
+        return fps;
     }
 
     /// <summary>`cliplit enhance` on the 2048x1536 backlit photo in fast quality, as a whole process (start-up, decoding and encoding included).</summary>

@@ -73,10 +73,11 @@ public sealed record DistillCurve(string Run, IReadOnlyList<CurvePoint> Points);
 /// <param name="Crop">The silhouette crop; null when the large photo is missing.</param>
 /// <param name="NetworkRates">Teacher at 256, then the student.</param>
 /// <param name="VideoRuns">Teacher at 256, then the student.</param>
+/// <param name="TranscodeFramesPerSecond">The clip decoded and encoded by ffmpeg alone, as ClipLit encodes: the ceiling of a file-to-file run.</param>
 /// <param name="BaselineFrames">Frames the naive baseline ran on.</param>
 /// <param name="BaselineFramesPerSecond">The naive baseline's fps.</param>
 /// <param name="PhotoProcess">A 2048x1536 photo as a whole process: student, and teacher at full quality.</param>
 /// <param name="Curve">The run's curve; null without a run folder or history.</param>
 public sealed record DistillBenchResult(MachineDescription Machine, DateTime Date, string Section, int Threads, StudentInfo Student, IReadOnlyList<string>? RunSources,
     IReadOnlyList<QualityGroup> Quality, DistillCrop? Crop, IReadOnlyList<DistillNetworkRate> NetworkRates, IReadOnlyList<DistillVideoRun> VideoRuns,
-    int BaselineFrames, double BaselineFramesPerSecond, IReadOnlyList<(string Name, ProcessResult Result)> PhotoProcess, DistillCurve? Curve);
+    double TranscodeFramesPerSecond, int BaselineFrames, double BaselineFramesPerSecond, IReadOnlyList<(string Name, ProcessResult Result)> PhotoProcess, DistillCurve? Curve);

@@ -7,10 +7,11 @@ namespace ClipLit.TestSupport;
 /// What to cut from a shared real video for a test: where to start (seeking before decoding, frame-exact
 /// as it re-encodes), how long (seconds or frames), the size, the codec (H.264 ultrafast, or lossless
 /// FFV1 where the test compares pixels), the audio (copied, or none), the keyframe interval, and how
-/// many times the source loops first (long clips).
+/// many times the source loops first (long clips), and a frame rate to re-time it to (every frame
+/// kept, played that much faster).
 /// </summary>
 public sealed record ClipCut(double? Start = null, double? Seconds = null, int? Frames = null, int? Width = 320, int? Height = 180,
-    bool Lossless = false, bool Audio = true, int? KeyframeInterval = null, int Loops = 0, string Source = "backlit_720p30.mp4");
+    bool Lossless = false, bool Audio = true, int? KeyframeInterval = null, int Loops = 0, string Source = "backlit_720p30.mp4", int? FramesPerSecond = null);
 
 /// <summary>Short clips cut from the shared real videos for tests, the one place tests make them, with an argument list so any file name works.</summary>
 public static class TestClips
@@ -29,7 +30,12 @@ public static class TestClips
         arguments.AddRange(["-i", SharedData.Path("data", "video", cut.Source)]);
         if (cut.Seconds is { } seconds) arguments.AddRange(["-t", Number(seconds)]);
         if (cut.Frames is { } frames) arguments.AddRange(["-frames:v", frames.ToString(CultureInfo.InvariantCulture)]);
-        if (cut.Width is { } width && cut.Height is { } height) arguments.AddRange(["-vf", $"scale={width}:{height}"]);
+        var filters = new List<string>();
+        if (cut.Width is { } width && cut.Height is { } height) filters.Add($"scale={width}:{height}");
+        // Re-timed: every frame kept, each a 1/rate after the one before (a video played faster).
+        if (cut.FramesPerSecond is { } rate) filters.Add($"setpts=N/({rate}*TB)");
+        if (filters.Count > 0) arguments.AddRange(["-vf", string.Join(",", filters)]);
+        if (cut.FramesPerSecond is { } outputRate) arguments.AddRange(["-r", outputRate.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(cut.Lossless ? ["-c:v", "ffv1"] : ["-c:v", "libx264", "-preset", "ultrafast"]);
         if (cut.KeyframeInterval is { } interval) arguments.AddRange(["-g", interval.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(cut.Audio ? ["-c:a", "copy"] : ["-an"]);

@@ -95,8 +95,9 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     long received = Stopwatch.GetTimestamp();
                     long arrived = reader.LastArrival; // decoded (read ahead): where latency starts
                     // As a video player does: a file's frame already past its time is not rendered when
-                    // the next one is decoded (cameras need no such test: their read-ahead keeps the newest).
-                    if (!options.Lockstep && !info.IsCamera && reader.HasWaitingFrame && pacer.IsLate(decoded.Timestamp))
+                    // another follows (cameras need no such test: their read-ahead keeps the newest).
+                    if (!options.Lockstep && !info.IsCamera && pacer.IsLate(decoded.Timestamp)
+                        && reader.FrameFollowsAsync(cancellation).AsTask().GetAwaiter().GetResult())
                     {
                         metrics.Dropped++;
                         frameIndex++;

@@ -43,22 +43,48 @@ public sealed class ReadAheadSourceTests
         Assert.That(frames[^1].Timestamp, Is.EqualTo(_clip.FrameTimestamps[^1]), "the last frame is never dropped");
     }
 
-    [TestCase(1)]
-    [TestCase(2)]
-    public async Task AFileIsDecodedNoMoreFramesAheadThanItsRingHolds(int depth)
+    [TestCase(1, 1)]
+    [TestCase(2, 1)]
+    [TestCase(2, 2)]
+    public async Task AFileIsDecodedNoMoreFramesAheadThanAllowed(int buffers, int framesAhead)
     {
         // What waits in the ring waits on screen too (the live view's latency): the decoder must
-        // stop once the ring is full, then decode one frame for each one taken.
+        // stop once the frames allowed ahead are decoded, then decode one for each one taken.
         var counted = new CountingSource(new VideoFrameReader(_clip));
-        await using var source = new ReadAheadSource(counted, depth, latestWins: false);
+        var ring = Enumerable.Range(0, buffers).Select(_ => new byte[_clip.FrameBytes]).ToList();
+        await using var source = new ReadAheadSource(counted, ring, latestWins: false, framesAhead);
         var buffer = new byte[_clip.FrameBytes];
         for (int taken = 1; taken <= 3; taken++)
         {
             Assert.That((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame);
-            Assert.That(SpinWait.SpinUntil(() => counted.Reads >= taken + depth, TimeSpan.FromSeconds(20)), "the decoder refills the ring");
-            await Task.Delay(300); // time for a decoder that did not stop to read on
-            Assert.That(counted.Reads, Is.EqualTo(taken + depth), $"frames decoded once {taken} were taken");
+            await ExpectDecoded(counted, taken + framesAhead);
         }
+    }
+
+    [Test]
+    public async Task RaisingTheFramesAheadLetsTheDecoderGoOnAtOnce()
+    {
+        // The live view raises it when it falls behind: the frame it skips to is decoded meanwhile.
+        var counted = new CountingSource(new VideoFrameReader(_clip));
+        await using var source = new ReadAheadSource(counted, [new byte[_clip.FrameBytes], new byte[_clip.FrameBytes]], latestWins: false, framesAhead: 1);
+        var buffer = new byte[_clip.FrameBytes];
+        Assert.That((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame);
+        await ExpectDecoded(counted, 2);
+        source.FramesAhead = 2;
+        await ExpectDecoded(counted, 3);
+        source.FramesAhead = 1; // two wait: the decoder goes on once both were taken
+        Assert.That((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame);
+        await ExpectDecoded(counted, 3);
+        Assert.That((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame);
+        await ExpectDecoded(counted, 4);
+    }
+
+    /// <summary>The decoder reaches <paramref name="reads"/> frames and goes no further.</summary>
+    private static async Task ExpectDecoded(CountingSource counted, int reads)
+    {
+        Assert.That(SpinWait.SpinUntil(() => counted.Reads >= reads, TimeSpan.FromSeconds(20)), "the decoder refills the ring");
+        await Task.Delay(300); // time for a decoder that did not stop to read on
+        Assert.That(counted.Reads, Is.EqualTo(reads), "frames decoded");
     }
 
     [TestCase(1)]

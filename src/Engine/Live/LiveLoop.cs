@@ -95,9 +95,11 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     long received = Stopwatch.GetTimestamp();
                     long arrived = reader.LastArrival; // decoded (read ahead): where latency starts
                     // As a video player does: a file's frame already past its time is not rendered when
-                    // another follows (cameras need no such test: their read-ahead keeps the newest).
-                    if (!options.Lockstep && !info.IsCamera && pacer.IsLate(decoded.Timestamp)
-                        && reader.FrameFollowsAsync(cancellation).AsTask().GetAwaiter().GetResult())
+                    // another follows (cameras need no such test: their read-ahead keeps the newest). While
+                    // late, the decoder keeps two frames ahead, so the one skipped to is mostly there already.
+                    bool late = !options.Lockstep && !info.IsCamera && pacer.IsLate(decoded.Timestamp);
+                    if (!info.IsCamera) reader.FramesAhead = late ? 2 : 1;
+                    if (late && reader.FrameFollowsAsync(cancellation).AsTask().GetAwaiter().GetResult())
                     {
                         metrics.Dropped++;
                         frameIndex++;

@@ -24,17 +24,16 @@ public sealed class SourcePlayback(LiveInput info, bool loop, GlfwWindow? window
     private byte[][] _ring = [];
 
     /// <summary>
-    /// The decoder runs ahead of the window thread; a camera or stream the loop fell behind skips to
-    /// its newest frame (latest wins: two buffers), a file delivers every frame from a ring of one:
-    /// the next frame is decoded while this one renders, and waits about a frame period for the loop
-    /// (a ring of two held each frame about two: 68 ms p50 latency at 30 fps against 34, with no frame
-    /// shown more).
-    /// Takes ownership of <paramref name="source"/>.
+    /// The decoder runs ahead of the window thread in a ring of two frames; a camera or stream the loop
+    /// fell behind skips to its newest frame (latest wins), a file delivers every frame, one decoded ahead
+    /// while the loop keeps pace (<see cref="ReadAheadSource.FramesAhead"/>: with two, each frame waited
+    /// about two frame periods, 68 ms p50 latency at 30 fps against 34, for no frame shown more), two once
+    /// it fell behind (<see cref="LiveLoop"/>). Takes ownership of <paramref name="source"/>.
     /// </summary>
     public ReadAheadSource ReadAhead(IFrameSource source)
     {
-        if (_ring.Length == 0) _ring = [.. Enumerable.Range(0, info.IsCamera ? 2 : 1).Select(_ => new byte[4 * info.Width * info.Height])];
-        return new ReadAheadSource(source, _ring, latestWins: info.IsCamera);
+        if (_ring.Length == 0) _ring = [new byte[4 * info.Width * info.Height], new byte[4 * info.Width * info.Height]];
+        return new ReadAheadSource(source, _ring, latestWins: info.IsCamera, framesAhead: info.IsCamera ? 2 : 1);
     }
 
     /// <summary>

@@ -87,19 +87,6 @@ public sealed class ReadAheadSourceTests
         Assert.That(counted.Reads, Is.EqualTo(reads), "frames decoded");
     }
 
-    [TestCase(1)]
-    [TestCase(2)]
-    public async Task AFrameFollowsEveryFrameButTheLast(int depth)
-    {
-        // The live view skips a late frame only when another follows: the last one is always shown.
-        await using var source = new ReadAheadSource(new VideoFrameReader(_clip), depth, latestWins: false);
-        var buffer = new byte[_clip.FrameBytes];
-        var follows = new List<bool>();
-        while ((await source.ReadAsync(buffer, CancellationToken.None)).HasFrame) follows.Add(await source.FrameFollowsAsync(CancellationToken.None));
-        Assert.That(follows, Is.EqualTo(Enumerable.Range(0, 40).Select(i => i < 39)));
-        Assert.That(await source.FrameFollowsAsync(CancellationToken.None), Is.False, "after the end");
-    }
-
     [Test]
     public async Task ALatestWinsRingOfOneBufferIsRefused()
     {

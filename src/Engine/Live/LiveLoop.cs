@@ -95,11 +95,12 @@ public sealed class LiveLoop(GlfwWindow? window, VkPresenter? presenter, LoadedM
                     long received = Stopwatch.GetTimestamp();
                     long arrived = reader.LastArrival; // decoded (read ahead): where latency starts
                     // As a video player does: a file's frame already past its time is not rendered when
-                    // another follows (cameras need no such test: their read-ahead keeps the newest). While
-                    // late, the decoder keeps two frames ahead, so the one skipped to is mostly there already.
+                    // the next one is decoded (cameras need no such test: their read-ahead keeps the newest).
+                    // The decoder keeps one frame ahead while the loop keeps pace (each frame waiting there
+                    // waits on screen too) and two while it is late, so that the next is mostly there.
                     bool late = !options.Lockstep && !info.IsCamera && pacer.IsLate(decoded.Timestamp);
                     if (!info.IsCamera) reader.FramesAhead = late ? 2 : 1;
-                    if (late && reader.FrameFollowsAsync(cancellation).AsTask().GetAwaiter().GetResult())
+                    if (late && reader.HasWaitingFrame)
                     {
                         metrics.Dropped++;
                         frameIndex++;

@@ -84,24 +84,8 @@ public sealed class ReadAheadSource : IFrameSource
     /// <summary>When the frame last returned by <see cref="ReadAsync"/> had been decoded (a <see cref="Stopwatch"/> timestamp).</summary>
     public long LastArrival { get; private set; }
 
-    /// <summary>
-    /// Whether another frame follows the one last read; waits until the decoder has it or has ended
-    /// (a ring of one is refilled only once its frame is taken: at most one frame's decoding).
-    /// False at the end and when the decoder failed (the next read reports why).
-    /// </summary>
-    public async ValueTask<bool> FrameFollowsAsync(CancellationToken cancellation)
-    {
-        if (_endTaken) return false;
-        try
-        {
-            if (!await _filled.Reader.WaitToReadAsync(cancellation)) return false;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return false;
-        }
-        return _filled.Reader.TryPeek(out var next) && next.Frame.HasFrame;
-    }
+    /// <summary>Whether a decoded frame is waiting to be read.</summary>
+    public bool HasWaitingFrame => _filled.Reader.Count > 0;
 
     /// <summary>Frames dropped because a newer one was waiting (latest-wins sources only).</summary>
     public int Dropped { get; private set; }

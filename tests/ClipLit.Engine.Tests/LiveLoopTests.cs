@@ -23,6 +23,10 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
         Assert.That(statistics.Presented + statistics.Skipped, Is.EqualTo(12), statistics.ToString());
         Assert.That(statistics.Presented, Is.GreaterThanOrEqualTo(10), statistics.ToString());
         Assert.That(statistics.LightMaps, Is.InRange(1, 12));
+        // The shown rate is a player's: from the first frame shown, never above the clip's 30 fps
+        // (a rate over the whole run would count the first light map's wait, reported apart).
+        Assert.That(statistics.FirstFrameSeconds, Is.InRange(0.001, 60.0), statistics.ToString());
+        Assert.That(statistics.PresentedPerSecond, Is.InRange(1.0, 32.0), statistics.ToString());
     }
 
     [Test]
@@ -36,7 +40,7 @@ public sealed class LiveLoopTests : TemporaryFolderFixture
         var statistics = Play(clip, new LiveOptions(FrameLimit: null, ScreenshotPath: null, Loop: false, Lockstep: false));
         TestContext.Out.WriteLine(statistics);
         Assert.That(statistics.Presented + statistics.Skipped, Is.EqualTo(60), statistics.ToString());
-        Assert.That(statistics.Skipped, Is.GreaterThanOrEqualTo(3), statistics.ToString());
+        Assert.That(statistics.Skipped, Is.GreaterThanOrEqualTo(1), statistics.ToString());
         Assert.That(statistics.Presented, Is.GreaterThanOrEqualTo(1), statistics.ToString());
     }
 

@@ -187,7 +187,7 @@ public sealed class LiveCommand : AppCommand
             }
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"presented {measured.Presented} frames ({measured.PresentedPerSecond:F1} fps); {measured.LightMaps} light maps ({measured.LightMapsPerSecond:F1} Hz), on average {measured.MeanLightMapAgeFrames:F1} frames old{(measured.EveryFrameMilliseconds is { } student ? $", with the student's map of each frame ({student:F1} ms a frame)" : "")}; latency p50 {measured.LatencyP50Milliseconds:F0} ms, p99 {measured.LatencyP99Milliseconds:F0} ms; "
-                + $"{measured.Skipped} skipped to keep pace; per frame: decode {measured.MeanFrameTimes.Decode:F1} ms, render {measured.MeanFrameTimes.Render:F1} ms, present {measured.MeanFrameTimes.Present:F1} ms, waiting for its time {measured.MeanFrameTimes.Due:F1} ms; "
+                + $"{measured.Skipped} skipped to keep pace, the first shown {measured.FirstFrameSeconds:F2} s after the start; per frame: decode {measured.MeanFrameTimes.Decode:F1} ms, render {measured.MeanFrameTimes.Render:F1} ms, present {measured.MeanFrameTimes.Present:F1} ms, waiting for its time {measured.MeanFrameTimes.Due:F1} ms; "
                 + $"CPU {measured.CpuCores:F2} cores (process and children), {measured.CpuMillisecondsPerFrame:F1} ms a shown frame; strength {CorrectionStrength.Describe(measured.Strength)}"));
             if (watch is not null) context.Error.WriteLine($"models swapped in: {measured.ModelsSwapped}");
             if (context.Cancellation.IsCancellationRequested) return ExitCodes.Interrupted;

@@ -12,7 +12,7 @@ namespace ClipLit.Engine.Live;
 /// </summary>
 public sealed class LiveMetrics
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
     private readonly Stopwatch _second = Stopwatch.StartNew();
     private readonly LatencyRecorder _latencies = new();
     private readonly TimeSpan _cpuAtStart = ProcessTreeCpu.Used();
@@ -22,6 +22,7 @@ public sealed class LiveMetrics
     private long _ageSum;
     private (double Sum, int Frames) _everyFrame;  // the student's milliseconds on frames where it placed the network's maps
     private long _firstLightMapAt = long.MaxValue;
+    private long _firstPresentedAt, _lastPresentedAt; // Stopwatch timestamps: the shown rate is over the span they bound
     private LoadedModel? _awaitingFirstFrameOf;
     private DateTime? _firstFrameOfLastModel;
 
@@ -67,6 +68,8 @@ public sealed class LiveMetrics
     {
         _ticks = (_ticks.Decode + received - reading, _ticks.Render + rendered - received, _ticks.Present + Stopwatch.GetTimestamp() - waitStart - waited, _ticks.Due + waited);
         _ageSum += lightMapAge;
+        _lastPresentedAt = Stopwatch.GetTimestamp();
+        if (Presented == 0) _firstPresentedAt = _lastPresentedAt;
         if (primary.EveryFrameMilliseconds is { } student) _everyFrame = (_everyFrame.Sum + student, _everyFrame.Frames + 1);
         Presented++;
         // Frames decoded before the first light map existed waited for it (seconds in full quality): no steady-state latency.
@@ -99,15 +102,20 @@ public sealed class LiveMetrics
     /// <param name="readAheadDropped">Frames the open read-ahead skipped so far.</param>
     public LiveStatistics Statistics(LiveLanes lanes, int swaps, int readAheadDropped)
     {
-        double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+        double seconds = Math.Max(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, 1e-9);
         double perFrame = 1000.0 / Stopwatch.Frequency / Math.Max(1, Presented);
         var cuts = lanes.CutCounts;
         double cpuSeconds = (ProcessTreeCpu.Used() - _cpuAtStart).TotalSeconds;
-        return new LiveStatistics(Presented, Presented / seconds, lanes.LightMaps, lanes.LightMaps / seconds, MeanLightMapAge,
+        // A player's rate: frames over the time from the first shown to the last (the wait for the
+        // first light map before it is the first frame's delay, not the rate; it is reported apart).
+        double showing = Stopwatch.GetElapsedTime(_firstPresentedAt, _lastPresentedAt).TotalSeconds;
+        double shownPerSecond = Presented >= 2 && showing > 0 ? (Presented - 1) / showing : Presented / seconds;
+        return new LiveStatistics(Presented, shownPerSecond, lanes.LightMaps, lanes.LightMaps / seconds, MeanLightMapAge,
             _latencies.Percentile(50), _latencies.Percentile(99), swaps, _firstFrameOfLastModel, Dropped + readAheadDropped,
             new FrameTimes(_ticks.Decode * perFrame, _ticks.Render * perFrame, _ticks.Present * perFrame, _ticks.Due * perFrame),
             cuts.Cuts, cuts.Lit, cuts.Dropped, lanes.Primary.LightMapSource)
         {
+            FirstFrameSeconds = Presented > 0 ? Stopwatch.GetElapsedTime(_startedAt, _firstPresentedAt).TotalSeconds : 0,
             CpuCores = cpuSeconds / seconds,
             CpuMillisecondsPerFrame = 1000 * cpuSeconds / Math.Max(1, Presented),
             Strength = lanes.Strength,

@@ -1,7 +1,8 @@
 namespace ClipLit.Engine.Live;
 
 /// <summary>
-/// What the live loop measured: frames shown, their rate, the network's rate, how old the shown
+/// What the live loop measured: frames shown, their rate (from the first shown to the last: a player's
+/// rate; the wait for the first is <see cref="FirstFrameSeconds"/>), the network's rate, how old the shown
 /// light maps were, the latency from a frame's arrival to its presentation (waiting for the
 /// frame's time at the source's pace left out; frames decoded before the first light map, which
 /// waited for it, left out too), model swaps, frames not shown to keep the video's pace (late frames of a
@@ -15,6 +16,9 @@ public sealed record LiveStatistics(int Presented, double PresentedPerSecond, in
     double LatencyP50Milliseconds, double LatencyP99Milliseconds, int ModelsSwapped, DateTime? FirstFrameOfLastModelUtc, int Skipped, FrameTimes MeanFrameTimes,
     int SceneCuts = 0, int CutFramesLit = 0, int StaleLightMapsDropped = 0, string LightMapSource = "")
 {
+    /// <summary>Seconds from the loop's start to the first frame shown (the first light map's wait).</summary>
+    public double FirstFrameSeconds { get; init; }
+
     /// <summary>CPU seconds a second over the run (process and children): 1 is one core busy.</summary>
     public double CpuCores { get; init; }
 

@@ -9,6 +9,13 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool ErrorIsTe
 {
     /// <summary>Writes nothing and is never cancelled: for building commands only to read their definitions (help).</summary>
     public static CliContext Silent { get; } = new(TextWriter.Null, TextWriter.Null, false, CancellationToken.None);
+
+    /// <summary>How a command ends on a failure it can name: one line "error: <paramref name="message"/>", then <see cref="ExitCodes.SomeFailed"/> to return.</summary>
+    public int Fail(string message)
+    {
+        Error.WriteLine($"error: {message}");
+        return ExitCodes.SomeFailed;
+    }
 }
 
 /// <summary>Process exit codes.</summary>

@@ -29,8 +29,7 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
     {
         if (index < 0 || index >= manifest.Shards.Count)
         {
-            context.Error.WriteLine($"error: {folder.Path}: shard {index} does not exist (the job has shards 0..{manifest.Shards.Count - 1})");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"{folder.Path}: shard {index} does not exist (the job has shards 0..{manifest.Shards.Count - 1})");
         }
         if (DoneProblem(index) is null)
         {
@@ -40,8 +39,7 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
         using var claim = folder.Claim(index);
         if (claim is null)
         {
-            context.Error.WriteLine($"error: shard {index} is already running ({folder.Status(index).Detail}); a shard runs in one worker at a time");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"shard {index} is already running ({folder.Status(index).Detail}); a shard runs in one worker at a time");
         }
         // Another worker may have finished it while this one waited for the lock.
         switch (DoneProblem(index))
@@ -81,8 +79,7 @@ public sealed class ShardRunner(JobFolder folder, JobManifest manifest, CliConte
             string line = e is IOException or UnauthorizedAccessException ? $"{folder.ShardFolder(index)}: {e.Message}" : e.Message;
             TryMarkFailed(claim, line);
             if (pipeline is not null) throw new JobException(line); // enhance --resume reports it as the file's failure
-            context.Error.WriteLine($"error: shard {index}: {line}");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"shard {index}: {line}");
         }
     }
 

@@ -45,8 +45,7 @@ public abstract class CheckoutBenchCommand : AppCommand
         catch (Exception e) when (e is IOException or VideoFileException)
         {
             // The machine, not the benchmark: a full disk for its scratch files, an encode that failed.
-            context.Error.WriteLine($"error: bench {Name}: {e.Message.ReplaceLineEndings(" ")}");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"bench {Name}: {e.Message.ReplaceLineEndings(" ")}");
         }
         if (measured is null) return ExitCodes.SomeFailed;
         ReportFile.Publish(report, measured.Report, context, $"bench {Name}");

@@ -22,8 +22,7 @@ public sealed class CamerasCommand : AppCommand
     {
         if (FfmpegTools.Problem() is { } problem)
         {
-            context.Error.WriteLine($"error: {problem}");
-            return ExitCodes.SomeFailed;
+            return context.Fail(problem);
         }
         string format = CameraSpec.PlatformFormat;
         if (format == "v4l2")

@@ -54,13 +54,12 @@ public sealed class ExportCommand : AppCommand
         }
         catch (ModelLoadException e)
         {
-            context.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.SomeFailed;
+            return context.Fail(e.Message);
         }
 
         byte[] model = EnhancementGraphBuilder.Build(weights, EnhancementGraphKind.Full, BorderMode.Reflect, size).ToByteArray();
         // Prove ONNX Runtime accepts the graph before anyone relies on the file.
-        using (OrtSessionFactory.Create(ExecutionDevice.Cpu, 1).CreateSession(model)) { }
+        using (OrtSessionFactory.Create(ExecutionDevice.Cpu, new OrtSessionSettings(1)).CreateSession(model)) { }
 
         try
         {
@@ -68,8 +67,7 @@ public sealed class ExportCommand : AppCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Error.WriteLine($"error: {output}: cannot be written ({e.Message})");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"{output}: cannot be written ({e.Message})");
         }
         string shape = size is { } fixedSize ? $"{fixedSize.Width}x{fixedSize.Height}" : "any size";
         context.Error.WriteLine($"wrote {output} ({model.Length / 1024} KiB, input {shape})");

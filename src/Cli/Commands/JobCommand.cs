@@ -47,8 +47,7 @@ public sealed class JobCommand : AppCommand
         }
         catch (Exception e) when (e is JobException or IOException or UnauthorizedAccessException)
         {
-            context.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.SomeFailed;
+            return context.Fail(e.Message);
         }
         catch (OperationCanceledException)
         {

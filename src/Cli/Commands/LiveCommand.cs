@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using ClipLit.Cli.CommandLine;
 using ClipLit.Core;
+using ClipLit.Core.Files;
 using ClipLit.Engine.Live;
 using ClipLit.Engine.Models;
 using ClipLit.Inference.Model;
 using ClipLit.Inference.Runtime;
 using ClipLit.Jobs.Options;
 using ClipLit.Renderer;
-using ClipLit.VideoIO.Images;
 using ClipLit.VideoIO.Live;
 using ClipLit.VideoIO.Video;
 
@@ -146,8 +146,7 @@ public sealed class LiveCommand : AppCommand
         }
         catch (VideoFileException e)
         {
-            context.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.SomeFailed;
+            return context.Fail(e.Message);
         }
         using var firstSource = new Owned<IFrameSource>(first); // freed here unless the live view takes it
         // Model files are read before the window opens, so a bad one is reported without it.
@@ -163,8 +162,7 @@ public sealed class LiveCommand : AppCommand
         }
         catch (ModelLoadException e)
         {
-            context.Error.WriteLine($"error: {e.Message} (--fast-model)");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"{e.Message} (--fast-model)");
         }
 
         var settings = new LiveViewSettings(model, compared,
@@ -195,13 +193,11 @@ public sealed class LiveCommand : AppCommand
         }
         catch (InvalidOperationException e) when (device == ExecutionDevice.Cuda)
         {
-            context.Error.WriteLine($"error: --device cuda: {e.Message}");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"--device cuda: {e.Message}");
         }
         catch (Exception e) when (LiveView.IsRunFailure(e))
         {
-            context.Error.WriteLine($"error: {(e is VideoFileException or ImageFileException ? e.Message : $"{input}: {e.Message}")}");
-            return ExitCodes.SomeFailed;
+            return context.Fail(e is FileProblemException ? e.Message : $"{input}: {e.Message}");
         }
     }
 }

@@ -66,13 +66,11 @@ public sealed class ModelsCommand : AppCommand
             }
             catch (ModelLoadException e)
             {
-                context.Error.WriteLine($"error: {e.Message}");
-                return ExitCodes.SomeFailed;
+                return context.Fail(e.Message);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                context.Error.WriteLine($"error: {ModelStore.UserModelFolder}: cannot be written ({e.Message})");
-                return ExitCodes.SomeFailed;
+                return context.Fail($"{ModelStore.UserModelFolder}: cannot be written ({e.Message})");
             }
         }
     }

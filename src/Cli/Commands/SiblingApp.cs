@@ -43,8 +43,7 @@ public sealed record SiblingApp(string Command, string Executable, string Variab
         string? executable = Find(AppContext.BaseDirectory, Environment.GetEnvironmentVariable(Variable), out string problem);
         if (executable is null)
         {
-            context.Error.WriteLine($"error: {problem}");
-            return ExitCodes.SomeFailed;
+            return context.Fail(problem);
         }
         bool console = ConsoleApp.WritesToConsole(context);
         var start = ChildProgram.StartInfo(executable, args);
@@ -58,8 +57,7 @@ public sealed record SiblingApp(string Command, string Executable, string Variab
         }
         catch (ChildProgramException e)
         {
-            context.Error.WriteLine($"error: {executable}: cannot start {Executable} ({e.InnerException?.Message ?? e.Message})");
-            return ExitCodes.SomeFailed;
+            return context.Fail($"{executable}: cannot start {Executable} ({e.InnerException?.Message ?? e.Message})");
         }
         using (child)
         {

@@ -13,6 +13,9 @@ public static class ContentFile
     /// <summary>What the refusal says (one wording for photos, videos and models).</summary>
     public const string EmptyProblem = "empty file (0 bytes)";
 
+    /// <summary>What a reader says of a path that names nothing.</summary>
+    public const string MissingProblem = "no such file";
+
     /// <summary>Whether <paramref name="path"/> exists, is no folder and reports 0 bytes (false where it cannot be asked: the open says why).</summary>
     public static bool IsEmpty(string path)
     {
@@ -24,6 +27,28 @@ public static class ContentFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The whole content of a user's file, refused unopened where it reports no size (see above). Each
+    /// refusal is the reader's own exception, made by <paramref name="refusal"/> from the problem in
+    /// words and its cause: "no such file", "cannot be read (why)" or <see cref="EmptyProblem"/>.
+    /// </summary>
+    public static byte[] ReadAll(string path, Func<string, Exception?, FileProblemException> refusal)
+    {
+        if (IsEmpty(path)) throw refusal(EmptyProblem, null);
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw refusal(MissingProblem, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw refusal($"cannot be read ({e.Message})", e);
         }
     }
 }

@@ -19,21 +19,7 @@ public static class StudentModelFile
     /// <exception cref="ModelLoadException">Unreadable, not ONNX, not fitting the contract, or broken weights; one line naming the file and the problem.</exception>
     public static StudentModelData Read(string path)
     {
-        // Before opening: a pipe named like a student would wait for a writer.
-        if (ContentFile.IsEmpty(path)) throw new ModelLoadException(path, ContentFile.EmptyProblem);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ModelLoadException(path, "no such file", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelLoadException(path, $"cannot be read ({e.Message})", e);
-        }
+        byte[] bytes = ContentFile.ReadAll(path, (problem, cause) => new ModelLoadException(path, problem, cause));
         ModelProto model;
         try
         {

@@ -1,12 +1,6 @@
-using ClipLit.Core.Text;
+using ClipLit.Core.Files;
 
 namespace ClipLit.VideoIO.Images;
 
-/// <summary>An image file could not be read or written; the message is one line naming the file (control characters in its name escaped) and the problem.</summary>
-public sealed class ImageFileException(string path, string problem, Exception? inner = null)
-    : Exception($"{OneLine.Path(path)}: {problem}", inner)
-{
-    public string Path { get; } = path;
-
-    public string Problem { get; } = problem;
-}
+/// <summary>An image file could not be read or written (<see cref="FileProblemException"/>).</summary>
+public sealed class ImageFileException(string path, string problem, Exception? inner = null) : FileProblemException(path, problem, inner);

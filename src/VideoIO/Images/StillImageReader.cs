@@ -18,19 +18,7 @@ public static class StillImageReader
     /// <exception cref="ImageFileException">The file cannot be used.</exception>
     public static StillImage Read(string path)
     {
-        // Before opening: a pipe named like a photo would wait for a writer.
-        if (ContentFile.IsEmpty(path)) throw new ImageFileException(path, ContentFile.EmptyProblem);
-        byte[] data;
-        try
-        {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ImageFileException(path, e is FileNotFoundException or DirectoryNotFoundException
-                ? "no such file"
-                : $"cannot be read ({e.Message})", e);
-        }
+        byte[] data = ContentFile.ReadAll(path, (problem, cause) => new ImageFileException(path, problem, cause));
 
         if (data.Length == 0) throw new ImageFileException(path, ContentFile.EmptyProblem);
         var format = ImageFileFormats.FromSignature(data)

@@ -51,7 +51,7 @@ public sealed record FramePlan(LightMapModel Model, StudentModel? Student, Enhan
     {
         ExecutionDevice.Cuda => EnhanceQuality.Full,
         ExecutionDevice.Cpu => EnhanceQuality.Fast,
-        _ => DefaultQuality(OrtSessionFactory.Create(ExecutionDevice.Auto, threads: 1).Device == ExecutionDevice.Cuda),
+        _ => DefaultQuality(OrtSessionFactory.Create(ExecutionDevice.Auto, new OrtSessionSettings(1)).Device == ExecutionDevice.Cuda),
     };
 
     /// <summary>

@@ -71,7 +71,7 @@ public sealed class StudentFramePathTests
         using var session = new EnhancerSession(teacher, EnhancerOptions.Default with { Device = ExecutionDevice.Cpu, Threads = 2 }, new VkDeviceOptions(VkValidation.Required, null));
         using var oneThread = session.OpenSibling(student, threads: 1);
         using var sessionsThreads = session.OpenSibling(student);
-        Assert.That((oneThread.Provider.Threads, sessionsThreads.Provider.Threads), Is.EqualTo((1, 2)));
+        Assert.That((oneThread.Provider.Settings.Threads, sessionsThreads.Provider.Settings.Threads), Is.EqualTo((1, 2)));
         Assert.That(oneThread.Provider.Description, Does.EndWith(", 1 thread)"));
         Assert.Throws<ArgumentOutOfRangeException>(() => session.OpenSibling(student, threads: 0));
 

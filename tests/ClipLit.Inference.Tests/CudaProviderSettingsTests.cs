@@ -50,7 +50,7 @@ public sealed class CudaProviderSettingsTests
         var model = Onnx.ModelProto.Parser.ParseFrom(probe);
         Assert.That(model.Graph.Node.Select(n => n.OpType), Is.EqualTo(new[] { "Conv" }), "cuDNN loads only for a convolution");
 
-        using var session = OrtSessionFactory.Create(ExecutionDevice.Cpu, 1).CreateSession(probe, "probe");
+        using var session = OrtSessionFactory.Create(ExecutionDevice.Cpu, new OrtSessionSettings(1)).CreateSession(probe, "probe");
         var input = new DenseTensor<float>(Enumerable.Range(0, 64).Select(i => (float)i).ToArray(), [1, 1, 8, 8]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor("x", input)]);
         var output = results.Single().AsTensor<float>();

@@ -28,7 +28,7 @@ public static class GemmPeak
         foreach (string name in new[] { "a", "b" }) model.Graph.Input.Add(Matrix(name));
         model.Graph.Output.Add(Matrix("c"));
 
-        using var session = OrtSessionFactory.Create(ExecutionDevice.Cpu, threads).CreateSession(model.ToByteArray(), "gemm");
+        using var session = OrtSessionFactory.Create(ExecutionDevice.Cpu, new OrtSessionSettings(threads)).CreateSession(model.ToByteArray(), "gemm");
         var a = new float[Size * Size];
         var random = new Random(1);
         for (int i = 0; i < a.Length; i++) a[i] = (float)random.NextDouble();

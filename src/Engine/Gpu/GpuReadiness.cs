@@ -141,7 +141,7 @@ public static class GpuReadiness
 
     private static bool CheckProvider(List<GpuComponent> components)
     {
-        var factory = OrtSessionFactory.Create(ExecutionDevice.Auto, 1);
+        var factory = OrtSessionFactory.Create(ExecutionDevice.Auto, new OrtSessionSettings(1));
         bool ready = factory.Device == ExecutionDevice.Cuda;
         components.Add(new GpuComponent($"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CUDA provider", ready, ready ? "starts" : factory.FallbackReason ?? "did not start"));
         return ready;

@@ -71,7 +71,7 @@ public sealed class EnhancementGraphSessions : IDisposable
     /// <summary>Ends profiling of every loaded session; returns the profile files written.</summary>
     public IReadOnlyList<string> EndProfiling()
     {
-        if (_factory.ProfilePrefix is null) return [];
+        if (_factory.Settings.ProfilePrefix is null) return [];
         lock (_sessions)
             return _sessions.Values.Where(l => l.IsValueCreated).Select(l => l.Value.EndProfiling()).ToList();
     }

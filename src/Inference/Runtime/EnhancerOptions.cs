@@ -45,4 +45,7 @@ public sealed record EnhancerOptions(
         Environment.ProcessorCount,
         PlanStrategy.Auto,
         false);
+
+    /// <summary>How a model's sessions run with these options; <paramref name="tf32ByDefault"/>: the model's TF32 choice where <see cref="AllowTf32"/> is null.</summary>
+    public OrtSessionSettings SessionSettings(bool tf32ByDefault) => new(Threads, SpinWhileWaiting, AllowTf32 ?? tf32ByDefault, ProfilePrefix);
 }

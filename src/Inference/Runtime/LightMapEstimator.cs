@@ -27,7 +27,7 @@ public sealed class LightMapEstimator : ILightMapEstimator
     public LightMapEstimator(EnhancementWeights weights, EnhancerOptions options)
     {
         _options = options;
-        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting, options.AllowTf32 ?? Tf32ByDefault);
+        Device = OrtSessionFactory.Create(options.Device, options.SessionSettings(Tf32ByDefault));
         _sessions = new EnhancementGraphSessions(weights, Device);
         Source = weights.Source;
     }

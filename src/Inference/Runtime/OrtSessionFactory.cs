@@ -14,29 +14,17 @@ namespace ClipLit.Inference.Runtime;
 /// </summary>
 public sealed class OrtSessionFactory
 {
-    private OrtSessionFactory(ExecutionDevice device, int threads, string? fallbackReason, string? profilePrefix, bool spinWhileWaiting, bool allowTf32)
+    private OrtSessionFactory(ExecutionDevice device, OrtSessionSettings settings, string? fallbackReason)
     {
         Device = device;
-        AllowTf32 = allowTf32;
-        Threads = threads;
-        SpinWhileWaiting = spinWhileWaiting;
+        Settings = settings;
         FallbackReason = fallbackReason;
-        ProfilePrefix = profilePrefix;
     }
 
     /// <summary><see cref="ExecutionDevice.Cpu"/> or <see cref="ExecutionDevice.Cuda"/>.</summary>
     public ExecutionDevice Device { get; }
 
-    public int Threads { get; }
-
-    /// <summary>On CUDA: convolutions may round to TF32 (<see cref="CudaProviderSettings"/>).</summary>
-    public bool AllowTf32 { get; }
-
-    /// <summary>Whether idle intra-op threads spin (ONNX Runtime's default) rather than sleep.</summary>
-    public bool SpinWhileWaiting { get; }
-
-    /// <summary>Path prefix of ONNX Runtime profiles, or null when sessions are not profiled.</summary>
-    public string? ProfilePrefix { get; }
+    public OrtSessionSettings Settings { get; }
 
     /// <summary>Why Auto did not get CUDA (null when it did, or when the CPU was asked for).</summary>
     public string? FallbackReason { get; }
@@ -44,24 +32,21 @@ public sealed class OrtSessionFactory
     /// <summary>One line saying where the network runs, for logs and the HUD.</summary>
     public string Description =>
         Device == ExecutionDevice.Cuda
-            ? $"CUDA (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device 0, TF32 {(AllowTf32 ? "on" : "off")})"
-            : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Threads} thread{(Threads == 1 ? "" : "s")})";
+            ? $"CUDA (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device 0, TF32 {(Settings.AllowTf32 ? "on" : "off")})"
+            : $"CPU (ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Settings.Threads} thread{(Settings.Threads == 1 ? "" : "s")})";
 
     /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used; the message says why.</exception>
     /// <param name="requested">Where to run.</param>
-    /// <param name="threads">ONNX Runtime's intra-op threads.</param>
-    /// <param name="profilePrefix">Non-null: sessions are profiled into files with this prefix.</param>
-    /// <param name="spinWhileWaiting">Idle intra-op threads spin rather than sleep.</param>
-    /// <param name="allowTf32">On CUDA: convolutions may round to TF32 (faster, not faithful).</param>
-    public static OrtSessionFactory Create(ExecutionDevice requested, int threads, string? profilePrefix = null, bool spinWhileWaiting = true, bool allowTf32 = false)
+    /// <param name="settings">How every session runs (threads below 1 count as 1).</param>
+    public static OrtSessionFactory Create(ExecutionDevice requested, OrtSessionSettings settings)
     {
-        threads = Math.Max(1, threads);
-        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, threads, null, profilePrefix, spinWhileWaiting, allowTf32);
+        settings = settings with { Threads = Math.Max(1, settings.Threads) };
+        if (requested == ExecutionDevice.Cpu) return new OrtSessionFactory(ExecutionDevice.Cpu, settings, null);
 
         string? problem = ProbeCuda();
-        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, threads, null, profilePrefix, spinWhileWaiting, allowTf32);
+        if (problem is null) return new OrtSessionFactory(ExecutionDevice.Cuda, settings, null);
         if (requested == ExecutionDevice.Cuda) throw new InvalidOperationException($"CUDA is not usable: {problem}");
-        return new OrtSessionFactory(ExecutionDevice.Cpu, threads, problem, profilePrefix, spinWhileWaiting, allowTf32);
+        return new OrtSessionFactory(ExecutionDevice.Cpu, settings, problem);
     }
 
     /// <summary>Creates a session for an in-memory ONNX model on the resolved device.</summary>
@@ -69,22 +54,22 @@ public sealed class OrtSessionFactory
     /// <param name="name">Names the session's profile file when profiling.</param>
     public InferenceSession CreateSession(byte[] model, string name = "session")
     {
-        using var options = CreateOptions(Device, Threads, SpinWhileWaiting, AllowTf32);
-        if (ProfilePrefix is not null)
+        using var options = CreateOptions(Device, Settings);
+        if (Settings.ProfilePrefix is not null)
         {
             options.EnableProfiling = true;
-            options.ProfileOutputPathPrefix = $"{ProfilePrefix}{name}";
+            options.ProfileOutputPathPrefix = $"{Settings.ProfilePrefix}{name}";
         }
         return new InferenceSession(model, options);
     }
 
-    private static SessionOptions CreateOptions(ExecutionDevice device, int threads, bool spinWhileWaiting, bool allowTf32)
+    private static SessionOptions CreateOptions(ExecutionDevice device, OrtSessionSettings settings)
     {
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads,
+            IntraOpNumThreads = settings.Threads,
             InterOpNumThreads = 1,
             // The arena matters: without it every operator's output is a fresh mmap and page
             // faults cost more than some convolutions. LightMapEstimator shrinks it after each
@@ -94,12 +79,12 @@ public sealed class OrtSessionFactory
         };
         // Spinning threads answer the next operator a little sooner, but on a machine shared with
         // the frame path (the live view) they burn the cores that decoding and composing need.
-        if (!spinWhileWaiting) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        if (!settings.SpinWhileWaiting) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             if (device == ExecutionDevice.Cuda)
             {
-                using var cuda = new CudaProviderSettings(0, null, allowTf32).Create();
+                using var cuda = new CudaProviderSettings(0, null, settings.AllowTf32).Create();
                 options.AppendExecutionProvider_CUDA(cuda);
             }
             return options;
@@ -122,7 +107,7 @@ public sealed class OrtSessionFactory
         NativeLibrary.Free(driver);
         try
         {
-            using var options = CreateOptions(ExecutionDevice.Cuda, 1, spinWhileWaiting: true, allowTf32: false);
+            using var options = CreateOptions(ExecutionDevice.Cuda, new OrtSessionSettings(Threads: 1));
             using var session = new InferenceSession(CudaProbeModel(), options);
             using var input = OrtValue.CreateTensorValueFromMemory(new float[64], [1, 1, 8, 8]);
             using var runOptions = new RunOptions();

@@ -19,7 +19,7 @@ public sealed class StudentEstimator : ILightMapEstimator
 
     public StudentEstimator(StudentModelData student, EnhancerOptions options)
     {
-        Device = OrtSessionFactory.Create(options.Device, options.Threads, options.ProfilePrefix, options.SpinWhileWaiting, options.AllowTf32 ?? Tf32ByDefault);
+        Device = OrtSessionFactory.Create(options.Device, options.SessionSettings(Tf32ByDefault));
         var clock = Stopwatch.StartNew();
         try
         {
@@ -68,7 +68,7 @@ public sealed class StudentEstimator : ILightMapEstimator
     }
 
     public IReadOnlyList<string> EndProfiling() =>
-        Device.ProfilePrefix is null || _disposed ? [] : [_session.EndProfiling()];
+        Device.Settings.ProfilePrefix is null || _disposed ? [] : [_session.EndProfiling()];
 
     public void Dispose()
     {

@@ -26,4 +26,14 @@ public sealed class ImageSequencePatternTests : TemporaryFolderFixture
             File.WriteAllText(Path.Combine(Folder, name), "");
         Assert.That(pattern.ExistingFrames().Select(Path.GetFileName), Is.EqualTo(new[] { "shot_001.png", "shot_002.png", "shot_010.png" }));
     }
+
+    [Test]
+    public void ANameTooShortForBothEndsOfThePatternIsNoFrame()
+    {
+        // "ab.png" starts with the prefix "a" and ends with the suffix "ab.png": the two overlap.
+        var pattern = ImageSequencePattern.TryParse(Path.Combine(Folder, "a%dab.png"))!;
+        foreach (string name in new[] { "ab.png", "a7ab.png" })
+            File.WriteAllText(Path.Combine(Folder, name), "");
+        Assert.That(pattern.ExistingFrames().Select(Path.GetFileName), Is.EqualTo(new[] { "a7ab.png" }));
+    }
 }

@@ -17,9 +17,18 @@ internal static unsafe partial class CudaNative
     public const int ExternalSemaphoreTimelineFd = 9; // CU_EXTERNAL_SEMAPHORE_HANDLE_TYPE_TIMELINE_SEMAPHORE_FD
     public const uint StreamNonBlocking = 1; // CU_STREAM_NON_BLOCKING
 
-    /// <summary>Checks the structs against cuda.h's sizes on x86-64 (a wrong layout would corrupt memory silently).</summary>
+    /// <summary>Checks the structs against cuda.h's sizes and offsets on x86-64 (a wrong layout would corrupt memory silently).</summary>
     public static void VerifyLayouts()
     {
+        (string Field, long Offset, long Expected)[] offsets =
+        [
+            ("handle.fd", Marshal.OffsetOf<ExternalHandle>(nameof(ExternalHandle.Fd)), 8),
+            ("memory size", Marshal.OffsetOf<ExternalMemoryHandleDesc>(nameof(ExternalMemoryHandleDesc.Size)), 24),
+            ("memory flags", Marshal.OffsetOf<ExternalMemoryHandleDesc>(nameof(ExternalMemoryHandleDesc.Flags)), 32),
+            ("semaphore flags", Marshal.OffsetOf<ExternalSemaphoreHandleDesc>(nameof(ExternalSemaphoreHandleDesc.Flags)), 24),
+        ];
+        foreach (var (field, offset, expected) in offsets)
+            if (offset != expected) throw new InvalidOperationException($"CUDA struct layouts do not match cuda.h: {field} at byte {offset}, not {expected}");
         if (sizeof(ExternalMemoryHandleDesc) != 104 || sizeof(ExternalMemoryBufferDesc) != 88
             || sizeof(ExternalSemaphoreHandleDesc) != 96 || sizeof(ExternalSemaphoreParams) != 144)
             throw new InvalidOperationException($"CUDA struct layouts do not match cuda.h: {sizeof(ExternalMemoryHandleDesc)}, {sizeof(ExternalMemoryBufferDesc)}, {sizeof(ExternalSemaphoreHandleDesc)}, {sizeof(ExternalSemaphoreParams)} bytes");
@@ -34,14 +43,25 @@ internal static unsafe partial class CudaNative
         throw new CudaException($"CUDA call failed with {name} ({result}): {call}", result);
     }
 
+    /// <summary>
+    /// What both external handle descriptions begin with: the handle's type, then a 16-byte union at
+    /// offset 8 whose first member is the file descriptor (its pointers make it, and the structs, 8-aligned).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ExternalHandle(int type, int fd)
+    {
+        public int Type = type;
+        private readonly int _padding;
+        public int Fd = fd;
+        private readonly int _fdPadding;
+        private readonly ulong _unionRest;
+    }
+
+    /// <summary>CUDA_EXTERNAL_MEMORY_HANDLE_DESC.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct ExternalMemoryHandleDesc
     {
-        public int Type;
-        private readonly int _padding;
-        public int Fd; // first member of a 16-byte union at offset 8 (it also holds pointers)
-        private readonly int _fdPadding;
-        private readonly ulong _unionRest;
+        public ExternalHandle Handle;
         public ulong Size;
         public uint Flags;
         public fixed uint Reserved[16];
@@ -56,14 +76,11 @@ internal static unsafe partial class CudaNative
         public fixed uint Reserved[16];
     }
 
+    /// <summary>CUDA_EXTERNAL_SEMAPHORE_HANDLE_DESC.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct ExternalSemaphoreHandleDesc
     {
-        public int Type;
-        private readonly int _padding;
-        public int Fd; // as in ExternalMemoryHandleDesc
-        private readonly int _fdPadding;
-        private readonly ulong _unionRest; // also makes the struct 8-aligned, as the union's pointers do in C
+        public ExternalHandle Handle;
         public uint Flags;
         public fixed uint Reserved[16];
     }

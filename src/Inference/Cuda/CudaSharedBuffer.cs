@@ -26,7 +26,7 @@ public sealed unsafe class CudaSharedBuffer : IDisposable
         _context = context;
         Bytes = bytes;
         using var _ = UseOrClose(context, descriptor);
-        var handle = new ExternalMemoryHandleDesc { Type = ExternalMemoryOpaqueFd, Fd = descriptor, Size = allocationSize, Flags = ExternalMemoryDedicated };
+        var handle = new ExternalMemoryHandleDesc { Handle = new ExternalHandle(ExternalMemoryOpaqueFd, descriptor), Size = allocationSize, Flags = ExternalMemoryDedicated };
         int imported = cuImportExternalMemory(out _memory, &handle);
         // A successful import owns the descriptor; a refused one leaves it open.
         if (imported != 0) CloseDescriptor(descriptor);

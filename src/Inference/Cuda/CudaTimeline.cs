@@ -21,7 +21,7 @@ public sealed unsafe class CudaTimeline : IDisposable
     {
         _context = context;
         using var _ = CudaSharedBuffer.UseOrClose(context, descriptor);
-        var handle = new ExternalSemaphoreHandleDesc { Type = ExternalSemaphoreTimelineFd, Fd = descriptor };
+        var handle = new ExternalSemaphoreHandleDesc { Handle = new ExternalHandle(ExternalSemaphoreTimelineFd, descriptor) };
         int imported = cuImportExternalSemaphore(out _semaphore, &handle);
         if (imported != 0) CloseDescriptor(descriptor);
         Check(imported, nameof(cuImportExternalSemaphore));

@@ -8,9 +8,7 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class DenoiseCommand : CheckoutBenchCommand
 {
-    private readonly BenchModelOptions _models = new(withStudent: true);
-    private readonly BenchRuntimeOptions _runtimes = new();
-    private readonly Option<bool> _quick = BenchOptions.Quick("8 frames a clip instead of 30");
+    private readonly TeacherStudentBenchOptions _options = new("8 frames a clip instead of 30");
 
     public DenoiseCommand(CliContext context) : base("denoise", "the gain-aware denoise on camera-like noise at four levels", """
                 Adds camera-like noise (Poisson-Gaussian, fresh every frame) at four levels to a real photo held
@@ -20,9 +18,8 @@ public sealed class DenoiseCommand : CheckoutBenchCommand
                 with OpenCV; the flow of the clean frames); and the cost for a 720p frame. Replaces the denoise section of
                 docs/benchmarks.md (or --output FILE; '-' prints it).
                 """, context) =>
-        Take([.. _models.Options, .. _runtimes.Options, _quick]);
+        Take(_options.Options);
 
     protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context) =>
-        new(DenoiseReport.Write(DenoiseBench.Run(new DenoiseBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _models.Student(args, at),
-            _runtimes.Python(args), _runtimes.Threads(args), args.GetValue(_quick)), context)));
+        new(DenoiseReport.Write(DenoiseBench.Run(_options.Settings(args, at), context)));
 }

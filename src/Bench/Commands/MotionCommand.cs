@@ -8,9 +8,7 @@ namespace ClipLit.Bench.Commands;
 /// </summary>
 public sealed class MotionCommand : CheckoutBenchCommand
 {
-    private readonly BenchModelOptions _models = new(withStudent: true);
-    private readonly BenchRuntimeOptions _runtimes = new();
-    private readonly Option<bool> _quick = BenchOptions.Quick("45 frames of the fast pan and the noisy still only");
+    private readonly TeacherStudentBenchOptions _options = new("45 frames of the fast pan and the noisy still only");
 
     public MotionCommand(CliContext context) : base("motion", "moving pictures: each smoothing mode's fidelity to the paper and warping error", """
                 Enhances the shared fast pan, the shared slow pans and a still photo filmed with fresh sensor
@@ -21,12 +19,8 @@ public sealed class MotionCommand : CheckoutBenchCommand
                 speed from interleaved runs. Replaces the motion section of docs/benchmarks.md (or --output
                 FILE; '-' prints it).
                 """, context) =>
-        Take([.. _models.Options, .. _runtimes.Options, _quick]);
+        Take(_options.Options);
 
-    protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context)
-    {
-        var result = MotionBench.Run(new MotionBench.Settings(at.Root, at.Shared, _models.Checkpoint(args, at), _models.Student(args, at),
-            _runtimes.Python(args), _runtimes.Threads(args), args.GetValue(_quick)), context);
-        return new Measured(MotionReport.Write(result));
-    }
+    protected override Measured? Measure(ParseResult args, BenchLocations at, CliContext context) =>
+        new(MotionReport.Write(MotionBench.Run(_options.Settings(args, at), context)));
 }

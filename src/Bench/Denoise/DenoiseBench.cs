@@ -24,18 +24,9 @@ namespace ClipLit.Bench.Denoise;
 /// </summary>
 public static class DenoiseBench
 {
-    /// <param name="Root">The checkout (the scripts).</param>
-    /// <param name="Shared">The shared data folder (photos, clips).</param>
-    /// <param name="Checkpoint">The paper's model.</param>
-    /// <param name="Student">The student that gives fast quality its light maps.</param>
-    /// <param name="Python">Python with numpy and OpenCV (the warping error).</param>
-    /// <param name="Threads">ONNX Runtime's threads.</param>
-    /// <param name="Quick">8 frames a clip instead of 30.</param>
-    public sealed record Settings(string Root, string Shared, string Checkpoint, string Student, string Python, int Threads, bool Quick);
-
     private const int Width = 640, Height = 360;
 
-    public static DenoiseBenchResult Run(Settings settings, CliContext context)
+    public static DenoiseBenchResult Run(TeacherStudentBenchSettings settings, CliContext context)
     {
         var log = context.Error;
         var cancellation = context.Cancellation;
@@ -52,7 +43,7 @@ public static class DenoiseBench
         }
     }
 
-    private static DenoiseBenchResult Run(Settings settings, VideoStabilityReference stability, string scratch, TextWriter log, CancellationToken cancellation)
+    private static DenoiseBenchResult Run(TeacherStudentBenchSettings settings, VideoStabilityReference stability, string scratch, TextWriter log, CancellationToken cancellation)
     {
         using var models = new TeacherAndStudent(settings.Checkpoint, settings.Student, settings.Threads, cancellation);
         var session = models.StudentSession;

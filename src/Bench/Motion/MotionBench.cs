@@ -19,15 +19,6 @@ namespace ClipLit.Bench.Motion;
 /// </summary>
 public static class MotionBench
 {
-    /// <param name="Root">The checkout (the scripts).</param>
-    /// <param name="Shared">The shared data folder (clips, photos).</param>
-    /// <param name="Checkpoint">The paper's model.</param>
-    /// <param name="Student">The student that gives fast quality its light maps.</param>
-    /// <param name="Python">Python with numpy and OpenCV.</param>
-    /// <param name="Threads">ONNX Runtime's threads.</param>
-    /// <param name="Quick">Fewer frames per clip, no slow-pan clip.</param>
-    public sealed record Settings(string Root, string Shared, string Checkpoint, string Student, string Python, int Threads, bool Quick);
-
     private static readonly MotionVariant[] Variants =
     [
         new("paper per frame (full, `--smoothing off`)", EnhanceQuality.Full, SmoothingMode.Off, IsDefault: false),
@@ -82,7 +73,7 @@ public static class MotionBench
         return rows;
     }
 
-    public static MotionBenchResult Run(Settings settings, CliContext context)
+    public static MotionBenchResult Run(TeacherStudentBenchSettings settings, CliContext context)
     {
         var log = context.Error;
         var reference = new VideoStabilityReference(settings.Root, settings.Python);

@@ -20,15 +20,12 @@ public sealed class CameraSource : IFrameSource
     private readonly Stopwatch _clock = new();
 
     /// <summary>Takes ownership of <paramref name="ffmpeg"/> (capturing the device into its standard output).</summary>
-    private CameraSource(CameraSpec camera, int width, int height, FfmpegProcess ffmpeg)
+    private CameraSource(int width, int height, FfmpegProcess ffmpeg)
     {
-        Camera = camera;
         Width = width;
         Height = height;
         _ffmpeg = ffmpeg;
     }
-
-    public CameraSpec Camera { get; }
 
     public int Width { get; }
 
@@ -47,7 +44,7 @@ public sealed class CameraSource : IFrameSource
             "-nostdin", "-hide_banner", "-loglevel", "error", .. camera.IsGenerated ? ["-re"] : Array.Empty<string>(), .. camera.InputArguments(),
             "-i", camera.Device, "-map", "0:v:0", "-an", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
         ]);
-        return new CameraSource(camera, width, height, ffmpeg);
+        return new CameraSource(width, height, ffmpeg);
     }
 
     public async ValueTask<SourceFrame> ReadAsync(Memory<byte> destination, CancellationToken cancellation)

@@ -1,4 +1,4 @@
-using TorchSharp.PyBridge;
+using ClipLit.Trainer.Model;
 
 namespace ClipLit.Trainer.Clip;
 
@@ -71,11 +71,7 @@ public static class ClipWeightsFile
         }
         try
         {
-            using var stream = File.OpenRead(path);
-            var table = PyTorchUnpickler.UnpickleStateDict(stream);
-            var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach (string key in table.Keys) if (table[key] is Tensor tensor) state[key] = tensor;
-            return state;
+            return StateDictFile.Read(path);
         }
         catch (Exception e) when (e is not InvalidDataException)
         {

@@ -1,5 +1,4 @@
-using ClipLit.Core.Files;
-using TorchSharp.PyBridge;
+using ClipLit.Trainer.Model;
 
 namespace ClipLit.Trainer.Clip;
 
@@ -20,19 +19,17 @@ public static class PromptPairFile
     public static Tensor LoadEmbeddings(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompt pair file", path);
-        System.Collections.Hashtable table;
+        Dictionary<string, Tensor> tensors;
         try
         {
-            using var stream = File.OpenRead(path);
-            table = PyTorchUnpickler.UnpickleStateDict(stream);
+            tensors = StateDictFile.Read(path);
         }
         catch (Exception e) when (e is not IOException)
         {
             throw new InvalidDataException($"{path}: not a PyTorch state dict ({e.Message})", e);
         }
-        var found = table[DataParallelKey] ?? table[Key];
-        if (found is not Tensor embeddings)
-            throw new InvalidDataException($"{path}: no '{Key}' tensor (not a prompt pair; it holds {string.Join(", ", table.Keys.Cast<string>().Take(4))})");
+        if (!tensors.TryGetValue(DataParallelKey, out var embeddings) && !tensors.TryGetValue(Key, out embeddings))
+            throw new InvalidDataException($"{path}: no '{Key}' tensor (not a prompt pair; it holds {string.Join(", ", tensors.Keys.Take(4))})");
         if (embeddings.dim() != 3 || embeddings.shape[0] != 2)
             throw new InvalidDataException($"{path}: '{Key}' is [{string.Join("x", embeddings.shape)}], a pair is [2 x context x width]");
         return embeddings;
@@ -41,8 +38,6 @@ public static class PromptPairFile
     /// <summary>Writes <paramref name="prompts"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(PromptPair prompts, string path)
     {
-        using var embeddings = prompts.Embedding.detach().cpu();
-        var state = new Dictionary<string, Tensor> { [DataParallelKey] = embeddings };
-        AtomicFile.Write(path, stream => PyTorchPickler.PickleStateDict(stream, state, leaveOpen: true));
+        StateDictFile.Write(path, [KeyValuePair.Create(DataParallelKey, (Tensor)prompts.Embedding)]);
     }
 }

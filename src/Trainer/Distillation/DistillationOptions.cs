@@ -1,4 +1,5 @@
 using ClipLit.Inference.Student;
+using ClipLit.Trainer.Training;
 
 namespace ClipLit.Trainer.Distillation;
 
@@ -7,7 +8,7 @@ namespace ClipLit.Trainer.Distillation;
 /// reuses). Defaults fit a small CPU: a 16,32,48,64 student on the frame at 1/5, three views per
 /// photo (as shot, a 1280x720 crop and a 1920x1080 crop), batches of four views, Adam at 1e-3.
 /// </summary>
-public sealed record DistillationOptions
+public sealed record DistillationOptions : IRunOptions
 {
     /// <summary>The teacher: the paper's network as a .pth checkpoint or .onnx.</summary>
     public required string TeacherPath { get; init; }

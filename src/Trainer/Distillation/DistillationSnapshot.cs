@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClipLit.Trainer.Model;
 using ClipLit.Trainer.Training;
-using TorchSharp.PyBridge;
 
 namespace ClipLit.Trainer.Distillation;
 
@@ -25,27 +25,16 @@ public static class DistillationSnapshot
     public static void Save(RunFolder run, DistillationState state, StudentNetwork network, Adam optimizer) =>
         SnapshotFolder.Save(run, state.Iteration, folder =>
         {
-            var weights = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu());
-            try
-            {
-                using var stream = File.Create(Path.Combine(folder, WeightsFile));
-                PyTorchPickler.PickleStateDict(stream, weights);
-            }
-            finally
-            {
-                foreach (var tensor in weights.Values) tensor.Dispose();
-            }
+            StateDictFile.Write(Path.Combine(folder, WeightsFile), network.state_dict());
             optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
-            File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(state, JsonOptions));
+            SnapshotFolder.WriteJson(Path.Combine(folder, StateFile), state, JsonOptions);
         });
 
     /// <summary>Restores a snapshot's weights and moments into <paramref name="network"/> and <paramref name="optimizer"/>; returns where the run stood.</summary>
     /// <exception cref="InvalidDataException">state.json holds no state (null).</exception>
     public static DistillationState Load(string folder, StudentNetwork network, Adam optimizer)
     {
-        string statePath = Path.Combine(folder, StateFile);
-        var state = JsonSerializer.Deserialize<DistillationState>(File.ReadAllText(statePath), JsonOptions)
-            ?? throw new InvalidDataException($"{statePath}: empty state");
+        var state = SnapshotFolder.ReadJson<DistillationState>(Path.Combine(folder, StateFile), JsonOptions);
         LoadWeights(network, Path.Combine(folder, WeightsFile));
         optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
         return state;
@@ -55,9 +44,7 @@ public static class DistillationSnapshot
     public static void LoadWeights(StudentNetwork network, string path)
     {
         using var scope = NewDisposeScope();
-        using var stream = File.OpenRead(path);
-        var table = PyTorchUnpickler.UnpickleStateDict(stream);
-        var state = table.Keys.Cast<string>().ToDictionary(k => k, k => (Tensor)table[k]!, StringComparer.Ordinal);
+        var state = StateDictFile.Read(path);
         using (no_grad())
             network.load_state_dict(state, strict: true);
     }

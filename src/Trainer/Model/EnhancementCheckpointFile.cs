@@ -1,6 +1,3 @@
-using ClipLit.Core.Files;
-using TorchSharp.PyBridge;
-
 namespace ClipLit.Trainer.Model;
 
 /// <summary>
@@ -18,26 +15,14 @@ public static class EnhancementCheckpointFile
     public static void Load(EnhancementNetwork network, string path)
     {
         using var scope = NewDisposeScope();
-        using var stream = File.OpenRead(path);
-        var table = PyTorchUnpickler.UnpickleStateDict(stream);
         var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (string key in table.Keys)
-            state[key.StartsWith(DataParallelPrefix, StringComparison.Ordinal) ? key[DataParallelPrefix.Length..] : key] = (Tensor)table[key]!;
+        foreach (var (key, tensor) in StateDictFile.Read(path))
+            state[key.StartsWith(DataParallelPrefix, StringComparison.Ordinal) ? key[DataParallelPrefix.Length..] : key] = tensor;
         using (no_grad())
             network.load_state_dict(state, strict: true);
     }
 
     /// <summary>Writes the network's state dict to <paramref name="path"/> atomically, keys prefixed with <c>module.</c>.</summary>
-    public static void Save(EnhancementNetwork network, string path)
-    {
-        var state = network.state_dict().ToDictionary(kv => DataParallelPrefix + kv.Key, kv => kv.Value.detach().cpu());
-        try
-        {
-            AtomicFile.Write(path, stream => PyTorchPickler.PickleStateDict(stream, state, leaveOpen: true));
-        }
-        finally
-        {
-            foreach (var tensor in state.Values) tensor.Dispose();
-        }
-    }
+    public static void Save(EnhancementNetwork network, string path) =>
+        StateDictFile.Write(path, network.state_dict().Select(kv => KeyValuePair.Create(DataParallelPrefix + kv.Key, kv.Value)));
 }

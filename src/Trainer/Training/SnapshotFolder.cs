@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ClipLit.Trainer.Training;
 
 /// <summary>
@@ -31,4 +33,13 @@ public static class SnapshotFolder
 
         foreach (string old in run.StateFolders().Skip(Kept)) Directory.Delete(old, recursive: true);
     }
+
+    /// <summary>Writes a snapshot's record of where the run stood (the schedule, the position) as JSON.</summary>
+    public static void WriteJson<T>(string path, T value, JsonSerializerOptions? options = null) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(value, options));
+
+    /// <summary>Reads what <see cref="WriteJson{T}"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The file holds JSON null.</exception>
+    public static T ReadJson<T>(string path, JsonSerializerOptions? options = null) =>
+        JsonSerializer.Deserialize<T>(File.ReadAllText(path), options) ?? throw new InvalidDataException($"{path}: holds no {typeof(T).Name}");
 }

@@ -7,7 +7,7 @@ namespace ClipLit.Trainer.Training;
 /// extended by 60 while the loss stays above 90, prompt fine-tuning of 1000 iterations extended by
 /// 100 while the loss stays above 60, snapshots and displays every 20 iterations.
 /// </summary>
-public sealed record TrainingOptions
+public sealed record TrainingOptions : IRunOptions
 {
     public required string BacklitFolder { get; init; }
     public required string WellLitFolder { get; init; }

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using ClipLit.Trainer.Clip;
 using ClipLit.Trainer.Model;
-using TorchSharp.PyBridge;
 
 namespace ClipLit.Trainer.Training;
 
@@ -14,47 +12,47 @@ namespace ClipLit.Trainer.Training;
 /// </summary>
 public static class TrainingSnapshot
 {
-    private const string NetworkFile = "network.pth";
-    private const string PromptsFile = "prompts.pth";
-    private const string NetworkOptimizerFile = "network-optimizer.bin";
-    private const string PromptOptimizerFile = "prompt-optimizer.bin";
-    private const string ResultsFile = "result-features.pth";
-    private const string ScheduleFile = "schedule.json";
-
     /// <summary>The snapshot of the schedule's run iteration; nothing when it is already saved (a stage ended on a snapshot).</summary>
     public static void Save(RunFolder run, TrainingSchedule schedule, EnhancementNetwork network, PromptPair prompts, ClipLitSteps steps, IReadOnlyList<Tensor> resultFeatures) =>
         SnapshotFolder.Save(run, schedule.TotalIteration, folder =>
         {
-            EnhancementCheckpointFile.Save(network, Path.Combine(folder, NetworkFile));
-            PromptPairFile.Save(prompts, Path.Combine(folder, PromptsFile));
-            steps.NetworkOptimizer.save_state_dict(Path.Combine(folder, NetworkOptimizerFile));
-            steps.PromptOptimizer.save_state_dict(Path.Combine(folder, PromptOptimizerFile));
-            var results = new Dictionary<string, Tensor>();
-            for (int i = 0; i < resultFeatures.Count; i++) results[$"round{i}"] = resultFeatures[i].cpu();
-            using (var stream = File.Create(Path.Combine(folder, ResultsFile))) PyTorchPickler.PickleStateDict(stream, results);
-            foreach (var (_, tensor) in results) tensor.Dispose();
-            File.WriteAllText(Path.Combine(folder, ScheduleFile), JsonSerializer.Serialize(schedule));
+            var files = new Files(folder);
+            EnhancementCheckpointFile.Save(network, files.Network);
+            PromptPairFile.Save(prompts, files.Prompts);
+            steps.NetworkOptimizer.save_state_dict(files.NetworkOptimizer);
+            steps.PromptOptimizer.save_state_dict(files.PromptOptimizer);
+            StateDictFile.Write(files.ResultFeatures, resultFeatures.Select((features, round) => KeyValuePair.Create(RoundKey(round), features)));
+            SnapshotFolder.WriteJson(files.Schedule, schedule);
         });
 
     /// <summary>Restores a snapshot into the given objects; returns the schedule and the earlier rounds' result features.</summary>
     /// <exception cref="InvalidDataException">The snapshot is unreadable; the message names the file.</exception>
     public static (TrainingSchedule Schedule, List<Tensor> ResultFeatures) Load(string folder, EnhancementNetwork network, PromptPair prompts, ClipLitSteps steps, Device device)
     {
-        string schedulePath = Path.Combine(folder, ScheduleFile);
-        var schedule = JsonSerializer.Deserialize<TrainingSchedule>(File.ReadAllText(schedulePath))
-            ?? throw new InvalidDataException($"{schedulePath}: empty schedule");
-        EnhancementCheckpointFile.Load(network, Path.Combine(folder, NetworkFile));
-        using (var embeddings = PromptPairFile.LoadEmbeddings(Path.Combine(folder, PromptsFile)))
+        var files = new Files(folder);
+        var schedule = SnapshotFolder.ReadJson<TrainingSchedule>(files.Schedule);
+        EnhancementCheckpointFile.Load(network, files.Network);
+        using (var embeddings = PromptPairFile.LoadEmbeddings(files.Prompts))
         using (no_grad())
             prompts.Embedding.copy_(embeddings);
-        steps.NetworkOptimizer.load_state_dict(Path.Combine(folder, NetworkOptimizerFile));
-        steps.PromptOptimizer.load_state_dict(Path.Combine(folder, PromptOptimizerFile));
+        steps.NetworkOptimizer.load_state_dict(files.NetworkOptimizer);
+        steps.PromptOptimizer.load_state_dict(files.PromptOptimizer);
+        var stored = StateDictFile.Read(files.ResultFeatures);
         var results = new List<Tensor>();
-        using (var stream = File.OpenRead(Path.Combine(folder, ResultsFile)))
-        {
-            var table = PyTorchUnpickler.UnpickleStateDict(stream);
-            for (int i = 0; table[$"round{i}"] is Tensor features; i++) results.Add(features.to(device));
-        }
+        for (int round = 0; stored.TryGetValue(RoundKey(round), out var features); round++) results.Add(features.to(device));
         return (schedule, results);
+    }
+
+    private static string RoundKey(int round) => $"round{round}";
+
+    /// <summary>The files of one snapshot folder: the weights as PyTorch writes them, the optimizers' moments, the schedule as JSON.</summary>
+    private readonly record struct Files(string Folder)
+    {
+        public string Network => Path.Combine(Folder, "network.pth");
+        public string Prompts => Path.Combine(Folder, "prompts.pth");
+        public string NetworkOptimizer => Path.Combine(Folder, "network-optimizer.bin");
+        public string PromptOptimizer => Path.Combine(Folder, "prompt-optimizer.bin");
+        public string ResultFeatures => Path.Combine(Folder, "result-features.pth");
+        public string Schedule => Path.Combine(Folder, "schedule.json");
     }
 }

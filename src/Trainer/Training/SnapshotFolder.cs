@@ -28,8 +28,24 @@ public static class SnapshotFolder
         string partial = Path.Combine(run.States, $".{Path.GetFileName(final)}.{Environment.ProcessId}.partial");
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
         Directory.CreateDirectory(partial);
-        writeFiles(partial);
-        Directory.Move(partial, final);
+        try
+        {
+            writeFiles(partial);
+            Directory.Move(partial, final);
+        }
+        catch
+        {
+            // A full disk or a stop mid-write: the half-written folder goes (its space too); the previous snapshot stands.
+            try
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left hidden: never taken for a snapshot, and deleted by the next attempt of this process.
+            }
+            throw;
+        }
 
         foreach (string old in run.StateFolders().Skip(Kept)) Directory.Delete(old, recursive: true);
     }

@@ -33,6 +33,7 @@ public sealed class TrainCommand : AppCommand
         _settings.Add(Define.Text("--init-model", "PATH", "start the network from a checkpoint (skips reconstruction by default)"), (o, v) => o with { InitialModel = v });
         _settings.Add(Define.Text("--init-prompt", "PATH", "start the prompts from a prompt pair (skips initialization by default)"), (o, v) => o with { InitialPrompt = v });
 
+        // Schedule.
         _settings.Add(Count("--prompt-init-iters", "schedule: prompt initialization (default 8000; 0 with --init-prompt)"), (o, v) => o with { PromptInitIterations = v });
         _settings.Add(Count("--reconstruction-iters", "schedule: reconstruction stage (default 1000; 0 with --init-model)"), (o, v) => o with { ReconstructionIterations = v });
         _settings.Add(Count("--enhance-iters", $"schedule: enhancement iterations per round (default {Defaults.EnhanceIterations})"), (o, v) => o with { EnhanceIterations = v });
@@ -43,6 +44,7 @@ public sealed class TrainCommand : AppCommand
         _settings.Add(Define.Number("--prompt-threshold", "X", $"schedule: extend prompt stages by 100 while their loss is above X (default {Defaults.PromptLossThreshold})"),
             (o, v) => o with { PromptLossThreshold = v });
 
+        // Optimization.
         _settings.Add(Define.Integer("--prompt-length", "N", 1, 70, $"learnable prompt tokens (default {Defaults.PromptLength})"), (o, v) => o with { PromptLength = v });
         _settings.Add(Define.Number("--lr", "X", "network learning rate (default 2e-5)"), (o, v) => o with { NetworkLearningRate = v });
         _settings.Add(Define.Number("--prompt-lr", "X", "prompt learning rate (default 5e-6)"), (o, v) => o with { PromptLearningRate = v });
@@ -53,6 +55,7 @@ public sealed class TrainCommand : AppCommand
         _settings.Add(Count("--seed", $"seed for initialization, shuffling and augmentation (default {Defaults.Seed})"), (o, v) => o with { Seed = (ulong)v });
         _settings.Add(Define.Text("--device", "NAME", $"cpu, cuda, cuda:N or auto (default {Defaults.Device})"), (o, v) => o with { Device = v }, onResume: true);
 
+        // Output.
         _settings.Add(Define.Integer("--snapshot-interval", "N", 1, int.MaxValue, $"checkpoints, samples and resume state every N iterations (default {Defaults.SnapshotInterval})"),
             (o, v) => o with { SnapshotInterval = v });
         _settings.Add(Define.Integer("--display-interval", "N", 1, int.MaxValue, $"progress, TensorBoard scalars and best-model checks every N (default {Defaults.DisplayInterval})"),

@@ -25,7 +25,7 @@ public static class ModelLoader
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ModelLoadException(path, "no such file", e);
+            throw new ModelLoadException(path, ContentFile.MissingProblem, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
